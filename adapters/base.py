@@ -1,0 +1,157 @@
+"""The adapter contract every upstream implements.
+
+An adapter translates canonical calls into one upstream's HTTP API for one connection.
+It is constructed with the connection's name, an ``httpx.AsyncClient`` that already
+carries the base URL, credentials and timeouts (or an ``ASGITransport`` into the
+sandbox simulator), and the connection's API version where the upstream has one.
+
+What it declares up front, so the router can answer before any upstream call:
+
+- ``capabilities``: the ``Operation`` values it implements. Declaring is mandatory and
+  checked when the class is created: every declared operation must be overridden and
+  every overridden one declared. The router answers 501 ``unsupported_operation`` for
+  anything else, naming ``alternatives[op]`` when there is one.
+- ``customer_filters`` and ``customer_sorts``: canonical filter names it takes natively
+  and canonical sort keys it can order by. Any other filter or sort is refused with 400
+  before calling.
+- ``remote_id_pattern``: what a remote ID of this upstream looks like. IDs are checked
+  against it before they are ever spliced into an upstream path.
+- ``api_versions``: the versions it can speak, or ``()`` when the upstream has none.
+
+Methods take remote IDs (already validated) and canonical models, and return canonical
+models with canonical IDs. They raise only ``gateway.errors.GatewayError`` subclasses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Generic, TypeVar
+
+import httpx
+
+from adapters.sandbox import Sandbox
+from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
+
+T = TypeVar("T")
+
+
+class Operation(StrEnum):
+    LIST_CUSTOMERS = "list_customers"
+    GET_CUSTOMER = "get_customer"
+    GET_CUSTOMER_BY_CODE = "get_customer_by_code"
+    CREATE_CUSTOMER = "create_customer"
+    UPDATE_CUSTOMER = "update_customer"
+    DELETE_CUSTOMER = "delete_customer"
+    LIST_CONTACTS = "list_contacts"
+    GET_CONTACT = "get_contact"
+    CREATE_CONTACT = "create_contact"
+    UPDATE_CONTACT = "update_contact"
+    DELETE_CONTACT = "delete_contact"
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """One canonical page request: filters already parsed, offset from the cursor."""
+
+    offset: int = 0
+    limit: int = 25
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    sort: str | None = None
+    include_remote_data: bool = False
+
+    @property
+    def sort_key(self) -> str | None:
+        return self.sort.lstrip("-") if self.sort else None
+
+    @property
+    def descending(self) -> bool:
+        return bool(self.sort and self.sort.startswith("-"))
+
+
+@dataclass(frozen=True, slots=True)
+class Window(Generic[T]):
+    """A slice of an upstream collection starting at the query's offset."""
+
+    items: list[T]
+    total: int | None
+    has_more: bool
+
+
+class Adapter:
+    """Base of every adapter; see the module docstring for the contract."""
+
+    name: ClassVar[str]
+    capabilities: ClassVar[frozenset[Operation]]
+    alternatives: ClassVar[Mapping[Operation, str]] = {}
+    customer_filters: ClassVar[frozenset[str]] = frozenset()
+    customer_sorts: ClassVar[frozenset[str]] = frozenset()
+    remote_id_pattern: ClassVar[re.Pattern[str]]
+    api_versions: ClassVar[tuple[int, ...]] = ()
+
+    def __init__(
+        self, *, connection: str, client: httpx.AsyncClient, api_version: int | None = None
+    ) -> None:
+        self.connection = connection
+        self.client = client
+        self.api_version = api_version
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        declared = cls.__dict__.get("capabilities")
+        if declared is None:
+            raise TypeError(f"{cls.__name__} must declare its capabilities")
+        implemented = {
+            op for op in Operation if getattr(cls, op.value) is not getattr(Adapter, op.value)
+        }
+        if missing := sorted(set(declared) - implemented):
+            raise TypeError(f"{cls.__name__} declares but does not implement {missing}")
+        if undeclared := sorted(implemented - set(declared)):
+            raise TypeError(f"{cls.__name__} implements but does not declare {undeclared}")
+
+    @classmethod
+    def sandbox(cls, *, token: str, api_version: int | None = None) -> Sandbox:
+        """A fresh, seeded simulator of the upstream that accepts ``token``."""
+        raise NotImplementedError
+
+    def valid_remote_id(self, remote_id: str) -> bool:
+        return self.remote_id_pattern.fullmatch(remote_id) is not None
+
+    async def list_customers(self, query: ListQuery) -> Window[Customer]:
+        raise NotImplementedError
+
+    async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
+        raise NotImplementedError
+
+    async def get_customer_by_code(
+        self, code: str, *, include_remote_data: bool = False
+    ) -> Customer:
+        raise NotImplementedError
+
+    async def create_customer(self, body: CustomerCreate) -> Customer:
+        raise NotImplementedError
+
+    async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
+        raise NotImplementedError
+
+    async def delete_customer(self, remote_id: str) -> None:
+        raise NotImplementedError
+
+    async def list_contacts(self, customer_id: str) -> list[Contact]:
+        raise NotImplementedError
+
+    async def get_contact(self, customer_id: str, contact_id: str) -> Contact:
+        raise NotImplementedError
+
+    async def create_contact(self, customer_id: str, body: ContactCreate) -> Contact:
+        raise NotImplementedError
+
+    async def update_contact(
+        self, customer_id: str, contact_id: str, patch: ContactPatch
+    ) -> Contact:
+        raise NotImplementedError
+
+    async def delete_contact(self, customer_id: str, contact_id: str) -> None:
+        raise NotImplementedError

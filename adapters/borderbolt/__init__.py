@@ -1,0 +1,1 @@
+"""BorderBolt: customs platform (customers, contacts)."""

@@ -1,0 +1,124 @@
+"""What every sandbox simulator shares: bearer auth, a call log and fault injection.
+
+A simulator is an ASGI app wrapped in ``Sandbox``, which before the app sees a request
+records it in ``calls``, applies the first matching queued ``Fault`` (latency, a status
+with a body, a non-JSON body, a dropped connection) and checks the bearer token.
+Tests queue faults with ``sandbox.faults.add(Fault(...))``; each fault fires ``times``
+times. A dropped connection raises ``httpx.RemoteProtocolError`` inside the app, which
+``httpx.ASGITransport`` hands to the client exactly as a real dropped connection would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+@dataclass
+class Fault:
+    status: int | None = None
+    body: bytes | dict[str, object] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    latency: float = 0.0
+    drop: bool = False
+    times: int = 1
+    method: str | None = None
+    path_prefix: str = ""
+
+    def matches(self, method: str, path: str) -> bool:
+        return (self.method is None or self.method == method) and path.startswith(self.path_prefix)
+
+
+class Faults:
+    def __init__(self) -> None:
+        self._queue: list[Fault] = []
+
+    def add(self, fault: Fault) -> Fault:
+        self._queue.append(fault)
+        return fault
+
+    def clear(self) -> None:
+        self._queue.clear()
+
+    def take(self, method: str, path: str) -> Fault | None:
+        for fault in self._queue:
+            if fault.matches(method, path):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self._queue.remove(fault)
+                return fault
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+
+
+class Sandbox:
+    """ASGI wrapper of one simulator: auth, call log, faults."""
+
+    def __init__(self, app: ASGIApp, *, authorized: Callable[[str], bool], unauthorized: bytes):
+        self.app = app
+        self.authorized = authorized
+        self.unauthorized = unauthorized
+        self.faults = Faults()
+        self.calls: deque[Call] = deque(maxlen=1000)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        method, path = scope["method"], scope["path"]
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        self.calls.append(Call(method, path, scope["query_string"].decode(), headers))
+        fault = self.faults.take(method, path)
+        if fault is not None:
+            if fault.latency:
+                await asyncio.sleep(fault.latency)
+            if fault.drop:
+                raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+            if fault.status is not None:
+                body = fault.body if isinstance(fault.body, bytes) else json.dumps(fault.body or {})
+                return await _send(send, fault.status, body, fault.headers)
+        auth = headers.get("authorization", "")
+        if not auth.startswith("Bearer ") or not self.authorized(auth[7:]):
+            return await _send(send, 401, self.unauthorized, {})
+        await self.app(scope, receive, send)
+
+
+async def _send(send: Send, status: int, body: bytes | str, headers: dict[str, str]) -> None:
+    raw = body.encode() if isinstance(body, str) else body
+    header_list = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(raw)).encode()),
+    ]
+    header_list += [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    await send({"type": "http.response.start", "status": status, "headers": header_list})
+    await send({"type": "http.response.body", "body": raw})
+
+
+class SandboxTransport(httpx.ASGITransport):
+    """``ASGITransport`` into a sandbox that honours the request's read timeout.
+
+    In process there is no socket, so httpx's own timeouts never fire; a simulator made
+    slow by a latency fault must still time out as a slow server would.
+    """
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__(app=sandbox)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        read_timeout = request.extensions.get("timeout", {}).get("read")
+        try:
+            return await asyncio.wait_for(super().handle_async_request(request), read_timeout)
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout("sandbox did not answer in time", request=request) from exc

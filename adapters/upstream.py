@@ -1,0 +1,120 @@
+"""One upstream HTTP call, with the failures every upstream shares mapped once.
+
+``Upstream.call`` sends the request (forwarding the request's ``X-Request-ID``) and
+returns an ``UpstreamResponse`` for the adapter to read. Failures that mean the same
+on every upstream are raised here:
+
+- timeout -> ``UpstreamTimeout`` (504); transport failure -> ``UpstreamError`` (502)
+- 401/403 -> ``UpstreamError``: the gateway's own upstream credentials were refused,
+  which is not the client's fault and must not look like a 401 to it
+- 429 -> ``RateLimited`` with the upstream's ``Retry-After``
+- 5xx -> ``UpstreamError`` carrying the upstream status
+
+Upstream-specific statuses (404, 409, 422, ...) are left to the adapter, which knows
+that upstream's error shapes. ``UpstreamResponse.json`` refuses a body that is not
+JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+import structlog
+
+from gateway.context import request_id_var
+from gateway.errors import RateLimited, UpstreamError, UpstreamTimeout
+
+log = structlog.get_logger("gateway.upstream")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class UpstreamResponse:
+    connection: str
+    status: int
+    content: bytes
+    headers: httpx.Headers
+
+    def json(self, expected: type[T] = dict) -> T:  # type: ignore[assignment]
+        """The body as JSON of type ``expected``; anything else is a 502."""
+        try:
+            body = json.loads(self.content)
+        except ValueError as exc:
+            raise self.error("upstream answered with a body that is not JSON") from exc
+        if not isinstance(body, expected):
+            raise self.error(f"upstream answered with JSON that is not a {expected.__name__}")
+        return body
+
+    def json_or_none(self) -> Any:
+        try:
+            return json.loads(self.content) if self.content else None
+        except ValueError:
+            return None
+
+    def error(self, message: str) -> UpstreamError:
+        return UpstreamError(message, connection=self.connection, upstream_status=self.status)
+
+
+class Upstream:
+    """Calls one connection's upstream through its configured ``httpx.AsyncClient``."""
+
+    def __init__(self, connection: str, client: httpx.AsyncClient) -> None:
+        self.connection = connection
+        self.client = client
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+    ) -> UpstreamResponse:
+        headers = {"Accept": "application/json"}
+        if request_id := request_id_var.get():
+            headers["X-Request-ID"] = request_id
+        started = time.perf_counter()
+        try:
+            response = await self.client.request(
+                method, path, params=params, json=json_body, headers=headers
+            )
+        except httpx.TimeoutException as exc:
+            raise UpstreamTimeout(
+                "upstream did not answer in time", connection=self.connection
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise UpstreamError(
+                f"upstream could not be reached ({type(exc).__name__})", connection=self.connection
+            ) from exc
+        log.debug(
+            "upstream_call",
+            connection=self.connection,
+            method=method,
+            path=path,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+        )
+        result = UpstreamResponse(
+            self.connection, response.status_code, response.content, response.headers
+        )
+        self._raise_shared(result)
+        return result
+
+    def _raise_shared(self, response: UpstreamResponse) -> None:
+        status = response.status
+        if status in (401, 403):
+            raise response.error("upstream refused the gateway's credentials for this connection")
+        if status == 429:
+            retry_after = response.headers.get("Retry-After")
+            raise RateLimited(
+                "upstream rate limit reached; retry later",
+                connection=self.connection,
+                upstream_status=status,
+                headers={"Retry-After": retry_after} if retry_after else None,
+            )
+        if status >= 500:
+            raise response.error(f"upstream failed with HTTP {status}")

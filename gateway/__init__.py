@@ -1,0 +1,1 @@
+"""Customer Gateway: one canonical REST API over heterogeneous customer systems."""

@@ -1,0 +1,55 @@
+"""The ASGI app: routes, error rendering and the gateway's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from gateway.config import Config
+from gateway.context import request_id_var
+from gateway.errors import GatewayError, NotFound
+from gateway.middleware import RequestContext
+from gateway.routes import contacts, customers
+from gateway.state import Gateway
+
+
+async def render_error(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, HTTPException):
+        if exc.status_code == 404:
+            exc = NotFound("no such endpoint")
+        else:
+            error = GatewayError(exc.detail, headers=dict(exc.headers or {}))
+            error.status, error.code = exc.status_code, _http_code(exc.status_code)
+            exc = error
+    assert isinstance(exc, GatewayError)
+    return JSONResponse(
+        exc.envelope(request_id_var.get()), status_code=exc.status, headers=exc.headers or None
+    )
+
+
+def _http_code(status: int) -> str:
+    return {405: "method_not_allowed"}.get(status, "bad_request")
+
+
+def create_app(config: Config) -> Starlette:
+    gateway = Gateway(config)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await app.state.gateway.aclose()
+
+    app = Starlette(
+        routes=[*customers.routes, *contacts.routes],
+        middleware=[Middleware(RequestContext)],
+        exception_handlers={GatewayError: render_error, HTTPException: render_error},
+        lifespan=lifespan,
+    )
+    app.state.gateway = gateway
+    return app

@@ -1,0 +1,56 @@
+"""``gateway serve`` and ``gateway check-config`` (also ``python -m gateway``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gateway.config import Config, ConfigError, load_config
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the gateway")
+    serve.add_argument("--config", help="config file (default: $GATEWAY_CONFIG or ./config.yaml)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    check = commands.add_parser("check-config", help="validate a config file and exit")
+    check.add_argument("path", nargs="?", help="config file (default as for serve)")
+    check.add_argument("--config", dest="config_option", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.command == "check-config":
+        path = args.path or args.config_option
+        config = _load(path)
+        if config is None:
+            return 1
+        names = ", ".join(f"{n} ({c.adapter})" for n, c in config.connections.items())
+        print(f"config OK: {len(config.connections)} connection(s): {names}")
+        return 0
+    config = _load(args.config)
+    if config is None:
+        return 1
+    return _serve(config, args.host, args.port)
+
+
+def _load(path: str | None) -> Config | None:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"config error in {path or 'the config'}:", file=sys.stderr)
+        for where, message in exc.problems:
+            print(f"  {where or '(top)'}: {message}", file=sys.stderr)
+        return None
+
+
+def _serve(config: Config, host: str, port: int) -> int:
+    import uvicorn
+
+    from gateway.app import create_app
+    from gateway.logging import configure_logging
+
+    configure_logging(config.server.log_level)
+    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="warning")
+    return 0

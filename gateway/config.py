@@ -1,0 +1,233 @@
+"""``config.yaml``: its pydantic models, ``${VAR}`` expansion and loading.
+
+Loading is three steps, each with errors that name the path of the problem:
+parse YAML -> expand ``${VAR}`` / ``${VAR:-default}`` in string values (``$$`` is a
+literal ``$``) -> validate with the models below. Any failure is one ``ConfigError``
+carrying every problem found, so ``gateway check-config`` can print them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from adapters import ADAPTERS
+
+DEFAULT_PATH = "config.yaml"
+CONNECTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
+SANDBOX = "sandbox:"
+SCOPES = frozenset(
+    {
+        "customers:read",
+        "customers:write",
+        "customers:delete",
+        "items:read",
+        "items:write",
+        "items:delete",
+        "passthrough",
+        "admin",
+    }
+)
+
+_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}")
+
+
+class ConfigError(Exception):
+    """Every problem of one config, each as ``(path, message)``."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p}: {m}" if p else m for p, m in problems))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerConfig(_Model):
+    default_connection: str | None = None
+    max_body_bytes: int = Field(default=1_048_576, ge=1)
+    cursor_secret: SecretStr | None = None
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+
+
+class ApiKeyConfig(_Model):
+    name: str = Field(min_length=1)
+    key: SecretStr | None = None
+    key_sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+    scopes: list[str] = Field(min_length=1)
+    connections: list[str] = Field(default_factory=lambda: ["*"])
+
+    @field_validator("scopes")
+    @classmethod
+    def _known_scopes(cls, scopes: list[str]) -> list[str]:
+        unknown = sorted(set(scopes) - SCOPES)
+        if unknown:
+            raise ValueError(f"unknown scope(s) {unknown}; known: {sorted(SCOPES)}")
+        return scopes
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> ApiKeyConfig:
+        if (self.key is None) == (self.key_sha256 is None):
+            raise ValueError("give exactly one of 'key' or 'key_sha256'")
+        if self.key is not None and not self.key.get_secret_value():
+            raise ValueError("'key' is empty")
+        return self
+
+    @property
+    def digest(self) -> str:
+        """The sha256 hex digest the presented bearer token must hash to."""
+        if self.key_sha256 is not None:
+            return self.key_sha256.lower()
+        assert self.key is not None
+        return hashlib.sha256(self.key.get_secret_value().encode()).hexdigest()
+
+
+class BearerAuth(_Model):
+    type: Literal["bearer"]
+    token: SecretStr
+
+
+class TimeoutConfig(_Model):
+    connect: float = Field(default=2.0, gt=0)
+    read: float = Field(default=10.0, gt=0)
+    write: float = Field(default=10.0, gt=0)
+    pool: float = Field(default=5.0, gt=0)
+
+
+AUTH_TYPES = frozenset({"bearer"})
+
+
+class ConnectionConfig(_Model):
+    adapter: str
+    base_url: str
+    auth: Annotated[BearerAuth, Field(discriminator="type")]
+    api_version: int | None = None
+    timeout: TimeoutConfig = TimeoutConfig()
+    max_scan_pages: int = Field(default=10, ge=1, le=100)
+
+    @field_validator("adapter")
+    @classmethod
+    def _known_adapter(cls, name: str) -> str:
+        if name not in ADAPTERS:
+            raise ValueError(f"unknown adapter {name!r}; known: {sorted(ADAPTERS)}")
+        return name
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_or_sandbox(cls, url: str) -> str:
+        if url != SANDBOX and not re.match(r"^https?://[^\s/]+", url):
+            raise ValueError(f"must be {SANDBOX!r} or an http(s) URL")
+        return url.rstrip("/") if url != SANDBOX else url
+
+    @model_validator(mode="after")
+    def _api_version_fits(self) -> ConnectionConfig:
+        versions = ADAPTERS[self.adapter].api_versions
+        if versions and self.api_version not in versions:
+            raise ValueError(f"api_version must be one of {list(versions)} for {self.adapter}")
+        if not versions and self.api_version is not None:
+            raise ValueError(f"adapter {self.adapter!r} takes no api_version")
+        return self
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.base_url == SANDBOX
+
+
+class Config(_Model):
+    server: ServerConfig = ServerConfig()
+    api_keys: list[ApiKeyConfig] = Field(default_factory=list)
+    connections: dict[Annotated[str, Field(pattern=CONNECTION_NAME)], ConnectionConfig] = Field(
+        min_length=1
+    )
+
+    def reference_problems(self) -> list[tuple[str, str]]:
+        """Problems between sections, which field validators cannot see."""
+        problems = []
+        default = self.server.default_connection
+        if default is not None and default not in self.connections:
+            problems.append(("server.default_connection", f"no connection named {default!r}"))
+        seen: dict[str, str] = {}
+        for i, key in enumerate(self.api_keys):
+            for name in key.connections:
+                if name != "*" and name not in self.connections:
+                    problems.append((f"api_keys.{i}.connections", f"no connection named {name!r}"))
+            if key.digest in seen:
+                problems.append((f"api_keys.{i}", f"same key as {seen[key.digest]!r}"))
+            seen.setdefault(key.digest, key.name)
+        return problems
+
+
+def expand_env(node: Any, env: Mapping[str, str], path: str = "") -> Any:
+    """Return ``node`` with ``${VAR}`` and ``${VAR:-default}`` expanded in every string."""
+    if isinstance(node, dict):
+        return {k: expand_env(v, env, f"{path}.{k}" if path else str(k)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [expand_env(v, env, f"{path}.{i}") for i, v in enumerate(node)]
+    if not isinstance(node, str):
+        return node
+
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, default = match.group(1), match.group(2)
+        value = env.get(name)
+        if value:
+            return value
+        if default is not None:
+            return default
+        raise ConfigError([(path, f"environment variable {name} is not set")])
+
+    return _ENV_REF.sub(substitute, node)
+
+
+def parse_config(text: str, env: Mapping[str, str] | None = None) -> Config:
+    """Parse, expand and validate config text; raise ``ConfigError`` listing every problem."""
+    try:
+        raw = YAML(typ="safe", pure=True).load(text)
+    except YAMLError as exc:
+        raise ConfigError([("", f"not valid YAML: {exc}")]) from exc
+    if not isinstance(raw, dict):
+        raise ConfigError([("", "the config must be a mapping with 'connections'")])
+    expanded = expand_env(raw, os.environ if env is None else env)
+    try:
+        config = Config.model_validate(expanded)
+    except ValidationError as exc:
+        raise ConfigError(_problems(exc)) from exc
+    if problems := config.reference_problems():
+        raise ConfigError(problems)
+    return config
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load the config from ``path``, else ``$GATEWAY_CONFIG``, else ``./config.yaml``."""
+    chosen = Path(path or os.environ.get("GATEWAY_CONFIG") or DEFAULT_PATH)
+    try:
+        text = chosen.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError([("", f"cannot read {chosen}: {exc.strerror}")]) from exc
+    return parse_config(text)
+
+
+def _problems(exc: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for err in exc.errors(include_url=False, include_input=False):
+        loc = [str(part) for part in err["loc"] if part not in AUTH_TYPES]
+        problems.append((".".join(loc), err["msg"].removeprefix("Value error, ")))
+    return problems

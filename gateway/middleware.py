@@ -1,0 +1,94 @@
+"""The outermost ASGI layer: request ID, access log, raw-path guard, last-resort 500.
+
+- ``X-Request-ID`` is taken from the request when it looks like an ID (else made),
+  bound to the log context and ``request_id_var`` (adapters forward it upstream), and
+  set on every response, errors included.
+- A path whose raw form hides a separator (``%2F``, ``%5C``) is 404 before routing:
+  decoded, it would point somewhere other than what the client wrote.
+- One JSON log line per request: method, path (no query string), status, duration,
+  API key name and connection (set by the routes on ``request.state``).
+- An unexpected exception is logged with its traceback and answered with a 500
+  envelope that carries no detail of it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from gateway.context import request_id_var
+from gateway.errors import GatewayError, NotFound
+
+log = structlog.get_logger("gateway.access")
+REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+HIDDEN_SEPARATOR = re.compile(rb"%(2f|5c)", re.I)
+
+
+class RequestContext:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        incoming = _header(scope, b"x-request-id")
+        request_id = incoming if incoming and REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        status = 500
+        started = False
+        begun = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, started
+            if message["type"] == "http.response.start":
+                status, started = message["status"], True
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            if HIDDEN_SEPARATOR.search(scope.get("raw_path") or b""):
+                await _send_error(send_with_id, NotFound("no such resource"), request_id)
+            else:
+                await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled_error", method=scope["method"], path=scope["path"])
+            if not started:
+                error = GatewayError("internal error; quote the request_id when reporting it")
+                await _send_error(send_with_id, error, request_id)
+        finally:
+            state: dict[str, Any] = scope.get("state", {})
+            log.info(
+                "request",
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                duration_ms=round((time.perf_counter() - begun) * 1000, 2),
+                api_key=state.get("api_key"),
+                connection=state.get("connection"),
+            )
+            structlog.contextvars.unbind_contextvars("request_id")
+            request_id_var.reset(token)
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+async def _send_error(send: Send, error: GatewayError, request_id: str) -> None:
+    body = json.dumps(error.envelope(request_id)).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": error.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,112 @@
+"""/v1/customers: list, read, read by code, create, patch, delete."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from adapters.base import ListQuery, Operation
+from gateway.errors import NotFound
+from gateway.listing import (
+    CUSTOMER_FILTERS,
+    CUSTOMER_SORTS,
+    LIST_PARAMS,
+    Listing,
+    parse_filters,
+    parse_sort,
+    require_support,
+)
+from gateway.web import (
+    authorize,
+    check_params,
+    chosen_connection,
+    query_bool,
+    read_body,
+    resolve_id,
+    respond,
+)
+from schemas import CustomerCreate, CustomerPatch
+
+# What may stand in an upstream path segment after percent-encoding: no separators,
+# no dot-segments, no control characters.
+CODE = re.compile(r"(?!\.{1,2}$)[^/\\\x00-\x1f\x7f]{1,100}")
+
+
+async def list_customers(request: Request) -> Response:
+    identity = authorize(request, "customers:read")
+    check_params(request, [*LIST_PARAMS, *CUSTOMER_FILTERS])
+    connection = chosen_connection(request, identity, Operation.LIST_CUSTOMERS)
+    adapter = connection.adapter
+    filters = parse_filters(request, CUSTOMER_FILTERS)
+    sort = parse_sort(request, CUSTOMER_SORTS)
+    require_support(connection, filters, adapter.customer_filters, sort, adapter.customer_sorts)
+    listing = Listing(request, "customers", connection, filters=filters, sort=sort)
+    query = ListQuery(
+        offset=listing.offset,
+        limit=listing.limit,
+        filters=filters,
+        sort=sort,
+        include_remote_data=query_bool(request, "include_remote_data"),
+    )
+    return respond(listing.page(await adapter.list_customers(query)))
+
+
+async def get_customer(request: Request) -> Response:
+    identity = authorize(request, "customers:read")
+    check_params(request, ["include_remote_data", "connection"])
+    connection, remote_id = resolve_id(request, identity, "id", Operation.GET_CUSTOMER)
+    customer = await connection.adapter.get_customer(
+        remote_id, include_remote_data=query_bool(request, "include_remote_data")
+    )
+    return respond(customer)
+
+
+async def get_customer_by_code(request: Request) -> Response:
+    identity = authorize(request, "customers:read")
+    check_params(request, ["include_remote_data", "connection"])
+    connection = chosen_connection(request, identity, Operation.GET_CUSTOMER_BY_CODE)
+    code = request.path_params["code"]
+    if not CODE.fullmatch(code):
+        raise NotFound("no customer with that code", connection=connection.name)
+    customer = await connection.adapter.get_customer_by_code(
+        code, include_remote_data=query_bool(request, "include_remote_data")
+    )
+    return respond(customer)
+
+
+async def create_customer(request: Request) -> Response:
+    identity = authorize(request, "customers:write")
+    check_params(request, ["connection"])
+    connection = chosen_connection(request, identity, Operation.CREATE_CUSTOMER)
+    body = await read_body(request, CustomerCreate)
+    customer = await connection.adapter.create_customer(body)
+    return respond(customer, 201, {"Location": f"/v1/customers/{customer.id}"})
+
+
+async def update_customer(request: Request) -> Response:
+    identity = authorize(request, "customers:write")
+    check_params(request, ["connection"])
+    connection, remote_id = resolve_id(request, identity, "id", Operation.UPDATE_CUSTOMER)
+    patch = await read_body(request, CustomerPatch)
+    return respond(await connection.adapter.update_customer(remote_id, patch))
+
+
+async def delete_customer(request: Request) -> Response:
+    identity = authorize(request, "customers:delete")
+    check_params(request, ["connection"])
+    connection, remote_id = resolve_id(request, identity, "id", Operation.DELETE_CUSTOMER)
+    await connection.adapter.delete_customer(remote_id)
+    return Response(status_code=204)
+
+
+routes = [
+    Route("/v1/customers", list_customers, methods=["GET"]),
+    Route("/v1/customers", create_customer, methods=["POST"]),
+    Route("/v1/customers/by-code/{code}", get_customer_by_code, methods=["GET"]),
+    Route("/v1/customers/{id}", get_customer, methods=["GET"]),
+    Route("/v1/customers/{id}", update_customer, methods=["PATCH"]),
+    Route("/v1/customers/{id}", delete_customer, methods=["DELETE"]),
+]

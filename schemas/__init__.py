@@ -1,0 +1,29 @@
+"""Canonical resources of the contract (API.md sections 2, 4 and 5).
+
+Response models (``Customer``, ``Contact``, ``Item``) are what every adapter maps to;
+input models (``*Create``, ``*Patch``) are what clients send, validated at the edge.
+They are never subclassed per upstream: upstream-only fields live under ``extra``.
+"""
+
+from schemas.address import Address
+from schemas.contact import Contact, ContactCreate, ContactPatch
+from schemas.customer import Customer, CustomerCreate, CustomerPatch
+from schemas.error import ErrorBody, ErrorDetail, ErrorEnvelope
+from schemas.item import Item
+from schemas.page import Page, PageMeta
+
+__all__ = [
+    "Address",
+    "Contact",
+    "ContactCreate",
+    "ContactPatch",
+    "Customer",
+    "CustomerCreate",
+    "CustomerPatch",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorEnvelope",
+    "Item",
+    "Page",
+    "PageMeta",
+]

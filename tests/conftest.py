@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from adapters.sandbox import Sandbox
+from gateway.app import create_app
+from gateway.config import Config, parse_config
+
+FIXTURES = Path(__file__).parent.parent / "adapters"
+OPS_KEY = "ops-secret-key"
+OPS_DIGEST = hashlib.sha256(OPS_KEY.encode()).hexdigest()
+
+CONFIG = f"""
+server:
+  default_connection: borderbolt
+  max_body_bytes: 2048
+  cursor_secret: test-cursor-secret
+api_keys:
+  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write, customers:delete]}}
+  - {{name: reader, key: reader-key, scopes: [customers:read]}}
+  - {{name: tenant2-only, key: t2-key, scopes: [customers:read], connections: [tenant2]}}
+  - {{name: ops, key_sha256: "{OPS_DIGEST}", scopes: [customers:read]}}
+connections:
+  borderbolt:
+    adapter: borderbolt
+    base_url: "sandbox:"
+    auth: {{type: bearer, token: bb-upstream-token}}
+  tenant2:
+    adapter: borderbolt
+    base_url: "sandbox:"
+    auth: {{type: bearer, token: tenant2-upstream-token}}
+  remote:
+    adapter: borderbolt
+    base_url: "https://bb.example.test/tenant"
+    auth: {{type: bearer, token: remote-upstream-token}}
+    timeout: {{connect: 1, read: 0.5}}
+"""
+
+
+def fixture(upstream: str, name: str) -> Any:
+    return json.loads((FIXTURES / upstream / "fixtures" / f"{name}.json").read_text())
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def config() -> Config:
+    return parse_config(CONFIG, env={})
+
+
+@pytest.fixture
+async def app(config: Config) -> AsyncIterator[Starlette]:
+    app = create_app(config)
+    yield app
+    await app.state.gateway.aclose()
+
+
+def client_for(app: Starlette, key: str | None = "demo-key") -> httpx.AsyncClient:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://gateway.test", headers=headers
+    )
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(app) as c:
+        yield c
+
+
+@pytest.fixture
+def sim(app: Starlette) -> Sandbox:
+    sandbox: Sandbox = app.state.gateway.connections["borderbolt"].sandbox
+    return sandbox
+
+
+@pytest.fixture
+def upstream_calls(sim: Sandbox) -> list[str]:
+    """Paths the BorderBolt sandbox saw, cleared at the start of the test."""
+    sim.calls.clear()
+    return sim.calls  # type: ignore[return-value]
