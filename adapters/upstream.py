@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -57,6 +58,18 @@ class UpstreamResponse:
 
     def error(self, message: str) -> UpstreamError:
         return UpstreamError(message, connection=self.connection, upstream_status=self.status)
+
+
+def retry_after(value: str | None, default: int = 1) -> str:
+    """A ``Retry-After`` worth passing on: delay-seconds or an HTTP-date, else ``default``."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return value
+    try:
+        parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return str(default)
+    return value
 
 
 class Upstream:
@@ -109,12 +122,11 @@ class Upstream:
         if status in (401, 403):
             raise response.error("upstream refused the gateway's credentials for this connection")
         if status == 429:
-            retry_after = response.headers.get("Retry-After")
             raise RateLimited(
                 "upstream rate limit reached; retry later",
                 connection=self.connection,
                 upstream_status=status,
-                headers={"Retry-After": retry_after} if retry_after else None,
+                headers={"Retry-After": retry_after(response.headers.get("Retry-After"))},
             )
         if status >= 500:
             raise response.error(f"upstream failed with HTTP {status}")

@@ -22,7 +22,7 @@ and the canonical ``code`` of the error envelope (API.md section 5)::
 
 Adapters raise these (always ``raise ... from exc``); the app renders them with
 ``envelope()``. Nothing else reaches the client: an unexpected exception becomes a
-502-free, secret-free 500 ``internal_error`` in the app's last-resort handler.
+500 ``internal_error`` that carries no detail of it (gateway.middleware).
 """
 
 from __future__ import annotations

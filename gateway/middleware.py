@@ -3,8 +3,9 @@
 - ``X-Request-ID`` is taken from the request when it looks like an ID (else made),
   bound to the log context and ``request_id_var`` (adapters forward it upstream), and
   set on every response, errors included.
-- A path whose raw form hides a separator (``%2F``, ``%5C``) is 404 before routing:
-  decoded, it would point somewhere other than what the client wrote.
+- A path whose raw form hides a separator (``%2F``, ``%5C``) or holds a dot-segment
+  (``..``, ``%2e%2e``) is 404 before routing: it would point somewhere other than
+  the resource the client named.
 - One JSON log line per request: method, path (no query string), status, duration,
   API key name and connection (set by the routes on ``request.state``).
 - An unexpected exception is logged with its traceback and answered with a 500
@@ -28,6 +29,7 @@ from gateway.errors import GatewayError, NotFound
 log = structlog.get_logger("gateway.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 HIDDEN_SEPARATOR = re.compile(rb"%(2f|5c)", re.I)
+DOT_SEGMENT = re.compile(rb"(^|/)(\.|%2e){1,2}(/|$)", re.I)
 
 
 class RequestContext:
@@ -56,7 +58,8 @@ class RequestContext:
             await send(message)
 
         try:
-            if HIDDEN_SEPARATOR.search(scope.get("raw_path") or b""):
+            raw_path = scope.get("raw_path") or scope["path"].encode()
+            if HIDDEN_SEPARATOR.search(raw_path) or DOT_SEGMENT.search(raw_path):
                 await _send_error(send_with_id, NotFound("no such resource"), request_id)
             else:
                 await self.app(scope, receive, send_with_id)
@@ -73,7 +76,7 @@ class RequestContext:
                 path=scope["path"],
                 status=status,
                 duration_ms=round((time.perf_counter() - begun) * 1000, 2),
-                api_key=state.get("api_key"),
+                key_name=state.get("key_name"),
                 connection=state.get("connection"),
             )
             structlog.contextvars.unbind_contextvars("request_id")
@@ -88,7 +91,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 async def _send_error(send: Send, error: GatewayError, request_id: str) -> None:
-    body = json.dumps(error.envelope(request_id)).encode()
+    body = json.dumps(error.envelope(request_id), separators=(",", ":")).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -41,7 +41,7 @@ def gateway(request: Request) -> Gateway:
 
 def authorize(request: Request, scope: str) -> Identity:
     identity = gateway(request).keys.authenticate(request.headers.get("authorization"))
-    request.state.api_key = identity.name
+    request.state.key_name = identity.name
     identity.require_scope(scope)
     return identity
 

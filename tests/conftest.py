@@ -49,9 +49,47 @@ def fixture(upstream: str, name: str) -> Any:
     return json.loads((FIXTURES / upstream / "fixtures" / f"{name}.json").read_text())
 
 
+async def raw_request(app: Starlette, method: str, raw_path: bytes) -> tuple[int, Any]:
+    """Send ``raw_path`` exactly as written, as ``curl --path-as-is`` would; no client
+    library normalises it first. Returns the status and the JSON body."""
+    from urllib.parse import unquote_to_bytes
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": unquote_to_bytes(raw_path).decode("latin-1"),
+        "raw_path": raw_path,
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"gateway.test"), (b"authorization", b"Bearer demo-key")],
+        "client": ("127.0.0.1", 1),
+        "server": ("gateway.test", 80),
+        "state": {},
+    }
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    await app(scope, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], json.loads(body) if body else None
+
+
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@pytest.fixture
+def fixture_payload() -> Any:
+    return lambda name: fixture("borderbolt", name)
 
 
 @pytest.fixture

@@ -1,0 +1,87 @@
+"""The command line: check-config, serve, python -m gateway."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from gateway.cli import main
+from tests.test_config import MINIMAL
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_check_config_ok(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(MINIMAL)
+    assert main(["check-config", str(path)]) == 0
+    assert "config OK: 1 connection(s): borderbolt (borderbolt)" in capsys.readouterr().out
+
+
+def test_check_config_errors_are_readable_and_exit_non_zero(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(MINIMAL.replace("borderbolt\n    base_url", "nosuch\n    base_url"))
+    assert main(["check-config", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "connections.borderbolt.adapter: unknown adapter 'nosuch'" in err
+    assert main(["check-config", str(tmp_path / "missing.yaml")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+
+
+def test_check_config_never_prints_a_secret(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text(
+        MINIMAL.replace("token: t", "token: hunter2-secret")
+        + "api_keys: [{name: a, key: sk-live-123, scopes: [nope]}]\n"
+    )
+    assert main(["check-config", str(path)]) == 1
+    out = capsys.readouterr()
+    assert "hunter2" not in out.err + out.out and "sk-live" not in out.err + out.out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_python_m_gateway_serves_the_default_config() -> None:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gateway", "serve", "--config", "config.yaml", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                response = httpx.get(
+                    f"http://127.0.0.1:{port}/v1/customers",
+                    headers={"Authorization": "Bearer demo-key"},
+                    timeout=2,
+                )
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.2)
+        assert response.status_code == 200
+        assert response.json()["meta"]["total"] == 156
+    finally:
+        process.terminate()
+        out, _ = process.communicate(timeout=10)
+    lines = out.decode().splitlines()
+    assert any('"event": "request"' in line and '"status": 200' in line for line in lines)
+    assert not any("demo-key" in line for line in lines)
