@@ -45,6 +45,23 @@ connections:
 """
 
 
+# The canonical body equivalent to BorderBolt's doc example create request.
+DOC_CREATE_CANONICAL: dict[str, Any] = {
+    "code": "CUST002",
+    "name": "New Customer B.V.",
+    "eori_number": "NL987654321012",
+    "vat_number": "NL987654321B01",
+    "billing_address": {
+        "line1": "Kerkstraat",
+        "house_number": "10",
+        "postal_code": "1234AB",
+        "city": "Rotterdam",
+        "country": "NL",
+    },
+    "extra": {"representation_type": "2"},
+}
+
+
 def fixture(upstream: str, name: str) -> Any:
     return json.loads((FIXTURES / upstream / "fixtures" / f"{name}.json").read_text())
 

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from adapters.sandbox import Fault, Sandbox
+from tests.conftest import DOC_CREATE_CANONICAL
 
 pytestmark = pytest.mark.anyio
 
@@ -142,20 +143,8 @@ async def test_by_code(client: httpx.AsyncClient) -> None:
 
 
 async def test_create_answers_the_full_reread_customer(client: httpx.AsyncClient) -> None:
-    body = {
-        "code": "NEW-001",
-        "name": "New Customer B.V.",
-        "eori_number": "NL987654321012",
-        "vat_number": "NL987654321B01",
-        "billing_address": {
-            "line1": "Kerkstraat",
-            "house_number": "10",
-            "postal_code": "1234AB",
-            "city": "Rotterdam",
-            "country": "nl",
-        },
-        "extra": {"representation_type": "2"},
-    }
+    body = DOC_CREATE_CANONICAL | {"code": "NEW-001"}
+    body["billing_address"] = body["billing_address"] | {"country": "nl"}
     response = await client.post("/v1/customers", json=body)
     assert response.status_code == 201
     created = response.json()

@@ -6,6 +6,8 @@ import httpx
 import pytest
 import respx
 
+from tests.conftest import DOC_CREATE_CANONICAL
+
 pytestmark = pytest.mark.anyio
 
 BASE = "https://bb.example.test/tenant/api/v1"
@@ -93,24 +95,7 @@ async def test_create_reads_back_the_full_customer(
         id=502, customer_code="CUST002", customer_name="New Customer B.V.", contacts=[]
     )
     respx.get(f"{BASE}/customers/502").respond(json=full)
-    response = await client.post(
-        "/v1/customers",
-        headers=REMOTE,
-        json={
-            "code": "CUST002",
-            "name": "New Customer B.V.",
-            "eori_number": "NL987654321012",
-            "vat_number": "NL987654321B01",
-            "extra": {"representation_type": "2"},
-            "billing_address": {
-                "line1": "Kerkstraat",
-                "house_number": "10",
-                "postal_code": "1234AB",
-                "city": "Rotterdam",
-                "country": "NL",
-            },
-        },
-    )
+    response = await client.post("/v1/customers", headers=REMOTE, json=DOC_CREATE_CANONICAL)
     assert response.status_code == 201
     assert response.json()["extra"]["warehouse_licence"] == "NL123456"
     import json

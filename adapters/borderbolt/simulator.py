@@ -70,6 +70,27 @@ NESTED_CONTACT_KEYS = (
     "receives_approvals",
     "language",
 )
+# The partial objects the doc shows create and update answering with.
+CREATED_CUSTOMER_KEYS = (
+    "id",
+    "customer_code",
+    "customer_name",
+    "customer_eori_number",
+    "customer_country_code",
+    "created_at",
+    "updated_at",
+)
+CREATED_CONTACT_KEYS = (
+    "id",
+    "customer_masterdata_id",
+    "name",
+    "email",
+    "phone",
+    "is_primary",
+    "created_at",
+    "updated_at",
+)
+UPDATED_CONTACT_KEYS = ("id", "name", "email", "is_primary", "updated_at")
 SORTS = ("customer_code", "customer_name", "customer_country_code", "created_at")
 MAX_LENGTHS = {"customer_code": 50, "customer_name": 255}
 CONTACT_MAX_LENGTHS = {"name": 255, "phone": 50, "role": 100}
@@ -324,19 +345,7 @@ class BorderBoltSimulator:
             updated_at=now,
         )
         self.customers[customer_id] = record
-        partial = (
-            "id",
-            "customer_code",
-            "customer_name",
-            "customer_eori_number",
-            "customer_country_code",
-            "created_at",
-            "updated_at",
-        )
-        return JSONResponse(
-            {"data": {k: record[k] for k in partial}, "message": "Customer created successfully."},
-            status_code=201,
-        )
+        return _answer(record, CREATED_CUSTOMER_KEYS, "Customer created successfully.", 201)
 
     async def update_customer(self, request: Request) -> Response:
         customer = self.customers.get(request.path_params["id"])
@@ -428,20 +437,7 @@ class BorderBoltSimulator:
             "updated_at": now,
         }
         self.contacts[contact_id] = record
-        partial = (
-            "id",
-            "customer_masterdata_id",
-            "name",
-            "email",
-            "phone",
-            "is_primary",
-            "created_at",
-            "updated_at",
-        )
-        return JSONResponse(
-            {"data": {k: record[k] for k in partial}, "message": "Contact added successfully."},
-            status_code=201,
-        )
+        return _answer(record, CREATED_CONTACT_KEYS, "Contact added successfully.", 201)
 
     async def update_contact(self, request: Request) -> Response:
         contact = self.contacts.get(request.path_params["id"])
@@ -457,10 +453,7 @@ class BorderBoltSimulator:
             ("position" if k == "role" else k): body[k] for k in CONTACT_UPDATE_FIELDS if k in body
         }
         contact.update(changed, updated_at=_now())
-        partial = ("id", "name", "email", "is_primary", "updated_at")
-        return JSONResponse(
-            {"data": {k: contact[k] for k in partial}, "message": "Contact updated successfully."}
-        )
+        return _answer(contact, UPDATED_CONTACT_KEYS, "Contact updated successfully.")
 
     async def delete_contact(self, request: Request) -> Response:
         if self.contacts.pop(request.path_params["id"], None) is None:
@@ -546,6 +539,14 @@ def _invalid(errors: dict[str, list[str]]) -> Response:
     more = sum(len(v) for v in errors.values()) - 1
     message = f"{first} (and {more} more error{'s' if more > 1 else ''})" if more else first
     return JSONResponse({"message": message, "errors": errors}, status_code=422)
+
+
+def _answer(
+    record: dict[str, Any], keys: tuple[str, ...], message: str, status: int = 200
+) -> Response:
+    return JSONResponse(
+        {"data": {k: record[k] for k in keys}, "message": message}, status_code=status
+    )
 
 
 def _missing(what: str) -> Response:

@@ -6,7 +6,7 @@ import pytest
 
 from adapters.borderbolt import mapping
 from gateway.errors import ValidationFailed
-from tests.conftest import fixture
+from tests.conftest import DOC_CREATE_CANONICAL, fixture
 
 
 def doc(name: str):
@@ -97,21 +97,7 @@ def test_partial_create_answer_maps_without_inventing_fields() -> None:
 
 
 def test_create_body_is_the_docs_request() -> None:
-    canonical = {
-        "code": "CUST002",
-        "name": "New Customer B.V.",
-        "eori_number": "NL987654321012",
-        "vat_number": "NL987654321B01",
-        "billing_address": {
-            "line1": "Kerkstraat",
-            "house_number": "10",
-            "postal_code": "1234AB",
-            "city": "Rotterdam",
-            "country": "NL",
-        },
-        "extra": {"representation_type": "2"},
-        "is_company": True,
-    }
+    canonical = DOC_CREATE_CANONICAL | {"is_company": True}
     assert mapping.customer_to_upstream(canonical, update=False) == doc("create_customer_request")
 
 

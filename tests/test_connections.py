@@ -1,0 +1,54 @@
+"""Choosing a connection, and operations a connection cannot do (501 before any call)."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.base import Operation
+from gateway.app import create_app
+from gateway.config import parse_config
+from tests.conftest import CONFIG, client_for
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_without_a_default_several_connections_need_a_name() -> None:
+    app = create_app(parse_config(CONFIG.replace("default_connection: borderbolt", ""), env={}))
+    async with client_for(app) as client:
+        response = await client.get("/v1/customers")
+        named = await client.get("/v1/customers", params={"connection": "tenant2"})
+        by_id = await client.get("/v1/customers/borderbolt:501")
+    await app.state.gateway.aclose()
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "connection_required"
+    assert named.status_code == 200 and by_id.status_code == 200
+
+
+async def test_a_single_connection_needs_no_name() -> None:
+    text = CONFIG.replace("default_connection: borderbolt", "").replace("[tenant2]", '["*"]')
+    text = text[: text.index("  tenant2:")]
+    app = create_app(parse_config(text, env={}))
+    async with client_for(app) as client:
+        response = await client.get("/v1/customers", params={"limit": 1})
+    await app.state.gateway.aclose()
+    assert response.json()["meta"]["connections"] == ["borderbolt"]
+
+
+async def test_fan_out_is_refused_until_it_exists(client) -> None:
+    response = await client.get("/v1/customers", params={"connection": "*"})
+    assert response.status_code == 400
+
+
+async def test_an_operation_the_connection_lacks_is_501_with_no_upstream_call(app, sim) -> None:
+    adapter = app.state.gateway.connections["borderbolt"].adapter
+    adapter.capabilities = adapter.capabilities - {Operation.DELETE_CUSTOMER}
+    adapter.alternatives = {Operation.DELETE_CUSTOMER: "PATCH extra.portal_access_enabled=false"}
+    sim.calls.clear()
+    async with client_for(app) as client:
+        response = await client.delete("/v1/customers/borderbolt:502")
+    assert response.status_code == 501
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_operation"
+    assert error["connection"] == "borderbolt"
+    assert "PATCH extra.portal_access_enabled=false" in error["message"]
+    assert list(sim.calls) == []
