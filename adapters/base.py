@@ -11,9 +11,11 @@ What it declares up front, so the router can answer before any upstream call:
   checked when the class is created: every declared operation must be overridden and
   every overridden one declared. The router answers 501 ``unsupported_operation`` for
   anything else, naming ``alternatives[op]`` when there is one.
-- ``customer_filters`` and ``customer_sorts``: canonical filter names it takes natively
-  and canonical sort keys it can order by. Any other filter or sort is refused with 400
-  before calling.
+- ``customer_filters``: each canonical filter it supports, ``NATIVE`` (it sends the
+  filter upstream) or ``EMULATED`` (it cannot, but its list rows carry the field, so
+  the gateway filters scanned rows itself). A filter not listed is unsupported: 400
+  before any call. ``list_customers`` only ever receives native filters.
+- ``customer_sorts``: canonical sort keys it can order by; any other is 400.
 - ``remote_id_pattern``: what a remote ID of this upstream looks like. IDs are checked
   against it before they are ever spliced into an upstream path.
 - ``api_versions``: the versions it can speak, or ``()`` when the upstream has none.
@@ -36,6 +38,12 @@ from adapters.sandbox import Sandbox
 from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
 
 T = TypeVar("T")
+
+
+class FilterSupport(StrEnum):
+    NATIVE = "native"
+    EMULATED = "emulated"
+    UNSUPPORTED = "unsupported"
 
 
 class Operation(StrEnum):
@@ -73,11 +81,20 @@ class ListQuery:
 
 @dataclass(frozen=True, slots=True)
 class Window(Generic[T]):
-    """A slice of an upstream collection starting at the query's offset."""
+    """A slice of an upstream collection starting at the query's offset.
+
+    ``consumed`` is how many upstream rows the slice covers when that differs from
+    ``len(items)`` (rows scanned but filtered out); the next page starts after them.
+    """
 
     items: list[T]
     total: int | None
     has_more: bool
+    consumed: int | None = None
+
+    @property
+    def advance(self) -> int:
+        return len(self.items) if self.consumed is None else self.consumed
 
 
 class Adapter:
@@ -86,7 +103,7 @@ class Adapter:
     name: ClassVar[str]
     capabilities: ClassVar[frozenset[Operation]]
     alternatives: ClassVar[Mapping[Operation, str]] = {}
-    customer_filters: ClassVar[frozenset[str]] = frozenset()
+    customer_filters: ClassVar[Mapping[str, FilterSupport]] = {}
     customer_sorts: ClassVar[frozenset[str]] = frozenset()
     remote_id_pattern: ClassVar[re.Pattern[str]]
     api_versions: ClassVar[tuple[int, ...]] = ()

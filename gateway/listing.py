@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
 
-from adapters.base import Window
+from adapters.base import FilterSupport, Window
 from gateway.connections import Connection
 from gateway.cursor import binding
 from gateway.errors import BadRequest, FieldError, InvalidCursor, UnsupportedFilter
+from gateway.filters import FilterKind
 from gateway.web import gateway, parse_bool, query_limit
 
-FilterKind = Literal["text", "country", "bool"]
-CUSTOMER_FILTERS: Mapping[str, FilterKind] = {
-    "q": "text",
-    "name": "text",
-    "code": "text",
-    "email": "text",
-    "country": "country",
-    "is_active": "bool",
-    "eori_number": "text",
-    "is_favourite": "bool",
-    "portal_access": "bool",
-}
 CUSTOMER_SORTS = ("name", "code", "country", "created_at")
 LIST_PARAMS = ("limit", "cursor", "connection", "sort", "include_remote_data")
 
@@ -68,19 +57,21 @@ def parse_sort(request: Request, allowed: Sequence[str]) -> str | None:
     return sort
 
 
-def require_support(
+def split_filters(
     connection: Connection,
-    filters: Collection[str],
-    native: Collection[str],
+    filters: Mapping[str, Any],
+    support: Mapping[str, FilterSupport],
     sort: str | None,
     sorts: Collection[str],
-) -> None:
-    unsupported = sorted(set(filters) - set(native))
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """``(native, emulated)`` filters for ``connection``; 400 for what it cannot do."""
+    unsupported = sorted(name for name in filters if name not in support)
     if unsupported:
+        supported = sorted(support)
         raise UnsupportedFilter(
             f"connection {connection.name!r} cannot filter by {unsupported}",
             connection=connection.name,
-            details=[FieldError(name, f"supported here: {sorted(native)}") for name in unsupported],
+            details=[FieldError(name, f"supported here: {supported}") for name in unsupported],
         )
     if sort and sort.lstrip("-") not in sorts:
         raise BadRequest(
@@ -88,6 +79,9 @@ def require_support(
             connection=connection.name,
             details=[FieldError("sort", f"supported here: {sorted(sorts)}")],
         )
+    native = {k: v for k, v in filters.items() if support[k] is FilterSupport.NATIVE}
+    emulated = {k: v for k, v in filters.items() if support[k] is FilterSupport.EMULATED}
+    return native, emulated
 
 
 class Listing:
@@ -108,8 +102,8 @@ class Listing:
 
     def page(self, window: Window[Any], emulated: Sequence[str] = ()) -> dict[str, Any]:
         next_cursor = (
-            self.codec.encode(self.bound_to, {"o": self.offset + len(window.items)})
-            if window.has_more and window.items
+            self.codec.encode(self.bound_to, {"o": self.offset + window.advance})
+            if window.has_more and window.advance
             else None
         )
         return {

@@ -52,3 +52,31 @@ async def test_an_operation_the_connection_lacks_is_501_with_no_upstream_call(ap
     assert error["connection"] == "borderbolt"
     assert "PATCH extra.portal_access_enabled=false" in error["message"]
     assert list(sim.calls) == []
+
+
+async def test_connections_show_the_capability_matrix(client) -> None:
+    body = (await client.get("/v1/connections")).json()
+    assert [c["name"] for c in body["data"]] == ["borderbolt", "tenant2", "remote"]
+    bb = body["data"][0]
+    assert bb["adapter"] == "borderbolt" and bb["sandbox"] is True
+    assert bb["customer_filters"] == {
+        "q": "emulated",
+        "name": "native",
+        "code": "native",
+        "email": "unsupported",
+        "country": "native",
+        "is_active": "unsupported",
+        "eori_number": "native",
+        "is_favourite": "unsupported",
+        "portal_access": "native",
+    }
+    assert bb["operations"]["delete_customer"] == "supported"
+    assert body["meta"]["default_connection"] == "borderbolt"
+
+
+async def test_connections_list_only_what_the_key_may_use(app) -> None:
+    async with client_for(app, key="t2-key") as client:
+        body = (await client.get("/v1/connections")).json()
+    assert [c["name"] for c in body["data"]] == ["tenant2"]
+    async with client_for(app, key=None) as client:
+        assert (await client.get("/v1/connections")).status_code == 401

@@ -13,7 +13,7 @@ import re
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from adapters.base import Adapter, ListQuery, Operation, Window
+from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
 from adapters.borderbolt import mapping
 from adapters.borderbolt.simulator import BorderBoltSimulator
 from adapters.paging import page_span
@@ -61,7 +61,10 @@ class BorderBoltAdapter(Adapter):
             Operation.DELETE_CONTACT,
         }
     )
-    customer_filters = frozenset(FILTERS)
+    customer_filters = {
+        **dict.fromkeys(FILTERS, FilterSupport.NATIVE),
+        "q": FilterSupport.EMULATED,
+    }
     customer_sorts = frozenset(SORTS)
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
 

@@ -9,15 +9,16 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from adapters.base import ListQuery, Operation
+from gateway.emulation import scan
 from gateway.errors import NotFound
+from gateway.filters import CUSTOMER_FILTERS
 from gateway.listing import (
-    CUSTOMER_FILTERS,
     CUSTOMER_SORTS,
     LIST_PARAMS,
     Listing,
     parse_filters,
     parse_sort,
-    require_support,
+    split_filters,
 )
 from gateway.web import (
     authorize,
@@ -42,16 +43,23 @@ async def list_customers(request: Request) -> Response:
     adapter = connection.adapter
     filters = parse_filters(request, CUSTOMER_FILTERS)
     sort = parse_sort(request, CUSTOMER_SORTS)
-    require_support(connection, filters, adapter.customer_filters, sort, adapter.customer_sorts)
+    native, emulated = split_filters(
+        connection, filters, adapter.customer_filters, sort, adapter.customer_sorts
+    )
     listing = Listing(request, "customers", connection, filters=filters, sort=sort)
     query = ListQuery(
         offset=listing.offset,
         limit=listing.limit,
-        filters=filters,
+        filters=native,
         sort=sort,
         include_remote_data=query_bool(request, "include_remote_data"),
     )
-    return respond(listing.page(await adapter.list_customers(query)))
+    if emulated:
+        max_pages = connection.config.max_scan_pages
+        window = await scan(adapter.list_customers, query, emulated, max_pages)
+    else:
+        window = await adapter.list_customers(query)
+    return respond(listing.page(window, emulated=sorted(emulated)))
 
 
 async def get_customer(request: Request) -> Response:
