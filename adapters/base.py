@@ -16,6 +16,8 @@ What it declares up front, so the router can answer before any upstream call:
   the gateway filters scanned rows itself). A filter not listed is unsupported: 400
   before any call. ``list_customers`` only ever receives native filters.
 - ``customer_sorts``: canonical sort keys it can order by; any other is 400.
+- ``order_filters``: the order filters (``status``, ``date_from``, ``date_to``) it
+  sends upstream; orders have no emulation.
 - ``remote_id_pattern``: what a remote ID of this upstream looks like. IDs are checked
   against it before they are ever spliced into an upstream path.
 - ``api_versions``: the versions it can speak, or ``()`` when the upstream has none.
@@ -35,7 +37,18 @@ from typing import Any, ClassVar, Generic, TypeVar
 import httpx
 
 from adapters.sandbox import Sandbox
-from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
+from schemas import (
+    Contact,
+    ContactCreate,
+    ContactPatch,
+    CreditCheck,
+    Customer,
+    CustomerAnalytics,
+    CustomerCreate,
+    CustomerPatch,
+    Order,
+    Period,
+)
 
 T = TypeVar("T")
 
@@ -58,6 +71,9 @@ class Operation(StrEnum):
     CREATE_CONTACT = "create_contact"
     UPDATE_CONTACT = "update_contact"
     DELETE_CONTACT = "delete_contact"
+    LIST_ORDERS = "list_orders"
+    GET_ANALYTICS = "get_analytics"
+    CREDIT_CHECK = "credit_check"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +121,7 @@ class Adapter:
     alternatives: ClassVar[Mapping[Operation, str]] = {}
     customer_filters: ClassVar[Mapping[str, FilterSupport]] = {}
     customer_sorts: ClassVar[frozenset[str]] = frozenset()
+    order_filters: ClassVar[frozenset[str]] = frozenset()
     remote_id_pattern: ClassVar[re.Pattern[str]]
     api_versions: ClassVar[tuple[int, ...]] = ()
 
@@ -171,4 +188,13 @@ class Adapter:
         raise NotImplementedError
 
     async def delete_contact(self, customer_id: str, contact_id: str) -> None:
+        raise NotImplementedError
+
+    async def list_orders(self, customer_id: str, query: ListQuery) -> Window[Order]:
+        raise NotImplementedError
+
+    async def get_analytics(self, customer_id: str, period: Period) -> CustomerAnalytics:
+        raise NotImplementedError
+
+    async def credit_check(self, customer_id: str) -> CreditCheck:
         raise NotImplementedError

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -58,6 +59,33 @@ class UpstreamResponse:
 
     def error(self, message: str) -> UpstreamError:
         return UpstreamError(message, connection=self.connection, upstream_status=self.status)
+
+    def message(self) -> str | None:
+        """The human message of an error body: ``message``, ``error.message``,
+        ``error.description`` or a string ``error``."""
+        body = self.json_or_none()
+        if not isinstance(body, dict):
+            return None
+        error = body.get("error")
+        nested = error if isinstance(error, dict) else {}
+        for candidate in (body.get("message"), nested.get("message"), nested.get("description")):
+            if isinstance(candidate, str) and candidate:
+                return candidate[:500]
+        return error[:500] if isinstance(error, str) and error else None
+
+    def data_object(self, body: dict[str, Any], what: str) -> dict[str, Any]:
+        """``body["data"]`` as an object with an ``id``, else a 502."""
+        data = body.get("data")
+        if not isinstance(data, dict) or "id" not in data:
+            raise self.error(f"upstream answered without the {what} object")
+        return data
+
+    def created_id(self, data: dict[str, Any], valid: Callable[[str], bool]) -> str:
+        """The ID of what a create made, checked like any remote ID, else a 502."""
+        remote_id = str(data.get("id", ""))
+        if not valid(remote_id):
+            raise self.error("upstream answered with an id this gateway cannot use")
+        return remote_id
 
 
 def retry_after(value: str | None, default: int = 1) -> str:

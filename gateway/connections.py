@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import ssl
 from collections.abc import Generator
 from dataclasses import dataclass
 
@@ -23,6 +25,13 @@ class BearerToken(httpx.Auth):
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = self._header
         yield request
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One verifying TLS context for every upstream client: building one takes tens of
+    milliseconds, and each connection (and each live reload) would otherwise pay it."""
+    return httpx.create_ssl_context()
 
 
 @dataclass(slots=True)
@@ -50,7 +59,7 @@ def open_connection(name: str, config: ConnectionConfig) -> Connection:
         base_url = f"http://{name}.sandbox"
     else:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        transport = httpx.AsyncHTTPTransport(limits=limits)
+        transport = httpx.AsyncHTTPTransport(limits=limits, verify=tls_context())
         base_url = config.base_url
     client = httpx.AsyncClient(
         base_url=base_url,

@@ -6,10 +6,12 @@ They are never subclassed per upstream: upstream-only fields live under ``extra`
 """
 
 from schemas.address import Address
+from schemas.analytics import CreditCheck, CustomerAnalytics, Period
 from schemas.contact import Contact, ContactCreate, ContactPatch
 from schemas.customer import Customer, CustomerCreate, CustomerPatch
 from schemas.error import ErrorBody, ErrorDetail, ErrorEnvelope
 from schemas.item import Item
+from schemas.order import Order
 from schemas.page import Page, PageMeta
 
 __all__ = [
@@ -17,13 +19,17 @@ __all__ = [
     "Contact",
     "ContactCreate",
     "ContactPatch",
+    "CreditCheck",
     "Customer",
+    "CustomerAnalytics",
     "CustomerCreate",
     "CustomerPatch",
     "ErrorBody",
     "ErrorDetail",
     "ErrorEnvelope",
     "Item",
+    "Order",
     "Page",
     "PageMeta",
+    "Period",
 ]

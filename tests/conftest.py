@@ -37,6 +37,10 @@ connections:
     adapter: borderbolt
     base_url: "sandbox:"
     auth: {{type: bearer, token: tenant2-upstream-token}}
+  crm:
+    adapter: crm
+    base_url: "sandbox:"
+    auth: {{type: bearer, token: crm-upstream-token}}
   remote:
     adapter: borderbolt
     base_url: "https://bb.example.test/tenant"
@@ -137,6 +141,12 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def sim(app: Starlette) -> Sandbox:
     sandbox: Sandbox = app.state.gateway.connections["borderbolt"].sandbox
+    return sandbox
+
+
+@pytest.fixture
+def crm_sim(app: Starlette) -> Sandbox:
+    sandbox: Sandbox = app.state.gateway.connections["crm"].sandbox
     return sandbox
 
 

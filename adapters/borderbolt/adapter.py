@@ -16,7 +16,7 @@ from urllib.parse import quote
 from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
 from adapters.borderbolt import mapping
 from adapters.borderbolt.simulator import BorderBoltSimulator
-from adapters.paging import page_span
+from adapters.paging import UpstreamPage, read_window
 from adapters.sandbox import Sandbox
 from adapters.upstream import Upstream, UpstreamResponse
 from gateway.errors import Conflict, FieldError, NotFound, UpstreamError, ValidationFailed
@@ -83,31 +83,26 @@ class BorderBoltAdapter(Adapter):
         if query.sort_key:
             params["sort"] = SORTS[query.sort_key]
             params["direction"] = "desc" if query.descending else "asc"
-        span = page_span(query.offset, query.limit, MAX_PER_PAGE)
-        rows: list[dict[str, Any]] = []
-        total: int | None = None
-        last_page: int | None = None
-        for page in span.pages:
-            body = self._ok(
-                await self.upstream.call(
-                    "GET", CUSTOMERS, params={**params, "page": page, "per_page": span.per_page}
-                )
-            )
-            data = body.get("data")
+
+        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
+            page_params = {**params, "page": page, "per_page": per_page}
+            response = await self.upstream.call("GET", CUSTOMERS, params=page_params)
+            body = self._ok(response)
+            data, meta = body.get("data"), body.get("meta")
             if not isinstance(data, list):
-                raise self._garbage(body)
-            rows.extend(data)
-            meta = body.get("meta")
+                raise response.error("upstream answered without a data list")
             total, last_page = _meta_int(meta, "total"), _meta_int(meta, "last_page")
-            if len(data) < span.per_page:
-                break
-        rows = rows[span.skip : span.skip + query.limit]
-        if total is not None:
-            has_more = query.offset + len(rows) < total
-        elif last_page is not None:
-            has_more = span.last < last_page
-        else:
-            has_more = len(rows) == query.limit
+            if last_page is not None:
+                more = page < last_page
+            elif total is not None:
+                more = page * per_page < total
+            else:
+                more = len(data) == per_page
+            return UpstreamPage(data, total, more)
+
+        rows, total, has_more = await read_window(
+            query.offset, query.limit, MAX_PER_PAGE, fetch_page
+        )
         customers = [self._customer(row, query.include_remote_data) for row in rows]
         return Window(customers, total, has_more)
 
@@ -123,10 +118,9 @@ class BorderBoltAdapter(Adapter):
 
     async def create_customer(self, body: CustomerCreate) -> Customer:
         payload = mapping.customer_to_upstream(body.model_dump(exclude_unset=True), update=False)
-        created = self._data(
-            await self.upstream.call("POST", CUSTOMERS, json_body=payload), "customer"
-        )
-        return await self.get_customer(self._remote_id_of(created))
+        response = await self.upstream.call("POST", CUSTOMERS, json_body=payload)
+        created = self._data(response, "customer")
+        return await self.get_customer(response.created_id(created, self.valid_remote_id))
 
     async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
         fields = patch.model_dump(exclude_unset=True)
@@ -148,7 +142,7 @@ class BorderBoltAdapter(Adapter):
         response = await self.upstream.call("DELETE", f"{CUSTOMERS}/{remote_id}")
         if response.status in (409, 422):
             raise Conflict(
-                _message(response) or "BorderBolt refused to delete this customer",
+                response.message() or "BorderBolt refused to delete this customer",
                 connection=self.connection,
                 upstream_status=response.status,
                 details=[FieldError(None, DELETE_REFUSED_HINT)],
@@ -171,8 +165,11 @@ class BorderBoltAdapter(Adapter):
     async def create_contact(self, customer_id: str, body: ContactCreate) -> Contact:
         payload = mapping.contact_to_upstream(body.model_dump(exclude_unset=True), update=False)
         path = f"{CUSTOMERS}/{customer_id}/contacts"
-        created = self._data(await self.upstream.call("POST", path, json_body=payload), "customer")
-        return await self.get_contact(customer_id, self._remote_id_of(created))
+        response = await self.upstream.call("POST", path, json_body=payload)
+        created = self._data(response, "customer")  # a 404 here: no such customer
+        return await self.get_contact(
+            customer_id, response.created_id(created, self.valid_remote_id)
+        )
 
     async def update_contact(
         self, customer_id: str, contact_id: str, patch: ContactPatch
@@ -190,16 +187,15 @@ class BorderBoltAdapter(Adapter):
 
     def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
         if "id" not in raw:
-            raise self._garbage(raw)
+            raise UpstreamError(
+                "upstream answered a customer without an id", connection=self.connection
+            )
         return mapping.customer_to_canonical(
             raw, self.connection, include_remote_data=include_remote_data
         )
 
     def _data(self, response: UpstreamResponse, what: str) -> dict[str, Any]:
-        data = self._ok(response, what).get("data")
-        if not isinstance(data, dict):
-            raise response.error(f"upstream answered without the {what} object")
-        return data
+        return response.data_object(self._ok(response, what), what)
 
     def _ok(self, response: UpstreamResponse, what: str = "resource") -> dict[str, Any]:
         """The JSON body of a 2xx answer; BorderBolt's error answers raised canonically."""
@@ -207,7 +203,7 @@ class BorderBoltAdapter(Adapter):
         if 200 <= status < 300:
             return response.json() if response.content else {}
         body = response.json_or_none()
-        message = _message(response)
+        message = response.message()
         if status == 404:
             raise NotFound(f"no such {what}", connection=self.connection, upstream_status=404)
         if status == 422:
@@ -222,25 +218,7 @@ class BorderBoltAdapter(Adapter):
             )
         raise response.error(f"upstream answered HTTP {status}: {message or 'no message'}")
 
-    def _remote_id_of(self, created: dict[str, Any]) -> str:
-        remote_id = str(created.get("id", ""))
-        if not self.valid_remote_id(remote_id):
-            raise self._garbage(created)
-        return remote_id
-
-    def _garbage(self, body: object) -> UpstreamError:
-        return UpstreamError(
-            f"upstream answered with an unexpected {type(body).__name__} shape",
-            connection=self.connection,
-        )
-
 
 def _meta_int(meta: object, key: str) -> int | None:
     value = meta.get(key) if isinstance(meta, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _message(response: UpstreamResponse) -> str | None:
-    body = response.json_or_none()
-    message = body.get("message") if isinstance(body, dict) else None
-    return str(message)[:500] if message else None

@@ -1,0 +1,1 @@
+"""The generic CRM: customers, contacts, orders, analytics, credit checks."""
