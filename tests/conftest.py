@@ -41,6 +41,10 @@ connections:
     adapter: crm
     base_url: "sandbox:"
     auth: {{type: bearer, token: crm-upstream-token}}
+  crmremote:
+    adapter: crm
+    base_url: "https://crm.example.test"
+    auth: {{type: bearer, token: crm-remote-token}}
   remote:
     adapter: borderbolt
     base_url: "https://bb.example.test/tenant"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+import respx
 
 from adapters.sandbox import Sandbox
+from tests.conftest import fixture
 
 pytestmark = pytest.mark.anyio
 CRM = {"X-Connection": "crm"}
@@ -265,3 +267,54 @@ async def test_crm_ids_are_validated(
     crm_sim.calls.clear()
     assert (await client.get(path)).status_code == 404
     assert list(crm_sim.calls) == []
+
+
+# -- what a real CRM might send that the sandbox does not (respx) ----------------------
+
+CRM_API = "https://crm.example.test/api/customers"
+REMOTE = {"X-Connection": "crmremote"}
+
+
+@respx.mock
+async def test_paging_without_has_more_falls_back_to_total(client: httpx.AsyncClient) -> None:
+    page = fixture("crm", "list_customers")
+    del page["meta"]["hasMore"]
+    page["meta"]["total"] = 1
+    respx.get(CRM_API).respond(json=page)
+    body = (await client.get("/v1/customers", params={"limit": 1}, headers=REMOTE)).json()
+    assert body["meta"]["next_cursor"] is None and body["meta"]["total"] == 1
+
+
+@respx.mock
+async def test_400_with_laravel_style_errors_is_422_with_canonical_fields(
+    client: httpx.AsyncClient,
+) -> None:
+    respx.post(CRM_API).respond(
+        400, json={"message": "Invalid", "errors": {"shipping_address.city": ["required"]}}
+    )
+    response = await client.post("/v1/customers", json={"name": "A"}, headers=REMOTE)
+    assert response.status_code == 422
+    assert response.json()["error"]["details"] == [
+        {"field": "shipping_addresses.0.city", "message": "required"}
+    ]
+    assert response.json()["error"]["message"] == "Invalid"
+
+
+@respx.mock
+async def test_an_unusable_upstream_id_is_never_spliced_into_a_path(
+    client: httpx.AsyncClient,
+) -> None:
+    respx.post(CRM_API).respond(201, json={"data": {"id": "../../admin", "name": "A"}})
+    reread = respx.get(url__startswith="https://crm.example.test/").respond(json={})
+    response = await client.post("/v1/customers", json={"name": "A"}, headers=REMOTE)
+    assert response.status_code == 502
+    assert not reread.called
+
+
+@respx.mock
+async def test_html_error_pages(client: httpx.AsyncClient) -> None:
+    respx.get(f"{CRM_API}/cust_1").respond(404, text="<html>Not Found</html>")
+    respx.get(f"{CRM_API}/cust_2").respond(502, text="<html>Bad Gateway</html>")
+    assert (await client.get("/v1/customers/crmremote:cust_1")).status_code == 404
+    failed = await client.get("/v1/customers/crmremote:cust_2")
+    assert failed.status_code == 502 and failed.json()["error"]["upstream_status"] == 502
