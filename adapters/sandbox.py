@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,6 +94,13 @@ class Sandbox:
         if not auth.startswith("Bearer ") or not self.authorized(auth[7:]):
             return await _send(send, 401, self.unauthorized, {})
         await self.app(scope, receive, send)
+
+
+def query_int(value: str | None, default: int) -> int | None:
+    """A query parameter as an int (``default`` when absent, ``None`` when not a number)."""
+    if value is None:
+        return default
+    return int(value) if re.fullmatch(r"-?[0-9]{1,9}", value) else None
 
 
 async def _send(send: Send, status: int, body: bytes | str, headers: dict[str, str]) -> None:

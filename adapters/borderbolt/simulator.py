@@ -26,7 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.sandbox import Sandbox
+from adapters.sandbox import Sandbox, query_int
 
 SEED = 501
 CUSTOMER_COUNT = 156
@@ -279,7 +279,7 @@ class BorderBoltSimulator:
             errors["sort"] = ["The selected sort is invalid."]
         if direction not in ("asc", "desc"):
             errors["direction"] = ["The selected direction is invalid."]
-        page, per_page = _int(q.get("page"), 1), _int(q.get("per_page"), 25)
+        page, per_page = query_int(q.get("page"), 1), query_int(q.get("per_page"), 25)
         if page is None or page < 1:
             errors["page"] = ["The page must be at least 1."]
         if per_page is None or per_page < 1:
@@ -526,12 +526,6 @@ async def _body(request: Request) -> dict[str, Any] | Response:
     if not isinstance(body, dict):
         return _invalid({"body": ["The body must be an object."]})
     return body
-
-
-def _int(value: str | None, default: int) -> int | None:
-    if value is None:
-        return default
-    return int(value) if re.fullmatch(r"-?[0-9]{1,9}", value) else None
 
 
 def _invalid(errors: dict[str, list[str]]) -> Response:

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.sandbox import Sandbox
+from adapters.sandbox import Sandbox, query_int
 
 SEED = 456
 CUSTOMER_COUNT = 150
@@ -267,7 +267,7 @@ class CrmSimulator:
 
     async def list_customers(self, request: Request) -> Response:
         q = request.query_params
-        page, limit = _int(q.get("page"), 1), _int(q.get("limit"), 20)
+        page, limit = query_int(q.get("page"), 1), query_int(q.get("limit"), 20)
         errors = []
         if page is None or page < 1:
             errors.append(("page", "must be a positive integer"))
@@ -287,18 +287,7 @@ class CrmSimulator:
             if (active is None or c["is_active"] == (active == "true"))
             and (not search or search in c["name"].lower() or search in (c["email"] or "").lower())
         ]
-        chunk = rows[(page - 1) * limit : page * limit]
-        return JSONResponse(
-            {
-                "data": [{k: c.get(k) for k in LIST_KEYS} for c in chunk],
-                "meta": {
-                    "total": len(rows),
-                    "page": page,
-                    "limit": limit,
-                    "hasMore": page * limit < len(rows),
-                },
-            }
-        )
+        return _paged([{k: c.get(k) for k in LIST_KEYS} for c in rows], page, limit)
 
     async def get_customer(self, request: Request) -> Response:
         customer = self.customers.get(request.path_params["id"])
@@ -414,7 +403,7 @@ class CrmSimulator:
         if customer_id not in self.customers:
             return _missing("Customer")
         q = request.query_params
-        page, limit = _int(q.get("page"), 1), _int(q.get("limit"), 20)
+        page, limit = query_int(q.get("page"), 1), query_int(q.get("limit"), 20)
         if page is None or page < 1 or limit is None or limit < 1:
             return _invalid([("page", "page and limit must be positive integers")])
         limit = min(limit, MAX_LIMIT)
@@ -426,21 +415,8 @@ class CrmSimulator:
             and (not date_from or o["order_date"][:10] >= date_from[:10])
             and (not date_to or o["order_date"][:10] <= date_to[:10])
         ]
-        chunk = [
-            {k: v for k, v in o.items() if not k.startswith("_")}
-            for o in rows[(page - 1) * limit : page * limit]
-        ]
-        return JSONResponse(
-            {
-                "data": chunk,
-                "meta": {
-                    "total": len(rows),
-                    "page": page,
-                    "limit": limit,
-                    "hasMore": page * limit < len(rows),
-                },
-            }
-        )
+        public = [{k: v for k, v in o.items() if not k.startswith("_")} for o in rows]
+        return _paged(public, page, limit)
 
     async def analytics(self, request: Request) -> Response:
         customer = self.customers.get(request.path_params["id"])
@@ -650,10 +626,9 @@ async def _body(request: Request) -> dict[str, Any] | Response:
     return body
 
 
-def _int(value: str | None, default: int) -> int | None:
-    if value is None:
-        return default
-    return int(value) if re.fullmatch(r"-?[0-9]{1,9}", value) else None
+def _paged(rows: list[dict[str, Any]], page: int, limit: int) -> Response:
+    meta = {"total": len(rows), "page": page, "limit": limit, "hasMore": page * limit < len(rows)}
+    return JSONResponse({"data": rows[(page - 1) * limit : page * limit], "meta": meta})
 
 
 def _invalid(errors: list[tuple[str, str]]) -> Response:
