@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Generic, TypeVar
 
 import httpx
 
-from adapters.sandbox import Sandbox
+from adapters.sandbox import Credentials, Sandbox
 from schemas import (
     Contact,
     ContactCreate,
@@ -146,9 +146,14 @@ class Adapter:
             raise TypeError(f"{cls.__name__} implements but does not declare {undeclared}")
 
     @classmethod
-    def sandbox(cls, *, token: str, api_version: int | None = None) -> Sandbox:
-        """A fresh, seeded simulator of the upstream that accepts ``token``."""
+    def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
+        """A fresh, seeded simulator of the upstream that accepts ``credentials``."""
         raise NotImplementedError
+
+    def filter_support(self, name: str, value: Any) -> FilterSupport:
+        """How this adapter takes filter ``name`` with ``value``; by default as declared
+        in ``customer_filters`` (an adapter may take only some values natively)."""
+        return self.customer_filters.get(name, FilterSupport.UNSUPPORTED)
 
     def valid_remote_id(self, remote_id: str) -> bool:
         return self.remote_id_pattern.fullmatch(remote_id) is not None

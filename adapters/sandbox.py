@@ -18,7 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import httpx
-from starlette.types import ASGIApp, Receive, Scope, Send
+import structlog
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = structlog.get_logger("gateway.sandbox")
 
 
 @dataclass
@@ -58,6 +61,16 @@ class Faults:
 
 
 @dataclass(frozen=True, slots=True)
+class Credentials:
+    """What the gateway's connection will present: a bearer token, or OAuth2 client
+    credentials for a simulator that issues tokens."""
+
+    token: str | None = None
+    client_id: str | None = None
+    client_secret: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Call:
     method: str
     path: str
@@ -68,10 +81,20 @@ class Call:
 class Sandbox:
     """ASGI wrapper of one simulator: auth, call log, faults."""
 
-    def __init__(self, app: ASGIApp, *, authorized: Callable[[str], bool], unauthorized: bytes):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        authorized: Callable[[str], bool],
+        unauthorized: bytes,
+        public_paths: tuple[str, ...] = (),
+        simulator: object = None,
+    ) -> None:
         self.app = app
+        self.simulator = simulator  # the state behind the app, for tests and tooling
         self.authorized = authorized
         self.unauthorized = unauthorized
+        self.public_paths = public_paths
         self.faults = Faults()
         self.calls: deque[Call] = deque(maxlen=1000)
 
@@ -91,9 +114,23 @@ class Sandbox:
                 body = fault.body if isinstance(fault.body, bytes) else json.dumps(fault.body or {})
                 return await _send(send, fault.status, body, fault.headers)
         auth = headers.get("authorization", "")
-        if not auth.startswith("Bearer ") or not self.authorized(auth[7:]):
+        public = path in self.public_paths
+        if not public and (not auth.startswith("Bearer ") or not self.authorized(auth[7:])):
             return await _send(send, 401, self.unauthorized, {})
-        await self.app(scope, receive, send)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception:
+            # A real server answers 500 when it breaks; so does the simulator.
+            log.exception("sandbox_error", path=path)
+            if not started:
+                await _send(send, 500, b'{"message": "Server Error"}', {})
 
 
 def query_int(value: str | None, default: int) -> int | None:

@@ -103,9 +103,12 @@ def retry_after(value: str | None, default: int = 1) -> str:
 class Upstream:
     """Calls one connection's upstream through its configured ``httpx.AsyncClient``."""
 
-    def __init__(self, connection: str, client: httpx.AsyncClient) -> None:
+    def __init__(
+        self, connection: str, client: httpx.AsyncClient, headers: dict[str, str] | None = None
+    ) -> None:
         self.connection = connection
         self.client = client
+        self.headers = {"Accept": "application/json", **(headers or {})}
 
     async def call(
         self,
@@ -115,7 +118,7 @@ class Upstream:
         params: dict[str, Any] | None = None,
         json_body: Any = None,
     ) -> UpstreamResponse:
-        headers = {"Accept": "application/json"}
+        headers = dict(self.headers)
         if request_id := request_id_var.get():
             headers["X-Request-ID"] = request_id
         started = time.perf_counter()

@@ -111,13 +111,29 @@ class TimeoutConfig(_Model):
     pool: float = Field(default=5.0, gt=0)
 
 
-AUTH_TYPES = frozenset({"bearer"})
+class OAuth2ClientCredentialsAuth(_Model):
+    type: Literal["oauth2_client_credentials"]
+    token_url: str = Field(min_length=1)
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    scope: str | None = None
+
+    @field_validator("token_url")
+    @classmethod
+    def _url_or_path(cls, url: str) -> str:
+        if not (url.startswith("/") or re.match(r"^https?://[^\s/]+", url)):
+            raise ValueError("an http(s) URL, or a path on the connection's base_url")
+        return url
+
+
+Auth = Annotated[BearerAuth | OAuth2ClientCredentialsAuth, Field(discriminator="type")]
+AUTH_TYPES = frozenset({"bearer", "oauth2_client_credentials"})
 
 
 class ConnectionConfig(_Model):
     adapter: str
     base_url: str
-    auth: Annotated[BearerAuth, Field(discriminator="type")]
+    auth: Auth
     api_version: int | None = None
     timeout: TimeoutConfig = TimeoutConfig()
     max_scan_pages: int = Field(default=10, ge=1, le=100)

@@ -4,27 +4,16 @@ from __future__ import annotations
 
 import functools
 import ssl
-from collections.abc import Generator
 from dataclasses import dataclass
 
 import httpx
 
 from adapters import ADAPTERS, Adapter
-from adapters.sandbox import Sandbox, SandboxTransport
-from gateway.config import ConnectionConfig
+from adapters.sandbox import Credentials, Sandbox, SandboxTransport
+from gateway.config import BearerAuth, ConnectionConfig
+from gateway.upstream_auth import BearerToken, ClientCredentials
 
 USER_AGENT = "customer-gateway/0.1"
-
-
-class BearerToken(httpx.Auth):
-    """Adds ``Authorization: Bearer`` on each upstream request; the token stays out of repr."""
-
-    def __init__(self, token: str) -> None:
-        self._header = f"Bearer {token}"
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = self._header
-        yield request
 
 
 @functools.cache
@@ -46,15 +35,38 @@ class Connection:
         await self.client.aclose()
 
 
+def upstream_auth(name: str, config: ConnectionConfig) -> httpx.Auth:
+    auth = config.auth
+    if isinstance(auth, BearerAuth):
+        return BearerToken(auth.token.get_secret_value())
+    return ClientCredentials(
+        connection=name,
+        token_url=auth.token_url,
+        client_id=auth.client_id,
+        client_secret=auth.client_secret.get_secret_value(),
+        scope=auth.scope,
+    )
+
+
+def sandbox_credentials(config: ConnectionConfig) -> Credentials:
+    auth = config.auth
+    if isinstance(auth, BearerAuth):
+        return Credentials(token=auth.token.get_secret_value())
+    return Credentials(
+        client_id=auth.client_id, client_secret=auth.client_secret.get_secret_value()
+    )
+
+
 def open_connection(name: str, config: ConnectionConfig) -> Connection:
     adapter_class = ADAPTERS[config.adapter]
-    token = config.auth.token.get_secret_value()
     t = config.timeout
     timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
     sandbox: Sandbox | None = None
     transport: httpx.AsyncBaseTransport
     if config.is_sandbox:
-        sandbox = adapter_class.sandbox(token=token, api_version=config.api_version)
+        sandbox = adapter_class.sandbox(
+            credentials=sandbox_credentials(config), api_version=config.api_version
+        )
         transport = SandboxTransport(sandbox)
         base_url = f"http://{name}.sandbox"
     else:
@@ -63,7 +75,7 @@ def open_connection(name: str, config: ConnectionConfig) -> Connection:
         base_url = config.base_url
     client = httpx.AsyncClient(
         base_url=base_url,
-        auth=BearerToken(token),
+        auth=upstream_auth(name, config),
         headers={"User-Agent": USER_AGENT},
         timeout=timeout,
         transport=transport,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
@@ -58,26 +58,24 @@ def parse_sort(request: Request, allowed: Sequence[str]) -> str | None:
 
 
 def split_filters(
-    connection: Connection,
-    filters: Mapping[str, Any],
-    support: Mapping[str, FilterSupport],
-    sort: str | None,
-    sorts: Collection[str],
+    connection: Connection, filters: Mapping[str, Any], sort: str | None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """``(native, emulated)`` filters for ``connection``; 400 for what it cannot do."""
-    unsupported = sorted(name for name in filters if name not in support)
+    adapter = connection.adapter
+    support = {name: adapter.filter_support(name, value) for name, value in filters.items()}
+    unsupported = sorted(n for n, s in support.items() if s is FilterSupport.UNSUPPORTED)
     if unsupported:
-        supported = sorted(support)
+        supported = sorted(adapter.customer_filters)
         raise UnsupportedFilter(
             f"connection {connection.name!r} cannot filter by {unsupported}",
             connection=connection.name,
             details=[FieldError(name, f"supported here: {supported}") for name in unsupported],
         )
-    if sort and sort.lstrip("-") not in sorts:
+    if sort and sort.lstrip("-") not in adapter.customer_sorts:
         raise BadRequest(
             f"connection {connection.name!r} cannot sort by {sort.lstrip('-')!r}",
             connection=connection.name,
-            details=[FieldError("sort", f"supported here: {sorted(sorts)}")],
+            details=[FieldError("sort", f"supported here: {sorted(adapter.customer_sorts)}")],
         )
     native = {k: v for k, v in filters.items() if support[k] is FilterSupport.NATIVE}
     emulated = {k: v for k, v in filters.items() if support[k] is FilterSupport.EMULATED}

@@ -29,6 +29,11 @@ class Redactor:
     def set_secrets(self, secrets: Iterable[str]) -> None:
         self.secrets = tuple(sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True))
 
+    def add_secret(self, secret: str) -> None:
+        """Also mask ``secret`` (e.g. an access token fetched at run time)."""
+        if secret not in self.secrets:
+            self.set_secrets([*self.secrets[-50:], secret])
+
     def __call__(
         self, _: Any, __: str, event: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:

@@ -6,7 +6,7 @@ import asyncio
 import secrets
 
 from gateway.auth import KeyStore
-from gateway.config import Config
+from gateway.config import BearerAuth, Config
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
 from gateway.errors import BadRequest, ConnectionRequired
@@ -54,7 +54,10 @@ class Gateway:
 
 def config_secrets(config: Config) -> list[str]:
     found = [k.key.get_secret_value() for k in config.api_keys if k.key is not None]
-    found += [c.auth.token.get_secret_value() for c in config.connections.values()]
+    for connection in config.connections.values():
+        auth = connection.auth
+        secret = auth.token if isinstance(auth, BearerAuth) else auth.client_secret
+        found.append(secret.get_secret_value())
     if config.server.cursor_secret is not None:
         found.append(config.server.cursor_secret.get_secret_value())
     return found

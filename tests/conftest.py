@@ -41,6 +41,24 @@ connections:
     adapter: crm
     base_url: "sandbox:"
     auth: {{type: bearer, token: crm-upstream-token}}
+  shop:
+    adapter: inventorum
+    api_version: 10
+    base_url: "sandbox:"
+    auth: {{type: oauth2_client_credentials, token_url: /oauth/token, client_id: shop-client,
+            client_secret: shop-client-secret}}
+  shop9:
+    adapter: inventorum
+    api_version: 9
+    base_url: "sandbox:"
+    auth: {{type: oauth2_client_credentials, token_url: /oauth/token, client_id: shop9-client,
+            client_secret: shop9-client-secret}}
+  shopremote:
+    adapter: inventorum
+    api_version: 10
+    base_url: "https://pos.example.test/api"
+    auth: {{type: oauth2_client_credentials, token_url: "https://auth.example.test/oauth/token",
+            client_id: remote-client, client_secret: remote-client-secret}}
   crmremote:
     adapter: crm
     base_url: "https://crm.example.test"

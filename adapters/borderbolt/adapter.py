@@ -17,7 +17,7 @@ from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
 from adapters.borderbolt import mapping
 from adapters.borderbolt.simulator import BorderBoltSimulator
 from adapters.paging import UpstreamPage, read_window
-from adapters.sandbox import Sandbox
+from adapters.sandbox import Credentials, Sandbox
 from adapters.upstream import Upstream, UpstreamResponse
 from gateway.errors import Conflict, FieldError, NotFound, UpstreamError, ValidationFailed
 from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
@@ -73,8 +73,8 @@ class BorderBoltAdapter(Adapter):
         self.upstream = Upstream(self.connection, self.client)
 
     @classmethod
-    def sandbox(cls, *, token: str, api_version: int | None = None) -> Sandbox:
-        return BorderBoltSimulator(token=token).sandbox
+    def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
+        return BorderBoltSimulator(token=credentials.token or "").sandbox
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         params: dict[str, Any] = {}

@@ -175,6 +175,7 @@ class BorderBoltSimulator:
         )
         self.sandbox = Sandbox(
             app,
+            simulator=self,
             authorized=lambda presented: presented == token,
             unauthorized=b'{"message": "Unauthenticated."}',
         )

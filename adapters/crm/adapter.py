@@ -16,7 +16,7 @@ from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
 from adapters.crm import mapping
 from adapters.crm.simulator import CrmSimulator
 from adapters.paging import UpstreamPage, read_window
-from adapters.sandbox import Sandbox
+from adapters.sandbox import Credentials, Sandbox
 from adapters.upstream import Upstream, UpstreamResponse
 from gateway.errors import Conflict, NotFound, ValidationFailed
 from schemas import (
@@ -71,8 +71,8 @@ class CrmAdapter(Adapter):
         self.upstream = Upstream(self.connection, self.client)
 
     @classmethod
-    def sandbox(cls, *, token: str, api_version: int | None = None) -> Sandbox:
-        return CrmSimulator(token=token).sandbox
+    def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
+        return CrmSimulator(token=credentials.token or "").sandbox
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         params = {

@@ -162,6 +162,7 @@ class CrmSimulator:
         )
         self.sandbox = Sandbox(
             app,
+            simulator=self,
             authorized=lambda presented: presented == token,
             unauthorized=b'{"error": {"code": "unauthorized", "message": "Invalid API token"}}',
         )

@@ -43,9 +43,7 @@ async def list_customers(request: Request) -> Response:
     adapter = connection.adapter
     filters = parse_filters(request, CUSTOMER_FILTERS)
     sort = parse_sort(request, CUSTOMER_SORTS)
-    native, emulated = split_filters(
-        connection, filters, adapter.customer_filters, sort, adapter.customer_sorts
-    )
+    native, emulated = split_filters(connection, filters, sort)
     listing = Listing(request, "customers", connection, filters=filters, sort=sort)
     query = ListQuery(
         offset=listing.offset,
