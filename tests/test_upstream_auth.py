@@ -129,3 +129,26 @@ async def test_unusable_token_answers_are_502(answer: httpx.Response) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://u", auth=auth) as client:
         with pytest.raises(UpstreamError):
             await client.get("/x")
+
+
+async def test_inventorum_also_takes_a_plain_bearer_token() -> None:
+    from gateway.app import create_app
+    from gateway.config import parse_config
+    from tests.conftest import client_for
+
+    config = parse_config(
+        """
+api_keys: [{name: k, key: demo-key, scopes: [customers:read]}]
+connections:
+  pos: {adapter: inventorum, api_version: 9, base_url: "sandbox:", auth: {type: bearer, token: static-pos-token}}
+""",
+        env={},
+    )
+    app = create_app(config)
+    sandbox = app.state.gateway.connections["pos"].sandbox
+    async with client_for(app) as client:
+        response = await client.get("/v1/customers/pos:196906")
+    await app.state.gateway.aclose()
+    assert response.status_code == 200 and response.json()["phone"] == "672672366732"
+    assert sandbox.calls[-1].headers["authorization"] == "Bearer static-pos-token"
+    assert sandbox.simulator.tokens_issued == 0
