@@ -140,7 +140,9 @@ async def test_inventorum_also_takes_a_plain_bearer_token() -> None:
         """
 api_keys: [{name: k, key: demo-key, scopes: [customers:read]}]
 connections:
-  pos: {adapter: inventorum, api_version: 9, base_url: "sandbox:", auth: {type: bearer, token: static-pos-token}}
+  pos:
+    {adapter: inventorum, api_version: 9, base_url: "sandbox:",
+     auth: {type: bearer, token: static-pos-token}}
 """,
         env={},
     )
