@@ -16,6 +16,7 @@ What it declares up front, so the router can answer before any upstream call:
   the gateway filters scanned rows itself). A filter not listed is unsupported: 400
   before any call. ``list_customers`` only ever receives native filters.
 - ``customer_sorts``: canonical sort keys it can order by; any other is 400.
+- ``item_sorts``: canonical item sort keys it can order by.
 - ``order_filters``: the order filters (``status``, ``date_from``, ``date_to``) it
   sends upstream; orders have no emulation.
 - ``remote_id_pattern``: what a remote ID of this upstream looks like. IDs are checked
@@ -46,7 +47,12 @@ from schemas import (
     CustomerAnalytics,
     CustomerCreate,
     CustomerPatch,
+    Document,
+    Item,
+    ItemCreate,
+    ItemPatch,
     Order,
+    PendingChange,
     Period,
 )
 
@@ -74,6 +80,16 @@ class Operation(StrEnum):
     LIST_ORDERS = "list_orders"
     GET_ANALYTICS = "get_analytics"
     CREDIT_CHECK = "credit_check"
+    LIST_ITEMS = "list_items"
+    SEARCH_ITEMS = "search_items"
+    GET_ITEM = "get_item"
+    CREATE_ITEM = "create_item"
+    UPDATE_ITEM = "update_item"
+    DELETE_ITEM = "delete_item"
+    DUPLICATE_ITEM = "duplicate_item"
+    VERIFY_ITEM = "verify_item"
+    LIST_PENDING_CHANGES = "list_pending_changes"
+    LIST_DOCUMENTS = "list_documents"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +138,7 @@ class Adapter:
     customer_filters: ClassVar[Mapping[str, FilterSupport]] = {}
     customer_sorts: ClassVar[frozenset[str]] = frozenset()
     order_filters: ClassVar[frozenset[str]] = frozenset()
+    item_sorts: ClassVar[frozenset[str]] = frozenset()
     remote_id_pattern: ClassVar[re.Pattern[str]]
     api_versions: ClassVar[tuple[int, ...]] = ()
 
@@ -202,4 +219,35 @@ class Adapter:
         raise NotImplementedError
 
     async def credit_check(self, customer_id: str) -> CreditCheck:
+        raise NotImplementedError
+
+    async def list_items(self, query: ListQuery) -> Window[Item]:
+        """Filters: ``q``, ``status``, ``customer_id`` (a remote customer ID)."""
+        raise NotImplementedError
+
+    async def search_items(self, q: str, customer_id: str | None) -> list[Item]:
+        raise NotImplementedError
+
+    async def get_item(self, remote_id: str, *, include_remote_data: bool = False) -> Item:
+        raise NotImplementedError
+
+    async def create_item(self, body: ItemCreate) -> Item:
+        raise NotImplementedError
+
+    async def update_item(self, remote_id: str, patch: ItemPatch) -> Item:
+        raise NotImplementedError
+
+    async def delete_item(self, remote_id: str) -> None:
+        raise NotImplementedError
+
+    async def duplicate_item(self, remote_id: str) -> Item:
+        raise NotImplementedError
+
+    async def verify_item(self, remote_id: str) -> Item:
+        raise NotImplementedError
+
+    async def list_pending_changes(self, remote_id: str, status: str) -> list[PendingChange]:
+        raise NotImplementedError
+
+    async def list_documents(self, remote_id: str) -> list[Document]:
         raise NotImplementedError

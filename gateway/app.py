@@ -15,7 +15,7 @@ from gateway.config import Config
 from gateway.context import request_id_var
 from gateway.errors import GatewayError, NotFound
 from gateway.middleware import RequestContext
-from gateway.routes import connections, contacts, customers, insights
+from gateway.routes import connections, contacts, customers, insights, items
 from gateway.state import Gateway
 
 
@@ -46,7 +46,13 @@ def create_app(config: Config) -> Starlette:
         await app.state.gateway.aclose()
 
     app = Starlette(
-        routes=[*customers.routes, *contacts.routes, *insights.routes, *connections.routes],
+        routes=[
+            *customers.routes,
+            *contacts.routes,
+            *insights.routes,
+            *items.routes,
+            *connections.routes,
+        ],
         middleware=[Middleware(RequestContext)],
         exception_handlers={GatewayError: render_error, HTTPException: render_error},
         lifespan=lifespan,

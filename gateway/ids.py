@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def format_id(connection: str, remote_id: str) -> str:
     return f"{connection}:{remote_id}"
@@ -16,3 +18,11 @@ def split_id(canonical: str) -> tuple[str, str] | None:
     if not sep or not connection or not remote_id:
         return None
     return connection, remote_id
+
+
+def remote_part(canonical: str, connection: str, valid: Callable[[str], bool]) -> str | None:
+    """The remote ID of ``canonical`` if it names ``connection`` and passes ``valid``."""
+    parts = split_id(canonical)
+    if parts is None or parts[0] != connection or not valid(parts[1]):
+        return None
+    return parts[1]

@@ -10,7 +10,7 @@ from schemas.analytics import CreditCheck, CustomerAnalytics, Period
 from schemas.contact import Contact, ContactCreate, ContactPatch
 from schemas.customer import Customer, CustomerCreate, CustomerPatch
 from schemas.error import ErrorBody, ErrorDetail, ErrorEnvelope
-from schemas.item import Item
+from schemas.item import Document, Item, ItemCreate, ItemPatch, PendingChange
 from schemas.order import Order
 from schemas.page import Page, PageMeta
 
@@ -24,12 +24,16 @@ __all__ = [
     "CustomerAnalytics",
     "CustomerCreate",
     "CustomerPatch",
+    "Document",
     "ErrorBody",
     "ErrorDetail",
     "ErrorEnvelope",
     "Item",
+    "ItemCreate",
+    "ItemPatch",
     "Order",
     "Page",
     "PageMeta",
+    "PendingChange",
     "Period",
 ]

@@ -24,7 +24,8 @@ server:
   max_body_bytes: 2048
   cursor_secret: test-cursor-secret
 api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write, customers:delete]}}
+  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write, customers:delete,
+                                        items:read, items:write, items:delete]}}
   - {{name: reader, key: reader-key, scopes: [customers:read]}}
   - {{name: tenant2-only, key: t2-key, scopes: [customers:read], connections: [tenant2]}}
   - {{name: ops, key_sha256: "{OPS_DIGEST}", scopes: [customers:read]}}

@@ -55,11 +55,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_python_m_gateway_serves_the_default_config() -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        # The installed script, run from elsewhere: proves the package installs whole.
+        [str(Path(sys.executable).with_name("gateway")), "serve"],
+        [sys.executable, "-m", "gateway", "serve"],
+    ],
+    ids=["gateway-script", "python-m-gateway"],
+)
+def test_serve_answers_on_the_default_config(command: list[str], tmp_path: Path) -> None:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gateway", "serve", "--config", "config.yaml", "--port", str(port)],
-        cwd=ROOT,
+        [*command, "--config", str(ROOT / "config.yaml"), "--port", str(port)],
+        cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -10,11 +10,13 @@ a refused delete (linked declarations) is a 409.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import quote
 
 from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
 from adapters.borderbolt import mapping
+from adapters.borderbolt.items import ITEM_SORTS, ItemMaster
 from adapters.borderbolt.simulator import BorderBoltSimulator
 from adapters.paging import UpstreamPage, read_window
 from adapters.sandbox import Credentials, Sandbox
@@ -25,6 +27,7 @@ from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCrea
 CUSTOMERS = "/api/v1/customers"
 CONTACTS = "/api/v1/contacts"
 MAX_PER_PAGE = 100
+FieldErrors = Callable[[Any], list[FieldError]]
 DELETE_REFUSED_HINT = (
     "customers with linked declarations, transits or dossiers cannot be deleted; "
     "PATCH extra.portal_access_enabled=false instead"
@@ -44,7 +47,7 @@ FILTERS = {
 }
 
 
-class BorderBoltAdapter(Adapter):
+class BorderBoltAdapter(ItemMaster, Adapter):
     name = "borderbolt"
     capabilities = frozenset(
         {
@@ -59,6 +62,16 @@ class BorderBoltAdapter(Adapter):
             Operation.CREATE_CONTACT,
             Operation.UPDATE_CONTACT,
             Operation.DELETE_CONTACT,
+            Operation.LIST_ITEMS,
+            Operation.SEARCH_ITEMS,
+            Operation.GET_ITEM,
+            Operation.CREATE_ITEM,
+            Operation.UPDATE_ITEM,
+            Operation.DELETE_ITEM,
+            Operation.DUPLICATE_ITEM,
+            Operation.VERIFY_ITEM,
+            Operation.LIST_PENDING_CHANGES,
+            Operation.LIST_DOCUMENTS,
         }
     )
     customer_filters = {
@@ -66,6 +79,7 @@ class BorderBoltAdapter(Adapter):
         "q": FilterSupport.EMULATED,
     }
     customer_sorts = frozenset(SORTS)
+    item_sorts = frozenset(ITEM_SORTS)
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
 
     def __init__(self, **kwargs: Any) -> None:
@@ -197,8 +211,14 @@ class BorderBoltAdapter(Adapter):
     def _data(self, response: UpstreamResponse, what: str) -> dict[str, Any]:
         return response.data_object(self._ok(response, what), what)
 
-    def _ok(self, response: UpstreamResponse, what: str = "resource") -> dict[str, Any]:
-        """The JSON body of a 2xx answer; BorderBolt's error answers raised canonically."""
+    def _ok(
+        self,
+        response: UpstreamResponse,
+        what: str = "resource",
+        field_errors: FieldErrors = mapping.field_errors,
+    ) -> dict[str, Any]:
+        """The JSON body of a 2xx answer; BorderBolt's error answers raised canonically
+        (a taken code is a 409 on ``code``; ``field_errors`` names the fields)."""
         status = response.status
         if 200 <= status < 300:
             return response.json() if response.content else {}
@@ -207,7 +227,7 @@ class BorderBoltAdapter(Adapter):
         if status == 404:
             raise NotFound(f"no such {what}", connection=self.connection, upstream_status=404)
         if status == 422:
-            details = mapping.field_errors(body.get("errors") if isinstance(body, dict) else None)
+            details = field_errors(body.get("errors") if isinstance(body, dict) else None)
             taken = [d for d in details if d.field == "code" and "taken" in d.message.lower()]
             error = Conflict if taken else ValidationFailed
             raise error(

@@ -26,6 +26,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.borderbolt.item_simulator import ItemMasterSimulator
+from adapters.borderbolt.responses import answer, invalid, missing, stamp, stamp_now
+from adapters.borderbolt.responses import body as body_of
 from adapters.sandbox import Sandbox, query_int
 
 SEED = 501
@@ -140,14 +143,6 @@ _PEOPLE = (
 _POSITIONS = ("Logistics Manager", "Customs Coordinator", "Finance Manager", "CEO", None)
 
 
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.000000Z")
-
-
-def _now() -> str:
-    return _stamp(datetime.now(UTC))
-
-
 class BorderBoltSimulator:
     """In-memory BorderBolt tenant. ``sandbox`` is the ASGI app to mount or transport to."""
 
@@ -156,10 +151,12 @@ class BorderBoltSimulator:
         self.contacts: dict[int, dict[str, Any]] = {}
         self.linked_declarations: set[int] = set()
         self._seed(random.Random(seed), customers)
+        self.item_master = ItemMasterSimulator(self.customers, random.Random(seed + 1))
         self._next_customer = max(self.customers) + 1
         self._next_contact = max(self.contacts) + 1
         app = Starlette(
             routes=[
+                *self.item_master.routes,
                 Route("/api/v1/customers", self.list_customers, methods=["GET"]),
                 Route("/api/v1/customers", self.create_customer, methods=["POST"]),
                 Route("/api/v1/customers/code/{code}", self.get_by_code, methods=["GET"]),
@@ -245,8 +242,8 @@ class BorderBoltSimulator:
                 "warehouse_licence_type": None,
                 "portal_access_enabled": rng.random() < 0.4,
                 "poa_valid_until": (created + timedelta(days=730)).date().isoformat(),
-                "created_at": _stamp(created),
-                "updated_at": _stamp(created + timedelta(days=rng.randrange(1, 300))),
+                "created_at": stamp(created),
+                "updated_at": stamp(created + timedelta(days=rng.randrange(1, 300))),
             }
             if index % 5 == 0:
                 self.linked_declarations.add(customer_id)
@@ -264,8 +261,8 @@ class BorderBoltSimulator:
                     "receives_approvals": rng.random() < 0.3,
                     "language": rng.choice(("nl", "en")),
                     "notes": None,
-                    "created_at": _stamp(created),
-                    "updated_at": _stamp(created),
+                    "created_at": stamp(created),
+                    "updated_at": stamp(created),
                 }
                 next_contact += 1
 
@@ -289,7 +286,7 @@ class BorderBoltSimulator:
         if portal is not None and portal not in ("true", "false", "1", "0"):
             errors["portal_access"] = ["The portal access field must be true or false."]
         if errors:
-            return _invalid(errors)
+            return invalid(errors)
         assert page is not None and per_page is not None
         per_page = min(per_page, 100)
         rows = [c for c in self.customers.values() if _matches(c, q)]
@@ -312,15 +309,15 @@ class BorderBoltSimulator:
 
     async def get_customer(self, request: Request) -> Response:
         customer = self.customers.get(request.path_params["id"])
-        return self._full(customer) if customer else _missing("Customer")
+        return self._full(customer) if customer else missing("Customer")
 
     async def get_by_code(self, request: Request) -> Response:
         code = request.path_params["code"]
         found = next((c for c in self.customers.values() if c["customer_code"] == code), None)
-        return self._full(found) if found else _missing("Customer")
+        return self._full(found) if found else missing("Customer")
 
     async def create_customer(self, request: Request) -> Response:
-        body = await _body(request)
+        body = await body_of(request)
         if isinstance(body, Response):
             return body
         errors = _validate_customer(body, required=("customer_code", "customer_name"))
@@ -332,9 +329,9 @@ class BorderBoltSimulator:
                 "The customer code has already been taken."
             )
         if errors:
-            return _invalid(errors)
+            return invalid(errors)
         customer_id, self._next_customer = self._next_customer, self._next_customer + 1
-        now = _now()
+        now = stamp_now()
         record = {"id": customer_id, **dict.fromkeys(CREATE_FIELDS)}
         record.update({k: body[k] for k in CREATE_FIELDS if k in body})
         record.update(
@@ -346,13 +343,13 @@ class BorderBoltSimulator:
             updated_at=now,
         )
         self.customers[customer_id] = record
-        return _answer(record, CREATED_CUSTOMER_KEYS, "Customer created successfully.", 201)
+        return answer(record, CREATED_CUSTOMER_KEYS, "Customer created successfully.", 201)
 
     async def update_customer(self, request: Request) -> Response:
         customer = self.customers.get(request.path_params["id"])
         if customer is None:
-            return _missing("Customer")
-        body = await _body(request)
+            return missing("Customer")
+        body = await body_of(request)
         if isinstance(body, Response):
             return body
         errors = _validate_customer(body, required=())
@@ -361,9 +358,9 @@ class BorderBoltSimulator:
         if "customer_name" in body and not body["customer_name"]:
             errors["customer_name"] = ["The customer name field is required."]
         if errors:
-            return _invalid(errors)
+            return invalid(errors)
         changed = {k: body[k] for k in UPDATE_FIELDS if k in body}
-        customer.update(changed, updated_at=_now())
+        customer.update(changed, updated_at=stamp_now())
         partial = {k: customer[k] for k in ("id", "customer_code", "customer_name")}
         return JSONResponse(
             {
@@ -375,7 +372,7 @@ class BorderBoltSimulator:
     async def delete_customer(self, request: Request) -> Response:
         customer_id = request.path_params["id"]
         if customer_id not in self.customers:
-            return _missing("Customer")
+            return missing("Customer")
         if customer_id in self.linked_declarations:
             return JSONResponse(
                 {
@@ -405,22 +402,22 @@ class BorderBoltSimulator:
     async def list_contacts(self, request: Request) -> Response:
         customer_id = request.path_params["id"]
         if customer_id not in self.customers:
-            return _missing("Customer")
+            return missing("Customer")
         rows = [c for c in self.contacts.values() if c["customer_masterdata_id"] == customer_id]
         return JSONResponse({"data": rows})
 
     async def add_contact(self, request: Request) -> Response:
         customer_id = request.path_params["id"]
         if customer_id not in self.customers:
-            return _missing("Customer")
-        body = await _body(request)
+            return missing("Customer")
+        body = await body_of(request)
         if isinstance(body, Response):
             return body
         errors = _validate_contact(body, required=True)
         if errors:
-            return _invalid(errors)
+            return invalid(errors)
         contact_id, self._next_contact = self._next_contact, self._next_contact + 1
-        now = _now()
+        now = stamp_now()
         record: dict[str, Any] = {
             "id": contact_id,
             "customer_masterdata_id": customer_id,
@@ -438,27 +435,27 @@ class BorderBoltSimulator:
             "updated_at": now,
         }
         self.contacts[contact_id] = record
-        return _answer(record, CREATED_CONTACT_KEYS, "Contact added successfully.", 201)
+        return answer(record, CREATED_CONTACT_KEYS, "Contact added successfully.", 201)
 
     async def update_contact(self, request: Request) -> Response:
         contact = self.contacts.get(request.path_params["id"])
         if contact is None:
-            return _missing("Contact")
-        body = await _body(request)
+            return missing("Contact")
+        body = await body_of(request)
         if isinstance(body, Response):
             return body
         errors = _validate_contact(body, required=False)
         if errors:
-            return _invalid(errors)
+            return invalid(errors)
         changed = {
             ("position" if k == "role" else k): body[k] for k in CONTACT_UPDATE_FIELDS if k in body
         }
-        contact.update(changed, updated_at=_now())
-        return _answer(contact, UPDATED_CONTACT_KEYS, "Contact updated successfully.")
+        contact.update(changed, updated_at=stamp_now())
+        return answer(contact, UPDATED_CONTACT_KEYS, "Contact updated successfully.")
 
     async def delete_contact(self, request: Request) -> Response:
         if self.contacts.pop(request.path_params["id"], None) is None:
-            return _missing("Contact")
+            return missing("Contact")
         return JSONResponse({"message": "Contact deleted successfully."})
 
 
@@ -519,34 +516,5 @@ def _validate_contact(body: dict[str, Any], *, required: bool) -> dict[str, list
     return errors
 
 
-async def _body(request: Request) -> dict[str, Any] | Response:
-    try:
-        body = await request.json()
-    except ValueError:
-        return JSONResponse({"message": "Malformed JSON."}, status_code=400)
-    if not isinstance(body, dict):
-        return _invalid({"body": ["The body must be an object."]})
-    return body
-
-
-def _invalid(errors: dict[str, list[str]]) -> Response:
-    first = next(iter(errors.values()))[0]
-    more = sum(len(v) for v in errors.values()) - 1
-    message = f"{first} (and {more} more error{'s' if more > 1 else ''})" if more else first
-    return JSONResponse({"message": message, "errors": errors}, status_code=422)
-
-
-def _answer(
-    record: dict[str, Any], keys: tuple[str, ...], message: str, status: int = 200
-) -> Response:
-    return JSONResponse(
-        {"data": {k: record[k] for k in keys}, "message": message}, status_code=status
-    )
-
-
-def _missing(what: str) -> Response:
-    return JSONResponse({"error": "not_found", "message": f"{what} not found."}, status_code=404)
-
-
 async def _not_found(request: Request, exc: Exception) -> Response:
-    return _missing("Resource")
+    return missing("Resource")
