@@ -1,9 +1,10 @@
 """The adapter contract every upstream implements.
 
 An adapter translates canonical calls into one upstream's HTTP API for one connection.
-It is constructed with the connection's name, an ``httpx.AsyncClient`` that already
-carries the base URL, credentials and timeouts (or an ``ASGITransport`` into the
-sandbox simulator), and the connection's API version where the upstream has one.
+It is constructed with the connection's name, an ``Upstream`` (adapters/upstream.py)
+whose ``httpx.AsyncClient`` already carries the base URL, credentials and timeouts
+(or a transport into the sandbox simulator) and which retries and breaks circuits as
+configured, and the connection's API version where the upstream has one.
 
 What it declares up front, so the router can answer before any upstream call:
 
@@ -35,9 +36,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, ClassVar, Generic, TypeVar
 
-import httpx
-
 from adapters.sandbox import Credentials, Sandbox
+from adapters.upstream import Upstream
 from schemas import (
     Contact,
     ContactCreate,
@@ -143,10 +143,10 @@ class Adapter:
     api_versions: ClassVar[tuple[int, ...]] = ()
 
     def __init__(
-        self, *, connection: str, client: httpx.AsyncClient, api_version: int | None = None
+        self, *, connection: str, upstream: Upstream, api_version: int | None = None
     ) -> None:
         self.connection = connection
-        self.client = client
+        self.upstream = upstream
         self.api_version = api_version
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

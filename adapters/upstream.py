@@ -10,6 +10,7 @@ on every upstream are raised here:
 - 429 -> ``RateLimited`` with the upstream's ``Retry-After``
 - 5xx -> ``UpstreamError`` carrying the upstream status
 
+Retries and the circuit breaker wrap every attempt (gateway/resilience.py).
 Upstream-specific statuses (404, 409, 422, ...) are left to the adapter, which knows
 that upstream's error shapes. ``UpstreamResponse.json`` refuses a body that is not
 JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500.
@@ -21,14 +22,17 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
+import stamina
 import structlog
 
 from gateway.context import request_id_var
-from gateway.errors import RateLimited, UpstreamError, UpstreamTimeout
+from gateway.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
+from gateway.resilience import CircuitBreaker, RetryPolicy, Transient
 
 log = structlog.get_logger("gateway.upstream")
 T = TypeVar("T")
@@ -93,22 +97,55 @@ def retry_after(value: str | None, default: int = 1) -> str:
     value = (value or "").strip()
     if value.isdigit():
         return value
+    return value if retry_after_seconds(value) is not None else str(default)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds from now (delay-seconds or an HTTP-date), if readable."""
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(value)
     try:
-        parsedate_to_datetime(value)
+        when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return str(default)
-    return value
+        return None
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class Upstream:
-    """Calls one connection's upstream through its configured ``httpx.AsyncClient``."""
+    """Calls one connection's upstream: its ``httpx.AsyncClient``, retry policy and breaker.
+
+    ``call`` retries as ``RetryPolicy`` allows (gateway/resilience.py) and maps the
+    failures every upstream shares (module docstring); an open breaker fails fast.
+    """
 
     def __init__(
-        self, connection: str, client: httpx.AsyncClient, headers: dict[str, str] | None = None
+        self,
+        connection: str,
+        client: httpx.AsyncClient,
+        *,
+        retry: RetryPolicy | None = None,
+        breaker: CircuitBreaker | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.connection = connection
         self.client = client
+        self.retry = retry or RetryPolicy()
+        self.breaker = breaker or CircuitBreaker(connection)
         self.headers = {"Accept": "application/json", **(headers or {})}
+
+    def with_headers(self, headers: dict[str, str]) -> Upstream:
+        """The same upstream (client, policy, breaker) sending ``headers`` on every call."""
+        return Upstream(
+            self.connection,
+            self.client,
+            retry=self.retry,
+            breaker=self.breaker,
+            headers={**self.headers, **headers},
+        )
 
     async def call(
         self,
@@ -121,19 +158,53 @@ class Upstream:
         headers = dict(self.headers)
         if request_id := request_id_var.get():
             headers["X-Request-ID"] = request_id
+        policy = self.retry
+        try:
+            async for attempt in stamina.retry_context(
+                on=policy.backoff,
+                attempts=policy.attempts,
+                timeout=None,
+                wait_initial=policy.wait_initial,
+                wait_max=policy.wait_max,
+                wait_jitter=policy.wait_jitter,
+            ):
+                with attempt:
+                    return await self._attempt(method, path, params, json_body, headers)
+        except Transient as exc:
+            raise exc.error from exc
+        raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
+
+    async def _attempt(
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None,
+        json_body: Any,
+        headers: dict[str, str],
+    ) -> UpstreamResponse:
+        self.breaker.before_call()
         started = time.perf_counter()
         try:
             response = await self.client.request(
                 method, path, params=params, json=json_body, headers=headers
             )
-        except httpx.TimeoutException as exc:
-            raise UpstreamTimeout(
-                "upstream did not answer in time", connection=self.connection
-            ) from exc
         except httpx.HTTPError as exc:
-            raise UpstreamError(
-                f"upstream could not be reached ({type(exc).__name__})", connection=self.connection
-            ) from exc
+            self.breaker.record_failure()
+            error: GatewayError
+            if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, NEVER_REACHED):
+                error = UpstreamTimeout(
+                    "upstream did not answer in time", connection=self.connection
+                )
+            else:
+                error = UpstreamError(
+                    f"upstream could not be reached ({type(exc).__name__})",
+                    connection=self.connection,
+                )
+            reached = not isinstance(exc, NEVER_REACHED)
+            raise Transient(error, method=method, reached=reached) from exc
+        except BaseException:
+            self.breaker.release()
+            raise
         log.debug(
             "upstream_call",
             connection=self.connection,
@@ -145,19 +216,22 @@ class Upstream:
         result = UpstreamResponse(
             self.connection, response.status_code, response.content, response.headers
         )
-        self._raise_shared(result)
-        return result
-
-    def _raise_shared(self, response: UpstreamResponse) -> None:
-        status = response.status
-        if status in (401, 403):
-            raise response.error("upstream refused the gateway's credentials for this connection")
-        if status == 429:
-            raise RateLimited(
+        if result.status >= 500:
+            self.breaker.record_failure()
+            error = result.error(f"upstream failed with HTTP {result.status}")
+            raise Transient(error, method=method, reached=True)
+        self.breaker.record_success()
+        if result.status == 429:
+            header = response.headers.get("Retry-After")
+            limited = RateLimited(
                 "upstream rate limit reached; retry later",
                 connection=self.connection,
-                upstream_status=status,
-                headers={"Retry-After": retry_after(response.headers.get("Retry-After"))},
+                upstream_status=429,
+                headers={"Retry-After": retry_after(header)},
             )
-        if status >= 500:
-            raise response.error(f"upstream failed with HTTP {status}")
+            raise Transient(
+                limited, method=method, reached=True, retry_after=retry_after_seconds(header) or 0.0
+            )
+        if result.status in (401, 403):
+            raise result.error("upstream refused the gateway's credentials for this connection")
+        return result

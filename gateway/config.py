@@ -130,12 +130,34 @@ Auth = Annotated[BearerAuth | OAuth2ClientCredentialsAuth, Field(discriminator="
 AUTH_TYPES = frozenset({"bearer", "oauth2_client_credentials"})
 
 
+class RetryConfig(_Model):
+    attempts: int = Field(default=3, ge=1, le=10)
+    wait_initial: float = Field(default=0.1, ge=0)
+    wait_max: float = Field(default=2.0, ge=0)
+    wait_jitter: float = Field(default=0.1, ge=0)
+    max_retry_after: float = Field(default=5.0, ge=0)
+
+
+class CircuitBreakerConfig(_Model):
+    failures: int = Field(default=5, ge=1)
+    reset_after: float = Field(default=30.0, gt=0)
+
+
+class CacheConfig(_Model):
+    ttl: float = Field(default=30.0, ge=0)
+    stale_if_error: float = Field(default=300.0, ge=0)
+    max_entries: int = Field(default=10_000, ge=1)
+
+
 class ConnectionConfig(_Model):
     adapter: str
     base_url: str
     auth: Auth
     api_version: int | None = None
     timeout: TimeoutConfig = TimeoutConfig()
+    retry: RetryConfig = RetryConfig()
+    circuit_breaker: CircuitBreakerConfig = CircuitBreakerConfig()
+    cache: CacheConfig = CacheConfig()
     max_scan_pages: int = Field(default=10, ge=1, le=100)
 
     @field_validator("adapter")

@@ -10,7 +10,9 @@ import httpx
 
 from adapters import ADAPTERS, Adapter
 from adapters.sandbox import Credentials, Sandbox, SandboxTransport
+from adapters.upstream import Upstream
 from gateway.config import BearerAuth, ConnectionConfig
+from gateway.resilience import CircuitBreaker, RetryPolicy
 from gateway.upstream_auth import BearerToken, ClientCredentials
 
 USER_AGENT = "customer-gateway/0.1"
@@ -80,5 +82,11 @@ def open_connection(name: str, config: ConnectionConfig) -> Connection:
         timeout=timeout,
         transport=transport,
     )
-    adapter = adapter_class(connection=name, client=client, api_version=config.api_version)
+    upstream = Upstream(
+        name,
+        client,
+        retry=RetryPolicy(**config.retry.model_dump()),
+        breaker=CircuitBreaker(name, **config.circuit_breaker.model_dump()),
+    )
+    adapter = adapter_class(connection=name, upstream=upstream, api_version=config.api_version)
     return Connection(name, config, adapter, client, sandbox)

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import stamina
 from starlette.applications import Starlette
 
 from adapters.sandbox import Sandbox
@@ -124,6 +125,13 @@ async def raw_request(app: Starlette, method: str, raw_path: bytes) -> tuple[int
     await app(scope, receive, send)
     body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return sent[0]["status"], json.loads(body) if body else None
+
+
+@pytest.fixture(autouse=True)
+def no_retry_waits() -> Iterator[None]:
+    """Retries happen as configured, without their backoff waits (stamina's test mode)."""
+    with stamina.set_testing(True, attempts=10, cap=True):
+        yield
 
 
 @pytest.fixture

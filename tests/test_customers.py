@@ -303,7 +303,7 @@ async def test_connection_selection(client: httpx.AsyncClient, sim: Sandbox) -> 
 async def test_upstream_5xx_is_502_with_upstream_status(
     client: httpx.AsyncClient, sim: Sandbox
 ) -> None:
-    sim.faults.add(Fault(status=503, body={"message": "maintenance"}))
+    sim.faults.add(Fault(status=503, body={"message": "maintenance"}, times=3))  # outlasts retries
     response = await client.get("/v1/customers/borderbolt:501")
     assert response.status_code == 502
     error = response.json()["error"]
@@ -321,7 +321,7 @@ async def test_upstream_garbage_and_dropped_connections_are_502(
     assert (await client.get("/v1/customers")).status_code == 502
     sim.faults.add(Fault(status=200, body={"data": "not a list"}))
     assert (await client.get("/v1/customers")).status_code == 502
-    sim.faults.add(Fault(drop=True))
+    sim.faults.add(Fault(drop=True, times=3))
     dropped = await client.get("/v1/customers/borderbolt:501")
     assert dropped.status_code == 502
     assert dropped.json()["error"]["code"] == "upstream_error"
@@ -343,7 +343,7 @@ async def test_slow_upstream_is_504(app, sim: Sandbox) -> None:
     from tests.conftest import client_for
 
     app.state.gateway.connections["borderbolt"].client.timeout = httpx.Timeout(0.05)
-    sim.faults.add(Fault(latency=0.5))
+    sim.faults.add(Fault(latency=0.5, times=3))
     async with client_for(app) as c:
         response = await c.get("/v1/customers/borderbolt:501")
     assert response.status_code == 504

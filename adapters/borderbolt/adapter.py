@@ -20,7 +20,7 @@ from adapters.borderbolt.items import ITEM_SORTS, ItemMaster
 from adapters.borderbolt.simulator import BorderBoltSimulator
 from adapters.paging import UpstreamPage, read_window
 from adapters.sandbox import Credentials, Sandbox
-from adapters.upstream import Upstream, UpstreamResponse
+from adapters.upstream import UpstreamResponse
 from gateway.errors import Conflict, FieldError, NotFound, UpstreamError, ValidationFailed
 from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
 
@@ -81,10 +81,6 @@ class BorderBoltAdapter(ItemMaster, Adapter):
     customer_sorts = frozenset(SORTS)
     item_sorts = frozenset(ITEM_SORTS)
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.upstream = Upstream(self.connection, self.client)
 
     @classmethod
     def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:

@@ -17,7 +17,7 @@ from adapters.crm import mapping
 from adapters.crm.simulator import CrmSimulator
 from adapters.paging import UpstreamPage, read_window
 from adapters.sandbox import Credentials, Sandbox
-from adapters.upstream import Upstream, UpstreamResponse
+from adapters.upstream import UpstreamResponse
 from gateway.errors import Conflict, NotFound, ValidationFailed
 from schemas import (
     Contact,
@@ -65,10 +65,6 @@ class CrmAdapter(Adapter):
     }
     order_filters = frozenset({"status", "date_from", "date_to"})
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.upstream = Upstream(self.connection, self.client)
 
     @classmethod
     def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:

@@ -46,13 +46,11 @@ class InventorumAdapter(Adapter):
     }
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        version = self.api_version or self.api_versions[-1]
+    def __init__(self, *, connection: str, upstream: Upstream, api_version: int | None = None):
+        version = api_version or self.api_versions[-1]
+        versioned = upstream.with_headers({"X-Api-Version": str(version)})
+        super().__init__(connection=connection, upstream=versioned, api_version=version)
         self.phones = phone_layer(version)
-        self.upstream = Upstream(
-            self.connection, self.client, headers={"X-Api-Version": str(version)}
-        )
 
     @classmethod
     def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
