@@ -11,6 +11,7 @@ import httpx
 from adapters import ADAPTERS, Adapter
 from adapters.sandbox import Credentials, Sandbox, SandboxTransport
 from adapters.upstream import Upstream
+from gateway.cache import ResponseCache
 from gateway.config import BearerAuth, ConnectionConfig
 from gateway.resilience import CircuitBreaker, RetryPolicy
 from gateway.upstream_auth import BearerToken, ClientCredentials
@@ -32,6 +33,7 @@ class Connection:
     adapter: Adapter
     client: httpx.AsyncClient
     sandbox: Sandbox | None
+    cache: ResponseCache
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -89,4 +91,9 @@ def open_connection(name: str, config: ConnectionConfig) -> Connection:
         breaker=CircuitBreaker(name, **config.circuit_breaker.model_dump()),
     )
     adapter = adapter_class(connection=name, upstream=upstream, api_version=config.api_version)
-    return Connection(name, config, adapter, client, sandbox)
+    cache = ResponseCache(
+        ttl=config.cache.ttl,
+        stale_if_error=config.cache.stale_if_error,
+        max_entries=config.cache.max_entries,
+    )
+    return Connection(name, config, adapter, client, sandbox, cache)

@@ -80,7 +80,7 @@ async def test_request_id_is_taken_echoed_and_forwarded(
     response = await client.get("/v1/customers/borderbolt:501", headers={"X-Request-ID": "abc-123"})
     assert response.headers["x-request-id"] == "abc-123"
     assert sim.calls[-1].headers["x-request-id"] == "abc-123"
-    made = await client.get("/v1/customers/borderbolt:501")
+    made = await client.get("/v1/customers/borderbolt:501", headers={"Cache-Control": "no-cache"})
     assert len(made.headers["x-request-id"]) == 32
     assert sim.calls[-1].headers["x-request-id"] == made.headers["x-request-id"]
 

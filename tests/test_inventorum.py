@@ -108,7 +108,9 @@ async def test_single_read_wrapped_or_bare(client: httpx.AsyncClient, shop: Sand
     # Same sandbox (auth, tokens), behind it a simulator that answers the bare object.
     shop.app = InventorumSimulator(credentials=Credentials(), wrap_single=False).sandbox.app
     shop.calls.clear()
-    bare = (await client.get("/v1/customers/shop:553910")).json()
+    bare = (
+        await client.get("/v1/customers/shop:553910", headers={"Cache-Control": "no-cache"})
+    ).json()
     assert bare == wrapped
     assert [c.path for c in shop.calls] == ["/customers/553910/"]
 

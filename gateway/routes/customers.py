@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -20,6 +21,7 @@ from gateway.listing import (
     parse_sort,
     split_filters,
 )
+from gateway.reads import cached_read, invalidating
 from gateway.web import (
     authorize,
     check_params,
@@ -52,22 +54,30 @@ async def list_customers(request: Request) -> Response:
         sort=sort,
         include_remote_data=query_bool(request, "include_remote_data"),
     )
-    if emulated:
-        max_pages = connection.config.max_scan_pages
-        window = await scan(adapter.list_customers, query, emulated, max_pages)
-    else:
-        window = await adapter.list_customers(query)
-    return respond(listing.page(window, emulated=sorted(emulated)))
+
+    async def page() -> dict[str, Any]:
+        if emulated:
+            max_pages = connection.config.max_scan_pages
+            window = await scan(adapter.list_customers, query, emulated, max_pages)
+        else:
+            window = await adapter.list_customers(query)
+        return listing.page(window, emulated=sorted(emulated))
+
+    return await cached_read(request, identity, connection, ["customers"], page)
 
 
 async def get_customer(request: Request) -> Response:
     identity = authorize(request, "customers:read")
     check_params(request, ["include_remote_data", "connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.GET_CUSTOMER)
-    customer = await connection.adapter.get_customer(
-        remote_id, include_remote_data=query_bool(request, "include_remote_data")
+    include = query_bool(request, "include_remote_data")
+    return await cached_read(
+        request,
+        identity,
+        connection,
+        [f"customer:{remote_id}"],
+        lambda: connection.adapter.get_customer(remote_id, include_remote_data=include),
     )
-    return respond(customer)
 
 
 async def get_customer_by_code(request: Request) -> Response:
@@ -77,10 +87,14 @@ async def get_customer_by_code(request: Request) -> Response:
     code = request.path_params["code"]
     if not CODE.fullmatch(code):
         raise NotFound("no customer with that code", connection=connection.name)
-    customer = await connection.adapter.get_customer_by_code(
-        code, include_remote_data=query_bool(request, "include_remote_data")
+    include = query_bool(request, "include_remote_data")
+    return await cached_read(
+        request,
+        identity,
+        connection,
+        ["customers"],
+        lambda: connection.adapter.get_customer_by_code(code, include_remote_data=include),
     )
-    return respond(customer)
 
 
 async def create_customer(request: Request) -> Response:
@@ -88,7 +102,8 @@ async def create_customer(request: Request) -> Response:
     check_params(request, ["connection"])
     connection = chosen_connection(request, identity, Operation.CREATE_CUSTOMER)
     body = await read_body(request, CustomerCreate)
-    customer = await connection.adapter.create_customer(body)
+    with invalidating(connection, "customers"):
+        customer = await connection.adapter.create_customer(body)
     return respond(customer, 201, {"Location": f"/v1/customers/{customer.id}"})
 
 
@@ -97,14 +112,17 @@ async def update_customer(request: Request) -> Response:
     check_params(request, ["connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.UPDATE_CUSTOMER)
     patch = await read_body(request, CustomerPatch)
-    return respond(await connection.adapter.update_customer(remote_id, patch))
+    with invalidating(connection, "customers", f"customer:{remote_id}"):
+        customer = await connection.adapter.update_customer(remote_id, patch)
+    return respond(customer)
 
 
 async def delete_customer(request: Request) -> Response:
     identity = authorize(request, "customers:delete")
     check_params(request, ["connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.DELETE_CUSTOMER)
-    await connection.adapter.delete_customer(remote_id)
+    with invalidating(connection, "customers", f"customer:{remote_id}"):
+        await connection.adapter.delete_customer(remote_id)
     return Response(status_code=204)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import get_args
+from typing import Any, get_args
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -12,6 +12,7 @@ from starlette.routing import Route
 from adapters.base import ListQuery, Operation
 from gateway.errors import BadRequest, FieldError, UnsupportedFilter
 from gateway.listing import Listing
+from gateway.reads import cached_read, invalidating
 from gateway.web import authorize, check_params, query_bool, read_body, resolve_id, respond
 from schemas import Period
 from schemas.base import Input
@@ -48,7 +49,11 @@ async def list_orders(request: Request) -> Response:
         filters=filters,
         include_remote_data=query_bool(request, "include_remote_data"),
     )
-    return respond(listing.page(await connection.adapter.list_orders(customer_id, query)))
+
+    async def page() -> dict[str, Any]:
+        return listing.page(await connection.adapter.list_orders(customer_id, query))
+
+    return await cached_read(request, identity, connection, [f"customer:{customer_id}"], page)
 
 
 async def get_analytics(request: Request) -> Response:
@@ -61,7 +66,13 @@ async def get_analytics(request: Request) -> Response:
             f"period must be one of {list(PERIODS)}",
             details=[FieldError("period", f"one of {list(PERIODS)}")],
         )
-    return respond(await connection.adapter.get_analytics(customer_id, period))  # type: ignore[arg-type]
+    return await cached_read(
+        request,
+        identity,
+        connection,
+        [f"customer:{customer_id}"],
+        lambda: connection.adapter.get_analytics(customer_id, period),  # type: ignore[arg-type]
+    )
 
 
 async def credit_check(request: Request) -> Response:
@@ -70,7 +81,9 @@ async def credit_check(request: Request) -> Response:
     connection, customer_id = resolve_id(request, identity, "id", Operation.CREDIT_CHECK)
     if request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers:
         await read_body(request, NoBody)
-    return respond(await connection.adapter.credit_check(customer_id))
+    with invalidating(connection, f"customer:{customer_id}"):
+        check = await connection.adapter.credit_check(customer_id)
+    return respond(check)
 
 
 routes = [

@@ -13,6 +13,7 @@ from gateway.connections import Connection
 from gateway.errors import BadRequest, FieldError
 from gateway.ids import remote_part
 from gateway.listing import LIST_PARAMS, Listing, parse_sort
+from gateway.reads import cached_read, invalidating
 from gateway.web import (
     authorize,
     check_params,
@@ -88,7 +89,11 @@ async def list_items(request: Request) -> Response:
         sort=sort,
         include_remote_data=query_bool(request, "include_remote_data"),
     )
-    return respond(listing.page(await connection.adapter.list_items(query)))
+
+    async def page() -> dict[str, Any]:
+        return listing.page(await connection.adapter.list_items(query))
+
+    return await cached_read(request, identity, connection, ["items"], page)
 
 
 async def search_items(request: Request) -> Response:
@@ -98,8 +103,12 @@ async def search_items(request: Request) -> Response:
     q = _text(request, "q")
     if not q:
         raise BadRequest("q is required", details=[FieldError("q", "a search term")])
-    items = await connection.adapter.search_items(q, _customer(request, connection))
-    return respond(_whole(items, connection, SEARCH_MAX))
+    customer = _customer(request, connection)
+
+    async def hits() -> dict[str, Any]:
+        return _whole(await connection.adapter.search_items(q, customer), connection, SEARCH_MAX)
+
+    return await cached_read(request, identity, connection, ["items"], hits)
 
 
 async def get_item(request: Request) -> Response:
@@ -107,14 +116,22 @@ async def get_item(request: Request) -> Response:
     check_params(request, ["include_remote_data", "connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.GET_ITEM)
     include = query_bool(request, "include_remote_data")
-    return respond(await connection.adapter.get_item(remote_id, include_remote_data=include))
+    return await cached_read(
+        request,
+        identity,
+        connection,
+        [f"item:{remote_id}"],
+        lambda: connection.adapter.get_item(remote_id, include_remote_data=include),
+    )
 
 
 async def create_item(request: Request) -> Response:
     identity = authorize(request, "items:write")
     check_params(request, ["connection"])
     connection = chosen_connection(request, identity, Operation.CREATE_ITEM)
-    item = await connection.adapter.create_item(await read_body(request, ItemCreate))
+    body = await read_body(request, ItemCreate)
+    with invalidating(connection, "items"):
+        item = await connection.adapter.create_item(body)
     return respond(item, 201, {"Location": f"/v1/items/{item.id}"})
 
 
@@ -123,14 +140,17 @@ async def update_item(request: Request) -> Response:
     check_params(request, ["connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.UPDATE_ITEM)
     patch = await read_body(request, ItemPatch)
-    return respond(await connection.adapter.update_item(remote_id, patch))
+    with invalidating(connection, "items", f"item:{remote_id}"):
+        item = await connection.adapter.update_item(remote_id, patch)
+    return respond(item)
 
 
 async def delete_item(request: Request) -> Response:
     identity = authorize(request, "items:delete")
     check_params(request, ["connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.DELETE_ITEM)
-    await connection.adapter.delete_item(remote_id)
+    with invalidating(connection, "items", f"item:{remote_id}"):
+        await connection.adapter.delete_item(remote_id)
     return Response(status_code=204)
 
 
@@ -138,7 +158,8 @@ async def duplicate_item(request: Request) -> Response:
     identity = authorize(request, "items:write")
     check_params(request, ["connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.DUPLICATE_ITEM)
-    copy = await connection.adapter.duplicate_item(remote_id)
+    with invalidating(connection, "items"):
+        copy = await connection.adapter.duplicate_item(remote_id)
     return respond(copy, 201, {"Location": f"/v1/items/{copy.id}"})
 
 
@@ -146,7 +167,9 @@ async def verify_item(request: Request) -> Response:
     identity = authorize(request, "items:write")
     check_params(request, ["connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.VERIFY_ITEM)
-    return respond(await connection.adapter.verify_item(remote_id))
+    with invalidating(connection, "items", f"item:{remote_id}"):
+        item = await connection.adapter.verify_item(remote_id)
+    return respond(item)
 
 
 async def list_pending_changes(request: Request) -> Response:
@@ -155,15 +178,23 @@ async def list_pending_changes(request: Request) -> Response:
     connection, remote_id = resolve_id(request, identity, "id", Operation.LIST_PENDING_CHANGES)
     status = _choice(request, "status", CHANGE_STATUSES, "pending")
     assert status is not None
-    changes = await connection.adapter.list_pending_changes(remote_id, status)
-    return respond(_whole(changes, connection))
+
+    async def changes() -> dict[str, Any]:
+        found = await connection.adapter.list_pending_changes(remote_id, status)
+        return _whole(found, connection)
+
+    return await cached_read(request, identity, connection, [f"item:{remote_id}"], changes)
 
 
 async def list_documents(request: Request) -> Response:
     identity = authorize(request, "items:read")
     check_params(request, ["connection"])
     connection, remote_id = resolve_id(request, identity, "id", Operation.LIST_DOCUMENTS)
-    return respond(_whole(await connection.adapter.list_documents(remote_id), connection))
+
+    async def documents() -> dict[str, Any]:
+        return _whole(await connection.adapter.list_documents(remote_id), connection)
+
+    return await cached_read(request, identity, connection, [f"item:{remote_id}"], documents)
 
 
 def _whole(rows: list[Any], connection: Connection, limit: int | None = None) -> dict[str, Any]:

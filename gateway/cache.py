@@ -1,0 +1,142 @@
+"""The read cache: canonical GET answers, per connection and API key (API.md section 5).
+
+- Entries are the JSON bytes of a 200 answer, keyed by the API key's identity and the
+  request (method, path, query), so one key never sees another's answer.
+- Fresh for ``ttl`` seconds; kept ``stale_if_error`` seconds longer to answer with
+  (``X-Cache: STALE``) when the upstream fails (502/503/504).
+- Invalidation by tags: each entry carries tags (``customers``, ``customer:501``,
+  ...) and the generation each tag had when the entry was filled. A write bumps the
+  generations of what it changes; an entry whose generations are behind is gone. No
+  index of keys to keep, and a fill racing a write can never store stale data.
+- Concurrent identical misses share one upstream call (single flight).
+- ``Cache-Control: no-cache`` bypasses the lookup (``X-Cache: BYPASS``) but refreshes
+  the entry. Every answer carries an ``ETag``; ``If-None-Match`` on it is a 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cachetools import TTLCache
+
+from gateway.errors import UpstreamError
+
+CacheKey = tuple[str, ...]
+
+
+class CacheStatus(StrEnum):
+    HIT = "HIT"
+    MISS = "MISS"
+    STALE = "STALE"
+    BYPASS = "BYPASS"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    body: bytes
+    etag: str
+    fresh_until: float
+    generations: tuple[int, ...]
+
+
+def etag_of(body: bytes) -> str:
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+class ResponseCache:
+    def __init__(
+        self,
+        *,
+        ttl: float,
+        stale_if_error: float,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.ttl = ttl
+        self.stale_if_error = stale_if_error
+        self._clock = clock
+        self._entries: TTLCache[CacheKey, Entry] = TTLCache(
+            max_entries, ttl=max(ttl + stale_if_error, 0.001), timer=clock
+        )
+        self._generations: dict[str, int] = {}
+        self._inflight: dict[CacheKey, asyncio.Future[Entry]] = {}
+        self.hits = self.misses = self.stale = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl > 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def invalidate(self, tags: Iterable[str]) -> None:
+        for tag in tags:
+            self._generations[tag] = self._generations.get(tag, 0) + 1
+
+    async def get(
+        self,
+        key: CacheKey,
+        tags: Iterable[str],
+        produce: Callable[[], Awaitable[bytes]],
+        *,
+        bypass: bool = False,
+    ) -> tuple[Entry, CacheStatus]:
+        """The answer for ``key``, from the cache or from ``produce()``."""
+        generations = tuple(self._generations.get(tag, 0) for tag in tags)
+        entry = self._entries.get(key)
+        if entry is not None and entry.generations != generations:
+            entry = None
+        if not bypass and entry is not None and self._clock() < entry.fresh_until:
+            self.hits += 1
+            return entry, CacheStatus.HIT
+        leader = self._inflight.get(key)
+        if not bypass and leader is not None:
+            try:
+                shared = await asyncio.shield(leader)
+            except asyncio.CancelledError:
+                if not leader.cancelled():
+                    raise  # this request itself was cancelled
+            else:
+                self.hits += 1
+                return shared, CacheStatus.HIT
+        return await self._fill(key, generations, produce, entry, bypass)
+
+    async def _fill(
+        self,
+        key: CacheKey,
+        generations: tuple[int, ...],
+        produce: Callable[[], Awaitable[bytes]],
+        stale: Entry | None,
+        bypass: bool,
+    ) -> tuple[Entry, CacheStatus]:
+        future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            body = await produce()
+        except UpstreamError as exc:
+            if stale is not None:
+                self.stale += 1
+                future.set_result(stale)
+                return stale, CacheStatus.STALE
+            future.set_exception(exc)
+            future.exception()  # retrieved: waiters get it, nobody else need
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        except BaseException:
+            future.cancel()  # the leader was cancelled: waiters fill for themselves
+            raise
+        finally:
+            self._inflight.pop(key, None)
+        self.misses += 1
+        entry = Entry(body, etag_of(body), self._clock() + self.ttl, generations)
+        self._entries[key] = entry
+        future.set_result(entry)
+        return entry, CacheStatus.BYPASS if bypass else CacheStatus.MISS

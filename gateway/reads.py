@@ -1,0 +1,68 @@
+"""Answering GETs through the connection's read cache, and invalidating it on writes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.requests import Request
+from starlette.responses import Response
+
+from gateway.auth import Identity
+from gateway.cache import CacheStatus, Entry, etag_of
+from gateway.connections import Connection
+
+Produce = Callable[[], Awaitable[Any]]
+
+
+def render(content: Any) -> bytes:
+    if isinstance(content, BaseModel):
+        return content.model_dump_json().encode()
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+async def cached_read(
+    request: Request,
+    identity: Identity,
+    connection: Connection,
+    tags: Iterable[str],
+    produce: Produce,
+) -> Response:
+    """The answer of ``produce()`` (a model or JSON-able value), cached as configured."""
+
+    async def body() -> bytes:
+        return render(await produce())
+
+    cache = connection.cache
+    bypass = "no-cache" in request.headers.get("cache-control", "").lower()
+    if not cache.enabled:
+        content = await body()
+        entry, status = Entry(content, etag_of(content), 0.0, ()), CacheStatus.BYPASS
+    else:
+        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
+        key = (identity.digest, request.method, request.url.path, query)
+        entry, status = await cache.get(key, tags, body, bypass=bypass)
+    headers = {"ETag": entry.etag, "X-Cache": status.value}
+    if _matches(request.headers.get("if-none-match"), entry.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(entry.body, media_type="application/json", headers=headers)
+
+
+@contextmanager
+def invalidating(connection: Connection, *tags: str) -> Iterator[None]:
+    """Around a write: drop what it changes afterwards, whether it succeeded or not
+    (a failed write may still have happened upstream)."""
+    try:
+        yield
+    finally:
+        connection.cache.invalidate(tags)
+
+
+def _matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    candidates = {part.strip().removeprefix("W/") for part in header.split(",")}
+    return "*" in candidates or etag in candidates
