@@ -9,14 +9,14 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from gateway.config import Config
-from gateway.context import request_id_var
 from gateway.errors import GatewayError, NotFound
 from gateway.middleware import RequestContext
 from gateway.routes import connections, contacts, customers, insights, items
 from gateway.state import Gateway
+from gateway.web import error_response
 
 
 async def render_error(request: Request, exc: Exception) -> Response:
@@ -28,9 +28,7 @@ async def render_error(request: Request, exc: Exception) -> Response:
             error.status, error.code = exc.status_code, _http_code(exc.status_code)
             exc = error
     assert isinstance(exc, GatewayError)
-    return JSONResponse(
-        exc.envelope(request_id_var.get()), status_code=exc.status, headers=exc.headers or None
-    )
+    return error_response(exc)
 
 
 def _http_code(status: int) -> str:

@@ -10,6 +10,7 @@ from gateway.config import BearerAuth, Config
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
 from gateway.errors import BadRequest, ConnectionRequired
+from gateway.idempotency import IdempotencyStore
 from gateway.logging import redactor
 
 
@@ -24,6 +25,7 @@ class Gateway:
         self.cursors = CursorCodec(
             secret.get_secret_value().encode() if secret else secrets.token_bytes(32)
         )
+        self.idempotency = IdempotencyStore()
         redactor.set_secrets(config_secrets(config))
 
     def choose(self, query_value: str | None, header_value: str | None) -> Connection:

@@ -9,7 +9,8 @@ query parameters and JSON bodies (size, syntax, then the pydantic model).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from functools import wraps
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -19,18 +20,23 @@ from starlette.responses import JSONResponse, Response
 from adapters.base import Operation
 from gateway.auth import Identity
 from gateway.connections import Connection
+from gateway.context import request_id_var
 from gateway.errors import (
     BadRequest,
     FieldError,
+    GatewayError,
     NotFound,
     PayloadTooLarge,
     UnsupportedOperation,
     ValidationFailed,
 )
+from gateway.idempotency import KEY as IDEMPOTENCY_KEY
+from gateway.idempotency import fingerprint
 from gateway.ids import split_id
 from gateway.state import Gateway
 
 M = TypeVar("M", bound=BaseModel)
+Handler = Callable[[Request], Awaitable[Response]]
 TRUE, FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
 
 
@@ -135,23 +141,33 @@ def query_limit(request: Request, default: int = 25, maximum: int = 100) -> int:
     return int(raw)
 
 
-async def read_body(request: Request, model: type[M]) -> M:
-    """The JSON body validated as ``model``: 413 too large, 400 malformed, 422 invalid."""
+async def raw_body(request: Request) -> bytes:
+    """The body's bytes, read once, refused past ``server.max_body_bytes`` (413)."""
+    kept: bytes | None = getattr(request.state, "raw_body", None)
+    if kept is not None:
+        return kept
     limit = gateway(request).config.server.max_body_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-    content_type = request.headers.get("content-type", "application/json")
-    if "json" not in content_type.split(";")[0]:
-        raise BadRequest("send the body as JSON (Content-Type: application/json)")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
             raise PayloadTooLarge(f"the body is larger than {limit} bytes")
         chunks.append(chunk)
+    request.state.raw_body = b"".join(chunks)
+    return request.state.raw_body  # type: ignore[no-any-return]
+
+
+async def read_body(request: Request, model: type[M]) -> M:
+    """The JSON body validated as ``model``: 413 too large, 400 malformed, 422 invalid."""
+    content_type = request.headers.get("content-type", "application/json")
+    if "json" not in content_type.split(";")[0]:
+        raise BadRequest("send the body as JSON (Content-Type: application/json)")
+    raw = await raw_body(request)
     try:
-        data = json.loads(b"".join(chunks))
+        data = json.loads(raw)
     except ValueError as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}") from exc
     try:
@@ -164,6 +180,43 @@ async def read_body(request: Request, model: type[M]) -> M:
                 for err in exc.errors(include_url=False, include_input=False)
             ],
         ) from exc
+
+
+def idempotent(handler: Handler) -> Handler:
+    """Let a POST handler take ``Idempotency-Key`` (gateway/idempotency.py)."""
+
+    @wraps(handler)
+    async def wrapper(request: Request) -> Response:
+        key = request.headers.get("idempotency-key")
+        if key is None:
+            return await handler(request)
+        if not IDEMPOTENCY_KEY.fullmatch(key):
+            raise BadRequest(
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                details=[FieldError("Idempotency-Key", "1..255 visible ASCII")],
+            )
+        state = gateway(request)
+        identity = state.keys.authenticate(request.headers.get("authorization"))
+        body = await raw_body(request)
+
+        async def produce() -> Response:
+            try:
+                return await handler(request)
+            except GatewayError as exc:
+                return error_response(exc)
+
+        request_print = fingerprint(request.method, request.url.path, body)
+        return await state.idempotency.run((identity.digest, key), request_print, produce)
+
+    return wrapper
+
+
+def error_response(error: GatewayError) -> Response:
+    return JSONResponse(
+        error.envelope(request_id_var.get()),
+        status_code=error.status,
+        headers=error.headers or None,
+    )
 
 
 def respond(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:

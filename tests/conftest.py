@@ -28,6 +28,7 @@ api_keys:
   - {{name: demo, key: demo-key, scopes: [customers:read, customers:write, customers:delete,
                                         items:read, items:write, items:delete]}}
   - {{name: reader, key: reader-key, scopes: [customers:read]}}
+  - {{name: second-writer, key: writer2-key, scopes: [customers:read, customers:write]}}
   - {{name: tenant2-only, key: t2-key, scopes: [customers:read], connections: [tenant2]}}
   - {{name: ops, key_sha256: "{OPS_DIGEST}", scopes: [customers:read]}}
 connections:

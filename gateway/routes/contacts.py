@@ -11,7 +11,15 @@ from starlette.routing import Route
 from adapters.base import Operation
 from gateway.listing import Listing
 from gateway.reads import cached_read, invalidating
-from gateway.web import authorize, check_params, read_body, resolve_child_id, resolve_id, respond
+from gateway.web import (
+    authorize,
+    check_params,
+    idempotent,
+    read_body,
+    resolve_child_id,
+    resolve_id,
+    respond,
+)
 from schemas import ContactCreate, ContactPatch
 
 
@@ -27,6 +35,7 @@ async def list_contacts(request: Request) -> Response:
     return await cached_read(request, identity, connection, [f"customer:{customer_id}"], page)
 
 
+@idempotent
 async def create_contact(request: Request) -> Response:
     identity = authorize(request, "customers:write")
     check_params(request, ["connection"])

@@ -26,6 +26,7 @@ from gateway.web import (
     authorize,
     check_params,
     chosen_connection,
+    idempotent,
     query_bool,
     read_body,
     resolve_id,
@@ -97,6 +98,7 @@ async def get_customer_by_code(request: Request) -> Response:
     )
 
 
+@idempotent
 async def create_customer(request: Request) -> Response:
     identity = authorize(request, "customers:write")
     check_params(request, ["connection"])

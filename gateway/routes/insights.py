@@ -13,7 +13,15 @@ from adapters.base import ListQuery, Operation
 from gateway.errors import BadRequest, FieldError, UnsupportedFilter
 from gateway.listing import Listing
 from gateway.reads import cached_read, invalidating
-from gateway.web import authorize, check_params, query_bool, read_body, resolve_id, respond
+from gateway.web import (
+    authorize,
+    check_params,
+    idempotent,
+    query_bool,
+    read_body,
+    resolve_id,
+    respond,
+)
 from schemas import Period
 from schemas.base import Input
 
@@ -75,6 +83,7 @@ async def get_analytics(request: Request) -> Response:
     )
 
 
+@idempotent
 async def credit_check(request: Request) -> Response:
     identity = authorize(request, "customers:write")
     check_params(request, ["connection"])

@@ -18,6 +18,7 @@ from gateway.web import (
     authorize,
     check_params,
     chosen_connection,
+    idempotent,
     query_bool,
     read_body,
     resolve_id,
@@ -125,6 +126,7 @@ async def get_item(request: Request) -> Response:
     )
 
 
+@idempotent
 async def create_item(request: Request) -> Response:
     identity = authorize(request, "items:write")
     check_params(request, ["connection"])
@@ -154,6 +156,7 @@ async def delete_item(request: Request) -> Response:
     return Response(status_code=204)
 
 
+@idempotent
 async def duplicate_item(request: Request) -> Response:
     identity = authorize(request, "items:write")
     check_params(request, ["connection"])
@@ -163,6 +166,7 @@ async def duplicate_item(request: Request) -> Response:
     return respond(copy, 201, {"Location": f"/v1/items/{copy.id}"})
 
 
+@idempotent
 async def verify_item(request: Request) -> Response:
     identity = authorize(request, "items:write")
     check_params(request, ["connection"])
