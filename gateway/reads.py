@@ -27,18 +27,19 @@ def render(content: Any) -> bytes:
 async def cached_read(
     request: Request,
     identity: Identity,
-    connection: Connection,
+    connection: Connection | None,
     tags: Iterable[str],
     produce: Produce,
 ) -> Response:
-    """The answer of ``produce()`` (a model or JSON-able value), cached as configured."""
+    """The answer of ``produce()`` (a model or JSON-able value), cached as the connection
+    is configured; with no connection (a fan-out) never cached, but still with an ETag."""
 
     async def body() -> bytes:
         return render(await produce())
 
-    cache = connection.cache
+    cache = connection.cache if connection is not None else None
     bypass = "no-cache" in request.headers.get("cache-control", "").lower()
-    if not cache.enabled:
+    if cache is None or not cache.enabled:
         content = await body()
         entry, status = Entry(content, etag_of(content), 0.0, ()), CacheStatus.BYPASS
     else:

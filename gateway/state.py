@@ -44,7 +44,7 @@ class Gateway:
                 f"one of {sorted(self.connections)}"
             )
         if name == "*" or "," in name:
-            raise BadRequest("fan-out over several connections is not available on this endpoint")
+            raise BadRequest("only GET /v1/customers lists across several connections")
         connection = self.connections.get(name)
         if connection is None:
             raise BadRequest(f"no connection named {name!r}; one of {sorted(self.connections)}")

@@ -34,11 +34,6 @@ async def test_a_single_connection_needs_no_name() -> None:
     assert response.json()["meta"]["connections"] == ["borderbolt"]
 
 
-async def test_fan_out_is_refused_until_it_exists(client) -> None:
-    response = await client.get("/v1/customers", params={"connection": "*"})
-    assert response.status_code == 400
-
-
 async def test_an_operation_the_connection_lacks_is_501_with_no_upstream_call(app, sim) -> None:
     adapter = app.state.gateway.connections["borderbolt"].adapter
     adapter.capabilities = adapter.capabilities - {Operation.DELETE_CUSTOMER}

@@ -10,8 +10,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from adapters.base import ListQuery, Operation
+from gateway.auth import Identity
 from gateway.emulation import scan
 from gateway.errors import NotFound
+from gateway.fanout import fan_out_customers, is_fan_out, reject_sort, targets
 from gateway.filters import CUSTOMER_FILTERS
 from gateway.listing import (
     CUSTOMER_SORTS,
@@ -26,6 +28,7 @@ from gateway.web import (
     authorize,
     check_params,
     chosen_connection,
+    gateway,
     idempotent,
     query_bool,
     read_body,
@@ -41,7 +44,10 @@ CODE = re.compile(r"(?!\.{1,2}$)[^/\\\x00-\x1f\x7f]{1,100}")
 
 async def list_customers(request: Request) -> Response:
     identity = authorize(request, "customers:read")
-    check_params(request, [*LIST_PARAMS, *CUSTOMER_FILTERS])
+    check_params(request, [*LIST_PARAMS, *CUSTOMER_FILTERS, "partial"])
+    named = request.query_params.get("connection") or request.headers.get("x-connection")
+    if is_fan_out(named):
+        return await _fan_out(request, identity, named or "")
     connection = chosen_connection(request, identity, Operation.LIST_CUSTOMERS)
     adapter = connection.adapter
     filters = parse_filters(request, CUSTOMER_FILTERS)
@@ -65,6 +71,26 @@ async def list_customers(request: Request) -> Response:
         return listing.page(window, emulated=sorted(emulated))
 
     return await cached_read(request, identity, connection, ["customers"], page)
+
+
+async def _fan_out(request: Request, identity: Identity, named: str) -> Response:
+    state = gateway(request)
+    connections = targets(state, identity, named, Operation.LIST_CUSTOMERS)
+    request.state.connection = ",".join(c.name for c in connections)
+    filters = parse_filters(request, CUSTOMER_FILTERS)
+    reject_sort(parse_sort(request, CUSTOMER_SORTS))
+
+    async def page() -> dict[str, Any]:
+        return await fan_out_customers(
+            request,
+            state,
+            connections,
+            filters,
+            partial=query_bool(request, "partial", default=True),
+            include_remote_data=query_bool(request, "include_remote_data"),
+        )
+
+    return await cached_read(request, identity, None, ["customers"], page)
 
 
 async def get_customer(request: Request) -> Response:

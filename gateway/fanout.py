@@ -1,0 +1,153 @@
+"""Fan-out lists: one canonical list over several connections (API.md section 4).
+
+``connection=*`` (every connection the key may use that can list customers) or
+``connection=a,b``. Rows come connection by connection in config order, each in its
+own upstream order; a page that drains one connection continues with the next. The
+cursor holds which connection and where in it. A connection that fails leaves its
+rows out and adds its error to ``meta.errors`` (HTTP 200); with ``partial=false`` any
+failure fails the whole request (502). ``sort`` cannot be combined (400): there is no
+order common to several upstreams.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+
+from adapters.base import ListQuery, Operation
+from gateway.auth import Identity
+from gateway.connections import Connection
+from gateway.cursor import binding
+from gateway.emulation import scan
+from gateway.errors import (
+    BadRequest,
+    FieldError,
+    Forbidden,
+    InvalidCursor,
+    RateLimited,
+    UnsupportedOperation,
+    UpstreamError,
+)
+from gateway.listing import split_filters
+from gateway.state import Gateway
+from gateway.web import query_limit
+
+FAILURES = (UpstreamError, RateLimited)
+
+
+def is_fan_out(value: str | None) -> bool:
+    return bool(value) and (value == "*" or "," in (value or ""))
+
+
+def targets(state: Gateway, identity: Identity, value: str, op: Operation) -> list[Connection]:
+    """The connections a fan-out names, in config order."""
+    if value == "*":
+        chosen = [
+            c
+            for c in state.connections.values()
+            if identity.may_use(c.name) and op in c.adapter.capabilities
+        ]
+        if not chosen:
+            raise Forbidden("this API key may use no connection that can do this")
+        return chosen
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(state.connections))
+    if unknown or not names:
+        raise BadRequest(f"no connection named {unknown}; one of {sorted(state.connections)}")
+    for name in names:
+        identity.require_connection(name)
+        if op not in state.connections[name].adapter.capabilities:
+            raise UnsupportedOperation(
+                f"connection {name!r} cannot {op.value.replace('_', ' ')}", connection=name
+            )
+    return [c for c in state.connections.values() if c.name in names]
+
+
+async def fan_out_customers(
+    request: Request,
+    state: Gateway,
+    connections: list[Connection],
+    filters: Mapping[str, Any],
+    *,
+    partial: bool,
+    include_remote_data: bool,
+) -> dict[str, Any]:
+    plans = [(c, *split_filters(c, filters, None)) for c in connections]
+    limit = query_limit(request)
+    bound = binding(route="customers", fan_out=[c.name for c in connections], filters=filters)
+    index, offset = _position(request, state, bound, len(connections))
+    rows: list[Any] = []
+    errors: list[dict[str, Any]] = []
+    emulated: set[str] = set()
+    totals: list[int | None] = []
+    while index < len(plans) and len(rows) < limit:
+        connection, native, emulating = plans[index]
+        query = ListQuery(
+            offset=offset,
+            limit=limit - len(rows),
+            filters=native,
+            include_remote_data=include_remote_data,
+        )
+        try:
+            if emulating:
+                max_pages = connection.config.max_scan_pages
+                window = await scan(connection.adapter.list_customers, query, emulating, max_pages)
+            else:
+                window = await connection.adapter.list_customers(query)
+        except FAILURES as exc:
+            if not partial:
+                raise UpstreamError(
+                    f"connection {connection.name!r} failed and partial=false: {exc.message}",
+                    connection=connection.name,
+                    upstream_status=exc.upstream_status,
+                ) from exc
+            errors.append(exc.envelope(None)["error"])
+            index, offset = index + 1, 0
+            continue
+        rows += window.items
+        emulated |= set(emulating)
+        totals.append(window.total)
+        if window.has_more:
+            offset += window.advance
+            break
+        index, offset = index + 1, 0
+    more = index < len(plans)
+    return {
+        "data": [row.model_dump(mode="json") for row in rows],
+        "meta": {
+            "next_cursor": state.cursors.encode(bound, {"c": index, "o": offset}) if more else None,
+            "limit": limit,
+            "total": sum(t or 0 for t in totals) if _complete(totals, errors, plans) else None,
+            "connections": [c.name for c in connections],
+            "emulated": sorted(emulated),
+            "errors": errors,
+        },
+    }
+
+
+def _position(request: Request, state: Gateway, bound: str, count: int) -> tuple[int, int]:
+    cursor = request.query_params.get("cursor")
+    if not cursor:
+        return 0, 0
+    position = state.cursors.decode(cursor, bound)
+    index, offset = position.get("c"), position.get("o")
+    if not (
+        isinstance(index, int) and isinstance(offset, int) and 0 <= index < count and offset >= 0
+    ):
+        raise InvalidCursor("the cursor is not one this gateway issued")
+    return index, offset
+
+
+def _complete(totals: list[int | None], errors: list[Any], plans: list[Any]) -> bool:
+    """A total is only honest when every connection was counted and none failed."""
+    return not errors and len(totals) == len(plans) and all(t is not None for t in totals)
+
+
+def reject_sort(sort: str | None) -> None:
+    if sort:
+        raise BadRequest(
+            "sort cannot be combined with a fan-out over several connections",
+            details=[FieldError("sort", "list one connection to sort")],
+        )
