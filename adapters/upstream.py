@@ -130,12 +130,14 @@ class Upstream:
         retry: RetryPolicy | None = None,
         breaker: CircuitBreaker | None = None,
         headers: dict[str, str] | None = None,
+        observe: Callable[[str, str, float], None] | None = None,
     ) -> None:
         self.connection = connection
         self.client = client
         self.retry = retry or RetryPolicy()
         self.breaker = breaker or CircuitBreaker(connection)
         self.headers = {"Accept": "application/json", **(headers or {})}
+        self.observe = observe or (lambda method, outcome, seconds: None)
 
     def with_headers(self, headers: dict[str, str]) -> Upstream:
         """The same upstream (client, policy, breaker) sending ``headers`` on every call."""
@@ -145,6 +147,7 @@ class Upstream:
             retry=self.retry,
             breaker=self.breaker,
             headers={**self.headers, **headers},
+            observe=self.observe,
         )
 
     async def call(
@@ -190,6 +193,8 @@ class Upstream:
             )
         except httpx.HTTPError as exc:
             self.breaker.record_failure()
+            outcome = "timeout" if isinstance(exc, httpx.TimeoutException) else "unreachable"
+            self.observe(method, outcome, time.perf_counter() - started)
             error: GatewayError
             if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, NEVER_REACHED):
                 error = UpstreamTimeout(
@@ -205,6 +210,7 @@ class Upstream:
         except BaseException:
             self.breaker.release()
             raise
+        self.observe(method, str(response.status_code), time.perf_counter() - started)
         log.debug(
             "upstream_call",
             connection=self.connection,

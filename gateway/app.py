@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -13,6 +14,7 @@ from starlette.responses import Response
 
 from gateway.config import Config
 from gateway.errors import GatewayError, NotFound
+from gateway.metrics import Metrics
 from gateway.middleware import RequestContext
 from gateway.routes import connections, contacts, customers, insights, items
 from gateway.state import Gateway
@@ -35,8 +37,10 @@ def _http_code(status: int) -> str:
     return {405: "method_not_allowed"}.get(status, "bad_request")
 
 
-def create_app(config: Config) -> Starlette:
-    gateway = Gateway(config)
+def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
+    """The gateway as an ASGI app; ``config_path`` is the file the admin API edits."""
+    metrics = Metrics()
+    gateway = Gateway(config, metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -56,4 +60,7 @@ def create_app(config: Config) -> Starlette:
         lifespan=lifespan,
     )
     app.state.gateway = gateway
+    app.state.metrics = metrics
+    app.state.config_path = config_path
+    metrics.watch(lambda: app.state.gateway)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -61,16 +62,32 @@ def sandbox_credentials(config: ConnectionConfig) -> Credentials:
     )
 
 
-def open_connection(name: str, config: ConnectionConfig) -> Connection:
+def open_connection(
+    name: str,
+    config: ConnectionConfig,
+    *,
+    observe: Callable[[str, str, float], None] | None = None,
+    previous: Connection | None = None,
+) -> Connection:
+    """A live connection. A ``previous`` one of the same name lends its sandbox (so a
+    config change does not wipe the simulator's data) when adapter, version and
+    credentials are unchanged."""
     adapter_class = ADAPTERS[config.adapter]
     t = config.timeout
     timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
     sandbox: Sandbox | None = None
     transport: httpx.AsyncBaseTransport
     if config.is_sandbox:
-        sandbox = adapter_class.sandbox(
-            credentials=sandbox_credentials(config), api_version=config.api_version
-        )
+        if (
+            previous is not None
+            and previous.sandbox is not None
+            and _same_upstream(previous.config, config)
+        ):
+            sandbox = previous.sandbox
+        else:
+            sandbox = adapter_class.sandbox(
+                credentials=sandbox_credentials(config), api_version=config.api_version
+            )
         transport = SandboxTransport(sandbox)
         base_url = f"http://{name}.sandbox"
     else:
@@ -89,6 +106,7 @@ def open_connection(name: str, config: ConnectionConfig) -> Connection:
         client,
         retry=RetryPolicy(**config.retry.model_dump()),
         breaker=CircuitBreaker(name, **config.circuit_breaker.model_dump()),
+        observe=observe,
     )
     adapter = adapter_class(connection=name, upstream=upstream, api_version=config.api_version)
     cache = ResponseCache(
@@ -97,3 +115,12 @@ def open_connection(name: str, config: ConnectionConfig) -> Connection:
         max_entries=config.cache.max_entries,
     )
     return Connection(name, config, adapter, client, sandbox, cache)
+
+
+def _same_upstream(old: ConnectionConfig, new: ConnectionConfig) -> bool:
+    return (old.adapter, old.api_version, old.base_url, old.auth) == (
+        new.adapter,
+        new.api_version,
+        new.base_url,
+        new.auth,
+    )

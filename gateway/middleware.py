@@ -7,7 +7,10 @@
   (``..``, ``%2e%2e``) is 404 before routing: it would point somewhere other than
   the resource the client named.
 - One JSON log line per request: method, path (no query string), status, duration,
-  API key name and connection (set by the routes on ``request.state``).
+  API key name and connection (set by the routes on ``request.state``), and the
+  request metrics by route template.
+- The request pins the live ``Gateway`` it started with (``state["gateway"]``), so a
+  config change mid-request neither swaps its connections nor closes them under it.
 - An unexpected exception is logged with its traceback and answered with a 500
   envelope that carries no detail of it.
 """
@@ -46,6 +49,12 @@ class RequestContext:
         status = 500
         started = False
         begun = time.perf_counter()
+        app_state = getattr(scope.get("app"), "state", None)
+        pinned = getattr(app_state, "gateway", None)
+        state: dict[str, Any] = scope.setdefault("state", {})
+        if pinned is not None:
+            pinned.enter()
+            state["gateway"] = pinned
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, started
@@ -69,13 +78,22 @@ class RequestContext:
                 error = GatewayError("internal error; quote the request_id when reporting it")
                 await _send_error(send_with_id, error, request_id)
         finally:
-            state: dict[str, Any] = scope.get("state", {})
+            if pinned is not None:
+                pinned.exit()
+            elapsed = time.perf_counter() - begun
+            route = scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            metrics = getattr(app_state, "metrics", None)
+            if metrics is not None:
+                connection = str(state.get("connection") or "")
+                metrics.requests.labels(template, scope["method"], str(status), connection).inc()
+                metrics.request_seconds.labels(template, scope["method"]).observe(elapsed)
             log.info(
                 "request",
                 method=scope["method"],
                 path=scope["path"],
                 status=status,
-                duration_ms=round((time.perf_counter() - begun) * 1000, 2),
+                duration_ms=round(elapsed * 1000, 2),
                 key_name=state.get("key_name"),
                 connection=state.get("connection"),
             )

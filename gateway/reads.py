@@ -14,6 +14,7 @@ from starlette.responses import Response
 from gateway.auth import Identity
 from gateway.cache import CacheStatus, Entry, etag_of
 from gateway.connections import Connection
+from gateway.web import gateway
 
 Produce = Callable[[], Awaitable[Any]]
 
@@ -46,6 +47,8 @@ async def cached_read(
         query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
         key = (identity.digest, request.method, request.url.path, query)
         entry, status = await cache.get(key, tags, body, bypass=bypass)
+    if connection is not None:
+        gateway(request).metrics.cache.labels(connection.name, status.value).inc()
     headers = {"ETag": entry.etag, "X-Cache": status.value}
     if _matches(request.headers.get("if-none-match"), entry.etag):
         return Response(status_code=304, headers=headers)

@@ -41,8 +41,9 @@ TRUE, FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
 
 
 def gateway(request: Request) -> Gateway:
-    state: Gateway = request.app.state.gateway
-    return state
+    """The gateway this request started with (pinned by the middleware)."""
+    pinned: Gateway | None = request.scope.get("state", {}).get("gateway")
+    return pinned if pinned is not None else request.app.state.gateway
 
 
 def authorize(request: Request, scope: str) -> Identity:

@@ -1,0 +1,100 @@
+"""Prometheus metrics (prometheus-client), one registry per app so reloads keep counts.
+
+- ``gateway_requests_total{route,method,status,connection}`` and
+  ``gateway_request_duration_seconds{route,method}``: every request, by route template
+  (``/v1/customers/{id}``), never the raw path.
+- ``gateway_upstream_requests_total{connection,method,outcome}`` and
+  ``gateway_upstream_duration_seconds{connection,method}``: every upstream attempt;
+  outcome is the status code or ``timeout`` / ``unreachable``.
+- ``gateway_cache_events_total{connection,result}``: HIT, MISS, STALE, BYPASS.
+- ``gateway_circuit_state{connection}``: 0 closed, 1 half-open, 2 open, read at scrape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from gateway.state import Gateway
+
+CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "gateway_requests",
+            "Requests answered",
+            ["route", "method", "status", "connection"],
+            registry=self.registry,
+        )
+        self.request_seconds = Histogram(
+            "gateway_request_duration_seconds",
+            "Time to answer a request",
+            ["route", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.upstream = Counter(
+            "gateway_upstream_requests",
+            "Upstream attempts",
+            ["connection", "method", "outcome"],
+            registry=self.registry,
+        )
+        self.upstream_seconds = Histogram(
+            "gateway_upstream_duration_seconds",
+            "Upstream attempt latency",
+            ["connection", "method"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.cache = Counter(
+            "gateway_cache_events",
+            "Read cache results",
+            ["connection", "result"],
+            registry=self.registry,
+        )
+        self._gateway: Callable[[], Gateway] | None = None
+        self.registry.register(_CircuitCollector(self))
+
+    def watch(self, current: Callable[[], Gateway]) -> None:
+        """Where to read circuit states from at scrape time (the live gateway)."""
+        self._gateway = current
+
+    def upstream_observer(self, connection: str) -> Callable[[str, str, float], None]:
+        def observe(method: str, outcome: str, seconds: float) -> None:
+            self.upstream.labels(connection, method, outcome).inc()
+            self.upstream_seconds.labels(connection, method).observe(seconds)
+
+        return observe
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+    def circuits(self) -> Iterator[tuple[str, str]]:
+        if self._gateway is None:
+            return
+        for name, connection in self._gateway().connections.items():
+            yield name, connection.adapter.upstream.breaker.state.value
+
+
+class _CircuitCollector(Collector):
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "gateway_circuit_state",
+            "Circuit breaker: 0 closed, 1 half-open, 2 open",
+            labels=["connection"],
+        )
+        for name, state in self.metrics.circuits():
+            family.add_metric([name], CIRCUIT_VALUES[state])
+        yield family
