@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,7 +17,7 @@ from gateway.config import Config
 from gateway.errors import GatewayError, NotFound
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContext
-from gateway.routes import connections, contacts, customers, insights, items
+from gateway.routes import admin, connections, contacts, customers, insights, items
 from gateway.state import Gateway
 from gateway.web import error_response
 
@@ -54,6 +55,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             *insights.routes,
             *items.routes,
             *connections.routes,
+            *admin.routes,
         ],
         middleware=[Middleware(RequestContext)],
         exception_handlers={GatewayError: render_error, HTTPException: render_error},
@@ -62,5 +64,6 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     app.state.gateway = gateway
     app.state.metrics = metrics
     app.state.config_path = config_path
+    app.state.admin_lock = asyncio.Lock()  # one config change at a time
     metrics.watch(lambda: app.state.gateway)
     return app

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
-from gateway.config import Config, ConfigError, load_config
+from gateway.config import DEFAULT_PATH, Config, ConfigError, load_config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = _load(args.config)
     if config is None:
         return 1
-    return _serve(config, args.host, args.port)
+    return _serve(config, config_file(args.config), args.host, args.port)
 
 
 def _load(path: str | None) -> Config | None:
@@ -45,12 +47,17 @@ def _load(path: str | None) -> Config | None:
         return None
 
 
-def _serve(config: Config, host: str, port: int) -> int:
+def config_file(path: str | None) -> Path:
+    return Path(path or os.environ.get("GATEWAY_CONFIG") or DEFAULT_PATH).resolve()
+
+
+def _serve(config: Config, path: Path, host: str, port: int) -> int:
     import uvicorn
 
     from gateway.app import create_app
     from gateway.logging import configure_logging
 
     configure_logging(config.server.log_level)
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="warning")
+    app = create_app(config, config_path=path)
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
     return 0

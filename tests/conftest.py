@@ -31,6 +31,7 @@ api_keys:
   - {{name: second-writer, key: writer2-key, scopes: [customers:read, customers:write]}}
   - {{name: tenant2-only, key: t2-key, scopes: [customers:read], connections: [tenant2]}}
   - {{name: ops, key_sha256: "{OPS_DIGEST}", scopes: [customers:read]}}
+  - {{name: admin, key: admin-key, scopes: [admin]}}
 connections:
   borderbolt:
     adapter: borderbolt

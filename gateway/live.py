@@ -1,0 +1,185 @@
+"""config.yaml as the admin API edits it: read, masked, merged, written, applied live.
+
+- The file is read with ruamel.yaml's round-trip mode, so a write keeps its comments,
+  key order, quoting and ``${VAR}`` references as written; only changed values move.
+- Secrets (API keys, upstream tokens and client secrets, the cursor secret) are shown
+  as ``"***"``. A value that is an environment reference is shown as written, with any
+  default masked: ``${BORDERBOLT_TOKEN:-***}``. Sending ``"***"`` (or the masked
+  reference) back keeps the current secret.
+- Writes are atomic: a temporary file in the same folder, fsync, the previous file
+  kept as ``config.yaml.bak``, then a rename over the original.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+
+from gateway.config import Config, ConfigError, parse_config
+
+MASK = "***"
+ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")
+SECRET_PATHS = (
+    ("server", "cursor_secret"),
+    ("api_keys", "*", "key"),
+    ("connections", "*", "auth", "token"),
+    ("connections", "*", "auth", "client_secret"),
+)
+
+
+def _yaml() -> YAML:
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096  # never re-wrap a line the admin did not change
+    return yaml
+
+
+def etag_of(text: str) -> str:
+    return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
+
+
+def load(text: str) -> Any:
+    """The round-trip document of YAML (or JSON) text; ``ConfigError`` if unreadable."""
+    try:
+        document = _yaml().load(text)
+    except YAMLError as exc:
+        raise ConfigError([("", f"not valid YAML or JSON: {exc}")]) from exc
+    if not isinstance(document, dict):
+        raise ConfigError([("", "the config must be a mapping with 'connections'")])
+    return document
+
+
+def dump(document: Any) -> str:
+    out = io.StringIO()
+    _yaml().dump(document, out)
+    return out.getvalue()
+
+
+def masked(document: Any) -> Any:
+    """A copy of the document with every secret masked."""
+    shown = copy.deepcopy(document)
+    for parent, key, value in _secrets(shown):
+        parent[key] = mask(value)
+    return shown
+
+
+def mask(value: Any) -> str:
+    if not isinstance(value, str):
+        return MASK
+    shown = ENV_REF.sub(lambda m: f"${{{m.group(1)}{':-' + MASK if m.group(2) else ''}}}", value)
+    return shown if ENV_REF.sub("", value) == "" else MASK
+
+
+def restore_secrets(new: Any, current: Any) -> list[tuple[str, str]]:
+    """Put the current secret back wherever ``new`` says ``***``; problems where none."""
+    problems = []
+    for parent, key, value, path in _secrets(new, with_path=True):
+        if not isinstance(value, str) or MASK not in value:
+            continue
+        kept = _current_secret(current, new, path)
+        if kept is None:
+            problems.append((".".join(map(str, path)), "'***' keeps a current secret; none here"))
+        elif mask(kept) == value or value == MASK:
+            parent[key] = kept
+        else:
+            problems.append((".".join(map(str, path)), "send the secret, or '***' to keep it"))
+    return problems
+
+
+def merge(old: Any, new: Any) -> Any:
+    """``new``'s values in ``old``'s document, so comments and layout stay where they can."""
+    if isinstance(old, CommentedMap) and isinstance(new, dict):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        for key, value in new.items():
+            old[key] = merge(old[key], value) if key in old else value
+        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list) and len(old) == len(new):
+        for index, value in enumerate(new):
+            old[index] = merge(old[index], value)
+        return old
+    return old if _same_scalar(old, new) else new
+
+
+def _same_scalar(old: Any, new: Any) -> bool:
+    """Equal values; any two strings with the same text (quoting is only style)."""
+    if isinstance(old, str) and isinstance(new, str):
+        return old == new
+    return type(old) is type(new) and old == new
+
+
+def validate(document: Any) -> Config:
+    """The document as a validated Config (env references expanded)."""
+    return parse_config(dump(document))
+
+
+def as_json(document: Any) -> Any:
+    """The round-trip document as plain JSON-able data."""
+    return json.loads(json.dumps(document, default=str))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    if path.exists():
+        backup = path.with_name(path.name + ".bak")
+        backup.write_bytes(path.read_bytes())
+    os.replace(temporary, path)
+
+
+def _secrets(document: Any, *, with_path: bool = False) -> Iterator[Any]:
+    for pattern in SECRET_PATHS:
+        for parent, key, path in _walk(document, pattern, ()):
+            value = parent[key]
+            yield (parent, key, value, path) if with_path else (parent, key, value)
+
+
+def _walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterator[Any]:
+    head, rest = pattern[0], pattern[1:]
+    if head == "*":
+        if isinstance(node, dict):
+            children = list(node.items())
+        elif isinstance(node, list):
+            children = list(enumerate(node))
+        else:
+            children = []
+        for key, child in children:
+            yield from _walk(child, rest, (*path, key))
+        return
+    if not isinstance(node, dict) or head not in node:
+        return
+    if rest:
+        yield from _walk(node[head], rest, (*path, head))
+    else:
+        yield node, head, (*path, head)
+
+
+def _current_secret(current: Any, new: Any, path: tuple[Any, ...]) -> str | None:
+    """The current value at ``path``; API keys are matched by ``name``, not position."""
+    if path[0] == "api_keys":
+        name = new["api_keys"][path[1]].get("name")
+        keys = current.get("api_keys") if isinstance(current, dict) else None
+        match = [k for k in keys or [] if isinstance(k, dict) and k.get("name") == name]
+        value = match[0].get(path[2]) if match else None
+        return value if isinstance(value, str) else None
+    node = current
+    for part in path:
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+    return node if isinstance(node, str) else None
