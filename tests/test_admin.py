@@ -37,7 +37,11 @@ connections:
     adapter: inventorum
     api_version: 10
     base_url: "sandbox:"
-    auth: {type: oauth2_client_credentials, token_url: /oauth/token, client_id: pos, client_secret: "${POS_SECRET}"}
+    auth:
+      type: oauth2_client_credentials
+      token_url: /oauth/token
+      client_id: pos
+      client_secret: "${POS_SECRET}"
 """
 
 

@@ -8,6 +8,7 @@ configuration it started with.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from gateway import live
-from gateway.config import ConfigError, load_config
+from gateway.config import ConfigError
 from gateway.errors import Conflict, FieldError, GatewayError, ValidationFailed
 from gateway.state import Gateway
 from gateway.web import authorize, check_params, gateway, raw_body
@@ -29,6 +30,10 @@ class PreconditionRequired(GatewayError):
 
 class PreconditionFailed(GatewayError):
     status, code = 412, "precondition_failed"
+
+
+async def _read(path: Path) -> str:
+    return await asyncio.to_thread(path.read_text, encoding="utf-8")
 
 
 def _path(request: Request) -> Path:
@@ -81,14 +86,14 @@ def _apply(request: Request, config: Any) -> Gateway:
 async def get_config(request: Request) -> Response:
     authorize(request, "admin")
     check_params(request, [])
-    text = _path(request).read_text(encoding="utf-8")
+    text = await _read(_path(request))
     return _shown(request, live.load(text), text)
 
 
 async def validate_config(request: Request) -> Response:
     authorize(request, "admin")
     check_params(request, [])
-    current = live.load(_path(request).read_text(encoding="utf-8"))
+    current = live.load(await _read(_path(request)))
     document = await _body_document(request, current)
     try:
         config = live.validate(document)
@@ -105,7 +110,7 @@ async def put_config(request: Request) -> Response:
     if if_match is None:
         raise PreconditionRequired("send If-Match with the ETag of GET /admin/config")
     async with request.app.state.admin_lock:
-        text = path.read_text(encoding="utf-8")
+        text = await _read(path)
         if if_match.strip() != live.etag_of(text):
             raise PreconditionFailed("the config changed since you read it; GET it again")
         current = live.load(text)
@@ -115,7 +120,7 @@ async def put_config(request: Request) -> Response:
         except ConfigError as exc:
             raise _invalid(exc) from exc
         written = live.dump(document)
-        live.write_atomically(path, written)
+        await asyncio.to_thread(live.write_atomically, path, written)
         _apply(request, config)
     return _shown(request, live.load(written), written)
 
@@ -125,12 +130,12 @@ async def reload_config(request: Request) -> Response:
     check_params(request, [])
     path = _path(request)
     async with request.app.state.admin_lock:
+        text = await _read(path)
         try:
-            config = load_config(path)
+            config = live.validate(live.load(text))
         except ConfigError as exc:
             raise _invalid(exc) from exc
         _apply(request, config)
-        text = path.read_text(encoding="utf-8")
     return JSONResponse(
         {"reloaded": True, "connections": list(config.connections)},
         headers={"ETag": live.etag_of(text)},
