@@ -11,6 +11,7 @@ from starlette.routing import Route
 from adapters.base import FilterSupport, Operation
 from gateway.connections import Connection
 from gateway.filters import CUSTOMER_FILTERS
+from gateway.routes.admin import health
 from gateway.web import check_params, gateway, respond
 
 
@@ -21,6 +22,7 @@ def describe(connection: Connection) -> dict[str, Any]:
         "adapter": adapter.name,
         "api_version": connection.config.api_version,
         "sandbox": connection.config.is_sandbox,
+        "health": health(connection.adapter.upstream.breaker.state.value),
         "operations": {
             op.value: ("supported" if op in adapter.capabilities else "unsupported")
             for op in Operation

@@ -1,0 +1,121 @@
+"""Operations endpoints: liveness, readiness, Prometheus metrics; health in /v1/connections."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from prometheus_client.parser import text_string_to_metric_families
+from starlette.applications import Starlette
+
+from adapters.sandbox import Fault, Sandbox
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.anyio
+
+
+def samples(text: str) -> dict[tuple[str, frozenset], float]:
+    return {
+        (s.name, frozenset(s.labels.items())): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+async def test_healthz_and_readyz_need_no_key(app: Starlette) -> None:
+    async with client_for(app, key=None) as anon:
+        assert (await anon.get("/healthz")).json() == {"status": "ok"}
+        ready = await anon.get("/readyz")
+        assert ready.status_code == 200 and ready.json()["circuits"]["borderbolt"] == "closed"
+
+
+async def test_readyz_is_503_when_every_circuit_is_open(app: Starlette) -> None:
+    for connection in app.state.gateway.connections.values():
+        for _ in range(connection.config.circuit_breaker.failures):
+            connection.adapter.upstream.breaker.record_failure()
+    async with client_for(app, key=None) as anon:
+        response = await anon.get("/readyz")
+    assert response.status_code == 503 and response.json()["status"] == "unavailable"
+
+
+async def test_metrics(app: Starlette, client: httpx.AsyncClient, sim: Sandbox) -> None:
+    await client.get("/v1/customers/borderbolt:501")
+    await client.get("/v1/customers/borderbolt:501")
+    await client.get("/v1/customers/borderbolt:999999")
+    sim.faults.add(Fault(status=500, times=3))
+    await client.get("/v1/customers/borderbolt:502")
+    for _ in range(5):
+        app.state.gateway.connections["crm"].adapter.upstream.breaker.record_failure()
+    async with client_for(app, key=None) as anon:
+        response = await anon.get("/metrics")
+    assert response.headers["content-type"].startswith("text/plain")
+    found = samples(response.text)
+    route = "/v1/customers/{id}"
+    assert (
+        found[
+            (
+                "gateway_requests_total",
+                frozenset(
+                    {
+                        ("route", route),
+                        ("method", "GET"),
+                        ("status", "200"),
+                        ("connection", "borderbolt"),
+                    }
+                ),
+            )
+        ]
+        == 2
+    )
+    assert (
+        found[
+            (
+                "gateway_requests_total",
+                frozenset(
+                    {
+                        ("route", route),
+                        ("method", "GET"),
+                        ("status", "502"),
+                        ("connection", "borderbolt"),
+                    }
+                ),
+            )
+        ]
+        == 1
+    )
+    assert (
+        found[
+            (
+                "gateway_upstream_requests_total",
+                frozenset({("connection", "borderbolt"), ("method", "GET"), ("outcome", "500")}),
+            )
+        ]
+        == 3
+    )
+    assert (
+        found[
+            (
+                "gateway_upstream_duration_seconds_count",
+                frozenset({("connection", "borderbolt"), ("method", "GET")}),
+            )
+        ]
+        == 6
+    )
+    assert (
+        found[
+            (
+                "gateway_cache_events_total",
+                frozenset({("connection", "borderbolt"), ("result", "HIT")}),
+            )
+        ]
+        == 1
+    )
+    assert found[("gateway_circuit_state", frozenset({("connection", "crm")}))] == 2
+    assert found[("gateway_circuit_state", frozenset({("connection", "borderbolt")}))] == 0
+    assert "demo-key" not in response.text and "bb-upstream-token" not in response.text
+
+
+async def test_connections_show_health(app: Starlette, client: httpx.AsyncClient) -> None:
+    for _ in range(5):
+        app.state.gateway.connections["crm"].adapter.upstream.breaker.record_failure()
+    health = {c["name"]: c["health"] for c in (await client.get("/v1/connections")).json()["data"]}
+    assert health["crm"] == "down" and health["borderbolt"] == "ok"
