@@ -98,7 +98,7 @@ async def test_metrics(app: Starlette, client: httpx.AsyncClient, sim: Sandbox) 
                 frozenset({("connection", "borderbolt"), ("method", "GET")}),
             )
         ]
-        == 6
+        == 5  # 1 + 0 (hit) + 1 (404) + 3 (retries)
     )
     assert (
         found[
