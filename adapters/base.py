@@ -23,6 +23,7 @@ What it declares up front, so the router can answer before any upstream call:
 - ``remote_id_pattern``: what a remote ID of this upstream looks like. IDs are checked
   against it before they are ever spliced into an upstream path.
 - ``api_versions``: the versions it can speak, or ``()`` when the upstream has none.
+- ``api_root``: the path under ``base_url`` that passthrough calls are confined to.
 
 Methods take remote IDs (already validated) and canonical models, and return canonical
 models with canonical IDs. They raise only ``gateway.errors.GatewayError`` subclasses.
@@ -141,6 +142,7 @@ class Adapter:
     item_sorts: ClassVar[frozenset[str]] = frozenset()
     remote_id_pattern: ClassVar[re.Pattern[str]]
     api_versions: ClassVar[tuple[int, ...]] = ()
+    api_root: ClassVar[str] = ""
 
     def __init__(
         self, *, connection: str, upstream: Upstream, api_version: int | None = None

@@ -112,6 +112,17 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+@dataclass(slots=True)
+class Sent:
+    """What one call sends, the same on every attempt."""
+
+    params: dict[str, Any] | None
+    json_body: Any
+    content: bytes | None
+    headers: dict[str, str]
+    raw: bool
+
+
 NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
@@ -157,10 +168,15 @@ class Upstream:
         *,
         params: dict[str, Any] | None = None,
         json_body: Any = None,
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        raw: bool = False,
     ) -> UpstreamResponse:
-        headers = dict(self.headers)
+        """One call, retried as the policy allows. ``raw`` answers every status as it
+        came (for passthrough); otherwise the shared statuses are raised (docstring)."""
+        sent = Sent(params, json_body, content, {**self.headers, **(headers or {})}, raw)
         if request_id := request_id_var.get():
-            headers["X-Request-ID"] = request_id
+            sent.headers["X-Request-ID"] = request_id
         policy = self.retry
         try:
             async for attempt in stamina.retry_context(
@@ -172,24 +188,22 @@ class Upstream:
                 wait_jitter=policy.wait_jitter,
             ):
                 with attempt:
-                    return await self._attempt(method, path, params, json_body, headers)
+                    return await self._attempt(method, path, sent)
         except Transient as exc:
             raise exc.error from exc
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
-    async def _attempt(
-        self,
-        method: str,
-        path: str,
-        params: dict[str, Any] | None,
-        json_body: Any,
-        headers: dict[str, str],
-    ) -> UpstreamResponse:
+    async def _attempt(self, method: str, path: str, sent: Sent) -> UpstreamResponse:
         self.breaker.before_call()
         started = time.perf_counter()
         try:
             response = await self.client.request(
-                method, path, params=params, json=json_body, headers=headers
+                method,
+                path,
+                params=sent.params,
+                json=sent.json_body,
+                content=sent.content,
+                headers=sent.headers,
             )
         except httpx.HTTPError as exc:
             self.breaker.record_failure()
@@ -222,6 +236,12 @@ class Upstream:
         result = UpstreamResponse(
             self.connection, response.status_code, response.content, response.headers
         )
+        if sent.raw:
+            if result.status >= 500:
+                self.breaker.record_failure()
+            else:
+                self.breaker.record_success()
+            return result
         if result.status >= 500:
             self.breaker.record_failure()
             error = result.error(f"upstream failed with HTTP {result.status}")

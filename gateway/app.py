@@ -17,7 +17,16 @@ from gateway.config import Config
 from gateway.errors import GatewayError, NotFound
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContext
-from gateway.routes import admin, connections, contacts, customers, insights, items, ops
+from gateway.routes import (
+    admin,
+    connections,
+    contacts,
+    customers,
+    insights,
+    items,
+    ops,
+    passthrough,
+)
 from gateway.state import Gateway
 from gateway.web import error_response
 
@@ -57,6 +66,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             *connections.routes,
             *admin.routes,
             *ops.routes,
+            *passthrough.routes,
         ],
         middleware=[Middleware(RequestContext)],
         exception_handlers={GatewayError: render_error, HTTPException: render_error},

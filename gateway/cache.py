@@ -64,6 +64,7 @@ class ResponseCache:
             max_entries, ttl=max(ttl + stale_if_error, 0.001), timer=clock
         )
         self._generations: dict[str, int] = {}
+        self._epoch = 0  # bumped by invalidate_all: every entry's first generation
         self._inflight: dict[CacheKey, asyncio.Future[Entry]] = {}
         self.hits = self.misses = self.stale = 0
 
@@ -78,6 +79,10 @@ class ResponseCache:
         for tag in tags:
             self._generations[tag] = self._generations.get(tag, 0) + 1
 
+    def invalidate_all(self) -> None:
+        """Drop everything (a write the gateway cannot attribute, e.g. a passthrough)."""
+        self._epoch += 1
+
     async def get(
         self,
         key: CacheKey,
@@ -87,7 +92,7 @@ class ResponseCache:
         bypass: bool = False,
     ) -> tuple[Entry, CacheStatus]:
         """The answer for ``key``, from the cache or from ``produce()``."""
-        generations = tuple(self._generations.get(tag, 0) for tag in tags)
+        generations = (self._epoch, *(self._generations.get(tag, 0) for tag in tags))
         entry = self._entries.get(key)
         if entry is not None and entry.generations != generations:
             entry = None

@@ -32,6 +32,7 @@ api_keys:
   - {{name: tenant2-only, key: t2-key, scopes: [customers:read], connections: [tenant2]}}
   - {{name: ops, key_sha256: "{OPS_DIGEST}", scopes: [customers:read]}}
   - {{name: admin, key: admin-key, scopes: [admin]}}
+  - {{name: raw, key: raw-key, scopes: [passthrough], connections: [borderbolt, shop]}}
 connections:
   borderbolt:
     adapter: borderbolt
@@ -96,7 +97,9 @@ def fixture(upstream: str, name: str) -> Any:
     return json.loads((FIXTURES / upstream / "fixtures" / f"{name}.json").read_text())
 
 
-async def raw_request(app: Starlette, method: str, raw_path: bytes) -> tuple[int, Any]:
+async def raw_request(
+    app: Starlette, method: str, raw_path: bytes, key: str = "demo-key"
+) -> tuple[int, Any]:
     """Send ``raw_path`` exactly as written, as ``curl --path-as-is`` would; no client
     library normalises it first. Returns the status and the JSON body."""
     from urllib.parse import unquote_to_bytes
@@ -111,7 +114,7 @@ async def raw_request(app: Starlette, method: str, raw_path: bytes) -> tuple[int
         "raw_path": raw_path,
         "query_string": b"",
         "root_path": "",
-        "headers": [(b"host", b"gateway.test"), (b"authorization", b"Bearer demo-key")],
+        "headers": [(b"host", b"gateway.test"), (b"authorization", f"Bearer {key}".encode())],
         "client": ("127.0.0.1", 1),
         "server": ("gateway.test", 80),
         "state": {},

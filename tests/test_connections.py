@@ -25,7 +25,11 @@ async def test_without_a_default_several_connections_need_a_name() -> None:
 
 
 async def test_a_single_connection_needs_no_name() -> None:
-    text = CONFIG.replace("default_connection: borderbolt", "").replace("[tenant2]", '["*"]')
+    text = (
+        CONFIG.replace("default_connection: borderbolt", "")
+        .replace("[tenant2]", '["*"]')
+        .replace("[borderbolt, shop]", '["*"]')
+    )
     text = text[: text.index("  tenant2:")]
     app = create_app(parse_config(text, env={}))
     async with client_for(app) as client:

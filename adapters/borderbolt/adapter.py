@@ -80,6 +80,7 @@ class BorderBoltAdapter(ItemMaster, Adapter):
     }
     customer_sorts = frozenset(SORTS)
     item_sorts = frozenset(ITEM_SORTS)
+    api_root = "/api/v1"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
 
     @classmethod

@@ -64,6 +64,7 @@ class CrmAdapter(Adapter):
         **dict.fromkeys(("name", "email", "country"), FilterSupport.EMULATED),
     }
     order_filters = frozenset({"status", "date_from", "date_to"})
+    api_root = "/api"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
     @classmethod

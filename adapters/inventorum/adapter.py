@@ -44,6 +44,7 @@ class InventorumAdapter(Adapter):
         "is_favourite": FilterSupport.NATIVE,
         **dict.fromkeys(("q", "name", "email", "country"), FilterSupport.EMULATED),
     }
+    api_root = ""
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
 
     def __init__(self, *, connection: str, upstream: Upstream, api_version: int | None = None):

@@ -1,0 +1,67 @@
+"""ANY /v1/passthrough/{connection}/{path}: a raw call under the upstream's API root.
+
+For what the canonical API does not cover. The path is appended to the adapter's API
+root (BorderBolt ``/api/v1``, CRM ``/api``, Inventorum the base URL), segment by
+segment, percent-encoded again; empty, ``.`` and ``..`` segments are refused (404),
+as the middleware already refuses encoded separators, so no call leaves that root.
+The gateway's credentials, the version header and ``X-Request-ID`` are added; the
+client's ``Authorization`` and cookies are not forwarded. The answer comes back as
+the upstream gave it (status, body, content type), marked ``X-Passthrough: true``.
+Not cached, and a write drops the connection's whole read cache; GETs are retried like
+any GET; the circuit breaker applies.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.errors import NotFound
+from gateway.web import authorize, gateway, raw_body
+
+FORWARDED = ("content-type", "accept", "accept-language", "if-none-match", "if-match")
+RETURNED = ("content-type", "etag", "retry-after", "location", "cache-control", "last-modified")
+SEGMENT = re.compile(r"[^\x00-\x1f\x7f]+")
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+
+
+async def passthrough(request: Request) -> Response:
+    identity = authorize(request, "passthrough")
+    state = gateway(request)
+    connection = state.connections.get(request.path_params["connection"])
+    if connection is None:
+        raise NotFound("no such connection")
+    identity.require_connection(connection.name)
+    request.state.connection = connection.name
+    segments = request.path_params["path"].split("/")
+    trailing = segments[-1] == "" and len(segments) > 1
+    if trailing:
+        segments = segments[:-1]
+    if any(s in ("", ".", "..") or not SEGMENT.fullmatch(s) for s in segments):
+        raise NotFound("no such upstream path")
+    path = connection.adapter.api_root + "/" + "/".join(quote(s, safe="") for s in segments)
+    if trailing:
+        path += "/"
+    if request.url.query:
+        path += "?" + request.url.query
+    headers = {k: v for k, v in request.headers.items() if k in FORWARDED}
+    body = await raw_body(request) if request.method not in ("GET", "HEAD") else None
+    upstream = connection.adapter.upstream
+    try:
+        answer = await upstream.call(request.method, path, content=body, headers=headers, raw=True)
+    finally:
+        if request.method not in ("GET", "HEAD"):
+            connection.cache.invalidate_all()  # a raw write may have changed anything
+    returned = {k: v for k, v in answer.headers.items() if k.lower() in RETURNED}
+    return Response(
+        answer.content, status_code=answer.status, headers={**returned, "X-Passthrough": "true"}
+    )
+
+
+routes = [
+    Route("/v1/passthrough/{connection}/{path:path}", passthrough, methods=METHODS),
+]

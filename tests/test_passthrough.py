@@ -1,0 +1,88 @@
+"""Passthrough: raw calls confined to the upstream's API root, credentials added."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from adapters.sandbox import Sandbox
+from tests.conftest import client_for, raw_request
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def raw(app: Starlette):
+    async with client_for(app, key="raw-key") as client:
+        yield client
+
+
+async def test_a_raw_read_with_credentials_added(raw: httpx.AsyncClient, sim: Sandbox) -> None:
+    sim.calls.clear()
+    response = await raw.get(
+        "/v1/passthrough/borderbolt/customers", params={"per_page": 2, "country": "NL"}
+    )
+    assert response.status_code == 200 and response.headers["x-passthrough"] == "true"
+    body = response.json()
+    assert (
+        body["meta"]["per_page"] == 2 and "customer_code" in body["data"][0]
+    )  # upstream's own shape
+    [call] = sim.calls
+    assert call.path == "/api/v1/customers" and "per_page=2" in call.query
+    assert call.headers["authorization"] == "Bearer bb-upstream-token"  # not the client's key
+
+
+async def test_raw_statuses_and_writes_pass_through(
+    raw: httpx.AsyncClient, client: httpx.AsyncClient
+) -> None:
+    assert (await raw.get("/v1/passthrough/borderbolt/customers/999999")).json() == {
+        "error": "not_found",
+        "message": "Customer not found.",
+    }
+    cached = await client.get("/v1/customers/borderbolt:501")
+    assert cached.status_code == 200, cached.text
+    created = await raw.post(
+        "/v1/passthrough/borderbolt/customers/501/contacts",
+        json={"name": "Raw Person", "role": "Buyer"},
+    )
+    assert created.status_code == 201 and created.json()["message"] == "Contact added successfully."
+    assert (await client.get("/v1/customers/borderbolt:501")).headers["x-cache"] == "MISS"
+    refused = await raw.post("/v1/passthrough/borderbolt/customers", json={})
+    assert refused.status_code == 422 and "customer_code" in refused.json()["errors"]
+
+
+async def test_trailing_slash_and_version_header_on_inventorum(
+    raw: httpx.AsyncClient, app: Starlette
+) -> None:
+    sim = app.state.gateway.connections["shop"].sandbox
+    sim.calls.clear()
+    response = await raw.get("/v1/passthrough/shop/customers/favourites/")
+    assert response.status_code == 200 and response.json()["total"] == 11
+    call = sim.calls[-1]
+    assert call.path == "/customers/favourites/" and call.headers["x-api-version"] == "10"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        b"/v1/passthrough/borderbolt/../../oauth/token",
+        b"/v1/passthrough/borderbolt/customers/..",
+        b"/v1/passthrough/borderbolt/customers%2F..%2F..",
+        b"/v1/passthrough/borderbolt//etc",
+        b"/v1/passthrough/borderbolt/%2e%2e/x",
+    ],
+)
+async def test_nothing_leaves_the_api_root(app: Starlette, sim: Sandbox, path: bytes) -> None:
+    sim.calls.clear()
+    status, _ = await raw_request(app, "GET", path, key="raw-key")
+    assert status == 404
+    assert list(sim.calls) == []
+
+
+async def test_scope_and_allowlist(
+    app: Starlette, client: httpx.AsyncClient, raw: httpx.AsyncClient
+) -> None:
+    assert (await client.get("/v1/passthrough/borderbolt/customers")).status_code == 403  # no scope
+    assert (await raw.get("/v1/passthrough/crm/customers")).status_code == 403  # not its connection
+    assert (await raw.get("/v1/passthrough/nowhere/customers")).status_code == 404
