@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match, Route
 
 from gateway.config import Config
 from gateway.errors import GatewayError, NotFound
@@ -22,6 +23,7 @@ from gateway.routes import (
     connections,
     contacts,
     customers,
+    docs,
     insights,
     items,
     ops,
@@ -36,11 +38,24 @@ async def render_error(request: Request, exc: Exception) -> Response:
         if exc.status_code == 404:
             exc = NotFound("no such endpoint")
         else:
-            error = GatewayError(exc.detail, headers=dict(exc.headers or {}))
+            headers = dict(exc.headers or {})
+            if exc.status_code == 405:
+                headers["Allow"] = ", ".join(allowed_methods(request))
+            error = GatewayError(exc.detail, headers=headers)
             error.status, error.code = exc.status_code, _http_code(exc.status_code)
             exc = error
     assert isinstance(exc, GatewayError)
     return error_response(exc)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods served at the path the request matched: its first matching route's
+    template, which several routes (one per method) may share."""
+    routes = [r for r in request.app.routes if isinstance(r, Route)]
+    first = next((r for r in routes if r.matches(request.scope)[0] is not Match.NONE), None)
+    if first is None:
+        return []
+    return sorted({m for r in routes if r.path == first.path for m in r.methods or ()})
 
 
 def _http_code(status: int) -> str:
@@ -67,6 +82,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             *admin.routes,
             *ops.routes,
             *passthrough.routes,
+            *docs.routes,
         ],
         middleware=[Middleware(RequestContext)],
         exception_handlers={GatewayError: render_error, HTTPException: render_error},

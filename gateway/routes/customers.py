@@ -45,9 +45,10 @@ CODE = re.compile(r"(?!\.{1,2}$)[^/\\\x00-\x1f\x7f]{1,100}")
 async def list_customers(request: Request) -> Response:
     identity = authorize(request, "customers:read")
     check_params(request, [*LIST_PARAMS, *CUSTOMER_FILTERS, "partial"])
+    partial = query_bool(request, "partial", default=True)
     named = request.query_params.get("connection") or request.headers.get("x-connection")
     if is_fan_out(named):
-        return await _fan_out(request, identity, named or "")
+        return await _fan_out(request, identity, named or "", partial)
     connection = chosen_connection(request, identity, Operation.LIST_CUSTOMERS)
     adapter = connection.adapter
     filters = parse_filters(request, CUSTOMER_FILTERS)
@@ -73,7 +74,7 @@ async def list_customers(request: Request) -> Response:
     return await cached_read(request, identity, connection, ["customers"], page)
 
 
-async def _fan_out(request: Request, identity: Identity, named: str) -> Response:
+async def _fan_out(request: Request, identity: Identity, named: str, partial: bool) -> Response:
     state = gateway(request)
     connections = targets(state, identity, named, Operation.LIST_CUSTOMERS)
     request.state.connection = ",".join(c.name for c in connections)
@@ -86,7 +87,7 @@ async def _fan_out(request: Request, identity: Identity, named: str) -> Response
             state,
             connections,
             filters,
-            partial=query_bool(request, "partial", default=True),
+            partial=partial,
             include_remote_data=query_bool(request, "include_remote_data"),
         )
 

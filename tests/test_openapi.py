@@ -1,0 +1,57 @@
+"""The OpenAPI document covers what the app serves; /docs needs no CDN."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Route
+
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_every_route_is_documented(app: Starlette) -> None:
+    async with client_for(app, key=None) as anon:
+        doc = (await anon.get("/openapi.json")).json()
+    assert doc["openapi"] == "3.1.0"
+    documented = {(path, method.upper()) for path, item in doc["paths"].items() for method in item}
+    served = {
+        (re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", route.path), method)
+        for route in app.routes
+        if isinstance(route, Route)
+        for method in (route.methods or ())
+        if method != "HEAD"
+    }
+    assert served - documented == set()
+    assert all(
+        path.startswith(("/v1/", "/admin/"))
+        or path in {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}
+        for path, _ in documented
+    )
+
+
+async def test_errors_and_schemas_are_referenced(app: Starlette) -> None:
+    async with client_for(app, key=None) as anon:
+        doc = (await anon.get("/openapi.json")).json()
+    get_customer = doc["paths"]["/v1/customers/{id}"]["get"]
+    assert get_customer["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Customer"
+    }
+    assert get_customer["responses"]["404"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorEnvelope"
+    }
+    create = doc["paths"]["/v1/customers"]["post"]
+    assert create["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/CustomerCreate"
+    )
+    assert doc["components"]["schemas"]["CustomerCreate"]["additionalProperties"] is False
+
+
+async def test_docs_page_loads_nothing_from_elsewhere(client: httpx.AsyncClient) -> None:
+    page = await client.get("/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    assert not re.search(r"(src|href)=\"https?://", page.text)

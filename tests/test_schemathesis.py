@@ -1,0 +1,35 @@
+"""schemathesis against the app, in process, on the default (sandbox) config."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from starlette.types import Receive, Scope, Send
+
+from gateway.app import create_app
+from gateway.config import load_config
+
+ROOT = Path(__file__).parent.parent
+gateway = create_app(load_config(ROOT / "config.yaml"))
+
+
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    """The gateway as a server runs it: one lifetime for the whole test, however often
+    the test client opens and closes a lifespan around its calls."""
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    await gateway(scope, receive, send)
+
+
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+@schema.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api(case: schemathesis.Case) -> None:
+    case.call_and_validate(headers={"Authorization": "Bearer demo-key"})
