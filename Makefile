@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/gateway serve --config $(CONFIG) --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check gateway adapters schemas tests
+	$(BIN)/ruff check gateway adapters schemas tests bench
 	$(BIN)/mypy
 
 test: $(STAMP) lint
@@ -29,3 +29,7 @@ test: $(STAMP) lint
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+
+# Gateway vs direct upstream, side by side (installs wrk from Debian if missing).
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

@@ -95,6 +95,7 @@ class Sandbox:
         self.authorized = authorized
         self.unauthorized = unauthorized
         self.public_paths = public_paths
+        self.latency = 0.0  # seconds added to every request, like a distant upstream
         self.faults = Faults()
         self.calls: deque[Call] = deque(maxlen=1000)
 
@@ -104,6 +105,8 @@ class Sandbox:
         method, path = scope["method"], scope["path"]
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         self.calls.append(Call(method, path, scope["query_string"].decode(), headers))
+        if self.latency:
+            await asyncio.sleep(self.latency)
         fault = self.faults.take(method, path)
         if fault is not None:
             if fault.latency:

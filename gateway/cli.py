@@ -18,6 +18,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--config", help="config file (default: $GATEWAY_CONFIG or ./config.yaml)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--workers", type=int, default=1, help="processes (set server.cursor_secret for >1)"
+    )
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("path", nargs="?", help="config file (default as for serve)")
     check.add_argument("--config", dest="config_option", help=argparse.SUPPRESS)
@@ -34,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = _load(args.config)
     if config is None:
         return 1
-    return _serve(config, config_file(args.config), args.host, args.port)
+    return _serve(config, config_file(args.config), args.host, args.port, args.workers)
 
 
 def _load(path: str | None) -> Config | None:
@@ -51,13 +54,26 @@ def config_file(path: str | None) -> Path:
     return Path(path or os.environ.get("GATEWAY_CONFIG") or DEFAULT_PATH).resolve()
 
 
-def _serve(config: Config, path: Path, host: str, port: int) -> int:
+def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -> int:
     import uvicorn
 
     from gateway.app import create_app
     from gateway.logging import configure_logging
 
     configure_logging(config.server.log_level)
-    app = create_app(config, config_path=path)
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+    if workers > 1:
+        # Each worker builds its own app from the same file (gateway.asgi).
+        os.environ["GATEWAY_CONFIG"] = str(path)
+        uvicorn.run(
+            "gateway.asgi:create",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            access_log=False,
+            log_level="warning",
+        )
+    else:
+        app = create_app(config, config_path=path)
+        uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
     return 0

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic_core import to_json
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -20,9 +20,10 @@ Produce = Callable[[], Awaitable[Any]]
 
 
 def render(content: Any) -> bytes:
+    """JSON bytes of a model or of plain data (pydantic-core's encoder, in Rust)."""
     if isinstance(content, BaseModel):
-        return content.model_dump_json().encode()
-    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
+        return content.__pydantic_serializer__.to_json(content)
+    return to_json(content)
 
 
 async def cached_read(

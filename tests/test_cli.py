@@ -61,8 +61,9 @@ def _free_port() -> int:
         # The installed script, run from elsewhere: proves the package installs whole.
         [str(Path(sys.executable).with_name("gateway")), "serve"],
         [sys.executable, "-m", "gateway", "serve"],
+        [str(Path(sys.executable).with_name("gateway")), "serve", "--workers", "2"],
     ],
-    ids=["gateway-script", "python-m-gateway"],
+    ids=["gateway-script", "python-m-gateway", "two-workers"],
 )
 def test_serve_answers_on_the_default_config(command: list[str], tmp_path: Path) -> None:
     port = _free_port()

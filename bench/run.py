@@ -1,0 +1,285 @@
+"""Gateway overhead against direct upstream calls, measured side by side in one run.
+
+    make bench                      # or: .venv/bin/python bench/run.py --help
+
+Starts the BorderBolt simulator as its own uvicorn process (with a fixed added latency,
+like a real upstream), then the gateway (uvicorn, 1 and then N workers) pointed at it
+over loopback, and drives each with wrk (Debian's package; installed if missing):
+
+- direct: GET straight to the simulator (single read, list of 25)
+- miss:   the same through the gateway with ``Cache-Control: no-cache`` (every request
+          goes upstream: auth, routing, mapping, serialisation, the upstream call)
+- hit:    the same through the gateway from its read cache
+
+It prints and writes ``bench/results.md``: req/s, p50 and p99 latency, the miss/direct
+throughput ratio, the p50 the gateway adds, hit/miss, and the gateway's peak RSS.
+Everything runs on this machine's loopback; each run is bounded by ``--duration``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+SIM_PORT, GW_PORT = 9101, 9100
+UPSTREAM_TOKEN, KEY = "bench-upstream-token", "bench-key"
+CONFIG = f"""
+server: {{default_connection: bb, cursor_secret: bench-cursor-secret, log_level: warning}}
+api_keys:
+  - {{name: bench, key: {KEY}, scopes: [customers:read]}}
+connections:
+  bb:
+    adapter: borderbolt
+    base_url: "http://127.0.0.1:{SIM_PORT}"
+    auth: {{type: bearer, token: {UPSTREAM_TOKEN}}}
+    cache: {{ttl: 600, stale_if_error: 0}}
+"""
+
+
+@dataclass
+class Result:
+    name: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    print("installing wrk (Debian package)...", flush=True)
+    apt = ["apt-get", "install", "-y", "-qq", "wrk"]
+    if subprocess.run(apt, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True)
+        subprocess.run(apt, check=True, capture_output=True)
+    return shutil.which("wrk") or "wrk"
+
+
+def wait_until_up(url: str, headers: dict[str, str], deadline: float = 30.0) -> None:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        try:
+            if httpx.get(url, headers=headers, timeout=2).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} did not come up")
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(
+    binary: str, name: str, url: str, headers: dict[str, str], args: argparse.Namespace
+) -> Result:
+    base = [binary, f"-t{args.threads}", f"-c{args.connections}", "--latency"]
+    for key, value in headers.items():
+        base += ["-H", f"{key}: {value}"]
+    subprocess.run([*base, "-d1s", url], capture_output=True, check=True)  # warm up
+    out = subprocess.run(
+        [*base, f"-d{args.duration}s", url], capture_output=True, text=True, check=True
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = int(bad.group(1)) if bad else 0
+    errors += sum(int(g) for g in socket.groups()) if socket else 0
+    print(
+        f"  {name:<28} {rps:>9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  errors {errors}",
+        flush=True,
+    )
+    return Result(name, rps, p50, p99, errors)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM of the process and its children (uvicorn workers), in MiB."""
+    total = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            text = status.read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
+        proc, parent = int(fields["Pid"]), int(fields["PPid"])
+        if (proc == pid or parent == pid) and "VmHWM" in fields:
+            total += int(fields["VmHWM"].split()[0])
+    return total / 1024
+
+
+def start(command: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def run_gateway(
+    binary: str, workers: int, config: Path, args: argparse.Namespace
+) -> tuple[list[Result], float]:
+    gateway = start(
+        [
+            str(BIN / "gateway"),
+            "serve",
+            "--config",
+            str(config),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(GW_PORT),
+            "--workers",
+            str(workers),
+        ]
+    )
+    try:
+        key = {"Authorization": f"Bearer {KEY}"}
+        wait_until_up(f"http://127.0.0.1:{GW_PORT}/v1/customers/bb:501", key)
+        time.sleep(1 if workers > 1 else 0)
+        gw = f"http://127.0.0.1:{GW_PORT}"
+        miss = {**key, "Cache-Control": "no-cache"}
+        label = f"gateway x{workers}"
+        results = [
+            wrk(binary, f"{label} miss  single", f"{gw}/v1/customers/bb:501", miss, args),
+            wrk(binary, f"{label} miss  list", f"{gw}/v1/customers?limit=25", miss, args),
+            wrk(binary, f"{label} hit   single", f"{gw}/v1/customers/bb:501", key, args),
+            wrk(binary, f"{label} hit   list", f"{gw}/v1/customers?limit=25", key, args),
+        ]
+        return results, peak_rss_mb(gateway.pid)
+    finally:
+        stop(gateway)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--latency", type=float, default=0.005, help="seconds the simulator adds per request"
+    )
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gateway workers for the second round"
+    )
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    args = parser.parse_args()
+    binary = ensure_wrk()
+    workdir = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
+    config = workdir / "config.yaml"
+    config.write_text(CONFIG)
+    simulator = start(
+        [
+            sys.executable,
+            "bench/simulator.py",
+            "borderbolt",
+            "--port",
+            str(SIM_PORT),
+            "--token",
+            UPSTREAM_TOKEN,
+            "--latency",
+            str(args.latency),
+        ]
+    )
+    try:
+        upstream = {"Authorization": f"Bearer {UPSTREAM_TOKEN}"}
+        sim = f"http://127.0.0.1:{SIM_PORT}/api/v1"
+        wait_until_up(f"{sim}/customers/501", upstream)
+        print(
+            f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s; upstream latency "
+            f"{args.latency * 1000:g} ms; {os.cpu_count()} cores",
+            flush=True,
+        )
+        direct = [
+            wrk(binary, "direct          single", f"{sim}/customers/501", upstream, args),
+            wrk(
+                binary,
+                "direct          list",
+                f"{sim}/customers?page=1&per_page=25",
+                upstream,
+                args,
+            ),
+        ]
+        rounds = [(w, *run_gateway(binary, w, config, args)) for w in sorted({1, args.workers})]
+    finally:
+        stop(simulator)
+    report = render(direct, rounds, args)
+    print(report)
+    args.out.write_text(report)
+
+
+def render(
+    direct: list[Result], rounds: list[tuple[int, list[Result], float]], args: argparse.Namespace
+) -> str:
+    command = (
+        f"make bench  # bench/run.py --latency {args.latency} --duration {args.duration} "
+        f"--connections {args.connections} --threads {args.threads} --workers {args.workers}"
+    )
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({platform.machine()}, "
+        f"Python {platform.python_version()}), loopback, simulator latency "
+        f"{args.latency * 1000:g} ms, "
+        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s:",
+        f"`{command}`",
+        "",
+        "| path | read | req/s | p50 ms | p99 ms | vs direct | added p50 ms | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in direct:
+        lines.append(
+            f"| direct | {result.name.split()[-1]} | {result.rps:.0f} | {result.p50_ms:.2f} | "
+            f"{result.p99_ms:.2f} | 1.00 | 0 | {result.errors} |"
+        )
+    for workers, results, rss in rounds:
+        for result in results:
+            kind = result.name.split()[-1]
+            base = direct[0] if kind == "single" else direct[1]
+            path = f"gateway x{workers} {result.name.split()[2]}"
+            added = result.p50_ms - base.p50_ms
+            lines.append(
+                f"| {path} | {kind} | {result.rps:.0f} | {result.p50_ms:.2f} | "
+                f"{result.p99_ms:.2f} | {result.rps / base.rps:.2f} | {added:+.2f} | "
+                f"{result.errors} |"
+            )
+        miss = {r.name.split()[-1]: r for r in results if " miss " in r.name}
+        hit = {r.name.split()[-1]: r for r in results if " hit " in r.name}
+        ratios = ", ".join(f"{k} {hit[k].rps / miss[k].rps:.1f}x" for k in ("single", "list"))
+        lines.append(f"| gateway x{workers} | hit/miss | {ratios} | | | | | |")
+        lines.append(f"| gateway x{workers} | peak RSS | {rss:.0f} MiB (all processes) | | | | | |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""For ASGI servers: ``uvicorn --factory gateway.asgi:create`` (reads $GATEWAY_CONFIG)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from starlette.applications import Starlette
+
+from gateway.app import create_app
+from gateway.config import DEFAULT_PATH, load_config
+from gateway.logging import configure_logging
+
+
+def create() -> Starlette:
+    path = Path(os.environ.get("GATEWAY_CONFIG") or DEFAULT_PATH).resolve()
+    config = load_config(path)
+    configure_logging(config.server.log_level)
+    return create_app(config, config_path=path)
