@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from adapters.borderbolt import mapping
 from adapters.timestamps import iso_utc
 from gateway.errors import FieldError, ValidationFailed
 from gateway.ids import format_id, remote_part
@@ -152,13 +153,8 @@ def item_to_upstream(
 
 
 def field_errors(errors: Any) -> list[FieldError]:
-    if not isinstance(errors, Mapping):
-        return []
-    return [
-        FieldError(CANONICAL_FIELD.get(str(name), str(name)), str(message))
-        for name, messages in errors.items()
-        for message in (messages if isinstance(messages, list) else [messages])
-    ]
+    """BorderBolt's Laravel field errors, named as the canonical Item names them."""
+    return mapping.field_errors(errors, CANONICAL_FIELD)
 
 
 def _remote_customer(

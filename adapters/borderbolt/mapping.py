@@ -149,12 +149,12 @@ def contact_to_upstream(fields: Mapping[str, Any], *, update: bool) -> dict[str,
     return body
 
 
-def field_errors(errors: Any) -> list[FieldError]:
-    """BorderBolt's ``{"errors": {"customer_code": ["..."]}}`` with canonical names."""
+def field_errors(errors: Any, names: Mapping[str, str] = CANONICAL_FIELD) -> list[FieldError]:
+    """BorderBolt's ``{"errors": {"customer_code": ["..."]}}`` with canonical ``names``."""
     if not isinstance(errors, Mapping):
         return []
     return [
-        FieldError(CANONICAL_FIELD.get(str(name), str(name)), str(message))
+        FieldError(names.get(str(name), str(name)), str(message))
         for name, messages in errors.items()
         for message in _as_list(messages)
     ]
