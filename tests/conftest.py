@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 import stamina
 from starlette.applications import Starlette
 
-from adapters.sandbox import Sandbox
+from adapters.sandbox import Sandbox, SandboxTransport
 from gateway.app import create_app
 from gateway.config import Config, parse_config
 
@@ -142,6 +143,19 @@ def no_retry_waits() -> Iterator[None]:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@asynccontextmanager
+async def sandbox_client(
+    sandbox: Sandbox, base_url: str, token: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client speaking straight to one simulator, as its adapter would."""
+    async with httpx.AsyncClient(
+        transport=SandboxTransport(sandbox),
+        base_url=base_url,
+        headers={"Authorization": f"Bearer {token}"},
+    ) as client:
+        yield client
 
 
 @pytest.fixture

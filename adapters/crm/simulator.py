@@ -19,6 +19,7 @@ import hashlib
 import random
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -297,12 +298,9 @@ class CrmSimulator:
         return JSONResponse({"data": self._with_totals(customer)})
 
     async def create_customer(self, request: Request) -> Response:
-        body = await _body(request)
+        body = await _checked(request, lambda sent: _validate(sent, create=True))
         if isinstance(body, Response):
             return body
-        errors = _validate(body, create=True)
-        if errors:
-            return _invalid(errors)
         customer_id = f"cust_{self._next_customer}"
         self._next_customer += 1
         now = _now()
@@ -330,12 +328,9 @@ class CrmSimulator:
         customer = self.customers.get(request.path_params["id"])
         if customer is None:
             return _missing("Customer")
-        body = await _body(request)
+        body = await _checked(request, lambda sent: _validate(sent, create=False))
         if isinstance(body, Response):
             return body
-        errors = _validate(body, create=False)
-        if errors:
-            return _invalid(errors)
         changed = {k: body[k] for k in WRITABLE if k in body}
         customer.update(changed, updated_at=_now())
         return JSONResponse(
@@ -355,12 +350,9 @@ class CrmSimulator:
         customer = self.customers.get(request.path_params["id"])
         if customer is None:
             return _missing("Customer")
-        body = await _body(request)
+        body = await _checked(request, lambda sent: _validate_contact(sent, create=True))
         if isinstance(body, Response):
             return body
-        errors = _validate_contact(body, create=True)
-        if errors:
-            return _invalid(errors)
         contact = self._new_contact(customer["id"], body)
         customer["contacts"].append(contact)
         return JSONResponse(
@@ -372,12 +364,9 @@ class CrmSimulator:
         found = self._contact(request)
         if isinstance(found, Response):
             return found
-        body = await _body(request)
+        body = await _checked(request, lambda sent: _validate_contact(sent, create=False))
         if isinstance(body, Response):
             return body
-        errors = _validate_contact(body, create=False)
-        if errors:
-            return _invalid(errors)
         found.update({k: body[k] for k in CONTACT_WRITABLE if k in body})
         return JSONResponse({"data": found})
 
@@ -613,6 +602,17 @@ def _validate_contact(body: dict[str, Any], *, create: bool) -> list[tuple[str, 
     if email is not None and (not isinstance(email, str) or not EMAIL.fullmatch(email)):
         errors.append(("email", "must be a valid email address"))
     return errors
+
+
+async def _checked(
+    request: Request, validate: Callable[[dict[str, Any]], list[tuple[str, str]]]
+) -> dict[str, Any] | Response:
+    """The JSON object sent if it is valid, else the CRM's 400/422 answer."""
+    body = await _body(request)
+    if isinstance(body, Response):
+        return body
+    errors = validate(body)
+    return _invalid(errors) if errors else body
 
 
 async def _body(request: Request) -> dict[str, Any] | Response:

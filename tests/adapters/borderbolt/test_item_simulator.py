@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from adapters.borderbolt.simulator import BorderBoltSimulator
-from adapters.sandbox import SandboxTransport
-from tests.conftest import fixture
+from tests.conftest import fixture, sandbox_client
 
 pytestmark = pytest.mark.anyio
 
@@ -17,11 +16,7 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 async def bb() -> AsyncIterator[httpx.AsyncClient]:
     sandbox = BorderBoltSimulator(token="tok").sandbox
-    async with httpx.AsyncClient(
-        transport=SandboxTransport(sandbox),
-        base_url="http://bb/api/v1",
-        headers={"Authorization": "Bearer tok"},
-    ) as client:
+    async with sandbox_client(sandbox, "http://bb/api/v1", "tok") as client:
         yield client
 
 

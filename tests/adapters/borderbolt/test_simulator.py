@@ -8,7 +8,8 @@ import httpx
 import pytest
 
 from adapters.borderbolt.simulator import BorderBoltSimulator
-from adapters.sandbox import Fault, SandboxTransport
+from adapters.sandbox import Fault
+from tests.conftest import sandbox_client
 
 pytestmark = pytest.mark.anyio
 
@@ -16,11 +17,7 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 async def bb() -> AsyncIterator[httpx.AsyncClient]:
     sandbox = BorderBoltSimulator(token="tok").sandbox
-    async with httpx.AsyncClient(
-        transport=SandboxTransport(sandbox),
-        base_url="http://bb/api/v1",
-        headers={"Authorization": "Bearer tok"},
-    ) as client:
+    async with sandbox_client(sandbox, "http://bb/api/v1", "tok") as client:
         client.sandbox = sandbox  # type: ignore[attr-defined]
         yield client
 

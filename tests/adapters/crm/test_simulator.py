@@ -8,8 +8,7 @@ import httpx
 import pytest
 
 from adapters.crm.simulator import CrmSimulator
-from adapters.sandbox import SandboxTransport
-from tests.conftest import fixture
+from tests.conftest import fixture, sandbox_client
 
 pytestmark = pytest.mark.anyio
 
@@ -17,11 +16,7 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 async def crm() -> AsyncIterator[httpx.AsyncClient]:
     sandbox = CrmSimulator(token="tok").sandbox
-    async with httpx.AsyncClient(
-        transport=SandboxTransport(sandbox),
-        base_url="http://crm/api",
-        headers={"Authorization": "Bearer tok"},
-    ) as client:
+    async with sandbox_client(sandbox, "http://crm/api", "tok") as client:
         yield client
 
 
