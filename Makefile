@@ -21,7 +21,7 @@ run: $(STAMP)
 	$(BIN)/gateway serve --config $(CONFIG) --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check gateway adapters schemas tests bench
+	$(BIN)/ruff check gateway adapters schemas kernel tests bench
 	$(BIN)/mypy
 
 test: $(STAMP) lint

@@ -24,21 +24,48 @@ What it declares up front, so the router can answer before any upstream call:
   against it before they are ever spliced into an upstream path.
 - ``api_versions``: the versions it can speak, or ``()`` when the upstream has none.
 - ``api_root``: the path under ``base_url`` that passthrough calls are confined to.
+- ``extra_predicates``: how an emulated filter on a connector-specific field reads
+  the canonical row (``is_favourite`` from ``extra``); canonical fields need none.
+- ``simulator``: ``"module:function"`` of its sandbox factory, imported only when a
+  connection is ``sandbox:``.
+
+What it inherits, so each adapter only states how its upstream differs:
+
+- ``ok`` / ``upstream_error``: error answers read as data. ``error_rules`` maps an
+  upstream status to the canonical error (404 is ``NotFound``; others unlisted are
+  502); ``field_errors`` names the canonical fields of a body, ``refine_error`` may
+  pick a closer class. Statuses every upstream shares (401, 429, 5xx) are raised by
+  ``Upstream`` before this.
+- ``read_pages``: a canonical window over page-numbered upstream pages of at most
+  ``max_per_page`` rows (``page`` and ``page_size_param``), read by ``page_meta``.
+- ``plan_filters`` / ``find_customers``: filters split into native and emulated (400
+  for the rest), and emulated ones applied to scanned rows.
 
 Methods take remote IDs (already validated) and canonical models, and return canonical
-models with canonical IDs. They raise only ``gateway.errors.GatewayError`` subclasses.
+models with canonical IDs. They raise only ``kernel.errors.GatewayError`` subclasses.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any, ClassVar, Generic, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
+from adapters.emulation import scan
+from adapters.filtering import CANONICAL_PREDICATES, Predicate
+from adapters.operations import FilterSupport, Operation
+from adapters.paging import ListQuery, UpstreamPage, Window, count, more_after, read_window
 from adapters.sandbox import Credentials, Sandbox
-from adapters.upstream import Upstream
+from adapters.upstream import Upstream, UpstreamResponse
+from kernel.errors import (
+    BadRequest,
+    FieldError,
+    GatewayError,
+    NotFound,
+    UnsupportedFilter,
+)
 from schemas import (
     Contact,
     ContactCreate,
@@ -57,77 +84,16 @@ from schemas import (
     Period,
 )
 
-T = TypeVar("T")
-
-
-class FilterSupport(StrEnum):
-    NATIVE = "native"
-    EMULATED = "emulated"
-    UNSUPPORTED = "unsupported"
-
-
-class Operation(StrEnum):
-    LIST_CUSTOMERS = "list_customers"
-    GET_CUSTOMER = "get_customer"
-    GET_CUSTOMER_BY_CODE = "get_customer_by_code"
-    CREATE_CUSTOMER = "create_customer"
-    UPDATE_CUSTOMER = "update_customer"
-    DELETE_CUSTOMER = "delete_customer"
-    LIST_CONTACTS = "list_contacts"
-    GET_CONTACT = "get_contact"
-    CREATE_CONTACT = "create_contact"
-    UPDATE_CONTACT = "update_contact"
-    DELETE_CONTACT = "delete_contact"
-    LIST_ORDERS = "list_orders"
-    GET_ANALYTICS = "get_analytics"
-    CREDIT_CHECK = "credit_check"
-    LIST_ITEMS = "list_items"
-    SEARCH_ITEMS = "search_items"
-    GET_ITEM = "get_item"
-    CREATE_ITEM = "create_item"
-    UPDATE_ITEM = "update_item"
-    DELETE_ITEM = "delete_item"
-    DUPLICATE_ITEM = "duplicate_item"
-    VERIFY_ITEM = "verify_item"
-    LIST_PENDING_CHANGES = "list_pending_changes"
-    LIST_DOCUMENTS = "list_documents"
+__all__ = ["Adapter", "ErrorRule", "FilterSupport", "ListQuery", "Operation", "Window"]
 
 
 @dataclass(frozen=True, slots=True)
-class ListQuery:
-    """One canonical page request: filters already parsed, offset from the cursor."""
+class ErrorRule:
+    """How an upstream error status reads canonically: the error raised, and the message
+    used when the upstream's body has none."""
 
-    offset: int = 0
-    limit: int = 25
-    filters: Mapping[str, Any] = field(default_factory=dict)
-    sort: str | None = None
-    include_remote_data: bool = False
-
-    @property
-    def sort_key(self) -> str | None:
-        return self.sort.lstrip("-") if self.sort else None
-
-    @property
-    def descending(self) -> bool:
-        return bool(self.sort and self.sort.startswith("-"))
-
-
-@dataclass(frozen=True, slots=True)
-class Window(Generic[T]):
-    """A slice of an upstream collection starting at the query's offset.
-
-    ``consumed`` is how many upstream rows the slice covers when that differs from
-    ``len(items)`` (rows scanned but filtered out); the next page starts after them.
-    """
-
-    items: list[T]
-    total: int | None
-    has_more: bool
-    consumed: int | None = None
-
-    @property
-    def advance(self) -> int:
-        return len(self.items) if self.consumed is None else self.consumed
+    error: type[GatewayError]
+    fallback: str = "the upstream refused the request"
 
 
 class Adapter:
@@ -137,12 +103,18 @@ class Adapter:
     capabilities: ClassVar[frozenset[Operation]]
     alternatives: ClassVar[Mapping[Operation, str]] = {}
     customer_filters: ClassVar[Mapping[str, FilterSupport]] = {}
+    extra_predicates: ClassVar[Mapping[str, Predicate]] = {}
     customer_sorts: ClassVar[frozenset[str]] = frozenset()
     order_filters: ClassVar[frozenset[str]] = frozenset()
     item_sorts: ClassVar[frozenset[str]] = frozenset()
+    item_search_limit: ClassVar[int] = 20
     remote_id_pattern: ClassVar[re.Pattern[str]]
     api_versions: ClassVar[tuple[int, ...]] = ()
     api_root: ClassVar[str] = ""
+    simulator: ClassVar[str | None] = None
+    error_rules: ClassVar[Mapping[int, ErrorRule]] = {404: ErrorRule(NotFound)}
+    max_per_page: ClassVar[int] = 100
+    page_size_param: ClassVar[str] = "per_page"
 
     def __init__(
         self, *, connection: str, upstream: Upstream, api_version: int | None = None
@@ -163,11 +135,20 @@ class Adapter:
             raise TypeError(f"{cls.__name__} declares but does not implement {missing}")
         if undeclared := sorted(implemented - set(declared)):
             raise TypeError(f"{cls.__name__} implements but does not declare {undeclared}")
+        predicates = {**CANONICAL_PREDICATES, **cls.extra_predicates}
+        if unknown := sorted(set(cls.customer_filters) - set(predicates)):
+            raise TypeError(f"{cls.__name__} filters by {unknown} without a predicate")
 
     @classmethod
     def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
-        """A fresh, seeded simulator of the upstream that accepts ``credentials``."""
-        raise NotImplementedError
+        """A fresh, seeded simulator of the upstream that accepts ``credentials``,
+        imported only now (``simulator`` names its factory as ``"module:function"``)."""
+        if cls.simulator is None:
+            raise NotImplementedError(f"{cls.__name__} has no simulator")
+        module, _, attribute = cls.simulator.partition(":")
+        factory = getattr(importlib.import_module(module), attribute)
+        sandbox: Sandbox = factory(credentials=credentials, api_version=api_version)
+        return sandbox
 
     def filter_support(self, name: str, value: Any) -> FilterSupport:
         """How this adapter takes filter ``name`` with ``value``; by default as declared
@@ -176,6 +157,120 @@ class Adapter:
 
     def valid_remote_id(self, remote_id: str) -> bool:
         return self.remote_id_pattern.fullmatch(remote_id) is not None
+
+    # Lists with filters ---------------------------------------------------------------
+
+    def plan_filters(
+        self, filters: Mapping[str, Any], sort: str | None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``(native, emulated)`` customer filters; 400 for what this cannot do."""
+        support = {name: self.filter_support(name, value) for name, value in filters.items()}
+        unsupported = sorted(n for n, s in support.items() if s is FilterSupport.UNSUPPORTED)
+        if unsupported:
+            supported = sorted(self.customer_filters)
+            raise UnsupportedFilter(
+                f"connection {self.connection!r} cannot filter by {unsupported}",
+                connection=self.connection,
+                details=[FieldError(name, f"supported here: {supported}") for name in unsupported],
+            )
+        if sort and sort.lstrip("-") not in self.customer_sorts:
+            raise BadRequest(
+                f"connection {self.connection!r} cannot sort by {sort.lstrip('-')!r}",
+                connection=self.connection,
+                details=[FieldError("sort", f"supported here: {sorted(self.customer_sorts)}")],
+            )
+        native = {k: v for k, v in filters.items() if support[k] is FilterSupport.NATIVE}
+        emulated = {k: v for k, v in filters.items() if support[k] is FilterSupport.EMULATED}
+        return native, emulated
+
+    async def find_customers(
+        self, query: ListQuery, emulated: Mapping[str, Any], max_pages: int
+    ) -> Window[Customer]:
+        """A page of customers: ``query``'s native filters sent upstream, ``emulated`` ones
+        applied to scanned rows (at most ``max_pages`` upstream pages)."""
+        if not emulated:
+            return await self.list_customers(query)
+        predicates = {**CANONICAL_PREDICATES, **self.extra_predicates}
+        return await scan(self.list_customers, query, emulated, max_pages, predicates)
+
+    # Upstream answers -----------------------------------------------------------------
+
+    def ok(self, response: UpstreamResponse, what: str = "resource") -> dict[str, Any]:
+        """The JSON body of a 2xx answer; an error answer raised as ``error_rules`` say."""
+        if 200 <= response.status < 300:
+            return response.json() if response.content.strip() else {}
+        raise self.upstream_error(response, what)
+
+    def upstream_error(self, response: UpstreamResponse, what: str) -> GatewayError:
+        status = response.status
+        rule = self.error_rules.get(status)
+        if rule is None:
+            return response.error(
+                f"upstream answered HTTP {status}: {response.message() or 'no message'}"
+            )
+        if rule.error is NotFound:
+            return NotFound(f"no such {what}", connection=self.connection, upstream_status=status)
+        details = self.field_errors(response.json_or_none(), what)
+        error = self.refine_error(rule.error, details)
+        return error(
+            response.message() or rule.fallback,
+            connection=self.connection,
+            upstream_status=status,
+            details=details,
+        )
+
+    def field_errors(self, body: Any, what: str) -> list[FieldError]:
+        """Hook: the canonical field errors in an upstream error body."""
+        return []
+
+    def refine_error(
+        self, error: type[GatewayError], details: list[FieldError]
+    ) -> type[GatewayError]:
+        """Hook: a more precise error class for these details (e.g. a taken code: 409)."""
+        return error
+
+    def data_object(self, response: UpstreamResponse, what: str) -> dict[str, Any]:
+        """``body["data"]`` of a 2xx answer as an object with an ``id``, else a 502."""
+        return response.data_object(self.ok(response, what), what)
+
+    def data_list(self, response: UpstreamResponse, what: str = "resource") -> list[Any]:
+        """``body["data"]`` of a 2xx answer as a list, else a 502."""
+        rows = self.ok(response, what).get("data")
+        if not isinstance(rows, list):
+            raise response.error("upstream answered without a data list")
+        return rows
+
+    async def read_pages(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        offset: int,
+        limit: int,
+        what: str = "resource",
+    ) -> tuple[list[dict[str, Any]], int | None, bool]:
+        """Rows ``[offset, offset + limit)`` of a page-numbered upstream collection at
+        ``path``: pages of at most ``max_per_page`` rows, read through ``page_meta``."""
+
+        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
+            sent = {**params, "page": page, self.page_size_param: per_page}
+            response = await self.upstream.call("GET", path, params=sent)
+            body = self.ok(response, what)
+            data = body.get("data")
+            if not isinstance(data, list):
+                raise response.error("upstream answered without a data list")
+            total, more = self.page_meta(body, page, per_page, len(data))
+            return UpstreamPage(data, total, more)
+
+        return await read_window(offset, limit, self.max_per_page, fetch_page)
+
+    def page_meta(
+        self, body: dict[str, Any], page: int, per_page: int, rows: int
+    ) -> tuple[int | None, bool]:
+        """Hook: ``(total, more pages follow)`` from a page's body; by default from
+        ``meta.total`` (or a top-level ``total``), else whether the page was full."""
+        meta = body.get("meta")
+        total = count(meta.get("total") if isinstance(meta, dict) else body.get("total"))
+        return total, more_after(page, per_page, total, rows)
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         raise NotImplementedError

@@ -1,10 +1,55 @@
-"""Mapping a canonical (offset, limit) window onto page-numbered upstream pages."""
+"""Canonical windows (offset, limit) and how they map onto page-numbered upstream pages."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class ListQuery:
+    """One canonical page request: filters already parsed, offset from the cursor."""
+
+    offset: int = 0
+    limit: int = 25
+    filters: Mapping[str, Any] = field(default_factory=dict)
+    sort: str | None = None
+    include_remote_data: bool = False
+
+    @property
+    def sort_key(self) -> str | None:
+        return self.sort.lstrip("-") if self.sort else None
+
+    @property
+    def descending(self) -> bool:
+        return bool(self.sort and self.sort.startswith("-"))
+
+
+@dataclass(frozen=True, slots=True)
+class Window(Generic[T]):
+    """A slice of an upstream collection starting at the query's offset.
+
+    ``consumed`` is how many upstream rows the slice covers when that differs from
+    ``len(items)`` (rows scanned but filtered out); the next page starts after them.
+    """
+
+    items: list[T]
+    total: int | None
+    has_more: bool
+    consumed: int | None = None
+
+    @property
+    def advance(self) -> int:
+        return len(self.items) if self.consumed is None else self.consumed
+
+    @classmethod
+    def of(cls, items: list[T], offset: int, limit: int) -> Window[T]:
+        """A window over a list the upstream answers whole (e.g. a customer's contacts)."""
+        chunk = list(items[offset : offset + limit])
+        return cls(chunk, len(items), offset + len(chunk) < len(items))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +89,16 @@ class UpstreamPage:
     rows: list[dict[str, Any]]
     total: int | None
     more: bool
+
+
+def count(value: object) -> int | None:
+    """A count an upstream reported (``total``, ``last_page``): an int, never a bool."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def more_after(page: int, per_page: int, total: int | None, rows: int) -> bool:
+    """Whether pages follow ``page``: from the total when given, else a full page."""
+    return page * per_page < total if total is not None else rows == per_page
 
 
 async def read_window(

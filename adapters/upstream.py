@@ -30,9 +30,9 @@ import httpx
 import stamina
 import structlog
 
-from gateway.context import request_id_var
-from gateway.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
-from gateway.resilience import CircuitBreaker, RetryPolicy, Transient
+from kernel.context import request_id_var
+from kernel.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
+from kernel.resilience import CircuitBreaker, RetryPolicy, Transient
 
 log = structlog.get_logger("gateway.upstream")
 T = TypeVar("T")

@@ -15,22 +15,12 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 
 from gateway.config import Config
-from gateway.errors import GatewayError, NotFound
+from gateway.edge import error_response
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContext
-from gateway.routes import (
-    admin,
-    connections,
-    contacts,
-    customers,
-    docs,
-    insights,
-    items,
-    ops,
-    passthrough,
-)
-from gateway.state import Gateway
-from gateway.web import error_response
+from gateway.routes import ENDPOINTS
+from gateway.runtime import Host, Runtime
+from kernel.errors import GatewayError, NotFound
 
 
 async def render_error(request: Request, exc: Exception) -> Response:
@@ -65,32 +55,21 @@ def _http_code(status: int) -> str:
 def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     """The gateway as an ASGI app; ``config_path`` is the file the admin API edits."""
     metrics = Metrics()
-    gateway = Gateway(config, metrics=metrics)
+    runtime = Runtime(config, metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
-        await app.state.gateway.aclose()
+        await app.state.runtime.aclose()
 
     app = Starlette(
-        routes=[
-            *customers.routes,
-            *contacts.routes,
-            *insights.routes,
-            *items.routes,
-            *connections.routes,
-            *admin.routes,
-            *ops.routes,
-            *passthrough.routes,
-            *docs.routes,
-        ],
+        routes=[endpoint.route() for endpoint in ENDPOINTS],
         middleware=[Middleware(RequestContext)],
         exception_handlers={GatewayError: render_error, HTTPException: render_error},
         lifespan=lifespan,
     )
-    app.state.gateway = gateway
+    app.state.runtime = runtime
     app.state.metrics = metrics
-    app.state.config_path = config_path
-    app.state.admin_lock = asyncio.Lock()  # one config change at a time
-    metrics.watch(lambda: app.state.gateway)
+    app.state.host = Host(app.state, config_path, asyncio.Lock(), ENDPOINTS)
+    metrics.watch(lambda: app.state.runtime)
     return app

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gateway.config import ApiKeyConfig
-from gateway.errors import Forbidden, Unauthorized
+from kernel.errors import Forbidden, Unauthorized
 
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="customer-gateway"'}
 

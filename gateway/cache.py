@@ -24,7 +24,7 @@ from enum import StrEnum
 
 from cachetools import TTLCache
 
-from gateway.errors import UpstreamError
+from kernel.errors import UpstreamError
 
 CacheKey = tuple[str, ...]
 

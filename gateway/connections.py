@@ -14,8 +14,8 @@ from adapters.sandbox import Credentials, Sandbox, SandboxTransport
 from adapters.upstream import Upstream
 from gateway.cache import ResponseCache
 from gateway.config import BearerAuth, ConnectionConfig
-from gateway.resilience import CircuitBreaker, RetryPolicy
 from gateway.upstream_auth import BearerToken, ClientCredentials
+from kernel.resilience import CircuitBreaker, RetryPolicy
 
 USER_AGENT = "customer-gateway/0.1"
 
@@ -124,3 +124,8 @@ def _same_upstream(old: ConnectionConfig, new: ConnectionConfig) -> bool:
         new.base_url,
         new.auth,
     )
+
+
+def health(circuit: str) -> str:
+    """A connection's health as its circuit says it."""
+    return {"closed": "ok", "half_open": "recovering", "open": "down"}[circuit]

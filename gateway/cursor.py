@@ -15,7 +15,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from gateway.errors import InvalidCursor
+from kernel.errors import InvalidCursor
 
 VERSION = 1
 

@@ -14,14 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from starlette.requests import Request
-
 from adapters.base import ListQuery, Operation
 from gateway.auth import Identity
 from gateway.connections import Connection
-from gateway.cursor import binding
-from gateway.emulation import scan
-from gateway.errors import (
+from gateway.cursor import CursorCodec, binding
+from gateway.listing import envelope
+from gateway.runtime import Runtime
+from kernel.errors import (
     BadRequest,
     FieldError,
     Forbidden,
@@ -30,9 +29,6 @@ from gateway.errors import (
     UnsupportedOperation,
     UpstreamError,
 )
-from gateway.listing import split_filters
-from gateway.state import Gateway
-from gateway.web import query_limit
 
 FAILURES = (UpstreamError, RateLimited)
 
@@ -41,7 +37,7 @@ def is_fan_out(value: str | None) -> bool:
     return bool(value) and (value == "*" or "," in (value or ""))
 
 
-def targets(state: Gateway, identity: Identity, value: str, op: Operation) -> list[Connection]:
+def targets(state: Runtime, identity: Identity, value: str, op: Operation) -> list[Connection]:
     """The connections a fan-out names, in config order."""
     if value == "*":
         chosen = [
@@ -66,18 +62,18 @@ def targets(state: Gateway, identity: Identity, value: str, op: Operation) -> li
 
 
 async def fan_out_customers(
-    request: Request,
-    state: Gateway,
+    codec: CursorCodec,
     connections: list[Connection],
     filters: Mapping[str, Any],
     *,
+    limit: int,
+    cursor: str | None,
     partial: bool,
     include_remote_data: bool,
 ) -> dict[str, Any]:
-    plans = [(c, *split_filters(c, filters, None)) for c in connections]
-    limit = query_limit(request)
+    plans = [(c, *c.adapter.plan_filters(filters, None)) for c in connections]
     bound = binding(route="customers", fan_out=[c.name for c in connections], filters=filters)
-    index, offset = _position(request, state, bound, len(connections))
+    index, offset = _position(codec, cursor, bound, len(connections))
     rows: list[Any] = []
     errors: list[dict[str, Any]] = []
     emulated: set[str] = set()
@@ -91,11 +87,8 @@ async def fan_out_customers(
             include_remote_data=include_remote_data,
         )
         try:
-            if emulating:
-                max_pages = connection.config.max_scan_pages
-                window = await scan(connection.adapter.list_customers, query, emulating, max_pages)
-            else:
-                window = await connection.adapter.list_customers(query)
+            max_pages = connection.config.max_scan_pages
+            window = await connection.adapter.find_customers(query, emulating, max_pages)
         except FAILURES as exc:
             if not partial:
                 raise UpstreamError(
@@ -114,24 +107,21 @@ async def fan_out_customers(
             break
         index, offset = index + 1, 0
     more = index < len(plans)
-    return {
-        "data": [row.model_dump(mode="json") for row in rows],
-        "meta": {
-            "next_cursor": state.cursors.encode(bound, {"c": index, "o": offset}) if more else None,
-            "limit": limit,
-            "total": sum(t or 0 for t in totals) if _complete(totals, errors, plans) else None,
-            "connections": [c.name for c in connections],
-            "emulated": sorted(emulated),
-            "errors": errors,
-        },
-    }
+    return envelope(
+        rows,
+        next_cursor=codec.encode(bound, {"c": index, "o": offset}) if more else None,
+        limit=limit,
+        total=sum(t or 0 for t in totals) if _complete(totals, errors, plans) else None,
+        connections=[c.name for c in connections],
+        emulated=sorted(emulated),
+        errors=errors,
+    )
 
 
-def _position(request: Request, state: Gateway, bound: str, count: int) -> tuple[int, int]:
-    cursor = request.query_params.get("cursor")
+def _position(codec: CursorCodec, cursor: str | None, bound: str, count: int) -> tuple[int, int]:
     if not cursor:
         return 0, 0
-    position = state.cursors.decode(cursor, bound)
+    position = codec.decode(cursor, bound)
     index, offset = position.get("c"), position.get("o")
     if not (
         isinstance(index, int) and isinstance(offset, int) and 0 <= index < count and offset >= 0

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from cachetools import TTLCache
 from starlette.responses import Response
 
-from gateway.errors import FieldError, ValidationFailed
+from kernel.errors import FieldError, ValidationFailed
 
 DAY = 24 * 3600
 KEY = re.compile(r"[\x21-\x7e]{1,255}")

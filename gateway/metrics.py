@@ -20,7 +20,7 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 if TYPE_CHECKING:
-    from gateway.state import Gateway
+    from gateway.runtime import Runtime
 
 CIRCUIT_VALUES = {"closed": 0, "half_open": 1, "open": 2}
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
@@ -61,10 +61,10 @@ class Metrics:
             ["connection", "result"],
             registry=self.registry,
         )
-        self._gateway: Callable[[], Gateway] | None = None
+        self._gateway: Callable[[], Runtime] | None = None
         self.registry.register(_CircuitCollector(self))
 
-    def watch(self, current: Callable[[], Gateway]) -> None:
+    def watch(self, current: Callable[[], Runtime]) -> None:
         """Where to read circuit states from at scrape time (the live gateway)."""
         self._gateway = current
 

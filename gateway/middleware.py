@@ -9,7 +9,7 @@
 - One JSON log line per request: method, path (no query string), status, duration,
   API key name and connection (set by the routes on ``request.state``), and the
   request metrics by route template.
-- The request pins the live ``Gateway`` it started with (``state["gateway"]``), so a
+- The request pins the live ``Runtime`` it started with (``state["runtime"]``), so a
   config change mid-request neither swaps its connections nor closes them under it.
 - An unexpected exception is logged with its traceback and answered with a 500
   envelope that carries no detail of it.
@@ -26,8 +26,8 @@ from typing import Any
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from gateway.context import request_id_var
-from gateway.errors import GatewayError, NotFound
+from kernel.context import request_id_var
+from kernel.errors import GatewayError, NotFound
 
 log = structlog.get_logger("gateway.access")
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
@@ -50,11 +50,11 @@ class RequestContext:
         started = False
         begun = time.perf_counter()
         app_state = getattr(scope.get("app"), "state", None)
-        pinned = getattr(app_state, "gateway", None)
+        pinned = getattr(app_state, "runtime", None)
         state: dict[str, Any] = scope.setdefault("state", {})
         if pinned is not None:
             pinned.enter()
-            state["gateway"] = pinned
+            state["runtime"] = pinned
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, started

@@ -20,8 +20,8 @@ from collections.abc import AsyncGenerator, Callable, Generator
 
 import httpx
 
-from gateway.errors import UpstreamError
 from gateway.logging import redactor
+from kernel.errors import UpstreamError
 
 EXPIRY_MARGIN = 30.0
 DEFAULT_LIFETIME = 300.0

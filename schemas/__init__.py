@@ -8,14 +8,24 @@ They are never subclassed per upstream: upstream-only fields live under ``extra`
 from schemas.address import Address
 from schemas.analytics import CreditCheck, CustomerAnalytics, Period
 from schemas.contact import Contact, ContactCreate, ContactPatch
-from schemas.customer import Customer, CustomerCreate, CustomerPatch
+from schemas.customer import Customer, CustomerCreate, CustomerPatch, CustomerSortKey
 from schemas.error import ErrorBody, ErrorDetail, ErrorEnvelope
-from schemas.item import Document, Item, ItemCreate, ItemPatch, PendingChange
+from schemas.item import (
+    ChangeStatus,
+    Document,
+    Item,
+    ItemCreate,
+    ItemPatch,
+    ItemSortKey,
+    ItemStatus,
+    PendingChange,
+)
 from schemas.order import Order
 from schemas.page import Page, PageMeta
 
 __all__ = [
     "Address",
+    "ChangeStatus",
     "Contact",
     "ContactCreate",
     "ContactPatch",
@@ -24,6 +34,7 @@ __all__ = [
     "CustomerAnalytics",
     "CustomerCreate",
     "CustomerPatch",
+    "CustomerSortKey",
     "Document",
     "ErrorBody",
     "ErrorDetail",
@@ -31,6 +42,8 @@ __all__ = [
     "Item",
     "ItemCreate",
     "ItemPatch",
+    "ItemSortKey",
+    "ItemStatus",
     "Order",
     "Page",
     "PageMeta",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
 from schemas.address import Address, AddressInput
 from schemas.base import Extra, Input, LongText, Resource, ShortText
 from schemas.contact import Contact
+
+CustomerSortKey = Literal["name", "code", "country", "created_at"]
 
 
 class Customer(Resource):

@@ -9,6 +9,8 @@ from pydantic import Field, StringConstraints
 from schemas.base import CountryCode, Extra, Input, LongText, Resource, ShortText
 
 ItemStatus = Literal["active", "inactive", "pending"]
+ItemSortKey = Literal["code", "description", "hs_code", "status", "created_at", "updated_at"]
+ChangeStatus = Literal["pending", "approved", "rejected"]
 NonNegative = Annotated[float, Field(ge=0)]
 
 

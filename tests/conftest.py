@@ -172,7 +172,7 @@ def config() -> Config:
 async def app(config: Config) -> AsyncIterator[Starlette]:
     app = create_app(config)
     yield app
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
 
 
 def client_for(app: Starlette, key: str | None = "demo-key") -> httpx.AsyncClient:
@@ -190,13 +190,13 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 def sim(app: Starlette) -> Sandbox:
-    sandbox: Sandbox = app.state.gateway.connections["borderbolt"].sandbox
+    sandbox: Sandbox = app.state.runtime.connections["borderbolt"].sandbox
     return sandbox
 
 
 @pytest.fixture
 def crm_sim(app: Starlette) -> Sandbox:
-    sandbox: Sandbox = app.state.gateway.connections["crm"].sandbox
+    sandbox: Sandbox = app.state.runtime.connections["crm"].sandbox
     return sandbox
 
 

@@ -57,7 +57,7 @@ def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 async def live_app(config_file: Path) -> AsyncIterator[Starlette]:
     app = create_app(load_config(config_file), config_path=config_file)
     yield app
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
 
 
 @pytest.fixture
@@ -159,16 +159,16 @@ async def test_put_writes_atomically_keeps_comments_secrets_and_applies_live(
         assert (
             await client.get("/v1/customers", params={"connection": "bb2", "limit": 1})
         ).status_code == 200
-    assert live_app.state.gateway.connections["bb"].config.timeout.read == 5
+    assert live_app.state.runtime.connections["bb"].config.timeout.read == 5
 
 
 async def test_an_invalid_put_changes_nothing(
     admin: httpx.AsyncClient, config_file: Path, live_app: Starlette
 ) -> None:
-    running = live_app.state.gateway
+    running = live_app.state.runtime
     response = await put(admin, CONFIG.replace("adapter: borderbolt", "adapter: nope"))
     assert response.status_code == 422
-    assert config_file.read_text() == CONFIG and live_app.state.gateway is running
+    assert config_file.read_text() == CONFIG and live_app.state.runtime is running
     new_secret = (
         CONFIG
         + '  bb3: {adapter: borderbolt, base_url: "sandbox:", auth: {type: bearer, token: "***"}}\n'
@@ -193,7 +193,7 @@ async def test_put_as_json(admin: httpx.AsyncClient, config_file: Path) -> None:
 async def test_a_reload_fails_no_request_in_flight(
     admin: httpx.AsyncClient, live_app: Starlette
 ) -> None:
-    old = live_app.state.gateway.connections["crm"]
+    old = live_app.state.runtime.connections["crm"]
     old.sandbox.faults.add(Fault(latency=0.3))
     async with client_for(live_app, key="app-key") as client:
         slow = asyncio.create_task(client.get("/v1/customers/crm:cust_456"))
@@ -232,15 +232,15 @@ async def test_reload_after_a_hand_edit(
     config_file.write_text(CONFIG.replace("default_connection: bb", "default_connection: crm"))
     response = await admin.post("/admin/reload")
     assert response.status_code == 200
-    assert live_app.state.gateway.config.server.default_connection == "crm"
-    running = live_app.state.gateway
+    assert live_app.state.runtime.config.server.default_connection == "crm"
+    running = live_app.state.runtime
     config_file.write_text("connections: [broken")
     refused = await admin.post("/admin/reload")
-    assert refused.status_code == 422 and live_app.state.gateway is running
+    assert refused.status_code == 422 and live_app.state.runtime is running
 
 
 async def test_admin_connections_figures(admin: httpx.AsyncClient, live_app: Starlette) -> None:
-    bb = live_app.state.gateway.connections["bb"]
+    bb = live_app.state.runtime.connections["bb"]
     async with client_for(live_app, key="app-key") as client:
         await client.get("/v1/customers/bb:501")
         await client.get("/v1/customers/bb:501")

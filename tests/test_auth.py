@@ -28,7 +28,7 @@ async def test_key_sha256_authenticates(app: Starlette) -> None:
 
 
 async def test_missing_scope_is_403_before_any_upstream_call(app: Starlette) -> None:
-    sandbox = app.state.gateway.connections["borderbolt"].sandbox
+    sandbox = app.state.runtime.connections["borderbolt"].sandbox
     sandbox.calls.clear()
     async with client_for(app, key="reader-key") as client:
         assert (await client.get("/v1/customers/borderbolt:501")).status_code == 200

@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 
 from adapters.sandbox import Fault, Sandbox
 from gateway.cache import CacheStatus, ResponseCache
-from gateway.errors import UpstreamError
+from kernel.errors import UpstreamError
 from tests.conftest import OPS_KEY, client_for
 
 pytestmark = pytest.mark.anyio
@@ -91,7 +91,7 @@ async def test_no_cache_bypasses_and_refreshes(client: httpx.AsyncClient, sim: S
 
 async def test_stale_if_error(app: Starlette, sim: Sandbox) -> None:
     now = [0.0]
-    connection = app.state.gateway.connections["borderbolt"]
+    connection = app.state.runtime.connections["borderbolt"]
     connection.cache = ResponseCache(ttl=30, stale_if_error=300, clock=lambda: now[0])
     async with client_for(app) as client:
         fresh = await client.get(ONE)
@@ -124,7 +124,7 @@ async def test_etag_and_if_none_match(client: httpx.AsyncClient, url: str) -> No
 
 
 async def test_ttl_zero_disables_caching_but_keeps_etags(app: Starlette, sim: Sandbox) -> None:
-    app.state.gateway.connections["borderbolt"].cache = ResponseCache(ttl=0, stale_if_error=0)
+    app.state.runtime.connections["borderbolt"].cache = ResponseCache(ttl=0, stale_if_error=0)
     sim.calls.clear()
     async with client_for(app) as client:
         first, second = await client.get(ONE), await client.get(ONE)
@@ -172,7 +172,7 @@ async def test_waiters_share_the_leaders_failure() -> None:
 
 async def test_stale_entry_answers_while_the_circuit_is_open(app: Starlette, sim: Sandbox) -> None:
     now = [0.0]
-    connection = app.state.gateway.connections["borderbolt"]
+    connection = app.state.runtime.connections["borderbolt"]
     connection.cache = ResponseCache(ttl=30, stale_if_error=300, clock=lambda: now[0])
     async with client_for(app) as client:
         await client.get(ONE)

@@ -18,7 +18,7 @@ async def test_without_a_default_several_connections_need_a_name() -> None:
         response = await client.get("/v1/customers")
         named = await client.get("/v1/customers", params={"connection": "tenant2"})
         by_id = await client.get("/v1/customers/borderbolt:501")
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "connection_required"
     assert named.status_code == 200 and by_id.status_code == 200
@@ -34,12 +34,12 @@ async def test_a_single_connection_needs_no_name() -> None:
     app = create_app(parse_config(text, env={}))
     async with client_for(app) as client:
         response = await client.get("/v1/customers", params={"limit": 1})
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
     assert response.json()["meta"]["connections"] == ["borderbolt"]
 
 
 async def test_an_operation_the_connection_lacks_is_501_with_no_upstream_call(app, sim) -> None:
-    adapter = app.state.gateway.connections["borderbolt"].adapter
+    adapter = app.state.runtime.connections["borderbolt"].adapter
     adapter.capabilities = adapter.capabilities - {Operation.DELETE_CUSTOMER}
     adapter.alternatives = {Operation.DELETE_CUSTOMER: "PATCH extra.portal_access_enabled=false"}
     sim.calls.clear()
@@ -55,7 +55,7 @@ async def test_an_operation_the_connection_lacks_is_501_with_no_upstream_call(ap
 
 async def test_connections_show_the_capability_matrix(client, app) -> None:
     body = (await client.get("/v1/connections")).json()
-    assert [c["name"] for c in body["data"]] == list(app.state.gateway.config.connections)
+    assert [c["name"] for c in body["data"]] == list(app.state.runtime.config.connections)
     bb = body["data"][0]
     assert bb["adapter"] == "borderbolt" and bb["sandbox"] is True
     assert bb["customer_filters"] == {

@@ -342,7 +342,7 @@ async def test_upstream_429_is_429_with_retry_after(
 async def test_slow_upstream_is_504(app, sim: Sandbox) -> None:
     from tests.conftest import client_for
 
-    app.state.gateway.connections["borderbolt"].client.timeout = httpx.Timeout(0.05)
+    app.state.runtime.connections["borderbolt"].client.timeout = httpx.Timeout(0.05)
     sim.faults.add(Fault(latency=0.5, times=3))
     async with client_for(app) as c:
         response = await c.get("/v1/customers/borderbolt:501")

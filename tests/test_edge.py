@@ -101,7 +101,7 @@ async def test_upstream_gets_the_connection_token_not_the_client_key(
 
 
 async def test_unexpected_exception_is_a_500_envelope_without_detail(app: Starlette) -> None:
-    adapter = app.state.gateway.connections["borderbolt"].adapter
+    adapter = app.state.runtime.connections["borderbolt"].adapter
 
     async def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals bb-upstream-token")
@@ -122,10 +122,10 @@ async def test_wrong_upstream_token_is_502_not_401(config, sim: Sandbox) -> None
     from tests.conftest import CONFIG
 
     app = create_app(parse_config(CONFIG.replace("bb-upstream-token", "rotated"), env={}))
-    sandbox = app.state.gateway.connections["borderbolt"].sandbox
+    sandbox = app.state.runtime.connections["borderbolt"].sandbox
     sandbox.authorized = lambda token: token == "the-old-one"
     async with client_for(app) as client:
         response = await client.get("/v1/customers/borderbolt:501")
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
     assert response.status_code == 502
     assert response.json()["error"]["upstream_status"] == 401

@@ -6,10 +6,10 @@ import httpx
 import pytest
 
 from adapters.base import ListQuery, Window
+from adapters.emulation import scan
 from adapters.sandbox import Sandbox
 from gateway.app import create_app
 from gateway.config import parse_config
-from gateway.emulation import scan
 from schemas import Customer
 from tests.conftest import CONFIG, client_for
 
@@ -67,7 +67,7 @@ async def test_scan_is_bounded_by_max_scan_pages() -> None:
             env={},
         )
     )
-    sandbox = app.state.gateway.connections["borderbolt"].sandbox
+    sandbox = app.state.runtime.connections["borderbolt"].sandbox
     async with client_for(app) as client:
         page = (
             await client.get("/v1/customers", params={"q": "CUST15", "limit": 5, "sort": "code"})
@@ -86,7 +86,7 @@ async def test_scan_is_bounded_by_max_scan_pages() -> None:
                 },
             )
         ).json()
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
     assert [c["code"] for c in rest["data"]] == [f"CUST15{i}" for i in range(5)]
 
 

@@ -154,7 +154,7 @@ connections:
     app = create_app(config)
     async with client_for(app) as client:
         rows, meta = await collect(client, {"connection": "*", "limit": 100})
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
     assert meta["connections"] == ["bb", "crm", "pos"]
     assert len(rows) == 156 + 150 + 39 and meta["errors"] == []
 

@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 
 from adapters.sandbox import Fault, Sandbox
-from gateway.errors import ValidationFailed
 from gateway.idempotency import IdempotencyStore, fingerprint
+from kernel.errors import ValidationFailed
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.anyio

@@ -7,7 +7,7 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.sandbox import Sandbox
-from gateway.ids import format_id, split_id
+from kernel.ids import format_id, split_id
 from tests.conftest import raw_request
 
 pytestmark = pytest.mark.anyio

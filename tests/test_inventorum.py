@@ -14,7 +14,7 @@ SHOP, SHOP9 = {"X-Connection": "shop"}, {"X-Connection": "shop9"}
 
 @pytest.fixture
 def shop(app) -> Sandbox:
-    return app.state.gateway.connections["shop"].sandbox
+    return app.state.runtime.connections["shop"].sandbox
 
 
 async def collect(client: httpx.AsyncClient, params: dict, headers: dict) -> list[dict]:
@@ -152,7 +152,7 @@ async def test_create_person_by_name_and_read_back(
 
 
 async def test_v9_sends_and_reads_phone_numbers(client: httpx.AsyncClient, app) -> None:
-    sim = app.state.gateway.connections["shop9"].sandbox
+    sim = app.state.runtime.connections["shop9"].sandbox
     created = (
         await client.post(
             "/v1/customers", headers=SHOP9, json={"name": "Kiosk Eck", "phone": "0409998877"}

@@ -42,7 +42,7 @@ async def test_request_log_line(client: httpx.AsyncClient, log_lines: io.StringI
 async def test_no_secret_reaches_the_log(
     client: httpx.AsyncClient, log_lines: io.StringIO, app
 ) -> None:
-    adapter = app.state.gateway.connections["borderbolt"].adapter
+    adapter = app.state.runtime.connections["borderbolt"].adapter
 
     async def leak(*args: object, **kwargs: object) -> None:
         raise RuntimeError("upstream said: bad token bb-upstream-token for key demo-key")

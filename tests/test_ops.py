@@ -29,7 +29,7 @@ async def test_healthz_and_readyz_need_no_key(app: Starlette) -> None:
 
 
 async def test_readyz_is_503_when_every_circuit_is_open(app: Starlette) -> None:
-    for connection in app.state.gateway.connections.values():
+    for connection in app.state.runtime.connections.values():
         for _ in range(connection.config.circuit_breaker.failures):
             connection.adapter.upstream.breaker.record_failure()
     async with client_for(app, key=None) as anon:
@@ -44,7 +44,7 @@ async def test_metrics(app: Starlette, client: httpx.AsyncClient, sim: Sandbox) 
     sim.faults.add(Fault(status=500, times=3))
     await client.get("/v1/customers/borderbolt:502")
     for _ in range(5):
-        app.state.gateway.connections["crm"].adapter.upstream.breaker.record_failure()
+        app.state.runtime.connections["crm"].adapter.upstream.breaker.record_failure()
     async with client_for(app, key=None) as anon:
         response = await anon.get("/metrics")
     assert response.headers["content-type"].startswith("text/plain")
@@ -116,6 +116,6 @@ async def test_metrics(app: Starlette, client: httpx.AsyncClient, sim: Sandbox) 
 
 async def test_connections_show_health(app: Starlette, client: httpx.AsyncClient) -> None:
     for _ in range(5):
-        app.state.gateway.connections["crm"].adapter.upstream.breaker.record_failure()
+        app.state.runtime.connections["crm"].adapter.upstream.breaker.record_failure()
     health = {c["name"]: c["health"] for c in (await client.get("/v1/connections")).json()["data"]}
     assert health["crm"] == "down" and health["borderbolt"] == "ok"

@@ -55,7 +55,7 @@ async def test_raw_statuses_and_writes_pass_through(
 async def test_trailing_slash_and_version_header_on_inventorum(
     raw: httpx.AsyncClient, app: Starlette
 ) -> None:
-    sim = app.state.gateway.connections["shop"].sandbox
+    sim = app.state.runtime.connections["shop"].sandbox
     sim.calls.clear()
     response = await raw.get("/v1/passthrough/shop/customers/favourites/")
     assert response.status_code == 200 and response.json()["total"] == 11

@@ -14,8 +14,8 @@ from stamina.instrumentation import RetryDetails, set_on_retry_hooks
 from adapters.sandbox import Fault, Sandbox
 from gateway.app import create_app
 from gateway.config import parse_config
-from gateway.errors import UpstreamError, UpstreamUnavailable
-from gateway.resilience import CircuitBreaker, CircuitState, RetryPolicy, Transient
+from kernel.errors import UpstreamError, UpstreamUnavailable
+from kernel.resilience import CircuitBreaker, CircuitState, RetryPolicy, Transient
 from tests.conftest import CONFIG, client_for
 
 pytestmark = pytest.mark.anyio
@@ -44,7 +44,7 @@ async def test_a_get_gives_up_after_the_configured_attempts(
 
 
 async def test_a_get_is_retried_through_drops_and_timeouts(app, sim: Sandbox) -> None:
-    app.state.gateway.connections["borderbolt"].client.timeout = httpx.Timeout(0.05)
+    app.state.runtime.connections["borderbolt"].client.timeout = httpx.Timeout(0.05)
     sim.faults.add(Fault(drop=True))
     sim.faults.add(Fault(latency=0.3, path_prefix="/api/v1/customers/501"))
     async with client_for(app) as client:
@@ -187,7 +187,7 @@ async def test_open_circuit_fails_fast_then_half_opens() -> None:
         "    retry: {attempts: 1}\n    circuit_breaker: {failures: 3, reset_after: 0.2}",
     )
     app = create_app(parse_config(text, env={}))
-    sim = app.state.gateway.connections["borderbolt"].sandbox
+    sim = app.state.runtime.connections["borderbolt"].sandbox
     sim.faults.add(Fault(status=500, times=3))
     async with client_for(app) as client:
         for _ in range(3):
@@ -201,4 +201,4 @@ async def test_open_circuit_fails_fast_then_half_opens() -> None:
         await asyncio.sleep(0.25)
         assert (await client.get("/v1/customers/borderbolt:501")).status_code == 200  # the trial
         assert (await client.get("/v1/customers/borderbolt:502")).status_code == 200  # closed again
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()

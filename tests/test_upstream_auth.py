@@ -18,7 +18,7 @@ SHOP = {"X-Connection": "shop"}
 
 @pytest.fixture
 def shop_sim(app):
-    return app.state.gateway.connections["shop"].sandbox.simulator
+    return app.state.runtime.connections["shop"].sandbox.simulator
 
 
 async def test_token_is_fetched_once_and_reused(client: httpx.AsyncClient, shop_sim) -> None:
@@ -36,7 +36,7 @@ async def test_concurrent_first_calls_fetch_one_token(client: httpx.AsyncClient,
 async def test_a_401_refreshes_once_and_the_write_happens_once(
     client: httpx.AsyncClient, app, shop_sim
 ) -> None:
-    sandbox = app.state.gateway.connections["shop"].sandbox
+    sandbox = app.state.runtime.connections["shop"].sandbox
     await client.get("/v1/customers/shop:553910")
     shop_sim.expire_tokens()
     before = len(shop_sim.customers)
@@ -122,7 +122,7 @@ async def test_token_expiry_with_a_clock() -> None:
     ],
 )
 async def test_unusable_token_answers_are_502(answer: httpx.Response) -> None:
-    from gateway.errors import UpstreamError
+    from kernel.errors import UpstreamError
 
     auth = ClientCredentials(connection="c", token_url="/token", client_id="i", client_secret="s")
     transport = httpx.MockTransport(lambda request: answer)
@@ -147,10 +147,10 @@ connections:
         env={},
     )
     app = create_app(config)
-    sandbox = app.state.gateway.connections["pos"].sandbox
+    sandbox = app.state.runtime.connections["pos"].sandbox
     async with client_for(app) as client:
         response = await client.get("/v1/customers/pos:196906")
-    await app.state.gateway.aclose()
+    await app.state.runtime.aclose()
     assert response.status_code == 200 and response.json()["phone"] == "672672366732"
     assert sandbox.calls[-1].headers["authorization"] == "Bearer static-pos-token"
     assert sandbox.simulator.tokens_issued == 0

@@ -10,24 +10,26 @@ a refused delete (linked declarations) is a 409.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any, ClassVar
 from urllib.parse import quote
 
-from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
-from adapters.borderbolt import mapping
-from adapters.borderbolt.items import ITEM_SORTS, ItemMaster
-from adapters.borderbolt.simulator import BorderBoltSimulator
-from adapters.paging import UpstreamPage, read_window
-from adapters.sandbox import Credentials, Sandbox
-from adapters.upstream import UpstreamResponse
-from gateway.errors import Conflict, FieldError, NotFound, UpstreamError, ValidationFailed
+from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
+from adapters.borderbolt import item_mapping, mapping
+from adapters.borderbolt.item_operations import ITEM_SORTS, ItemOperations
+from adapters.filtering import extra_equals
+from adapters.paging import count, more_after
+from kernel.errors import (
+    Conflict,
+    FieldError,
+    GatewayError,
+    NotFound,
+    UpstreamError,
+    ValidationFailed,
+)
 from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
 
 CUSTOMERS = "/api/v1/customers"
 CONTACTS = "/api/v1/contacts"
-MAX_PER_PAGE = 100
-FieldErrors = Callable[[Any], list[FieldError]]
 DELETE_REFUSED_HINT = (
     "customers with linked declarations, transits or dossiers cannot be deleted; "
     "PATCH extra.portal_access_enabled=false instead"
@@ -47,7 +49,7 @@ FILTERS = {
 }
 
 
-class BorderBoltAdapter(ItemMaster, Adapter):
+class BorderBoltAdapter(ItemOperations, Adapter):
     name = "borderbolt"
     capabilities = frozenset(
         {
@@ -78,14 +80,16 @@ class BorderBoltAdapter(ItemMaster, Adapter):
         **dict.fromkeys(FILTERS, FilterSupport.NATIVE),
         "q": FilterSupport.EMULATED,
     }
+    extra_predicates = {"portal_access": extra_equals("portal_access_enabled")}
     customer_sorts = frozenset(SORTS)
     item_sorts = frozenset(ITEM_SORTS)
     api_root = "/api/v1"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
-
-    @classmethod
-    def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
-        return BorderBoltSimulator(token=credentials.token or "").sandbox
+    simulator = "adapters.borderbolt.simulator:sandbox"
+    error_rules = {
+        404: ErrorRule(NotFound),
+        422: ErrorRule(ValidationFailed, "BorderBolt refused the body"),
+    }
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         params: dict[str, Any] = {}
@@ -95,42 +99,24 @@ class BorderBoltAdapter(ItemMaster, Adapter):
             params["sort"] = SORTS[query.sort_key]
             params["direction"] = "desc" if query.descending else "asc"
 
-        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
-            page_params = {**params, "page": page, "per_page": per_page}
-            response = await self.upstream.call("GET", CUSTOMERS, params=page_params)
-            body = self._ok(response)
-            data, meta = body.get("data"), body.get("meta")
-            if not isinstance(data, list):
-                raise response.error("upstream answered without a data list")
-            total, last_page = _meta_int(meta, "total"), _meta_int(meta, "last_page")
-            if last_page is not None:
-                more = page < last_page
-            elif total is not None:
-                more = page * per_page < total
-            else:
-                more = len(data) == per_page
-            return UpstreamPage(data, total, more)
-
-        rows, total, has_more = await read_window(
-            query.offset, query.limit, MAX_PER_PAGE, fetch_page
-        )
+        rows, total, has_more = await self.read_pages(CUSTOMERS, params, query.offset, query.limit)
         customers = [self._customer(row, query.include_remote_data) for row in rows]
         return Window(customers, total, has_more)
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{remote_id}")
-        return self._customer(self._data(response, "customer"), include_remote_data)
+        return self._customer(self.data_object(response, "customer"), include_remote_data)
 
     async def get_customer_by_code(
         self, code: str, *, include_remote_data: bool = False
     ) -> Customer:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/code/{quote(code, safe='')}")
-        return self._customer(self._data(response, "customer"), include_remote_data)
+        return self._customer(self.data_object(response, "customer"), include_remote_data)
 
     async def create_customer(self, body: CustomerCreate) -> Customer:
         payload = mapping.customer_to_upstream(body.model_dump(exclude_unset=True), update=False)
         response = await self.upstream.call("POST", CUSTOMERS, json_body=payload)
-        created = self._data(response, "customer")
+        created = self.data_object(response, "customer")
         return await self.get_customer(response.created_id(created, self.valid_remote_id))
 
     async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
@@ -146,7 +132,7 @@ class BorderBoltAdapter(ItemMaster, Adapter):
         payload = mapping.customer_to_upstream(fields, update=True)
         if payload:
             path = f"{CUSTOMERS}/{remote_id}"
-            self._data(await self.upstream.call("PUT", path, json_body=payload), "customer")
+            self.data_object(await self.upstream.call("PUT", path, json_body=payload), "customer")
         return await self.get_customer(remote_id)
 
     async def delete_customer(self, remote_id: str) -> None:
@@ -158,13 +144,11 @@ class BorderBoltAdapter(ItemMaster, Adapter):
                 upstream_status=response.status,
                 details=[FieldError(None, DELETE_REFUSED_HINT)],
             )
-        self._ok(response, "customer")
+        self.ok(response, "customer")
 
     async def list_contacts(self, customer_id: str) -> list[Contact]:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{customer_id}/contacts")
-        rows = self._ok(response, "customer").get("data")
-        if not isinstance(rows, list):
-            raise response.error("upstream answered without a contact list")
+        rows = self.data_list(response, "customer")
         return [mapping.contact_to_canonical(row, self.connection, customer_id) for row in rows]
 
     async def get_contact(self, customer_id: str, contact_id: str) -> Contact:
@@ -177,7 +161,7 @@ class BorderBoltAdapter(ItemMaster, Adapter):
         payload = mapping.contact_to_upstream(body.model_dump(exclude_unset=True), update=False)
         path = f"{CUSTOMERS}/{customer_id}/contacts"
         response = await self.upstream.call("POST", path, json_body=payload)
-        created = self._data(response, "customer")  # a 404 here: no such customer
+        created = self.data_object(response, "customer")  # a 404 here: no such customer
         return await self.get_contact(
             customer_id, response.created_id(created, self.valid_remote_id)
         )
@@ -189,12 +173,12 @@ class BorderBoltAdapter(ItemMaster, Adapter):
         await self.get_contact(customer_id, contact_id)
         if payload:
             path = f"{CONTACTS}/{contact_id}"
-            self._data(await self.upstream.call("PUT", path, json_body=payload), "contact")
+            self.data_object(await self.upstream.call("PUT", path, json_body=payload), "contact")
         return await self.get_contact(customer_id, contact_id)
 
     async def delete_contact(self, customer_id: str, contact_id: str) -> None:
         await self.get_contact(customer_id, contact_id)
-        self._ok(await self.upstream.call("DELETE", f"{CONTACTS}/{contact_id}"), "contact")
+        self.ok(await self.upstream.call("DELETE", f"{CONTACTS}/{contact_id}"), "contact")
 
     def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
         if "id" not in raw:
@@ -205,37 +189,25 @@ class BorderBoltAdapter(ItemMaster, Adapter):
             raw, self.connection, include_remote_data=include_remote_data
         )
 
-    def _data(self, response: UpstreamResponse, what: str) -> dict[str, Any]:
-        return response.data_object(self._ok(response, what), what)
+    def page_meta(
+        self, body: dict[str, Any], page: int, per_page: int, rows: int
+    ) -> tuple[int | None, bool]:
+        meta = body.get("meta")
+        meta = meta if isinstance(meta, dict) else {}
+        total, last_page = count(meta.get("total")), count(meta.get("last_page"))
+        more = (
+            page < last_page if last_page is not None else more_after(page, per_page, total, rows)
+        )
+        return total, more
 
-    def _ok(
-        self,
-        response: UpstreamResponse,
-        what: str = "resource",
-        field_errors: FieldErrors = mapping.field_errors,
-    ) -> dict[str, Any]:
-        """The JSON body of a 2xx answer; BorderBolt's error answers raised canonically
-        (a taken code is a 409 on ``code``; ``field_errors`` names the fields)."""
-        status = response.status
-        if 200 <= status < 300:
-            return response.json() if response.content else {}
-        body = response.json_or_none()
-        message = response.message()
-        if status == 404:
-            raise NotFound(f"no such {what}", connection=self.connection, upstream_status=404)
-        if status == 422:
-            details = field_errors(body.get("errors") if isinstance(body, dict) else None)
-            taken = [d for d in details if d.field == "code" and "taken" in d.message.lower()]
-            error = Conflict if taken else ValidationFailed
-            raise error(
-                message or "BorderBolt refused the body",
-                connection=self.connection,
-                upstream_status=422,
-                details=details,
-            )
-        raise response.error(f"upstream answered HTTP {status}: {message or 'no message'}")
+    def field_errors(self, body: Any, what: str) -> list[FieldError]:
+        errors = body.get("errors") if isinstance(body, dict) else None
+        reader = item_mapping.field_errors if what == "item" else mapping.field_errors
+        return reader(errors)
 
-
-def _meta_int(meta: object, key: str) -> int | None:
-    value = meta.get(key) if isinstance(meta, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    def refine_error(
+        self, error: type[GatewayError], details: list[FieldError]
+    ) -> type[GatewayError]:
+        """A taken code is a conflict with existing data, not a malformed body."""
+        taken = any(d.field == "code" and "taken" in d.message.lower() for d in details)
+        return Conflict if taken and error is ValidationFailed else error

@@ -12,8 +12,8 @@ from typing import Any
 
 from adapters.borderbolt import mapping
 from adapters.timestamps import iso_utc
-from gateway.errors import FieldError, ValidationFailed
-from gateway.ids import format_id, remote_part
+from kernel.errors import FieldError, ValidationFailed
+from kernel.ids import format_id, remote_part
 from schemas import Document, Item, PendingChange
 
 SAME_NAME = (

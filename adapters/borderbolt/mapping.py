@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from adapters.timestamps import iso_utc
-from gateway.errors import FieldError, ValidationFailed
-from gateway.ids import format_id
+from kernel.errors import FieldError, ValidationFailed
+from kernel.ids import format_id
 from schemas import Address, Contact, Customer
 
 CUSTOMER_EXTRA_KEYS = (

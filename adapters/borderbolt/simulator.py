@@ -29,7 +29,7 @@ from starlette.routing import Route
 from adapters.borderbolt.item_simulator import ItemMasterSimulator
 from adapters.borderbolt.responses import answer, invalid, missing, stamp, stamp_now
 from adapters.borderbolt.responses import body as body_of
-from adapters.sandbox import Sandbox, query_int
+from adapters.sandbox import Credentials, Sandbox, query_int
 
 SEED = 501
 CUSTOMER_COUNT = 156
@@ -518,3 +518,8 @@ def _validate_contact(body: dict[str, Any], *, required: bool) -> dict[str, list
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     return missing("Resource")
+
+
+def sandbox(*, credentials: Credentials, api_version: int | None = None) -> Sandbox:
+    """The sandbox of a fresh, seeded simulator (the adapter's ``simulator`` factory)."""
+    return BorderBoltSimulator(token=credentials.token or "").sandbox

@@ -12,13 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
+from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
 from adapters.crm import mapping
-from adapters.crm.simulator import CrmSimulator
-from adapters.paging import UpstreamPage, read_window
-from adapters.sandbox import Credentials, Sandbox
-from adapters.upstream import UpstreamResponse
-from gateway.errors import Conflict, NotFound, ValidationFailed
+from adapters.paging import count, more_after
+from kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from schemas import (
     Contact,
     ContactCreate,
@@ -33,7 +30,7 @@ from schemas import (
 )
 
 CUSTOMERS = "/api/customers"
-MAX_PER_PAGE = 100
+REFUSED = ErrorRule(ValidationFailed, "the CRM refused the body")
 NATIVE_FILTERS = {"is_active": "is_active", "q": "search"}
 
 
@@ -66,18 +63,22 @@ class CrmAdapter(Adapter):
     order_filters = frozenset({"status", "date_from", "date_to"})
     api_root = "/api"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_-]{1,64}")
-
-    @classmethod
-    def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
-        return CrmSimulator(token=credentials.token or "").sandbox
+    simulator = "adapters.crm.simulator:sandbox"
+    error_rules = {
+        404: ErrorRule(NotFound),
+        400: REFUSED,
+        422: REFUSED,
+        409: ErrorRule(Conflict, "the CRM reports a conflict"),
+    }
+    page_size_param = "limit"
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         params = {
             NATIVE_FILTERS[name]: str(value).lower() if isinstance(value, bool) else value
             for name, value in query.filters.items()
         }
-        rows, total, more = await read_window(
-            query.offset, query.limit, MAX_PER_PAGE, self._pager(CUSTOMERS, params)
+        rows, total, more = await self.read_pages(
+            CUSTOMERS, params, query.offset, query.limit, "customer"
         )
         customers = [self._customer(row, query.include_remote_data) for row in rows]
         return Window(customers, total, more)
@@ -88,7 +89,7 @@ class CrmAdapter(Adapter):
     async def create_customer(self, body: CustomerCreate) -> Customer:
         payload = mapping.customer_to_upstream(body.model_dump(exclude_unset=True))
         response = await self.upstream.call("POST", CUSTOMERS, json_body=payload)
-        created = self._data(response)
+        created = self.data_object(response, "customer")
         return await self.get_customer(response.created_id(created, self.valid_remote_id))
 
     async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
@@ -101,7 +102,8 @@ class CrmAdapter(Adapter):
         payload = mapping.customer_to_upstream(fields)
         if payload:
             path = f"{CUSTOMERS}/{remote_id}"
-            self._data(await self.upstream.call("PUT", path, json_body=payload))
+            response = await self.upstream.call("PUT", path, json_body=payload)
+            self.data_object(response, "customer")
         return await self.get_customer(remote_id)
 
     async def list_contacts(self, customer_id: str) -> list[Contact]:
@@ -118,7 +120,7 @@ class CrmAdapter(Adapter):
         payload = mapping.contact_to_upstream(body.model_dump(exclude_unset=True))
         path = f"{CUSTOMERS}/{customer_id}/contacts"
         response = await self.upstream.call("POST", path, json_body=payload)
-        created = self._data(response, "customer")  # a 404 here: no such customer
+        created = self.data_object(response, "customer")  # a 404 here: no such customer
         response.created_id(created, self.valid_remote_id)
         return mapping.contact_to_canonical(created, self.connection, customer_id)
 
@@ -129,18 +131,18 @@ class CrmAdapter(Adapter):
         await self.get_contact(customer_id, contact_id)
         if payload:
             path = f"{CUSTOMERS}/{customer_id}/contacts/{contact_id}"
-            self._ok(await self.upstream.call("PUT", path, json_body=payload), "contact")
+            self.ok(await self.upstream.call("PUT", path, json_body=payload), "contact")
         return await self.get_contact(customer_id, contact_id)
 
     async def delete_contact(self, customer_id: str, contact_id: str) -> None:
         await self.get_contact(customer_id, contact_id)
         path = f"{CUSTOMERS}/{customer_id}/contacts/{contact_id}"
-        self._ok(await self.upstream.call("DELETE", path), "contact")
+        self.ok(await self.upstream.call("DELETE", path), "contact")
 
     async def list_orders(self, customer_id: str, query: ListQuery) -> Window[Order]:
         path = f"{CUSTOMERS}/{customer_id}/orders"
-        rows, total, more = await read_window(
-            query.offset, query.limit, MAX_PER_PAGE, self._pager(path, dict(query.filters))
+        rows, total, more = await self.read_pages(
+            path, query.filters, query.offset, query.limit, "customer"
         )
         orders = [
             mapping.order_to_canonical(
@@ -154,7 +156,7 @@ class CrmAdapter(Adapter):
     async def get_analytics(self, customer_id: str, period: Period) -> CustomerAnalytics:
         path = f"{CUSTOMERS}/{customer_id}/analytics"
         response = await self.upstream.call("GET", path, params={"period": period})
-        data = self._ok(response, "customer").get("data")
+        data = self.ok(response, "customer").get("data")
         if not isinstance(data, dict):
             raise response.error("upstream answered without the analytics object")
         return mapping.analytics_to_canonical(data, self.connection, customer_id, period)
@@ -162,61 +164,29 @@ class CrmAdapter(Adapter):
     async def credit_check(self, customer_id: str) -> CreditCheck:
         path = f"{CUSTOMERS}/{customer_id}/credit-check"
         response = await self.upstream.call("POST", path)
-        data = self._ok(response, "customer").get("data")
+        data = self.ok(response, "customer").get("data")
         if not isinstance(data, dict):
             raise response.error("upstream answered without the credit check")
         return mapping.credit_check_to_canonical(data, self.connection, customer_id)
 
-    def _pager(self, path: str, params: dict[str, Any]) -> Any:
-        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
-            response = await self.upstream.call(
-                "GET", path, params={**params, "page": page, "limit": per_page}
-            )
-            body = self._ok(response)
-            data, meta = body.get("data"), body.get("meta")
-            if not isinstance(data, list):
-                raise response.error("upstream answered without a data list")
-            meta = meta if isinstance(meta, dict) else {}
-            total = meta.get("total") if isinstance(meta.get("total"), int) else None
-            more = meta.get("hasMore")
-            if not isinstance(more, bool):
-                more = page * per_page < total if total is not None else len(data) == per_page
-            return UpstreamPage(data, total, more)
+    def page_meta(
+        self, body: dict[str, Any], page: int, per_page: int, rows: int
+    ) -> tuple[int | None, bool]:
+        """The CRM says ``meta.hasMore``; the total, when it gives one, is a fallback."""
+        meta = body.get("meta")
+        meta = meta if isinstance(meta, dict) else {}
+        total = count(meta.get("total"))
+        more = meta.get("hasMore")
+        return total, more if isinstance(more, bool) else more_after(page, per_page, total, rows)
 
-        return fetch_page
+    def field_errors(self, body: Any, what: str) -> list[FieldError]:
+        return mapping.field_errors(body)
 
     async def _raw_customer(self, remote_id: str) -> dict[str, Any]:
-        return self._data(await self.upstream.call("GET", f"{CUSTOMERS}/{remote_id}"))
+        response = await self.upstream.call("GET", f"{CUSTOMERS}/{remote_id}")
+        return self.data_object(response, "customer")
 
     def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
         return mapping.customer_to_canonical(
             raw, self.connection, include_remote_data=include_remote_data
         )
-
-    def _data(self, response: UpstreamResponse, what: str = "customer") -> dict[str, Any]:
-        return response.data_object(self._ok(response, what), what)
-
-    def _ok(self, response: UpstreamResponse, what: str = "customer") -> dict[str, Any]:
-        """The JSON body of a 2xx answer; the CRM's error answers raised canonically."""
-        status = response.status
-        if 200 <= status < 300:
-            return response.json() if response.content else {}
-        message = response.message()
-        details = mapping.field_errors(response.json_or_none())
-        if status == 404:
-            raise NotFound(f"no such {what}", connection=self.connection, upstream_status=404)
-        if status in (400, 422):
-            raise ValidationFailed(
-                message or "the CRM refused the body",
-                connection=self.connection,
-                upstream_status=status,
-                details=details,
-            )
-        if status == 409:
-            raise Conflict(
-                message or "the CRM reports a conflict",
-                connection=self.connection,
-                upstream_status=409,
-                details=details,
-            )
-        raise response.error(f"upstream answered HTTP {status}: {message or 'no message'}")

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from adapters.timestamps import iso_utc
-from gateway.errors import FieldError, ValidationFailed
-from gateway.ids import format_id
+from kernel.errors import FieldError, ValidationFailed
+from kernel.ids import format_id
 from schemas import Address, Contact, CreditCheck, Customer, CustomerAnalytics, Order, Period
 
 CUSTOMER_EXTRA_KEYS = (

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.sandbox import Sandbox, query_int
+from adapters.sandbox import Credentials, Sandbox, query_int
 
 SEED = 456
 CUSTOMER_COUNT = 150
@@ -657,3 +657,8 @@ async def _no_route(request: Request, exc: Exception) -> Response:
     return JSONResponse(
         {"error": {"code": code, "message": "No such endpoint"}}, status_code=status
     )
+
+
+def sandbox(*, credentials: Credentials, api_version: int | None = None) -> Sandbox:
+    """The sandbox of a fresh, seeded simulator (the adapter's ``simulator`` factory)."""
+    return CrmSimulator(token=credentials.token or "").sandbox

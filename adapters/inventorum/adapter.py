@@ -13,19 +13,17 @@ from __future__ import annotations
 import re
 from typing import Any, ClassVar
 
-from adapters.base import Adapter, FilterSupport, ListQuery, Operation, Window
+from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
+from adapters.filtering import extra_equals
 from adapters.inventorum import mapping
-from adapters.inventorum.simulator import InventorumSimulator
 from adapters.inventorum.versions import phone_layer
-from adapters.paging import UpstreamPage, read_window
-from adapters.sandbox import Credentials, Sandbox
 from adapters.upstream import Upstream, UpstreamResponse
-from gateway.errors import NotFound, ValidationFailed
+from kernel.errors import FieldError, NotFound, ValidationFailed
 from schemas import Customer, CustomerCreate, CustomerPatch
 
 CUSTOMERS = "/customers/"
 FAVOURITES = "/customers/favourites/"
-MAX_PER_PAGE = 30
+REFUSED = ErrorRule(ValidationFailed, "Inventorum refused the body")
 
 
 class InventorumAdapter(Adapter):
@@ -44,18 +42,19 @@ class InventorumAdapter(Adapter):
         "is_favourite": FilterSupport.NATIVE,
         **dict.fromkeys(("q", "name", "email", "country"), FilterSupport.EMULATED),
     }
+    extra_predicates = {"is_favourite": extra_equals("is_favourite")}
     api_root = ""
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
+    simulator = "adapters.inventorum.simulator:sandbox"
+    error_rules = {404: ErrorRule(NotFound), 400: REFUSED, 422: REFUSED}
+    max_per_page = 30
+    page_size_param = "limit"
 
     def __init__(self, *, connection: str, upstream: Upstream, api_version: int | None = None):
         version = api_version or self.api_versions[-1]
         versioned = upstream.with_headers({"X-Api-Version": str(version)})
         super().__init__(connection=connection, upstream=versioned, api_version=version)
         self.phones = phone_layer(version)
-
-    @classmethod
-    def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:
-        return InventorumSimulator(credentials=credentials).sandbox
 
     def filter_support(self, name: str, value: Any) -> FilterSupport:
         if name == "is_favourite" and value is False:
@@ -65,19 +64,7 @@ class InventorumAdapter(Adapter):
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         path = FAVOURITES if query.filters.get("is_favourite") is True else CUSTOMERS
 
-        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
-            response = await self.upstream.call(
-                "GET", path, params={"page": page, "limit": per_page}
-            )
-            body = self._ok(response)
-            data, total = body.get("data"), body.get("total")
-            if not isinstance(data, list):
-                raise response.error("upstream answered without a data list")
-            total = total if isinstance(total, int) and not isinstance(total, bool) else None
-            more = page * per_page < total if total is not None else len(data) == per_page
-            return UpstreamPage(data, total, more)
-
-        rows, total, more = await read_window(query.offset, query.limit, MAX_PER_PAGE, fetch_page)
+        rows, total, more = await self.read_pages(path, {}, query.offset, query.limit, "customer")
         customers = [self._customer(row, query.include_remote_data) for row in rows]
         return Window(customers, total, more)
 
@@ -103,7 +90,7 @@ class InventorumAdapter(Adapter):
         return self._customer(self._object(response))
 
     async def delete_customer(self, remote_id: str) -> None:
-        self._ok(await self.upstream.call("DELETE", f"/customers/{remote_id}"))
+        self.ok(await self.upstream.call("DELETE", f"/customers/{remote_id}"), "customer")
 
     def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
         return mapping.customer_to_canonical(
@@ -112,7 +99,7 @@ class InventorumAdapter(Adapter):
 
     def _object(self, response: UpstreamResponse) -> dict[str, Any]:
         """One customer, whether bare, ``{"data": obj}`` or ``{"total", "data": [obj]}``."""
-        body = self._ok(response)
+        body = self.ok(response, "customer")
         data = body.get("data", body)
         if isinstance(data, list):
             data = data[0] if len(data) == 1 else None
@@ -120,19 +107,5 @@ class InventorumAdapter(Adapter):
             raise response.error("upstream answered without the customer object")
         return data
 
-    def _ok(self, response: UpstreamResponse) -> dict[str, Any]:
-        status = response.status
-        if 200 <= status < 300:
-            return response.json() if response.content.strip() else {}
-        if status == 404:
-            raise NotFound("no such customer", connection=self.connection, upstream_status=404)
-        if status in (400, 422):
-            raise ValidationFailed(
-                response.message() or "Inventorum refused the body",
-                connection=self.connection,
-                upstream_status=status,
-                details=mapping.field_errors(response.json_or_none()),
-            )
-        raise response.error(
-            f"upstream answered HTTP {status}: {response.message() or 'no message'}"
-        )
+    def field_errors(self, body: Any, what: str) -> list[FieldError]:
+        return mapping.field_errors(body)

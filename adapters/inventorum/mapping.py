@@ -20,8 +20,8 @@ from typing import Any
 from adapters.countries import to_alpha2
 from adapters.inventorum.versions import PhoneLayer
 from adapters.timestamps import iso_utc
-from gateway.errors import FieldError, ValidationFailed
-from gateway.ids import format_id
+from kernel.errors import FieldError, ValidationFailed
+from kernel.ids import format_id
 from schemas import Address, Customer
 
 EXTRA_KEYS = (

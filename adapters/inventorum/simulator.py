@@ -431,3 +431,8 @@ def _validate(body: dict[str, Any], merged: dict[str, Any], version: int) -> dic
 
 async def _no_route(request: Request, exc: Exception) -> Response:
     return _missing()
+
+
+def sandbox(*, credentials: Credentials, api_version: int | None = None) -> Sandbox:
+    """The sandbox of a fresh, seeded simulator (the adapter's ``simulator`` factory)."""
+    return InventorumSimulator(credentials=credentials).sandbox

@@ -1,0 +1,28 @@
+"""Every endpoint the gateway serves, one declaration each (gateway/endpoint.py)."""
+
+from __future__ import annotations
+
+from gateway.endpoint import Endpoint
+from gateway.routes import (
+    admin,
+    connections,
+    contacts,
+    customers,
+    docs,
+    insights,
+    items,
+    ops,
+    passthrough,
+)
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    *customers.endpoints,
+    *contacts.endpoints,
+    *insights.endpoints,
+    *items.endpoints,
+    *connections.endpoints,
+    *admin.endpoints,
+    *ops.endpoints,
+    *passthrough.endpoints,
+    *docs.endpoints,
+)

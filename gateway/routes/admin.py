@@ -13,15 +13,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from gateway import live
+from gateway import config_file as live
 from gateway.config import ConfigError
-from gateway.errors import Conflict, FieldError, GatewayError, ValidationFailed
-from gateway.state import Gateway
-from gateway.web import authorize, check_params, gateway, raw_body
+from gateway.connections import health
+from gateway.edge import Call
+from gateway.endpoint import Endpoint
+from gateway.runtime import Runtime
+from kernel.errors import Conflict, FieldError, GatewayError, ValidationFailed
 
 
 class PreconditionRequired(GatewayError):
@@ -36,8 +36,8 @@ async def _read(path: Path) -> str:
     return await asyncio.to_thread(path.read_text, encoding="utf-8")
 
 
-def _path(request: Request) -> Path:
-    path: Path | None = request.app.state.config_path
+def _path(call: Call) -> Path:
+    path: Path | None = call.host.config_path
     if path is None:
         raise Conflict("this gateway was started without a config file to edit")
     return path
@@ -50,19 +50,18 @@ def _invalid(error: ConfigError) -> ValidationFailed:
     )
 
 
-def _shown(request: Request, document: Any, text: str) -> Response:
+def _shown(call: Call, document: Any, text: str) -> Response:
     headers = {"ETag": live.etag_of(text), "Cache-Control": "no-store"}
     shown = live.masked(document)
-    if "yaml" in request.headers.get("accept", ""):
+    if "yaml" in call.headers.get("accept", ""):
         return Response(live.dump(shown), media_type="application/yaml", headers=headers)
     return JSONResponse(live.as_json(shown), headers=headers)
 
 
-async def _body_document(request: Request, current: Any) -> Any:
-    raw = await raw_body(request)
+def _body_document(call: Call, current: Any) -> Any:
     try:
-        text = raw.decode("utf-8")
-        if "json" in request.headers.get("content-type", ""):
+        text = call.raw_body.decode("utf-8")
+        if "json" in call.headers.get("content-type", ""):
             text = live.dump(json.loads(text))  # JSON in, but merged and kept as YAML
         document = live.load(text)
     except (UnicodeDecodeError, ValueError) as exc:
@@ -74,27 +73,14 @@ async def _body_document(request: Request, current: Any) -> Any:
     return document
 
 
-def _apply(request: Request, config: Any) -> Gateway:
-    app = request.app
-    previous: Gateway = app.state.gateway
-    successor = Gateway(config, previous=previous)
-    app.state.gateway = successor
-    previous.retire(successor)
-    return successor
+async def get_config(call: Call) -> Response:
+    text = await _read(_path(call))
+    return _shown(call, live.load(text), text)
 
 
-async def get_config(request: Request) -> Response:
-    authorize(request, "admin")
-    check_params(request, [])
-    text = await _read(_path(request))
-    return _shown(request, live.load(text), text)
-
-
-async def validate_config(request: Request) -> Response:
-    authorize(request, "admin")
-    check_params(request, [])
-    current = live.load(await _read(_path(request)))
-    document = await _body_document(request, current)
+async def validate_config(call: Call) -> Response:
+    current = live.load(await _read(_path(call)))
+    document = _body_document(call, current)
     try:
         config = live.validate(document)
     except ConfigError as exc:
@@ -102,50 +88,44 @@ async def validate_config(request: Request) -> Response:
     return JSONResponse({"valid": True, "connections": list(config.connections)})
 
 
-async def put_config(request: Request) -> Response:
-    authorize(request, "admin")
-    check_params(request, [])
-    path = _path(request)
-    if_match = request.headers.get("if-match")
+async def put_config(call: Call) -> Response:
+    path = _path(call)
+    if_match = call.headers.get("if-match")
     if if_match is None:
         raise PreconditionRequired("send If-Match with the ETag of GET /admin/config")
-    async with request.app.state.admin_lock:
+    async with call.host.lock:
         text = await _read(path)
         if if_match.strip() != live.etag_of(text):
             raise PreconditionFailed("the config changed since you read it; GET it again")
         current = live.load(text)
-        document = live.merge(live.load(text), await _body_document(request, current))
+        document = live.merge(live.load(text), _body_document(call, current))
         try:
             config = live.validate(document)
         except ConfigError as exc:
             raise _invalid(exc) from exc
         written = live.dump(document)
         await asyncio.to_thread(live.write_atomically, path, written)
-        _apply(request, config)
-    return _shown(request, live.load(written), written)
+        call.host.apply(config)
+    return _shown(call, live.load(written), written)
 
 
-async def reload_config(request: Request) -> Response:
-    authorize(request, "admin")
-    check_params(request, [])
-    path = _path(request)
-    async with request.app.state.admin_lock:
+async def reload_config(call: Call) -> Response:
+    path = _path(call)
+    async with call.host.lock:
         text = await _read(path)
         try:
             config = live.validate(live.load(text))
         except ConfigError as exc:
             raise _invalid(exc) from exc
-        _apply(request, config)
+        call.host.apply(config)
     return JSONResponse(
         {"reloaded": True, "connections": list(config.connections)},
         headers={"ETag": live.etag_of(text)},
     )
 
 
-async def admin_connections(request: Request) -> Response:
-    authorize(request, "admin")
-    check_params(request, [])
-    state = gateway(request)
+async def admin_connections(call: Call) -> Response:
+    state = call.runtime
     upstream = _upstream_figures(state)
     data = []
     for name, connection in state.connections.items():
@@ -172,11 +152,7 @@ async def admin_connections(request: Request) -> Response:
     return JSONResponse({"data": data})
 
 
-def health(circuit: str) -> str:
-    return {"closed": "ok", "half_open": "recovering", "open": "down"}[circuit]
-
-
-def _upstream_figures(state: Gateway) -> dict[str, dict[str, Any]]:
+def _upstream_figures(state: Runtime) -> dict[str, dict[str, Any]]:
     figures: dict[str, dict[str, Any]] = {}
     for family in state.metrics.upstream.collect():
         for sample in family.samples:
@@ -191,10 +167,59 @@ def _upstream_figures(state: Gateway) -> dict[str, dict[str, Any]]:
     return figures
 
 
-routes = [
-    Route("/admin/config", get_config, methods=["GET"]),
-    Route("/admin/config", put_config, methods=["PUT"]),
-    Route("/admin/config/validate", validate_config, methods=["POST"]),
-    Route("/admin/reload", reload_config, methods=["POST"]),
-    Route("/admin/connections", admin_connections, methods=["GET"]),
+FREE = {"type": "object"}
+CONFIG_BODY = {
+    "application/yaml": {"schema": {"type": "string"}},
+    "application/json": {"schema": FREE},
+}
+IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}
+
+
+def _admin(
+    method: str, path: str, handler: Any, summary: str, errors: tuple[int, ...], **flags: Any
+) -> Endpoint:
+    return Endpoint(
+        method, path, handler, summary, "admin", "admin", answer=FREE, errors=errors, **flags
+    )
+
+
+endpoints = [
+    _admin(
+        "GET", "/admin/config", get_config, "The config, secrets masked (ETag)", (401, 403, 409)
+    ),
+    _admin(
+        "PUT",
+        "/admin/config",
+        put_config,
+        "Replace the config (If-Match), applied live",
+        (401, 403, 409, 412, 413, 422, 428),
+        raw_body=True,
+        raw_content=CONFIG_BODY,
+        headers=(IF_MATCH,),
+        audited=True,
+    ),
+    _admin(
+        "POST",
+        "/admin/config/validate",
+        validate_config,
+        "Validate a config (dry run)",
+        (401, 403, 409, 413, 422),
+        raw_body=True,
+        raw_content=CONFIG_BODY,
+    ),
+    _admin(
+        "POST",
+        "/admin/reload",
+        reload_config,
+        "Re-read the config file",
+        (401, 403, 409, 422),
+        audited=True,
+    ),
+    _admin(
+        "GET",
+        "/admin/connections",
+        admin_connections,
+        "Health, circuit, cache and upstream figures",
+        (401, 403),
+    ),
 ]

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from adapters.base import FilterSupport, Operation
-from gateway.connections import Connection
-from gateway.filters import CUSTOMER_FILTERS
-from gateway.routes.admin import health
-from gateway.web import check_params, gateway, respond
+from gateway.connections import Connection, health
+from gateway.edge import Call, respond
+from gateway.endpoint import ANY_KEY, Endpoint
+from gateway.queries import CUSTOMER_FILTERS
 
 
 def describe(connection: Connection) -> dict[str, Any]:
@@ -37,18 +35,34 @@ def describe(connection: Connection) -> dict[str, Any]:
     }
 
 
-async def list_connections(request: Request) -> Response:
-    state = gateway(request)
-    identity = state.keys.authenticate(request.headers.get("authorization"))
-    request.state.key_name = identity.name
-    check_params(request, [])
-    visible = [c for c in state.connections.values() if identity.may_use(c.name)]
+async def list_connections(call: Call) -> Response:
+    runtime = call.runtime
+    visible = [c for c in runtime.connections.values() if call.key.may_use(c.name)]
     return respond(
         {
             "data": [describe(c) for c in visible],
-            "meta": {"default_connection": state.config.server.default_connection},
+            "meta": {"default_connection": runtime.config.server.default_connection},
         }
     )
 
 
-routes = [Route("/v1/connections", list_connections, methods=["GET"])]
+CONNECTIONS_ANSWER = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "data": {"type": "array", "items": {"type": "object"}},
+        "meta": {"type": "object"},
+    },
+}
+endpoints = [
+    Endpoint(
+        "GET",
+        "/v1/connections",
+        list_connections,
+        "Connections and what each can do",
+        "operations",
+        ANY_KEY,
+        answer=CONNECTIONS_ANSWER,
+        errors=(400, 401),
+    ),
+]

@@ -4,88 +4,111 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from adapters.base import Operation
+from adapters.base import Operation, Window
+from gateway import tags
+from gateway.caching import cached_read
+from gateway.edge import Call, resolve_child_id, resolve_id
+from gateway.endpoint import COMMON, Endpoint
 from gateway.listing import Listing
-from gateway.reads import cached_read, invalidating
-from gateway.web import (
-    authorize,
-    check_params,
-    idempotent,
-    read_body,
-    resolve_child_id,
-    resolve_id,
-    respond,
-)
-from schemas import ContactCreate, ContactPatch
+from gateway.queries import OnConnection, Paged
+from gateway.writes import write
+from schemas import Contact, ContactCreate, ContactPatch, Page
 
 
-async def list_contacts(request: Request) -> Response:
-    identity = authorize(request, "customers:read")
-    check_params(request, ["limit", "cursor", "connection"])
-    connection, customer_id = resolve_id(request, identity, "id", Operation.LIST_CONTACTS)
-    listing = Listing(request, "contacts", connection, customer=customer_id)
+async def list_contacts(call: Call) -> Response:
+    connection, customer_id = resolve_id(call, "id", Operation.LIST_CONTACTS)
+    listing = Listing(
+        call.runtime.cursors,
+        "contacts",
+        connection.name,
+        limit=call.query.limit,
+        cursor=call.query.cursor,
+        customer=customer_id,
+    )
 
     async def page() -> dict[str, Any]:
-        return listing.page(listing.slice(await connection.adapter.list_contacts(customer_id)))
+        contacts = await connection.adapter.list_contacts(customer_id)
+        return listing.page(Window.of(contacts, listing.offset, listing.limit))
 
-    return await cached_read(request, identity, connection, [f"customer:{customer_id}"], page)
-
-
-@idempotent
-async def create_contact(request: Request) -> Response:
-    identity = authorize(request, "customers:write")
-    check_params(request, ["connection"])
-    connection, customer_id = resolve_id(request, identity, "id", Operation.CREATE_CONTACT)
-    body = await read_body(request, ContactCreate)
-    with invalidating(connection, f"customer:{customer_id}"):
-        contact = await connection.adapter.create_contact(customer_id, body)
-    location = f"/v1/customers/{request.path_params['id']}/contacts/{contact.id}"
-    return respond(contact, 201, {"Location": location})
+    return await cached_read(call, connection, [tags.customer(customer_id)], page)
 
 
-async def get_contact(request: Request) -> Response:
-    identity = authorize(request, "customers:read")
-    check_params(request, ["connection"])
-    connection, customer_id = resolve_id(request, identity, "id", Operation.GET_CONTACT)
-    contact_id = resolve_child_id(request, connection, "contact_id")
+async def get_contact(call: Call) -> Response:
+    connection, customer_id = resolve_id(call, "id", Operation.GET_CONTACT)
+    contact_id = resolve_child_id(call, connection, "contact_id")
     return await cached_read(
-        request,
-        identity,
+        call,
         connection,
-        [f"customer:{customer_id}"],
+        [tags.customer(customer_id)],
         lambda: connection.adapter.get_contact(customer_id, contact_id),
     )
 
 
-async def update_contact(request: Request) -> Response:
-    identity = authorize(request, "customers:write")
-    check_params(request, ["connection"])
-    connection, customer_id = resolve_id(request, identity, "id", Operation.UPDATE_CONTACT)
-    contact_id = resolve_child_id(request, connection, "contact_id")
-    patch = await read_body(request, ContactPatch)
-    with invalidating(connection, f"customer:{customer_id}"):
-        contact = await connection.adapter.update_contact(customer_id, contact_id, patch)
-    return respond(contact)
+def _customer(customer_id: str, *contact_id: str) -> list[str]:
+    return [tags.customer(customer_id)]
 
 
-async def delete_contact(request: Request) -> Response:
-    identity = authorize(request, "customers:delete")
-    check_params(request, ["connection"])
-    connection, customer_id = resolve_id(request, identity, "id", Operation.DELETE_CONTACT)
-    contact_id = resolve_child_id(request, connection, "contact_id")
-    with invalidating(connection, f"customer:{customer_id}"):
-        await connection.adapter.delete_contact(customer_id, contact_id)
-    return Response(status_code=204)
-
-
-routes = [
-    Route("/v1/customers/{id}/contacts", list_contacts, methods=["GET"]),
-    Route("/v1/customers/{id}/contacts", create_contact, methods=["POST"]),
-    Route("/v1/customers/{id}/contacts/{contact_id}", get_contact, methods=["GET"]),
-    Route("/v1/customers/{id}/contacts/{contact_id}", update_contact, methods=["PATCH"]),
-    Route("/v1/customers/{id}/contacts/{contact_id}", delete_contact, methods=["DELETE"]),
+ONE = "/v1/customers/{id}/contacts/{contact_id}"
+endpoints = [
+    Endpoint(
+        "GET",
+        "/v1/customers/{id}/contacts",
+        list_contacts,
+        "A customer's contacts",
+        "contacts",
+        "customers:read",
+        query=Paged,
+        answer=Page[Contact],
+        cached=True,
+    ),
+    write(
+        "POST",
+        "/v1/customers/{id}/contacts",
+        Operation.CREATE_CONTACT,
+        "Add a contact",
+        "contacts",
+        "customers:write",
+        on="resource",
+        invalidates=_customer,
+        body=ContactCreate,
+        answer=Contact,
+        status=201,
+        location="/v1/customers/{parent}/contacts/{id}",
+    ),
+    Endpoint(
+        "GET",
+        ONE,
+        get_contact,
+        "One contact",
+        "contacts",
+        "customers:read",
+        query=OnConnection,
+        answer=Contact,
+        cached=True,
+    ),
+    write(
+        "PATCH",
+        ONE,
+        Operation.UPDATE_CONTACT,
+        "Update a contact",
+        "contacts",
+        "customers:write",
+        on="child",
+        invalidates=_customer,
+        body=ContactPatch,
+        answer=Contact,
+    ),
+    write(
+        "DELETE",
+        ONE,
+        Operation.DELETE_CONTACT,
+        "Delete a contact",
+        "contacts",
+        "customers:delete",
+        on="child",
+        invalidates=_customer,
+        errors=COMMON,
+    ),
 ]

@@ -1,165 +1,181 @@
-"""/v1/customers: list, read, read by code, create, patch, delete."""
+"""/v1/customers: list (one connection or a fan-out), read, read by code, and writes."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from adapters.base import ListQuery, Operation
-from gateway.auth import Identity
-from gateway.emulation import scan
-from gateway.errors import NotFound
+from gateway import tags
+from gateway.caching import cached_read
+from gateway.edge import Call, chosen_connection, resolve_id
+from gateway.endpoint import COMMON, Endpoint
 from gateway.fanout import fan_out_customers, is_fan_out, reject_sort, targets
-from gateway.filters import CUSTOMER_FILTERS
-from gateway.listing import (
-    CUSTOMER_SORTS,
-    LIST_PARAMS,
-    Listing,
-    parse_filters,
-    parse_sort,
-    split_filters,
-)
-from gateway.reads import cached_read, invalidating
-from gateway.web import (
-    authorize,
-    check_params,
-    chosen_connection,
-    gateway,
-    idempotent,
-    query_bool,
-    read_body,
-    resolve_id,
-    respond,
-)
-from schemas import CustomerCreate, CustomerPatch
+from gateway.listing import Listing
+from gateway.queries import CustomerList, Read
+from gateway.writes import write
+from kernel.errors import NotFound
+from schemas import Customer, CustomerCreate, CustomerPatch, Page
 
 # What may stand in an upstream path segment after percent-encoding: no separators,
 # no dot-segments, no control characters.
 CODE = re.compile(r"(?!\.{1,2}$)[^/\\\x00-\x1f\x7f]{1,100}")
 
 
-async def list_customers(request: Request) -> Response:
-    identity = authorize(request, "customers:read")
-    check_params(request, [*LIST_PARAMS, *CUSTOMER_FILTERS, "partial"])
-    partial = query_bool(request, "partial", default=True)
-    named = request.query_params.get("connection") or request.headers.get("x-connection")
-    if is_fan_out(named):
-        return await _fan_out(request, identity, named or "", partial)
-    connection = chosen_connection(request, identity, Operation.LIST_CUSTOMERS)
-    adapter = connection.adapter
-    filters = parse_filters(request, CUSTOMER_FILTERS)
-    sort = parse_sort(request, CUSTOMER_SORTS)
-    native, emulated = split_filters(connection, filters, sort)
-    listing = Listing(request, "customers", connection, filters=filters, sort=sort)
-    query = ListQuery(
+async def list_customers(call: Call) -> Response:
+    query: CustomerList = call.query
+    if is_fan_out(call.named_connection):
+        return await _fan_out(call, query)
+    connection = chosen_connection(call, Operation.LIST_CUSTOMERS)
+    filters = query.filters()
+    native, emulated = connection.adapter.plan_filters(filters, query.sort)
+    listing = Listing(
+        call.runtime.cursors,
+        "customers",
+        connection.name,
+        limit=query.limit,
+        cursor=query.cursor,
+        filters=filters,
+        sort=query.sort,
+    )
+    wanted = ListQuery(
         offset=listing.offset,
         limit=listing.limit,
         filters=native,
-        sort=sort,
-        include_remote_data=query_bool(request, "include_remote_data"),
+        sort=query.sort,
+        include_remote_data=query.include_remote_data,
     )
 
     async def page() -> dict[str, Any]:
-        if emulated:
-            max_pages = connection.config.max_scan_pages
-            window = await scan(adapter.list_customers, query, emulated, max_pages)
-        else:
-            window = await adapter.list_customers(query)
+        max_pages = connection.config.max_scan_pages
+        window = await connection.adapter.find_customers(wanted, emulated, max_pages)
         return listing.page(window, emulated=sorted(emulated))
 
-    return await cached_read(request, identity, connection, ["customers"], page)
+    return await cached_read(call, connection, [tags.CUSTOMERS], page)
 
 
-async def _fan_out(request: Request, identity: Identity, named: str, partial: bool) -> Response:
-    state = gateway(request)
-    connections = targets(state, identity, named, Operation.LIST_CUSTOMERS)
-    request.state.connection = ",".join(c.name for c in connections)
-    filters = parse_filters(request, CUSTOMER_FILTERS)
-    reject_sort(parse_sort(request, CUSTOMER_SORTS))
+async def _fan_out(call: Call, query: CustomerList) -> Response:
+    connections = targets(
+        call.runtime, call.key, call.named_connection or "", Operation.LIST_CUSTOMERS
+    )
+    call.note_connection(",".join(c.name for c in connections))
+    reject_sort(query.sort)
 
     async def page() -> dict[str, Any]:
         return await fan_out_customers(
-            request,
-            state,
+            call.runtime.cursors,
             connections,
-            filters,
-            partial=partial,
-            include_remote_data=query_bool(request, "include_remote_data"),
+            query.filters(),
+            limit=query.limit,
+            cursor=query.cursor,
+            partial=query.partial,
+            include_remote_data=query.include_remote_data,
         )
 
-    return await cached_read(request, identity, None, ["customers"], page)
+    return await cached_read(call, None, [tags.CUSTOMERS], page)
 
 
-async def get_customer(request: Request) -> Response:
-    identity = authorize(request, "customers:read")
-    check_params(request, ["include_remote_data", "connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.GET_CUSTOMER)
-    include = query_bool(request, "include_remote_data")
+async def get_customer(call: Call) -> Response:
+    connection, remote_id = resolve_id(call, "id", Operation.GET_CUSTOMER)
+    include = call.query.include_remote_data
     return await cached_read(
-        request,
-        identity,
+        call,
         connection,
-        [f"customer:{remote_id}"],
+        [tags.customer(remote_id)],
         lambda: connection.adapter.get_customer(remote_id, include_remote_data=include),
     )
 
 
-async def get_customer_by_code(request: Request) -> Response:
-    identity = authorize(request, "customers:read")
-    check_params(request, ["include_remote_data", "connection"])
-    connection = chosen_connection(request, identity, Operation.GET_CUSTOMER_BY_CODE)
-    code = request.path_params["code"]
+async def get_customer_by_code(call: Call) -> Response:
+    connection = chosen_connection(call, Operation.GET_CUSTOMER_BY_CODE)
+    code = call.path_params["code"]
     if not CODE.fullmatch(code):
         raise NotFound("no customer with that code", connection=connection.name)
-    include = query_bool(request, "include_remote_data")
+    include = call.query.include_remote_data
     return await cached_read(
-        request,
-        identity,
+        call,
         connection,
-        ["customers"],
+        [tags.CUSTOMERS],
         lambda: connection.adapter.get_customer_by_code(code, include_remote_data=include),
     )
 
 
-@idempotent
-async def create_customer(request: Request) -> Response:
-    identity = authorize(request, "customers:write")
-    check_params(request, ["connection"])
-    connection = chosen_connection(request, identity, Operation.CREATE_CUSTOMER)
-    body = await read_body(request, CustomerCreate)
-    with invalidating(connection, "customers"):
-        customer = await connection.adapter.create_customer(body)
-    return respond(customer, 201, {"Location": f"/v1/customers/{customer.id}"})
+def _customer_and_list(remote_id: str) -> list[str]:
+    return [tags.CUSTOMERS, tags.customer(remote_id)]
 
 
-async def update_customer(request: Request) -> Response:
-    identity = authorize(request, "customers:write")
-    check_params(request, ["connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.UPDATE_CUSTOMER)
-    patch = await read_body(request, CustomerPatch)
-    with invalidating(connection, "customers", f"customer:{remote_id}"):
-        customer = await connection.adapter.update_customer(remote_id, patch)
-    return respond(customer)
-
-
-async def delete_customer(request: Request) -> Response:
-    identity = authorize(request, "customers:delete")
-    check_params(request, ["connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.DELETE_CUSTOMER)
-    with invalidating(connection, "customers", f"customer:{remote_id}"):
-        await connection.adapter.delete_customer(remote_id)
-    return Response(status_code=204)
-
-
-routes = [
-    Route("/v1/customers", list_customers, methods=["GET"]),
-    Route("/v1/customers", create_customer, methods=["POST"]),
-    Route("/v1/customers/by-code/{code}", get_customer_by_code, methods=["GET"]),
-    Route("/v1/customers/{id}", get_customer, methods=["GET"]),
-    Route("/v1/customers/{id}", update_customer, methods=["PATCH"]),
-    Route("/v1/customers/{id}", delete_customer, methods=["DELETE"]),
+READ, WRITE, DELETE = "customers:read", "customers:write", "customers:delete"
+endpoints = [
+    Endpoint(
+        "GET",
+        "/v1/customers",
+        list_customers,
+        "List customers",
+        "customers",
+        READ,
+        query=CustomerList,
+        answer=Page[Customer],
+        cached=True,
+    ),
+    write(
+        "POST",
+        "/v1/customers",
+        Operation.CREATE_CUSTOMER,
+        "Create a customer",
+        "customers",
+        WRITE,
+        on="collection",
+        invalidates=lambda: [tags.CUSTOMERS],
+        body=CustomerCreate,
+        answer=Customer,
+        status=201,
+        location="/v1/customers/{id}",
+    ),
+    Endpoint(
+        "GET",
+        "/v1/customers/by-code/{code}",
+        get_customer_by_code,
+        "A customer by its code",
+        "customers",
+        READ,
+        query=Read,
+        answer=Customer,
+        cached=True,
+    ),
+    Endpoint(
+        "GET",
+        "/v1/customers/{id}",
+        get_customer,
+        "One customer, with contacts",
+        "customers",
+        READ,
+        query=Read,
+        answer=Customer,
+        cached=True,
+    ),
+    write(
+        "PATCH",
+        "/v1/customers/{id}",
+        Operation.UPDATE_CUSTOMER,
+        "Update a customer (merge patch)",
+        "customers",
+        WRITE,
+        on="resource",
+        invalidates=_customer_and_list,
+        body=CustomerPatch,
+        answer=Customer,
+    ),
+    write(
+        "DELETE",
+        "/v1/customers/{id}",
+        Operation.DELETE_CUSTOMER,
+        "Delete a customer",
+        "customers",
+        DELETE,
+        on="resource",
+        invalidates=_customer_and_list,
+        errors=(*COMMON, 409),
+    ),
 ]

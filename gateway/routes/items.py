@@ -4,37 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from adapters.base import ListQuery, Operation
+from gateway import tags
+from gateway.caching import cached_read
 from gateway.connections import Connection
-from gateway.errors import BadRequest, FieldError
-from gateway.ids import remote_part
-from gateway.listing import LIST_PARAMS, Listing, parse_sort
-from gateway.reads import cached_read, invalidating
-from gateway.web import (
-    authorize,
-    check_params,
-    chosen_connection,
-    idempotent,
-    query_bool,
-    read_body,
-    resolve_id,
-    respond,
-)
-from schemas import ItemCreate, ItemPatch
-
-ITEM_SORTS = ("code", "description", "hs_code", "status", "created_at", "updated_at")
-STATUSES = ("active", "inactive", "pending")
-CHANGE_STATUSES = ("pending", "approved", "rejected")
-SEARCH_MAX = 20
+from gateway.edge import Call, chosen_connection, resolve_id
+from gateway.endpoint import COMMON, Endpoint
+from gateway.listing import Listing, whole
+from gateway.queries import ItemList, ItemSearch, OnConnection, PendingChanges, Read
+from gateway.writes import write
+from kernel.errors import BadRequest, FieldError
+from kernel.ids import remote_part
+from schemas import Document, Item, ItemCreate, ItemPatch, Page, PendingChange
 
 
-def _customer(request: Request, connection: Connection) -> str | None:
+def _customer(value: str | None, connection: Connection) -> str | None:
     """The remote ID of the ``customer_id`` filter, which must be on ``connection``."""
-    value = request.query_params.get("customer_id")
     if value is None:
         return None
     remote = remote_part(value, connection.name, connection.adapter.valid_remote_id)
@@ -47,184 +34,209 @@ def _customer(request: Request, connection: Connection) -> str | None:
     return remote
 
 
-def _text(request: Request, name: str, maximum: int = 255) -> str | None:
-    value = request.query_params.get(name)
-    if value is not None and not 1 <= len(value) <= maximum:
-        raise BadRequest(
-            f"{name} must be 1 to {maximum} characters",
-            details=[FieldError(name, f"1..{maximum} characters")],
-        )
-    return value
-
-
-def _choice(
-    request: Request, name: str, allowed: tuple[str, ...], default: str | None
-) -> str | None:
-    value = request.query_params.get(name, default)
-    if value is not None and value not in allowed:
-        raise BadRequest(
-            f"{name} must be one of {list(allowed)}",
-            details=[FieldError(name, f"one of {list(allowed)}")],
-        )
-    return value
-
-
-async def list_items(request: Request) -> Response:
-    identity = authorize(request, "items:read")
-    check_params(request, [*LIST_PARAMS, "q", "status", "customer_id"])
-    connection = chosen_connection(request, identity, Operation.LIST_ITEMS)
+async def list_items(call: Call) -> Response:
+    query: ItemList = call.query
+    connection = chosen_connection(call, Operation.LIST_ITEMS)
     filters: dict[str, Any] = {
-        "q": _text(request, "q"),
-        "status": _choice(request, "status", STATUSES, None),
-        "customer_id": _customer(request, connection),
+        "q": query.q,
+        "status": query.status,
+        "customer_id": _customer(query.customer_id, connection),
     }
     filters = {k: v for k, v in filters.items() if v is not None}
-    sort = parse_sort(request, ITEM_SORTS)
+    sort = query.sort
     if sort and sort.lstrip("-") not in connection.adapter.item_sorts:
         raise BadRequest(f"connection {connection.name!r} cannot sort items by {sort!r}")
-    listing = Listing(request, "items", connection, filters=filters, sort=sort)
-    query = ListQuery(
+    listing = Listing(
+        call.runtime.cursors,
+        "items",
+        connection.name,
+        limit=query.limit,
+        cursor=query.cursor,
+        filters=filters,
+        sort=sort,
+    )
+    wanted = ListQuery(
         offset=listing.offset,
         limit=listing.limit,
         filters=filters,
         sort=sort,
-        include_remote_data=query_bool(request, "include_remote_data"),
+        include_remote_data=query.include_remote_data,
     )
 
     async def page() -> dict[str, Any]:
-        return listing.page(await connection.adapter.list_items(query))
+        return listing.page(await connection.adapter.list_items(wanted))
 
-    return await cached_read(request, identity, connection, ["items"], page)
+    return await cached_read(call, connection, [tags.ITEMS], page)
 
 
-async def search_items(request: Request) -> Response:
-    identity = authorize(request, "items:read")
-    check_params(request, ["q", "customer_id", "connection"])
-    connection = chosen_connection(request, identity, Operation.SEARCH_ITEMS)
-    q = _text(request, "q")
+async def search_items(call: Call) -> Response:
+    query: ItemSearch = call.query
+    connection = chosen_connection(call, Operation.SEARCH_ITEMS)
+    q = query.q
     if not q:
         raise BadRequest("q is required", details=[FieldError("q", "a search term")])
-    customer = _customer(request, connection)
+    customer = _customer(query.customer_id, connection)
+    adapter = connection.adapter
 
     async def hits() -> dict[str, Any]:
-        return _whole(await connection.adapter.search_items(q, customer), connection, SEARCH_MAX)
+        found = await adapter.search_items(q, customer)
+        return whole(found, connection.name, adapter.item_search_limit)
 
-    return await cached_read(request, identity, connection, ["items"], hits)
+    return await cached_read(call, connection, [tags.ITEMS], hits)
 
 
-async def get_item(request: Request) -> Response:
-    identity = authorize(request, "items:read")
-    check_params(request, ["include_remote_data", "connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.GET_ITEM)
-    include = query_bool(request, "include_remote_data")
+async def get_item(call: Call) -> Response:
+    connection, remote_id = resolve_id(call, "id", Operation.GET_ITEM)
+    include = call.query.include_remote_data
     return await cached_read(
-        request,
-        identity,
+        call,
         connection,
-        [f"item:{remote_id}"],
+        [tags.item(remote_id)],
         lambda: connection.adapter.get_item(remote_id, include_remote_data=include),
     )
 
 
-@idempotent
-async def create_item(request: Request) -> Response:
-    identity = authorize(request, "items:write")
-    check_params(request, ["connection"])
-    connection = chosen_connection(request, identity, Operation.CREATE_ITEM)
-    body = await read_body(request, ItemCreate)
-    with invalidating(connection, "items"):
-        item = await connection.adapter.create_item(body)
-    return respond(item, 201, {"Location": f"/v1/items/{item.id}"})
-
-
-async def update_item(request: Request) -> Response:
-    identity = authorize(request, "items:write")
-    check_params(request, ["connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.UPDATE_ITEM)
-    patch = await read_body(request, ItemPatch)
-    with invalidating(connection, "items", f"item:{remote_id}"):
-        item = await connection.adapter.update_item(remote_id, patch)
-    return respond(item)
-
-
-async def delete_item(request: Request) -> Response:
-    identity = authorize(request, "items:delete")
-    check_params(request, ["connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.DELETE_ITEM)
-    with invalidating(connection, "items", f"item:{remote_id}"):
-        await connection.adapter.delete_item(remote_id)
-    return Response(status_code=204)
-
-
-@idempotent
-async def duplicate_item(request: Request) -> Response:
-    identity = authorize(request, "items:write")
-    check_params(request, ["connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.DUPLICATE_ITEM)
-    with invalidating(connection, "items"):
-        copy = await connection.adapter.duplicate_item(remote_id)
-    return respond(copy, 201, {"Location": f"/v1/items/{copy.id}"})
-
-
-@idempotent
-async def verify_item(request: Request) -> Response:
-    identity = authorize(request, "items:write")
-    check_params(request, ["connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.VERIFY_ITEM)
-    with invalidating(connection, "items", f"item:{remote_id}"):
-        item = await connection.adapter.verify_item(remote_id)
-    return respond(item)
-
-
-async def list_pending_changes(request: Request) -> Response:
-    identity = authorize(request, "items:read")
-    check_params(request, ["status", "connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.LIST_PENDING_CHANGES)
-    status = _choice(request, "status", CHANGE_STATUSES, "pending")
-    assert status is not None
+async def list_pending_changes(call: Call) -> Response:
+    connection, remote_id = resolve_id(call, "id", Operation.LIST_PENDING_CHANGES)
+    status = call.query.status
 
     async def changes() -> dict[str, Any]:
         found = await connection.adapter.list_pending_changes(remote_id, status)
-        return _whole(found, connection)
+        return whole(found, connection.name)
 
-    return await cached_read(request, identity, connection, [f"item:{remote_id}"], changes)
+    return await cached_read(call, connection, [tags.item(remote_id)], changes)
 
 
-async def list_documents(request: Request) -> Response:
-    identity = authorize(request, "items:read")
-    check_params(request, ["connection"])
-    connection, remote_id = resolve_id(request, identity, "id", Operation.LIST_DOCUMENTS)
+async def list_documents(call: Call) -> Response:
+    connection, remote_id = resolve_id(call, "id", Operation.LIST_DOCUMENTS)
 
     async def documents() -> dict[str, Any]:
-        return _whole(await connection.adapter.list_documents(remote_id), connection)
+        return whole(await connection.adapter.list_documents(remote_id), connection.name)
 
-    return await cached_read(request, identity, connection, [f"item:{remote_id}"], documents)
-
-
-def _whole(rows: list[Any], connection: Connection, limit: int | None = None) -> dict[str, Any]:
-    """The list envelope for an upstream list that comes whole (no cursor)."""
-    return {
-        "data": [row.model_dump(mode="json") for row in rows],
-        "meta": {
-            "next_cursor": None,
-            "limit": limit or len(rows),
-            "total": len(rows),
-            "connections": [connection.name],
-            "emulated": [],
-            "errors": [],
-        },
-    }
+    return await cached_read(call, connection, [tags.item(remote_id)], documents)
 
 
-routes = [
-    Route("/v1/items", list_items, methods=["GET"]),
-    Route("/v1/items", create_item, methods=["POST"]),
-    Route("/v1/items/search", search_items, methods=["GET"]),
-    Route("/v1/items/{id}", get_item, methods=["GET"]),
-    Route("/v1/items/{id}", update_item, methods=["PATCH"]),
-    Route("/v1/items/{id}", delete_item, methods=["DELETE"]),
-    Route("/v1/items/{id}/duplicate", duplicate_item, methods=["POST"]),
-    Route("/v1/items/{id}/verify", verify_item, methods=["POST"]),
-    Route("/v1/items/{id}/pending-changes", list_pending_changes, methods=["GET"]),
-    Route("/v1/items/{id}/documents", list_documents, methods=["GET"]),
+def _item_and_list(remote_id: str) -> list[str]:
+    return [tags.ITEMS, tags.item(remote_id)]
+
+
+READ, WRITE = "items:read", "items:write"
+ONE = "/v1/items/{id}"
+endpoints = [
+    Endpoint(
+        "GET",
+        "/v1/items",
+        list_items,
+        "List items",
+        "items",
+        READ,
+        query=ItemList,
+        answer=Page[Item],
+        cached=True,
+    ),
+    write(
+        "POST",
+        "/v1/items",
+        Operation.CREATE_ITEM,
+        "Create an item",
+        "items",
+        WRITE,
+        on="collection",
+        invalidates=lambda: [tags.ITEMS],
+        body=ItemCreate,
+        answer=Item,
+        status=201,
+        location="/v1/items/{id}",
+    ),
+    Endpoint(
+        "GET",
+        "/v1/items/search",
+        search_items,
+        "Type-ahead search (at most 20)",
+        "items",
+        READ,
+        query=ItemSearch,
+        answer=Page[Item],
+        cached=True,
+    ),
+    Endpoint(
+        "GET",
+        ONE,
+        get_item,
+        "One item, with documents and pending changes",
+        "items",
+        READ,
+        query=Read,
+        answer=Item,
+        cached=True,
+    ),
+    write(
+        "PATCH",
+        ONE,
+        Operation.UPDATE_ITEM,
+        "Update an item (merge patch)",
+        "items",
+        WRITE,
+        on="resource",
+        invalidates=_item_and_list,
+        body=ItemPatch,
+        answer=Item,
+    ),
+    write(
+        "DELETE",
+        ONE,
+        Operation.DELETE_ITEM,
+        "Delete an item",
+        "items",
+        "items:delete",
+        on="resource",
+        invalidates=_item_and_list,
+        errors=COMMON,
+    ),
+    write(
+        "POST",
+        "/v1/items/{id}/duplicate",
+        Operation.DUPLICATE_ITEM,
+        "Duplicate an item",
+        "items",
+        WRITE,
+        on="resource",
+        invalidates=lambda remote_id: [tags.ITEMS],
+        answer=Item,
+        status=201,
+        location="/v1/items/{id}",
+    ),
+    write(
+        "POST",
+        "/v1/items/{id}/verify",
+        Operation.VERIFY_ITEM,
+        "Mark an item verified",
+        "items",
+        WRITE,
+        on="resource",
+        invalidates=_item_and_list,
+        answer=Item,
+    ),
+    Endpoint(
+        "GET",
+        "/v1/items/{id}/pending-changes",
+        list_pending_changes,
+        "An item's pending changes",
+        "items",
+        READ,
+        query=PendingChanges,
+        answer=Page[PendingChange],
+        cached=True,
+    ),
+    Endpoint(
+        "GET",
+        "/v1/items/{id}/documents",
+        list_documents,
+        "An item's documents",
+        "items",
+        READ,
+        query=OnConnection,
+        answer=Page[Document],
+        cached=True,
+    ),
 ]

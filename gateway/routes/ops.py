@@ -10,21 +10,19 @@
 from __future__ import annotations
 
 from prometheus_client import CONTENT_TYPE_LATEST
-from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from gateway.web import gateway
+from gateway.edge import Call
+from gateway.endpoint import Endpoint
 
 
-async def healthz(request: Request) -> Response:
+async def healthz(call: Call) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-async def readyz(request: Request) -> Response:
-    state = gateway(request)
+async def readyz(call: Call) -> Response:
     circuits = {
-        name: c.adapter.upstream.breaker.state.value for name, c in state.connections.items()
+        name: c.adapter.upstream.breaker.state.value for name, c in call.runtime.connections.items()
     }
     ready = any(value != "open" for value in circuits.values())
     return JSONResponse(
@@ -33,12 +31,30 @@ async def readyz(request: Request) -> Response:
     )
 
 
-async def metrics(request: Request) -> Response:
-    return Response(gateway(request).metrics.render(), media_type=CONTENT_TYPE_LATEST)
+async def metrics(call: Call) -> Response:
+    return Response(call.runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
 
-routes = [
-    Route("/healthz", healthz, methods=["GET"]),
-    Route("/readyz", readyz, methods=["GET"]),
-    Route("/metrics", metrics, methods=["GET"]),
+endpoints = [
+    Endpoint("GET", "/healthz", healthz, "Liveness", "operations", None, answer={}, errors=()),
+    Endpoint(
+        "GET",
+        "/readyz",
+        readyz,
+        "Readiness: 503 when every circuit is open",
+        "operations",
+        None,
+        answer={},
+        errors=(503,),
+    ),
+    Endpoint(
+        "GET",
+        "/metrics",
+        metrics,
+        "Prometheus metrics",
+        "operations",
+        None,
+        answer="text/plain",
+        errors=(),
+    ),
 ]

@@ -16,28 +16,26 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from gateway.errors import NotFound
-from gateway.web import authorize, gateway, raw_body
+from gateway.edge import Call
+from gateway.endpoint import Endpoint
+from kernel.errors import NotFound
 
 FORWARDED = ("content-type", "accept", "accept-language", "if-none-match", "if-match")
 RETURNED = ("content-type", "etag", "retry-after", "location", "cache-control", "last-modified")
 SEGMENT = re.compile(r"[^\x00-\x1f\x7f]+")
-METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"]
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # GET also answers HEAD
+PATH = "/v1/passthrough/{connection}/{path:path}"
 
 
-async def passthrough(request: Request) -> Response:
-    identity = authorize(request, "passthrough")
-    state = gateway(request)
-    connection = state.connections.get(request.path_params["connection"])
+async def passthrough(call: Call) -> Response:
+    connection = call.runtime.connections.get(call.path_params["connection"])
     if connection is None:
         raise NotFound("no such connection")
-    identity.require_connection(connection.name)
-    request.state.connection = connection.name
-    segments = request.path_params["path"].split("/")
+    call.key.require_connection(connection.name)
+    call.note_connection(connection.name)
+    segments = call.path_params["path"].split("/")
     trailing = segments[-1] == "" and len(segments) > 1
     if trailing:
         segments = segments[:-1]
@@ -46,15 +44,16 @@ async def passthrough(request: Request) -> Response:
     path = connection.adapter.api_root + "/" + "/".join(quote(s, safe="") for s in segments)
     if trailing:
         path += "/"
-    if request.url.query:
-        path += "?" + request.url.query
-    headers = {k: v for k, v in request.headers.items() if k in FORWARDED}
-    body = await raw_body(request) if request.method not in ("GET", "HEAD") else None
+    if call.raw_query:
+        path += "?" + call.raw_query
+    headers = {k: v for k, v in call.headers.items() if k in FORWARDED}
+    writes = call.method not in ("GET", "HEAD")
+    body = call.raw_body if writes else None
     upstream = connection.adapter.upstream
     try:
-        answer = await upstream.call(request.method, path, content=body, headers=headers, raw=True)
+        answer = await upstream.call(call.method, path, content=body, headers=headers, raw=True)
     finally:
-        if request.method not in ("GET", "HEAD"):
+        if writes:
             connection.cache.invalidate_all()  # a raw write may have changed anything
     returned = {k: v for k, v in answer.headers.items() if k.lower() in RETURNED}
     return Response(
@@ -62,6 +61,20 @@ async def passthrough(request: Request) -> Response:
     )
 
 
-routes = [
-    Route("/v1/passthrough/{connection}/{path:path}", passthrough, methods=METHODS),
+endpoints = [
+    Endpoint(
+        method,
+        PATH,
+        passthrough,
+        "A raw call under the upstream's API root",
+        "passthrough",
+        "passthrough",
+        query=None,
+        raw_body=method != "GET",
+        raw_content={"*/*": {"schema": {}}} if method in ("POST", "PUT", "PATCH") else None,
+        answer="*/*",
+        description="The upstream's answer, as it came (X-Passthrough: true).",
+        errors=(401, 403, 404, 413, 502, 503, 504),
+    )
+    for method in METHODS
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.borderbolt import item_mapping
-from gateway.errors import ValidationFailed
+from kernel.errors import ValidationFailed
 from tests.conftest import fixture
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from adapters.crm import mapping
-from gateway.errors import ValidationFailed
+from kernel.errors import ValidationFailed
 from schemas import Address
 from tests.conftest import fixture
 

@@ -6,7 +6,7 @@ import pytest
 
 from adapters.inventorum import mapping
 from adapters.inventorum.versions import PhoneV9, PhoneV10, phone_layer
-from gateway.errors import ValidationFailed
+from kernel.errors import ValidationFailed
 from schemas import Address
 from tests.conftest import fixture
 

@@ -14,8 +14,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from adapters.base import ListQuery, Window
-from gateway.filters import matches
+from adapters.filtering import CANONICAL_PREDICATES, Predicate, matches
+from adapters.paging import ListQuery, Window
 from schemas import Customer
 
 SCAN_STEP = 100
@@ -26,6 +26,7 @@ async def scan(
     query: ListQuery,
     emulated: Mapping[str, Any],
     max_pages: int,
+    predicates: Mapping[str, Predicate] = CANONICAL_PREDICATES,
 ) -> Window[Customer]:
     found: list[Customer] = []
     offset = query.offset
@@ -33,7 +34,7 @@ async def scan(
         step = SCAN_STEP - offset % SCAN_STEP
         window = await fetch(replace(query, offset=offset, limit=step))
         for index, customer in enumerate(window.items):
-            if matches(customer, emulated):
+            if matches(customer, emulated, predicates):
                 found.append(customer)
                 if len(found) == query.limit:
                     consumed = offset + index + 1 - query.offset

@@ -1,4 +1,7 @@
-"""BorderBolt item master (upstream-docs/borderbolt-item-master.txt), mixed into the adapter.
+"""BorderBolt item master operations (upstream-docs/borderbolt-item-master.txt).
+
+``ItemOperations`` is a mixin of ``BorderBoltAdapter``, which declares these operations;
+it lives apart so the customer side and the item side each stay one readable file.
 
 Quirks handled here: create, update, duplicate and verify answer with a partial
 object, so the item is re-read; ``item_code`` is unique per customer (a taken code is
@@ -10,16 +13,13 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from adapters.base import ListQuery, Window
 from adapters.borderbolt import item_mapping
-from adapters.paging import UpstreamPage, read_window
+from adapters.paging import ListQuery, Window
 from adapters.upstream import Upstream, UpstreamResponse
-from gateway.errors import UpstreamError
+from kernel.errors import UpstreamError
 from schemas import Document, Item, ItemCreate, ItemPatch, PendingChange
 
 ITEMS = "/api/v1/item-master"
-MAX_PER_PAGE = 100
-SEARCH_MAX = 20
 ITEM_SORTS = {
     "code": "item_code",
     "description": "description",
@@ -34,14 +34,22 @@ class _Host(Protocol):
     connection: str
     upstream: Upstream
 
+    item_search_limit: int
+
     def valid_remote_id(self, remote_id: str) -> bool: ...
 
-    def _ok(
-        self, response: UpstreamResponse, what: str = ..., field_errors: Any = ...
-    ) -> dict[str, Any]: ...
+    def ok(self, response: UpstreamResponse, what: str = ...) -> dict[str, Any]: ...
+
+    def data_object(self, response: UpstreamResponse, what: str) -> dict[str, Any]: ...
+
+    def data_list(self, response: UpstreamResponse, what: str = ...) -> list[Any]: ...
+
+    async def read_pages(
+        self, path: str, params: dict[str, Any], offset: int, limit: int, what: str = ...
+    ) -> tuple[list[dict[str, Any]], int | None, bool]: ...
 
 
-class ItemMaster:
+class ItemOperations:
     """The item operations of BorderBoltAdapter (which declares them)."""
 
     async def list_items(self: _Host, query: ListQuery) -> Window[Item]:
@@ -56,20 +64,7 @@ class ItemMaster:
             params["sort_by"] = ITEM_SORTS[query.sort_key]
             params["sort_order"] = "desc" if query.descending else "asc"
 
-        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
-            response = await self.upstream.call(
-                "GET", ITEMS, params={**params, "page": page, "per_page": per_page}
-            )
-            body = _items_ok(self, response)
-            data, meta = body.get("data"), body.get("meta")
-            if not isinstance(data, list):
-                raise response.error("upstream answered without a data list")
-            total = meta.get("total") if isinstance(meta, dict) else None
-            total = total if isinstance(total, int) and not isinstance(total, bool) else None
-            more = page * per_page < total if total is not None else len(data) == per_page
-            return UpstreamPage(data, total, more)
-
-        rows, total, more = await read_window(query.offset, query.limit, MAX_PER_PAGE, fetch_page)
+        rows, total, more = await self.read_pages(ITEMS, params, query.offset, query.limit, "item")
         customer = filters.get("customer_id")
         if customer is not None:  # list rows omit customer_id; these are all that customer's
             rows = [{"customer_id": int(customer), **row} for row in rows]
@@ -79,24 +74,22 @@ class ItemMaster:
     async def search_items(self: _Host, q: str, customer_id: str | None) -> list[Item]:
         params = {"q": q, **({"customer_id": customer_id} if customer_id else {})}
         response = await self.upstream.call("GET", f"{ITEMS}/search", params=params)
-        rows = _items_ok(self, response).get("data")
-        if not isinstance(rows, list):
-            raise response.error("upstream answered without a data list")
-        return [_item(self, row) for row in rows[:SEARCH_MAX]]
+        rows = self.data_list(response, "item")
+        return [_item(self, row) for row in rows[: self.item_search_limit]]
 
     async def get_item(self: _Host, remote_id: str, *, include_remote_data: bool = False) -> Item:
         response = await self.upstream.call("GET", f"{ITEMS}/{remote_id}")
-        return _item(
-            self, response.data_object(_items_ok(self, response), "item"), include_remote_data
-        )
+        return _item(self, self.data_object(response, "item"), include_remote_data)
 
     async def create_item(self: _Host, body: ItemCreate) -> Item:
         payload = item_mapping.item_to_upstream(
             body.model_dump(exclude_unset=True), self.connection, self.valid_remote_id
         )
         response = await self.upstream.call("POST", ITEMS, json_body=payload)
-        created = response.data_object(_items_ok(self, response), "item")
-        return await ItemMaster.get_item(self, response.created_id(created, self.valid_remote_id))
+        created = self.data_object(response, "item")
+        return await ItemOperations.get_item(
+            self, response.created_id(created, self.valid_remote_id)
+        )
 
     async def update_item(self: _Host, remote_id: str, patch: ItemPatch) -> Item:
         payload = item_mapping.item_to_upstream(
@@ -104,20 +97,20 @@ class ItemMaster:
         )
         if payload:
             response = await self.upstream.call("PUT", f"{ITEMS}/{remote_id}", json_body=payload)
-            _items_ok(self, response)
-        return await ItemMaster.get_item(self, remote_id)
+            self.ok(response, "item")
+        return await ItemOperations.get_item(self, remote_id)
 
     async def delete_item(self: _Host, remote_id: str) -> None:
-        _items_ok(self, await self.upstream.call("DELETE", f"{ITEMS}/{remote_id}"))
+        self.ok(await self.upstream.call("DELETE", f"{ITEMS}/{remote_id}"), "item")
 
     async def duplicate_item(self: _Host, remote_id: str) -> Item:
         response = await self.upstream.call("POST", f"{ITEMS}/{remote_id}/duplicate")
-        copy = response.data_object(_items_ok(self, response), "item")
-        return await ItemMaster.get_item(self, response.created_id(copy, self.valid_remote_id))
+        copy = self.data_object(response, "item")
+        return await ItemOperations.get_item(self, response.created_id(copy, self.valid_remote_id))
 
     async def verify_item(self: _Host, remote_id: str) -> Item:
-        _items_ok(self, await self.upstream.call("POST", f"{ITEMS}/{remote_id}/verify"))
-        return await ItemMaster.get_item(self, remote_id)
+        self.ok(await self.upstream.call("POST", f"{ITEMS}/{remote_id}/verify"), "item")
+        return await ItemOperations.get_item(self, remote_id)
 
     async def list_pending_changes(self: _Host, remote_id: str, status: str) -> list[PendingChange]:
         path = f"{ITEMS}/{remote_id}/pending-changes"
@@ -131,10 +124,6 @@ class ItemMaster:
         return [item_mapping.document_to_canonical(r, self.connection) for r in rows]
 
 
-def _items_ok(host: _Host, response: UpstreamResponse) -> dict[str, Any]:
-    return host._ok(response, "item", item_mapping.field_errors)
-
-
 def _item(host: _Host, raw: dict[str, Any], include_remote_data: bool = False) -> Item:
     if "id" not in raw:
         raise UpstreamError("upstream answered an item without an id", connection=host.connection)
@@ -144,7 +133,5 @@ def _item(host: _Host, raw: dict[str, Any], include_remote_data: bool = False) -
 
 
 def _list(host: _Host, response: UpstreamResponse) -> list[dict[str, Any]]:
-    rows = _items_ok(host, response).get("data")
-    if not isinstance(rows, list):
-        raise response.error("upstream answered without a data list")
+    rows = host.data_list(response, "item")
     return [row for row in rows if isinstance(row, dict)]

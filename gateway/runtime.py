@@ -1,6 +1,6 @@
 """The running gateway: config, keys, connections and cursor codec, built from a Config.
 
-A config change builds a new ``Gateway`` from the previous one: connections whose
+A config change builds a new ``Runtime`` from the previous one: connections whose
 config is unchanged are carried over whole (client, cache, breaker, sandbox), the
 cursor secret and idempotency answers too. Each request pins the gateway it started
 with (``enter``/``exit``); the previous gateway closes the connections it alone owned
@@ -11,24 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from gateway.auth import KeyStore
 from gateway.config import BearerAuth, Config
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
-from gateway.errors import BadRequest, ConnectionRequired
 from gateway.idempotency import IdempotencyStore
 from gateway.logging import redactor
 from gateway.metrics import Metrics
 
 
-class Gateway:
+class Runtime:
     metrics: Metrics
     cursors: CursorCodec
     idempotency: IdempotencyStore
 
     def __init__(
-        self, config: Config, *, metrics: Metrics | None = None, previous: Gateway | None = None
+        self, config: Config, *, metrics: Metrics | None = None, previous: Runtime | None = None
     ) -> None:
         self.config = config
         self.metrics = metrics or (previous.metrics if previous else Metrics())
@@ -62,7 +64,7 @@ class Gateway:
         self._active -= 1
         self._close_leftovers_when_idle()
 
-    def retire(self, successor: Gateway) -> None:
+    def retire(self, successor: Runtime) -> None:
         """Hand over to ``successor``; close what it did not take once requests drain."""
         kept = {id(c) for c in successor.connections.values()}
         self._leftovers = [c for c in self.connections.values() if id(c) not in kept]
@@ -75,28 +77,6 @@ class Gateway:
         task = asyncio.get_running_loop().create_task(_close_all(leftovers))
         self._closing.add(task)
         task.add_done_callback(self._closing.discard)
-
-    def choose(self, query_value: str | None, header_value: str | None) -> Connection:
-        """The connection a create or list names (query, header, default, the only one)."""
-        if query_value and header_value and query_value != header_value:
-            raise BadRequest(
-                f"the query names connection {query_value!r} and X-Connection names "
-                f"{header_value!r}; give one"
-            )
-        name = query_value or header_value or self.config.server.default_connection
-        if name is None:
-            if len(self.connections) == 1:
-                return next(iter(self.connections.values()))
-            raise ConnectionRequired(
-                "name a connection with ?connection= or X-Connection; "
-                f"one of {sorted(self.connections)}"
-            )
-        if name == "*" or "," in name:
-            raise BadRequest("only GET /v1/customers lists across several connections")
-        connection = self.connections.get(name)
-        if connection is None:
-            raise BadRequest(f"no connection named {name!r}; one of {sorted(self.connections)}")
-        return connection
 
     async def aclose(self) -> None:
         await asyncio.gather(*(c.aclose() for c in self.connections.values()))
@@ -115,3 +95,27 @@ def config_secrets(config: Config) -> list[str]:
     if config.server.cursor_secret is not None:
         found.append(config.server.cursor_secret.get_secret_value())
     return found
+
+
+@dataclass(slots=True)
+class Host:
+    """What the app holds across config changes: the slot of the live runtime (its
+    ``state.runtime``), the config file the admin API edits, one change at a time."""
+
+    state: Any  # the Starlette app's state
+    config_path: Path | None
+    lock: asyncio.Lock  # one config change at a time
+    endpoints: tuple[Any, ...] = ()  # every endpoint served (gateway/routes), for OpenAPI
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.state.runtime
+        return runtime
+
+    def apply(self, config: Config) -> Runtime:
+        """Make ``config`` live; requests already running finish on the one they pinned."""
+        previous = self.runtime
+        successor = Runtime(config, previous=previous)
+        self.state.runtime = successor
+        previous.retire(successor)
+        return successor

@@ -8,13 +8,11 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import to_json
-from starlette.requests import Request
 from starlette.responses import Response
 
-from gateway.auth import Identity
 from gateway.cache import CacheStatus, Entry, etag_of
 from gateway.connections import Connection
-from gateway.web import gateway
+from gateway.edge import Call
 
 Produce = Callable[[], Awaitable[Any]]
 
@@ -27,8 +25,7 @@ def render(content: Any) -> bytes:
 
 
 async def cached_read(
-    request: Request,
-    identity: Identity,
+    call: Call,
     connection: Connection | None,
     tags: Iterable[str],
     produce: Produce,
@@ -40,18 +37,17 @@ async def cached_read(
         return render(await produce())
 
     cache = connection.cache if connection is not None else None
-    bypass = "no-cache" in request.headers.get("cache-control", "").lower()
+    read = call.read
     if cache is None or not cache.enabled:
         content = await body()
         entry, status = Entry(content, etag_of(content), 0.0, ()), CacheStatus.BYPASS
     else:
-        query = "&".join(sorted(f"{k}={v}" for k, v in request.query_params.multi_items()))
-        key = (identity.digest, request.method, request.url.path, query)
-        entry, status = await cache.get(key, tags, body, bypass=bypass)
+        key = (call.key.digest, call.method, read.path, read.query)
+        entry, status = await cache.get(key, tags, body, bypass=read.bypass)
     if connection is not None:
-        gateway(request).metrics.cache.labels(connection.name, status.value).inc()
+        call.runtime.metrics.cache.labels(connection.name, status.value).inc()
     headers = {"ETag": entry.etag, "X-Cache": status.value}
-    if _matches(request.headers.get("if-none-match"), entry.etag):
+    if _matches(read.if_none_match, entry.etag):
         return Response(status_code=304, headers=headers)
     return Response(entry.body, media_type="application/json", headers=headers)
 

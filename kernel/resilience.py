@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gateway.errors import GatewayError, UpstreamUnavailable
+from kernel.errors import GatewayError, UpstreamUnavailable
 
 RETRYABLE_METHODS = frozenset({"GET", "HEAD"})
 

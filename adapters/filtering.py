@@ -1,0 +1,52 @@
+"""What each canonical customer filter means on a canonical ``Customer``.
+
+A (connection, filter) is native (the adapter sends it upstream), emulated (the gateway
+scans canonical rows and keeps those the predicate accepts; adapters/emulation.py) or
+unsupported (400). The meaning is the same either way:
+
+- ``q``: case-insensitive substring of name, email or code
+- ``name``, ``code``, ``email``, ``eori_number``: case-insensitive substring
+- ``country``: the billing address's ISO 3166-1 alpha-2 code, exactly
+- ``is_active``: equality
+
+Filters on connector-specific fields (``is_favourite``, ``portal_access``) read
+``extra``; their predicates live with the adapter that knows the field
+(``Adapter.extra_predicates``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from schemas import Customer
+
+Predicate = Callable[[Customer, Any], bool]
+
+
+def _contains(value: str | None, wanted: str) -> bool:
+    return value is not None and wanted.lower() in value.lower()
+
+
+def extra_equals(key: str) -> Predicate:
+    """A predicate for a boolean filter read from ``extra[key]``."""
+    return lambda customer, value: customer.extra.get(key) is value
+
+
+CANONICAL_PREDICATES: Mapping[str, Predicate] = {
+    "q": lambda c, v: any(_contains(f, v) for f in (c.name, c.email, c.code)),
+    "name": lambda c, v: _contains(c.name, v),
+    "code": lambda c, v: _contains(c.code, v),
+    "email": lambda c, v: _contains(c.email, v),
+    "eori_number": lambda c, v: _contains(c.eori_number, v),
+    "country": lambda c, v: c.billing_address is not None and c.billing_address.country == v,
+    "is_active": lambda c, v: c.is_active is v,
+}
+
+
+def matches(
+    customer: Customer,
+    filters: Mapping[str, Any],
+    predicates: Mapping[str, Predicate] = CANONICAL_PREDICATES,
+) -> bool:
+    return all(predicates[name](customer, value) for name, value in filters.items())

@@ -1,0 +1,158 @@
+"""A request as plain values, and the checks every route makes on it.
+
+``gateway/endpoint.py`` turns each starlette request into one ``Call`` (who is calling,
+the parsed query, the validated body, the path parameters, the headers that matter)
+before any handler runs; nothing below a route sees a starlette ``Request``. The
+helpers here resolve what a call names, and check it before any adapter is called:
+the connection (``?connection=``, ``X-Connection``, the default), canonical IDs (the
+remote part checked by its adapter, so nothing odd reaches an upstream path), and
+whether the connection can do the operation (else 501).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.responses import JSONResponse, Response
+
+from adapters.base import Operation
+from gateway.auth import Identity
+from gateway.connections import Connection
+from gateway.runtime import Host, Runtime
+from kernel.context import request_id_var
+from kernel.errors import (
+    BadRequest,
+    ConnectionRequired,
+    GatewayError,
+    NotFound,
+    UnsupportedOperation,
+)
+from kernel.ids import split_id
+
+
+@dataclass(frozen=True, slots=True)
+class ReadKey:
+    """What identifies a GET's answer in the read cache, and how the client asks."""
+
+    path: str
+    query: str  # the query string, normalised (sorted pairs)
+    bypass: bool  # Cache-Control: no-cache
+    if_none_match: str | None
+
+
+@dataclass(slots=True)
+class Call:
+    """One request, parsed once at the edge."""
+
+    host: Host
+    runtime: Runtime
+    identity: Identity | None
+    method: str
+    path_params: Mapping[str, str]
+    query: Any
+    headers: Mapping[str, str]
+    read: ReadKey
+    raw_query: str = ""
+    body: Any = None
+    raw_body: bytes = b""
+    trace: dict[str, Any] = field(default_factory=dict)  # read by the access log
+
+    @property
+    def key(self) -> Identity:
+        assert self.identity is not None, "an endpoint with a scope always authenticates"
+        return self.identity
+
+    @property
+    def named_connection(self) -> str | None:
+        """The connection the query or ``X-Connection`` names (query first)."""
+        named: str | None = getattr(self.query, "connection", None)
+        return named or self.headers.get("x-connection")
+
+    def note_connection(self, name: str) -> None:
+        self.trace["connection"] = name
+
+
+def use(call: Call, connection: Connection, op: Operation) -> Connection:
+    """Check the key may use ``connection`` and that it can do ``op`` (else 501)."""
+    call.key.require_connection(connection.name)
+    call.note_connection(connection.name)
+    adapter = connection.adapter
+    if op not in adapter.capabilities:
+        hint = adapter.alternatives.get(op)
+        raise UnsupportedOperation(
+            f"connection {connection.name!r} ({adapter.name}) cannot {op.value.replace('_', ' ')}"
+            + (f"; instead: {hint}" if hint else ""),
+            connection=connection.name,
+        )
+    return connection
+
+
+def chosen_connection(call: Call, op: Operation) -> Connection:
+    """The connection a list or create names: ``?connection=``, ``X-Connection`` or default."""
+    query_value = getattr(call.query, "connection", None)
+    header_value = call.headers.get("x-connection")
+    if query_value and header_value and query_value != header_value:
+        raise BadRequest(
+            f"the query names connection {query_value!r} and X-Connection names "
+            f"{header_value!r}; give one"
+        )
+    runtime = call.runtime
+    name = query_value or header_value or runtime.config.server.default_connection
+    if name is None:
+        if len(runtime.connections) == 1:
+            return use(call, next(iter(runtime.connections.values())), op)
+        raise ConnectionRequired(
+            "name a connection with ?connection= or X-Connection; "
+            f"one of {sorted(runtime.connections)}"
+        )
+    if name == "*" or "," in name:
+        raise BadRequest("only GET /v1/customers lists across several connections")
+    connection = runtime.connections.get(name)
+    if connection is None:
+        raise BadRequest(f"no connection named {name!r}; one of {sorted(runtime.connections)}")
+    return use(call, connection, op)
+
+
+def resolve_id(call: Call, param: str, op: Operation) -> tuple[Connection, str]:
+    """The connection and validated remote ID of the canonical ID in path ``param``."""
+    canonical = call.path_params[param]
+    parts = split_id(canonical)
+    connection = call.runtime.connections.get(parts[0]) if parts else None
+    if parts is None or connection is None or not connection.adapter.valid_remote_id(parts[1]):
+        raise NotFound(f"no resource with id {canonical[:100]!r}")
+    hinted = call.named_connection
+    if hinted and hinted != connection.name:
+        raise BadRequest(f"the id belongs to connection {connection.name!r}, not {hinted!r}")
+    return use(call, connection, op), parts[1]
+
+
+def resolve_child_id(call: Call, connection: Connection, param: str) -> str:
+    """The remote ID of a child resource (a contact) that must live on ``connection``."""
+    canonical = call.path_params[param]
+    parts = split_id(canonical)
+    if (
+        parts is None
+        or parts[0] != connection.name
+        or not connection.adapter.valid_remote_id(parts[1])
+    ):
+        raise NotFound(f"no resource with id {canonical[:100]!r} on this customer")
+    return parts[1]
+
+
+def error_response(error: GatewayError) -> Response:
+    return JSONResponse(
+        error.envelope(request_id_var.get()),
+        status_code=error.status,
+        headers=error.headers or None,
+    )
+
+
+def respond(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer; a model is serialised by pydantic-core in one pass."""
+    if isinstance(body, BaseModel):
+        content = body.__pydantic_serializer__.to_json(body)
+        return Response(content, status_code=status, headers=headers, media_type="application/json")
+    return JSONResponse(body, status_code=status, headers=headers)

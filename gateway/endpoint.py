@@ -1,0 +1,180 @@
+"""Each endpoint declared once; its route, checks and OpenAPI operation derived from that.
+
+An ``Endpoint`` names its method and path, the scope a key needs, the pydantic model
+of its query and of its body, the model it answers with, and flags (``cached``,
+``idempotent``, ``audited``). ``Endpoint.route()`` makes the starlette route that, in
+this order: authenticates the key and checks the scope (401/403); refuses query
+parameters the model does not declare and parses the rest (400); reads the body
+(413 too large, 400 malformed, 422 invalid); runs ``Idempotency-Key`` for an
+idempotent POST; then calls the handler with one ``Call`` of plain values.
+``gateway/openapi.py`` walks the same declarations to write the document.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.edge import Call, ReadKey, error_response
+from gateway.idempotency import KEY as IDEMPOTENCY_KEY
+from gateway.idempotency import fingerprint
+from gateway.queries import Query
+from gateway.runtime import Host, Runtime
+from kernel.errors import (
+    BadRequest,
+    FieldError,
+    GatewayError,
+    PayloadTooLarge,
+    ValidationFailed,
+)
+
+Handler = Callable[[Call], Awaitable[Response]]
+ANY_KEY = "any"  # a scope that any valid API key has
+
+COMMON = (400, 401, 403, 404, 405, 429, 501, 502, 503, 504)
+WRITES = (*COMMON, 409, 413, 422)
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    scope: str | None  # None: no API key at all (operations endpoints)
+    query: type[Query] | None = Query  # None: any query string, forwarded (passthrough)
+    body: type[BaseModel] | None = None
+    optional_body: bool = False  # the body may be absent (a POST action)
+    raw_body: bool = False  # the handler reads the bytes itself (YAML, passthrough)
+    raw_content: Mapping[str, Any] | None = None  # how OpenAPI shows such a body
+    headers: Sequence[Mapping[str, Any]] = ()  # header parameters beyond the usual
+    description: str = ""
+    status: int = 200
+    answer: type[BaseModel] | dict[str, Any] | str | None = None
+    errors: Sequence[int] = COMMON
+    cached: bool = False
+    idempotent: bool = False
+    audited: bool = False
+
+    def route(self) -> Route:
+        async def endpoint(request: Request) -> Response:
+            call = await self.parse(request)
+            key = call.headers.get("idempotency-key")
+            if not self.idempotent or key is None:
+                return await self.handler(call)
+            return await self._idempotently(call, key)
+
+        endpoint.__name__ = self.handler.__name__
+        return Route(self.path, endpoint, methods=[self.method])
+
+    async def parse(self, request: Request) -> Call:
+        """The request as a ``Call``, or the first error it has (module docstring)."""
+        host: Host = request.app.state.host
+        runtime: Runtime = request.scope.get("state", {}).get("runtime") or host.runtime
+        trace: dict[str, Any] = request.scope.setdefault("state", {})
+        headers = request.headers
+        identity = None
+        if self.scope is not None:
+            identity = runtime.keys.authenticate(headers.get("authorization"))
+            trace["key_name"] = identity.name
+            if self.scope != ANY_KEY:
+                identity.require_scope(self.scope)
+        params = request.query_params
+        query = parse_query(self.query, params) if self.query is not None else None
+        call = Call(
+            host=host,
+            runtime=runtime,
+            identity=identity,
+            method=request.method,
+            path_params=request.path_params,
+            query=query,
+            headers=headers,
+            read=ReadKey(
+                path=request.url.path,
+                query="&".join(sorted(f"{k}={v}" for k, v in params.multi_items())),
+                bypass="no-cache" in headers.get("cache-control", "").lower(),
+                if_none_match=headers.get("if-none-match"),
+            ),
+            raw_query=request.url.query,
+            trace=trace,
+        )
+        if self.body is not None or self.raw_body or self.idempotent:
+            call.raw_body = await read_bytes(request, runtime.config.server.max_body_bytes)
+        if self.body is not None and not (self.optional_body and not call.raw_body):
+            call.body = parse_body(self.body, headers.get("content-type"), call.raw_body)
+        return call
+
+    async def _idempotently(self, call: Call, key: str) -> Response:
+        if not IDEMPOTENCY_KEY.fullmatch(key):
+            raise BadRequest(
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                details=[FieldError("Idempotency-Key", "1..255 visible ASCII")],
+            )
+
+        async def produce() -> Response:
+            try:
+                return await self.handler(call)
+            except GatewayError as exc:
+                return error_response(exc)
+
+        request_print = fingerprint(call.method, call.read.path, call.raw_body)
+        store = call.runtime.idempotency
+        return await store.run((call.key.digest, key), request_print, produce)
+
+
+def parse_query(model: type[Query], params: Any) -> Query:
+    known = {name: info for name, info in model.model_fields.items()}
+    unknown = sorted(set(params) - set(known))
+    if unknown:
+        raise BadRequest(
+            f"unknown query parameter(s) {unknown}",
+            details=[FieldError(name, f"not one of {sorted(known)}") for name in unknown],
+        )
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as exc:  # a type without its own check; say which parameter
+        first = exc.errors(include_url=False, include_input=False)[0]
+        name = ".".join(str(p) for p in first["loc"])
+        raise BadRequest(f"{name} is not valid", details=[FieldError(name, first["msg"])]) from exc
+
+
+async def read_bytes(request: Request, limit: int) -> bytes:
+    """The body's bytes, refused past ``limit`` (413) whether declared or streamed."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_body(model: type[BaseModel], content_type: str | None, raw: bytes) -> BaseModel:
+    """The JSON body validated as ``model``: 400 malformed, 422 invalid."""
+    if "json" not in (content_type or "application/json").split(";")[0]:
+        raise BadRequest("send the body as JSON (Content-Type: application/json)")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}") from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            "the body is not valid",
+            details=[
+                FieldError(".".join(str(p) for p in err["loc"]) or None, err["msg"])
+                for err in exc.errors(include_url=False, include_input=False)
+            ],
+        ) from exc

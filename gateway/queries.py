@@ -1,0 +1,226 @@
+"""Query parameters, declared once per endpoint as pydantic models.
+
+Every value arrives as a string; each type below parses it the one way the contract
+says (ASCII digits, ``true``/``false``, ISO codes) and refuses anything else with a
+400 naming the parameter. Choices come from the schema ``Literal``s. A parameter not
+declared on the endpoint's model is 400 too (``gateway/endpoint.py``). The models'
+JSON schema is what ``/openapi.json`` publishes for each parameter.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
+
+from kernel.errors import BadRequest, FieldError
+from schemas import ChangeStatus, CustomerSortKey, ItemSortKey, ItemStatus, Period
+
+TRUE, FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
+DIGITS = re.compile(r"[0-9]{1,9}")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?", re.ASCII)
+MAX_LIMIT = 100
+
+
+def parse_bool(name: str, value: str) -> bool:
+    lowered = value.lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE:
+        return False
+    raise BadRequest(f"{name} must be true or false", details=[FieldError(name, "true or false")])
+
+
+def _bool(value: Any, info: ValidationInfo) -> Any:
+    return parse_bool(str(info.field_name), value) if isinstance(value, str) else value
+
+
+def _limit(value: Any, info: ValidationInfo) -> Any:
+    if isinstance(value, str) and DIGITS.fullmatch(value) and 1 <= int(value) <= MAX_LIMIT:
+        return int(value)
+    if isinstance(value, int):
+        return value
+    raise BadRequest(
+        f"limit must be a whole number from 1 to {MAX_LIMIT}",
+        details=[FieldError("limit", f"1..{MAX_LIMIT}")],
+    )
+
+
+def _text(value: Any, info: ValidationInfo) -> Any:
+    if not 1 <= len(value) <= 255:
+        name = info.field_name
+        raise BadRequest(
+            f"{name} must be 1 to 255 characters", details=[FieldError(name, "1..255 characters")]
+        )
+    return value
+
+
+def _country(value: Any, info: ValidationInfo) -> Any:
+    if not re.fullmatch(r"[A-Za-z]{2}", value):
+        raise BadRequest(
+            "country must be an ISO 3166-1 alpha-2 code",
+            details=[FieldError(info.field_name, "two letters, e.g. NL")],
+        )
+    return value.upper()
+
+
+def _date(value: Any, info: ValidationInfo) -> Any:
+    if not DATE.fullmatch(value):
+        name = info.field_name
+        raise BadRequest(
+            f"{name} must be an ISO 8601 date", details=[FieldError(name, "YYYY-MM-DD")]
+        )
+    return value
+
+
+def choice(allowed: Any, description: str = "") -> Any:
+    """A parameter that takes one of a ``Literal``'s values."""
+    values = list(get_args(allowed))
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if value not in values:
+            name = info.field_name
+            raise BadRequest(
+                f"{name} must be one of {values}", details=[FieldError(name, f"one of {values}")]
+            )
+        return value
+
+    schema = {"type": "string", "enum": values, "description": description}
+    return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
+
+
+def sort_of(keys: Any) -> Any:
+    """``sort``: one of a ``Literal``'s keys, ``-`` in front for descending."""
+    allowed = list(get_args(keys))
+
+    def check(value: Any, info: ValidationInfo) -> Any:
+        if value.lstrip("-") not in allowed or value.startswith("--"):
+            raise BadRequest(
+                f"sort must be one of {allowed}, with '-' for descending",
+                details=[FieldError("sort", f"one of {allowed}")],
+            )
+        return value
+
+    schema = {
+        "type": "string",
+        "enum": [f"{d}{k}" for k in allowed for d in ("", "-")],
+        "description": "sort key; '-' in front for descending",
+    }
+    return Annotated[str, BeforeValidator(check), WithJsonSchema(schema)]
+
+
+def _schema(schema: dict[str, Any]) -> WithJsonSchema:
+    return WithJsonSchema(schema)
+
+
+BOOL_SCHEMA = {"type": "string", "enum": ["true", "false", "1", "0"]}
+Bool = Annotated[bool, BeforeValidator(_bool), _schema(BOOL_SCHEMA)]
+Limit = Annotated[
+    int,
+    BeforeValidator(_limit),
+    _schema({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 25}),
+]
+Text = Annotated[
+    str, BeforeValidator(_text), _schema({"type": "string", "minLength": 1, "maxLength": 255})
+]
+Country = Annotated[
+    str, BeforeValidator(_country), _schema({"type": "string", "pattern": "^[A-Za-z]{2}$"})
+]
+Date = Annotated[str, BeforeValidator(_date), _schema({"type": "string", "format": "date"})]
+
+
+class Query(BaseModel):
+    """No parameters at all (admin and operations endpoints)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OnConnection(Query):
+    connection: str | None = Field(
+        None, description="the connection to use; an ID already names its own"
+    )
+
+
+class Read(OnConnection):
+    include_remote_data: Bool = Field(False, description="add the upstream's raw object")
+
+
+class Paged(OnConnection):
+    limit: Limit = Field(25, description="rows per page, 1..100")
+    cursor: str | None = Field(
+        None, description="meta.next_cursor of the previous page, with the same query"
+    )
+
+
+class PagedRead(Paged):
+    include_remote_data: Bool = Field(False, description="add the upstream's raw object")
+
+
+CUSTOMER_FILTERS = (
+    "q",
+    "name",
+    "code",
+    "email",
+    "country",
+    "is_active",
+    "eori_number",
+    "is_favourite",
+    "portal_access",
+)
+
+
+class CustomerList(PagedRead):
+    connection: str | None = Field(
+        None, description="a connection name, '*' for every one, or 'a,b' (fan-out)"
+    )
+    sort: sort_of(CustomerSortKey) | None = None  # type: ignore[valid-type]
+    q: Text | None = Field(None, description="text in name, email or code")
+    name: Text | None = Field(None, description="text in the name")
+    code: Text | None = Field(None, description="text in the customer code")
+    email: Text | None = Field(None, description="text in the email address")
+    country: Country | None = Field(None, description="billing country, ISO 3166-1 alpha-2")
+    is_active: Bool | None = Field(None, description="active customers only (or inactive)")
+    eori_number: Text | None = Field(None, description="text in the EORI number")
+    is_favourite: Bool | None = Field(None, description="favourites (Inventorum)")
+    portal_access: Bool | None = Field(None, description="portal access enabled (BorderBolt)")
+    partial: Bool = Field(
+        True, description="fan-out: false makes any failing connection fail the request"
+    )
+
+    def filters(self) -> dict[str, Any]:
+        return {k: v for k in CUSTOMER_FILTERS if (v := getattr(self, k)) is not None}
+
+
+class ItemList(PagedRead):
+    sort: sort_of(ItemSortKey) | None = None  # type: ignore[valid-type]
+    q: Text | None = Field(None, description="text in code or description")
+    status: choice(ItemStatus, "item status") | None = None  # type: ignore[valid-type]
+    customer_id: str | None = Field(
+        None, description="a canonical customer ID on the same connection"
+    )
+
+
+class ItemSearch(OnConnection):
+    q: Text | None = Field(None, description="the search term (required)")
+    customer_id: str | None = Field(
+        None, description="a canonical customer ID on the same connection"
+    )
+
+
+class OrderList(PagedRead):
+    status: str | None = Field(None, description="order status, as the upstream names it")
+    date_from: Date | None = Field(None, description="orders on or after this date")
+    date_to: Date | None = Field(None, description="orders on or before this date")
+
+    def filters(self) -> dict[str, Any]:
+        names = ("status", "date_from", "date_to")
+        return {k: v for k in names if (v := getattr(self, k)) is not None}
+
+
+class Analytics(OnConnection):
+    period: choice(Period, "the period the figures cover") = "all"  # type: ignore[valid-type]
+
+
+class PendingChanges(OnConnection):
+    status: choice(ChangeStatus, "which changes") = "pending"  # type: ignore[valid-type]

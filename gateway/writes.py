@@ -1,0 +1,102 @@
+"""Writes, declared: one handler shape for every create, update, delete and action.
+
+A write names the adapter operation it runs and what it acts on: the collection (the
+connection the call names), one resource (the ``{id}`` in the path) or a child of it
+(``{contact_id}``). The handler checks the key and the operation, runs the adapter
+method with the remote IDs (and the validated body), invalidates what the write
+changes whether it succeeded or not (a failed write may still have happened), and
+answers the resource (201 with ``Location`` for creates) or 204.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from starlette.responses import Response
+
+from adapters.base import Operation
+from gateway.caching import invalidating
+from gateway.edge import Call, chosen_connection, resolve_child_id, resolve_id, respond
+from gateway.endpoint import WRITES, Endpoint, Handler
+from gateway.queries import OnConnection
+
+Target = Literal["collection", "resource", "child"]
+
+
+def write_handler(
+    op: Operation,
+    *,
+    on: Target,
+    invalidates: Callable[..., Sequence[str]],
+    takes_body: bool,
+    status: int,
+    location: str | None,
+) -> Handler:
+    async def handler(call: Call) -> Response:
+        ids: tuple[str, ...] = ()
+        if on == "collection":
+            connection = chosen_connection(call, op)
+        else:
+            connection, remote_id = resolve_id(call, "id", op)
+            ids = (remote_id,)
+            if on == "child":
+                ids = (remote_id, resolve_child_id(call, connection, "contact_id"))
+        args: tuple[Any, ...] = (*ids, call.body) if takes_body else ids
+        with invalidating(connection, *invalidates(*ids)):
+            result = await getattr(connection.adapter, op.value)(*args)
+        if result is None:
+            return Response(status_code=204)
+        headers = None
+        if location is not None:
+            where = location.format(id=result.id, parent=call.path_params.get("id"))
+            headers = {"Location": where}
+        return respond(result, status, headers)
+
+    handler.__name__ = op.value
+    return handler
+
+
+def write(
+    method: str,
+    path: str,
+    op: Operation,
+    summary: str,
+    tag: str,
+    scope: str,
+    *,
+    on: Target,
+    invalidates: Callable[..., Sequence[str]],
+    body: type[BaseModel] | None = None,
+    optional_body: bool = False,
+    answer: type[BaseModel] | None = None,
+    status: int = 200,
+    location: str | None = None,
+    errors: Sequence[int] = WRITES,
+) -> Endpoint:
+    """The endpoint of one write (module docstring); POSTs take ``Idempotency-Key``."""
+    handler = write_handler(
+        op,
+        on=on,
+        invalidates=invalidates,
+        takes_body=body is not None and not optional_body,
+        status=204 if answer is None else status,
+        location=location,
+    )
+    return Endpoint(
+        method,
+        path,
+        handler,
+        summary,
+        tag,
+        scope,
+        query=OnConnection,
+        body=body,
+        optional_body=optional_body,
+        status=204 if answer is None else status,
+        answer=answer,
+        errors=errors,
+        idempotent=method == "POST",
+        audited=True,
+    )
