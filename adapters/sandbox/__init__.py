@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +19,10 @@ from dataclasses import dataclass, field
 import httpx
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from adapters.sandbox.helpers import query_int
+
+__all__ = ["Call", "Credentials", "Fault", "Faults", "Sandbox", "SandboxTransport", "query_int"]
 
 log = structlog.get_logger("gateway.sandbox")
 
@@ -134,13 +137,6 @@ class Sandbox:
             log.exception("sandbox_error", path=path)
             if not started:
                 await _send(send, 500, b'{"message": "Server Error"}', {})
-
-
-def query_int(value: str | None, default: int) -> int | None:
-    """A query parameter as an int (``default`` when absent, ``None`` when not a number)."""
-    if value is None:
-        return default
-    return int(value) if re.fullmatch(r"-?[0-9]{1,9}", value) else None
 
 
 async def _send(send: Send, status: int, body: bytes | str, headers: dict[str, str]) -> None:

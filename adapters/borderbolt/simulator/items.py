@@ -19,21 +19,18 @@ answer is partial like the create answer.
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.borderbolt.responses import answer, invalid, missing, stamp, stamp_now
-from adapters.borderbolt.responses import body as body_of
+from adapters.borderbolt.simulator.item_seed import CHANGE_STATUSES, seed_items
+from adapters.borderbolt.simulator.shapes import answer, invalid, missing, stamp_now
+from adapters.borderbolt.simulator.shapes import body as body_of
 from adapters.sandbox import query_int
 
-ITEM_COUNT = 342
-FIRST_ID = 801
 STATUSES = ("active", "inactive", "pending")
-CHANGE_STATUSES = ("pending", "approved", "rejected")
 SORTS = ("item_code", "description", "hs_code", "status", "created_at", "updated_at")
 FIELDS = (
     "item_code",
@@ -82,27 +79,12 @@ DUPLICATED_KEYS = ("id", "item_code", "description", "status", "verified_at", "c
 VERIFIED_KEYS = ("id", "item_code", "status", "verified_at")
 LENGTHS = {"item_code": 100, "description": 500, "hs_code": 20}
 
-_GOODS = (
-    ("Electronic Components - Integrated Circuits", "85423190", "CN"),
-    ("Machinery Parts - Ball Bearings", "84821090", "DE"),
-    ("Cotton T-Shirts", "61091000", "BD"),
-    ("Olive Oil, Extra Virgin", "15091020", "ES"),
-    ("Bicycle Frames, Aluminium", "87149110", "TW"),
-    ("Ceramic Tableware", "69111000", "PT"),
-    ("Lithium-Ion Batteries", "85076000", "KR"),
-    ("Roasted Coffee Beans", "09012100", "BR"),
-    ("Steel Screws", "73181595", "IT"),
-    ("Wooden Furniture Parts", "94039010", "PL"),
-)
-
 
 class ItemMasterSimulator:
     def __init__(self, customers: dict[int, dict[str, Any]], rng: random.Random) -> None:
         self.customers = customers
-        self.items: dict[int, dict[str, Any]] = {}
-        self.changes: dict[int, list[dict[str, Any]]] = {}
         self._next_document = 5002
-        self._seed(rng)
+        self.items, self.changes = seed_items(customers, rng)
         self._next_item = max(self.items) + 1
         self.routes = [
             Route("/api/v1/item-master", self.list_items, methods=["GET"]),
@@ -116,63 +98,6 @@ class ItemMasterSimulator:
             Route("/api/v1/item-master/{id:int}/pending-changes", self.pending, methods=["GET"]),
             Route("/api/v1/item-master/{id:int}/documents", self.documents, methods=["GET"]),
         ]
-
-    def _seed(self, rng: random.Random) -> None:
-        base = datetime(2025, 1, 6, 9, 0, tzinfo=UTC)
-        customer_ids = sorted(self.customers)
-        for index in range(ITEM_COUNT):
-            item_id = FIRST_ID + index
-            description, hs_code, origin = _GOODS[index % len(_GOODS)]
-            created = base + timedelta(hours=index * 19)
-            status = "pending" if index % 11 == 5 else "inactive" if index % 13 == 7 else "active"
-            weight = round(rng.uniform(0.05, 25), 2)
-            self.items[item_id] = {
-                "id": item_id,
-                "item_code": f"PROD-{index + 1:03d}",
-                "description": description if index < 10 else f"{description} #{index + 1}",
-                "customer_id": customer_ids[index % len(customer_ids)] if index % 3 == 1 else None,
-                "hs_code": hs_code,
-                "taric_code": None,
-                "country_of_origin": origin,
-                "preferential_origin": None,
-                "status": status,
-                "net_weight": weight,
-                "gross_weight": round(weight * 1.08, 2),
-                "supplementary_units": None,
-                "packaging_type": rng.choice(("CT", "PK", "BX", None)),
-                "packaging_marks": None,
-                "unit_value": round(rng.uniform(1, 500), 2),
-                "unit_currency": "EUR",
-                "duty_rate": rng.choice((0.0, 1.7, 3.5, 6.5, 12.0)),
-                "vat_rate": 21.0,
-                "licensing_required": index % 17 == 0,
-                "manufacturer_name": None,
-                "manufacturer_part_number": None,
-                "sku": f"SKU-{index + 1:04d}",
-                "part_number": f"PN-{rng.randrange(10000, 99999)}",
-                "notes": None,
-                "created_at": stamp(created),
-                "updated_at": stamp(created + timedelta(days=rng.randrange(0, 400))),
-                "verified_at": None if status == "pending" else stamp(created + timedelta(days=1)),
-                "documents": [],
-            }
-            if index % 9 == 4:
-                self.changes[item_id] = [
-                    {
-                        "id": 9000 + index,
-                        "item_id": item_id,
-                        "field": "hs_code",
-                        "current_value": hs_code,
-                        "proposed_value": hs_code[:6] + "99",
-                        "status": CHANGE_STATUSES[(index // 9) % 3],
-                        "requested_by": "customs.expert@example.nl",
-                        "created_at": stamp(created + timedelta(days=2)),
-                        "reviewed_at": None
-                        if index % 3 == 0
-                        else stamp(created + timedelta(days=3)),
-                    }
-                ]
-        self.items[FIRST_ID].update(_DOC_ITEM)
 
     # -- endpoints ----------------------------------------------------------------------
 
@@ -368,41 +293,3 @@ class ItemMasterSimulator:
         if "item_code" not in errors and self._taken(code, customer, exclude):
             errors["item_code"] = ["The item code has already been taken."]
         return errors
-
-
-_DOC_ITEM: dict[str, Any] = {
-    "item_code": "PROD-001",
-    "description": "Electronic Components - Integrated Circuits",
-    "customer_id": None,
-    "hs_code": "85423190",
-    "taric_code": None,
-    "country_of_origin": "CN",
-    "preferential_origin": None,
-    "status": "active",
-    "net_weight": 0.84,
-    "gross_weight": 0.90,
-    "supplementary_units": None,
-    "packaging_type": "CT",
-    "packaging_marks": "LOT-A",
-    "unit_value": 10.00,
-    "unit_currency": "EUR",
-    "duty_rate": 3.50,
-    "vat_rate": 21.00,
-    "licensing_required": False,
-    "manufacturer_name": "Acme Electronics Ltd",
-    "manufacturer_part_number": "AC-IC-1234",
-    "sku": "SKU-IC-001",
-    "part_number": "AC-IC-1234",
-    "notes": "High-precision integrated circuits for industrial use",
-    "created_at": "2025-06-01T10:00:00.000000Z",
-    "updated_at": "2026-03-20T14:30:00.000000Z",
-    "verified_at": "2025-06-02T09:00:00.000000Z",
-    "documents": [
-        {
-            "id": 5001,
-            "type": "certificate_of_origin",
-            "filename": "COO-PROD-001.pdf",
-            "created_at": "2025-06-01T11:00:00.000000Z",
-        }
-    ],
-}
