@@ -22,6 +22,7 @@ run: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check gateway adapters schemas kernel tests bench
+	$(BIN)/ruff format --check gateway adapters schemas kernel tests bench
 	$(BIN)/mypy
 
 test: $(STAMP) lint

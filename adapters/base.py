@@ -66,6 +66,7 @@ from kernel.errors import (
     NotFound,
     UnsupportedFilter,
 )
+from kernel.ids import format_id
 from schemas import (
     Contact,
     ContactCreate,
@@ -192,6 +193,15 @@ class Adapter:
             return await self.list_customers(query)
         predicates = {**CANONICAL_PREDICATES, **self.extra_predicates}
         return await scan(self.list_customers, query, emulated, max_pages, predicates)
+
+    async def contact_from_list(self, customer_id: str, contact_id: str) -> Contact:
+        """``get_contact`` for an upstream with no single contact read: the contact found in
+        the customer's list (set ``get_contact = Adapter.contact_from_list``)."""
+        wanted = format_id(self.connection, contact_id)
+        for contact in await self.list_contacts(customer_id):
+            if contact.id == wanted:
+                return contact
+        raise NotFound("no such contact for this customer", connection=self.connection)
 
     # Upstream answers -----------------------------------------------------------------
 

@@ -10,7 +10,7 @@ on every upstream are raised here:
 - 429 -> ``RateLimited`` with the upstream's ``Retry-After``
 - 5xx -> ``UpstreamError`` carrying the upstream status
 
-Retries and the circuit breaker wrap every attempt (gateway/resilience.py).
+Retries and the circuit breaker wrap every attempt (kernel/resilience.py).
 Upstream-specific statuses (404, 409, 422, ...) are left to the adapter, which knows
 that upstream's error shapes. ``UpstreamResponse.json`` refuses a body that is not
 JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500.
@@ -129,7 +129,7 @@ NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 class Upstream:
     """Calls one connection's upstream: its ``httpx.AsyncClient``, retry policy and breaker.
 
-    ``call`` retries as ``RetryPolicy`` allows (gateway/resilience.py) and maps the
+    ``call`` retries as ``RetryPolicy`` allows (kernel/resilience.py) and maps the
     failures every upstream shares (module docstring); an open breaker fails fast.
     """
 

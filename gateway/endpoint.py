@@ -13,6 +13,7 @@ idempotent POST; then calls the handler with one ``Call`` of plain values.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,6 +64,11 @@ class Endpoint:
     cached: bool = False
     idempotent: bool = False
     audited: bool = False
+
+    @property
+    def path_names(self) -> list[str]:
+        """The path parameters, in order (``{path:path}`` is ``path``)."""
+        return re.findall(r"\{(\w+)(?::\w+)?\}", self.path)
 
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:

@@ -3,13 +3,14 @@ envelope (API.md section 4)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel
 
-from adapters.base import Window
+from adapters.base import ListQuery, Window
 from gateway.cursor import CursorCodec, binding
+from gateway.edge import Call
 from kernel.errors import InvalidCursor
 
 
@@ -36,6 +37,28 @@ class Listing:
             if not isinstance(offset, int) or offset < 0:
                 raise InvalidCursor("the cursor is not one this gateway issued")
             self.offset = offset
+
+    @classmethod
+    def of(cls, call: Call, route: str, connection: str, **bound: Any) -> Listing:
+        """The listing of a call whose query has ``limit`` and ``cursor``."""
+        codec, query = call.runtime.cursors, call.query
+        return cls(codec, route, connection, limit=query.limit, cursor=query.cursor, **bound)
+
+    def query(
+        self,
+        filters: Mapping[str, Any],
+        *,
+        sort: str | None = None,
+        include_remote_data: bool = False,
+    ) -> ListQuery:
+        """The adapter's page request for this listing."""
+        return ListQuery(
+            offset=self.offset,
+            limit=self.limit,
+            filters=filters,
+            sort=sort,
+            include_remote_data=include_remote_data,
+        )
 
     def page(self, window: Window[Any], emulated: Sequence[str] = ()) -> dict[str, Any]:
         next_cursor = (

@@ -151,11 +151,7 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         rows = self.data_list(response, "customer")
         return [mapping.contact_to_canonical(row, self.connection, customer_id) for row in rows]
 
-    async def get_contact(self, customer_id: str, contact_id: str) -> Contact:
-        for contact in await self.list_contacts(customer_id):
-            if contact.id.rpartition(":")[2] == contact_id:
-                return contact
-        raise NotFound("no such contact for this customer", connection=self.connection)
+    get_contact = Adapter.contact_from_list
 
     async def create_contact(self, customer_id: str, body: ContactCreate) -> Contact:
         payload = mapping.contact_to_upstream(body.model_dump(exclude_unset=True), update=False)

@@ -110,11 +110,7 @@ class CrmAdapter(Adapter):
         contacts = (await self.get_customer(customer_id)).contacts
         return contacts or []
 
-    async def get_contact(self, customer_id: str, contact_id: str) -> Contact:
-        for contact in await self.list_contacts(customer_id):
-            if contact.id.partition(":")[2] == contact_id:
-                return contact
-        raise NotFound("no such contact for this customer", connection=self.connection)
+    get_contact = Adapter.contact_from_list
 
     async def create_contact(self, customer_id: str, body: ContactCreate) -> Contact:
         payload = mapping.contact_to_upstream(body.model_dump(exclude_unset=True))

@@ -11,22 +11,15 @@ from gateway import tags
 from gateway.caching import cached_read
 from gateway.edge import Call, resolve_child_id, resolve_id
 from gateway.endpoint import COMMON, Endpoint
+from gateway.handlers import write
 from gateway.listing import Listing
 from gateway.queries import OnConnection, Paged
-from gateway.writes import write
 from schemas import Contact, ContactCreate, ContactPatch, Page
 
 
 async def list_contacts(call: Call) -> Response:
     connection, customer_id = resolve_id(call, "id", Operation.LIST_CONTACTS)
-    listing = Listing(
-        call.runtime.cursors,
-        "contacts",
-        connection.name,
-        limit=call.query.limit,
-        cursor=call.query.cursor,
-        customer=customer_id,
-    )
+    listing = Listing.of(call, "contacts", connection.name, customer=customer_id)
 
     async def page() -> dict[str, Any]:
         contacts = await connection.adapter.list_contacts(customer_id)

@@ -7,15 +7,15 @@ from typing import Any
 
 from starlette.responses import Response
 
-from adapters.base import ListQuery, Operation
+from adapters.base import Operation
 from gateway import tags
 from gateway.caching import cached_read
-from gateway.edge import Call, chosen_connection, resolve_id
+from gateway.edge import Call, chosen_connection
 from gateway.endpoint import COMMON, Endpoint
 from gateway.fanout import fan_out_customers, is_fan_out, reject_sort, targets
+from gateway.handlers import read_one, write
 from gateway.listing import Listing
 from gateway.queries import CustomerList, Read
-from gateway.writes import write
 from kernel.errors import NotFound
 from schemas import Customer, CustomerCreate, CustomerPatch, Page
 
@@ -31,22 +31,8 @@ async def list_customers(call: Call) -> Response:
     connection = chosen_connection(call, Operation.LIST_CUSTOMERS)
     filters = query.filters()
     native, emulated = connection.adapter.plan_filters(filters, query.sort)
-    listing = Listing(
-        call.runtime.cursors,
-        "customers",
-        connection.name,
-        limit=query.limit,
-        cursor=query.cursor,
-        filters=filters,
-        sort=query.sort,
-    )
-    wanted = ListQuery(
-        offset=listing.offset,
-        limit=listing.limit,
-        filters=native,
-        sort=query.sort,
-        include_remote_data=query.include_remote_data,
-    )
+    listing = Listing.of(call, "customers", connection.name, filters=filters, sort=query.sort)
+    wanted = listing.query(native, sort=query.sort, include_remote_data=query.include_remote_data)
 
     async def page() -> dict[str, Any]:
         max_pages = connection.config.max_scan_pages
@@ -75,17 +61,6 @@ async def _fan_out(call: Call, query: CustomerList) -> Response:
         )
 
     return await cached_read(call, None, [tags.CUSTOMERS], page)
-
-
-async def get_customer(call: Call) -> Response:
-    connection, remote_id = resolve_id(call, "id", Operation.GET_CUSTOMER)
-    include = call.query.include_remote_data
-    return await cached_read(
-        call,
-        connection,
-        [tags.customer(remote_id)],
-        lambda: connection.adapter.get_customer(remote_id, include_remote_data=include),
-    )
 
 
 async def get_customer_by_code(call: Call) -> Response:
@@ -147,7 +122,7 @@ endpoints = [
     Endpoint(
         "GET",
         "/v1/customers/{id}",
-        get_customer,
+        read_one(Operation.GET_CUSTOMER, tags.customer),
         "One customer, with contacts",
         "customers",
         READ,

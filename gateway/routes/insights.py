@@ -6,14 +6,14 @@ from typing import Any
 
 from starlette.responses import Response
 
-from adapters.base import ListQuery, Operation
+from adapters.base import Operation
 from gateway import tags
 from gateway.caching import cached_read
 from gateway.edge import Call, resolve_id
 from gateway.endpoint import Endpoint
+from gateway.handlers import write
 from gateway.listing import Listing
 from gateway.queries import Analytics, OrderList
-from gateway.writes import write
 from kernel.errors import UnsupportedFilter
 from schemas import CreditCheck, CustomerAnalytics, Order, Page
 from schemas.base import Input
@@ -33,21 +33,8 @@ async def list_orders(call: Call) -> Response:
             f"connection {connection.name!r} cannot filter orders by {unsupported}",
             connection=connection.name,
         )
-    listing = Listing(
-        call.runtime.cursors,
-        "orders",
-        connection.name,
-        limit=query.limit,
-        cursor=query.cursor,
-        customer=customer_id,
-        filters=filters,
-    )
-    wanted = ListQuery(
-        offset=listing.offset,
-        limit=listing.limit,
-        filters=filters,
-        include_remote_data=query.include_remote_data,
-    )
+    listing = Listing.of(call, "orders", connection.name, customer=customer_id, filters=filters)
+    wanted = listing.query(filters, include_remote_data=query.include_remote_data)
 
     async def page() -> dict[str, Any]:
         return listing.page(await connection.adapter.list_orders(customer_id, wanted))

@@ -6,15 +6,15 @@ from typing import Any
 
 from starlette.responses import Response
 
-from adapters.base import ListQuery, Operation
+from adapters.base import Operation
 from gateway import tags
 from gateway.caching import cached_read
 from gateway.connections import Connection
 from gateway.edge import Call, chosen_connection, resolve_id
 from gateway.endpoint import COMMON, Endpoint
+from gateway.handlers import read_one, write
 from gateway.listing import Listing, whole
 from gateway.queries import ItemList, ItemSearch, OnConnection, PendingChanges, Read
-from gateway.writes import write
 from kernel.errors import BadRequest, FieldError
 from kernel.ids import remote_part
 from schemas import Document, Item, ItemCreate, ItemPatch, Page, PendingChange
@@ -46,22 +46,8 @@ async def list_items(call: Call) -> Response:
     sort = query.sort
     if sort and sort.lstrip("-") not in connection.adapter.item_sorts:
         raise BadRequest(f"connection {connection.name!r} cannot sort items by {sort!r}")
-    listing = Listing(
-        call.runtime.cursors,
-        "items",
-        connection.name,
-        limit=query.limit,
-        cursor=query.cursor,
-        filters=filters,
-        sort=sort,
-    )
-    wanted = ListQuery(
-        offset=listing.offset,
-        limit=listing.limit,
-        filters=filters,
-        sort=sort,
-        include_remote_data=query.include_remote_data,
-    )
+    listing = Listing.of(call, "items", connection.name, filters=filters, sort=sort)
+    wanted = listing.query(filters, sort=sort, include_remote_data=query.include_remote_data)
 
     async def page() -> dict[str, Any]:
         return listing.page(await connection.adapter.list_items(wanted))
@@ -83,17 +69,6 @@ async def search_items(call: Call) -> Response:
         return whole(found, connection.name, adapter.item_search_limit)
 
     return await cached_read(call, connection, [tags.ITEMS], hits)
-
-
-async def get_item(call: Call) -> Response:
-    connection, remote_id = resolve_id(call, "id", Operation.GET_ITEM)
-    include = call.query.include_remote_data
-    return await cached_read(
-        call,
-        connection,
-        [tags.item(remote_id)],
-        lambda: connection.adapter.get_item(remote_id, include_remote_data=include),
-    )
 
 
 async def list_pending_changes(call: Call) -> Response:
@@ -162,7 +137,7 @@ endpoints = [
     Endpoint(
         "GET",
         ONE,
-        get_item,
+        read_one(Operation.GET_ITEM, tags.item),
         "One item, with documents and pending changes",
         "items",
         READ,

@@ -21,7 +21,13 @@ from adapters.borderbolt.simulator.rules import (
     validate_contact,
     validate_customer,
 )
-from adapters.borderbolt.simulator.shapes import answer, invalid, missing, stamp_now
+from adapters.borderbolt.simulator.shapes import (
+    answer,
+    found_and_body,
+    invalid,
+    missing,
+    stamp_now,
+)
 from adapters.borderbolt.simulator.shapes import body as body_of
 from adapters.sandbox.helpers import last_page, page_of, query_int
 
@@ -115,12 +121,10 @@ class CustomerRoutes:
         return answer(record, CREATED_CUSTOMER_KEYS, "Customer created successfully.", 201)
 
     async def update_customer(self, request: Request) -> Response:
-        customer = self.customers.get(request.path_params["id"])
-        if customer is None:
-            return missing("Customer")
-        body = await body_of(request)
-        if isinstance(body, Response):
-            return body
+        found = await found_and_body(request, self.customers, "Customer")
+        if isinstance(found, Response):
+            return found
+        customer, body = found
         errors = validate_customer(body, required=())
         if "customer_code" in body:
             errors["customer_code"] = ["The customer code cannot be changed."]
@@ -207,12 +211,10 @@ class CustomerRoutes:
         return answer(record, CREATED_CONTACT_KEYS, "Contact added successfully.", 201)
 
     async def update_contact(self, request: Request) -> Response:
-        contact = self.contacts.get(request.path_params["id"])
-        if contact is None:
-            return missing("Contact")
-        body = await body_of(request)
-        if isinstance(body, Response):
-            return body
+        found = await found_and_body(request, self.contacts, "Contact")
+        if isinstance(found, Response):
+            return found
+        contact, body = found
         errors = validate_contact(body, required=False)
         if errors:
             return invalid(errors)

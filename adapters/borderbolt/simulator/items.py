@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.borderbolt.simulator.item_seed import CHANGE_STATUSES, seed_items
-from adapters.borderbolt.simulator.shapes import answer, invalid, missing, stamp_now
+from adapters.borderbolt.simulator.shapes import answer, found_and_body, invalid, missing, stamp_now
 from adapters.borderbolt.simulator.shapes import body as body_of
 from adapters.sandbox import query_int
 
@@ -192,12 +192,10 @@ class ItemMasterSimulator:
         return answer(item, CREATED_KEYS, "Item created successfully", 201)
 
     async def update_item(self, request: Request) -> Response:
-        item = self.items.get(request.path_params["id"])
-        if item is None:
-            return missing("Item")
-        body = await body_of(request)
-        if isinstance(body, Response):
-            return body
+        found = await found_and_body(request, self.items, "Item")
+        if isinstance(found, Response):
+            return found
+        item, body = found
         errors = self._validate(body, item)
         if body.get("status") is not None and body["status"] not in STATUSES:
             errors["status"] = ["The selected status is invalid."]

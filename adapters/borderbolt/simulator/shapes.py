@@ -44,3 +44,14 @@ def invalid(errors: dict[str, list[str]]) -> Response:
 
 def missing(what: str) -> Response:
     return JSONResponse({"error": "not_found", "message": f"{what} not found."}, status_code=404)
+
+
+async def found_and_body(
+    request: Request, records: dict[int, dict[str, Any]], what: str
+) -> tuple[dict[str, Any], dict[str, Any]] | Response:
+    """The record at the path's ``{id}`` and the JSON object sent, or the 404/400/422."""
+    record = records.get(request.path_params["id"])
+    if record is None:
+        return missing(what)
+    sent = await body(request)
+    return sent if isinstance(sent, Response) else (record, sent)

@@ -1,4 +1,8 @@
-"""Writes, declared: one handler shape for every create, update, delete and action.
+"""Declared operations: one handler shape for every single read, create, update, delete
+and action.
+
+A single read (``read_one``) resolves the ``{id}`` in the path, checks the operation and
+answers the adapter's resource through the read cache, tagged with that resource.
 
 A write names the adapter operation it runs and what it acts on: the collection (the
 connection the call names), one resource (the ``{id}`` in the path) or a child of it
@@ -17,12 +21,30 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from adapters.base import Operation
-from gateway.caching import invalidating
+from gateway.caching import cached_read, invalidating
 from gateway.edge import Call, chosen_connection, resolve_child_id, resolve_id, respond
 from gateway.endpoint import WRITES, Endpoint, Handler
 from gateway.queries import OnConnection
 
 Target = Literal["collection", "resource", "child"]
+
+
+def read_one(op: Operation, tag: Callable[[str], str]) -> Handler:
+    """The handler of ``GET .../{id}``: ``adapter.<op>(remote_id, include_remote_data=)``."""
+
+    async def handler(call: Call) -> Response:
+        connection, remote_id = resolve_id(call, "id", op)
+        include = call.query.include_remote_data
+        method = getattr(connection.adapter, op.value)
+        return await cached_read(
+            call,
+            connection,
+            [tag(remote_id)],
+            lambda: method(remote_id, include_remote_data=include),
+        )
+
+    handler.__name__ = op.value
+    return handler
 
 
 def write_handler(

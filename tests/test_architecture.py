@@ -1,0 +1,134 @@
+"""The structure's promises: arrows point one way, simulators load only for sandboxes,
+modules stay small, and the OpenAPI document says exactly what each endpoint declares."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from gateway.endpoint import ANY_KEY, Endpoint
+from gateway.openapi import documented_path
+from gateway.routes import ENDPOINTS
+from tests.conftest import client_for
+
+ROOT = Path(__file__).parent.parent
+pytestmark = pytest.mark.anyio
+
+
+def imported_packages(folder: str) -> dict[str, set[str]]:
+    """Top-level packages each module under ``folder`` imports, at any depth."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / folder).rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names.add(node.module.split(".")[0])
+            elif isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+        found[str(path.relative_to(ROOT))] = names
+    return found
+
+
+@pytest.mark.parametrize(
+    ("folder", "forbidden"),
+    [("kernel", {"gateway", "adapters"}), ("adapters", {"gateway"}), ("schemas", {"gateway"})],
+)
+def test_layers_point_one_way(folder: str, forbidden: set[str]) -> None:
+    offenders = {module: names & forbidden for module, names in imported_packages(folder).items()}
+    assert {m: n for m, n in offenders.items() if n} == {}
+
+
+def test_no_module_is_over_400_lines() -> None:
+    sizes = {
+        str(path.relative_to(ROOT)): len(path.read_text(encoding="utf-8").splitlines())
+        for folder in ("gateway", "adapters", "kernel", "schemas", "bench", "tests")
+        for path in (ROOT / folder).rglob("*.py")
+    }
+    assert {path: size for path, size in sizes.items() if size > 400} == {}
+
+
+def test_a_gateway_without_sandboxes_imports_no_simulator() -> None:
+    script = """
+import sys
+from gateway.app import create_app
+from gateway.config import parse_config
+create_app(parse_config('''
+connections:
+  bb: {adapter: borderbolt, base_url: "https://bb.example.test", auth: {type: bearer, token: t}}
+  crm: {adapter: crm, base_url: "https://crm.example.test", auth: {type: bearer, token: t}}
+''', env={}))
+print(sorted(m for m in sys.modules if "simulator" in m))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert done.stdout.strip() == "[]"
+    assert "inventorum" not in done.stdout
+
+
+def _declared(endpoint: Endpoint) -> tuple[str, str]:
+    return documented_path(endpoint.path), endpoint.method.lower()
+
+
+async def test_openapi_says_what_each_endpoint_declares(app: Starlette) -> None:
+    async with client_for(app, key=None) as anon:
+        doc = (await anon.get("/openapi.json")).json()
+    documented = {(p, m) for p, item in doc["paths"].items() for m in item}
+    assert documented == {_declared(e) for e in ENDPOINTS}
+    schemas = doc["components"]["schemas"]
+    for endpoint in ENDPOINTS:
+        path, method = _declared(endpoint)
+        operation = doc["paths"][path][method]
+        query = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+        declared = set(endpoint.query.model_fields) if endpoint.query else set()
+        assert set(query) == declared, (path, method)
+        for name, field in (endpoint.query.model_fields if endpoint.query else {}).items():
+            if field.description:
+                assert query[name]["description"] == field.description
+        in_path = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
+        assert in_path == set(endpoint.path_names), (path, method)
+        if endpoint.scope in (None, ANY_KEY):
+            assert ("security" in operation) == (endpoint.scope is None)
+        else:
+            assert f"Scope: `{endpoint.scope}`" in operation["description"]
+        headers = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+        assert ("Idempotency-Key" in headers) == endpoint.idempotent
+        if endpoint.body is not None:
+            ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            assert ref.rsplit("/", 1)[1] in schemas
+            assert operation["requestBody"]["required"] is not endpoint.optional_body
+        responses = operation["responses"]
+        assert {str(code) for code in endpoint.errors} <= set(responses)
+        if isinstance(endpoint.answer, type):
+            answer = responses[str(endpoint.status)]["content"]["application/json"]["schema"]
+            assert answer["$ref"].rsplit("/", 1)[1] in schemas
+        assert ("304" in responses) == endpoint.cached
+
+
+async def test_enums_in_the_document_come_from_the_schema_literals(
+    client: httpx.AsyncClient,
+) -> None:
+    from typing import get_args
+
+    from schemas import ChangeStatus, CustomerSortKey, ItemStatus, Period
+
+    doc = (await client.get("/openapi.json")).json()
+
+    def param(path: str, name: str) -> dict[str, object]:
+        parameters = doc["paths"][path]["get"]["parameters"]
+        schema: dict[str, object] = next(p for p in parameters if p["name"] == name)["schema"]
+        return schema
+
+    assert param("/v1/customers/{id}/analytics", "period")["enum"] == list(get_args(Period))
+    assert param("/v1/items", "status")["enum"] == list(get_args(ItemStatus))
+    changes = param("/v1/items/{id}/pending-changes", "status")
+    assert changes["enum"] == list(get_args(ChangeStatus))
+    sorts = param("/v1/customers", "sort")["enum"]
+    assert sorts == [f"{d}{k}" for k in get_args(CustomerSortKey) for d in ("", "-")]
