@@ -194,7 +194,7 @@ class Upstream:
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
     async def _attempt(self, method: str, path: str, sent: Sent) -> UpstreamResponse:
-        self.breaker.before_call()
+        await self.breaker.acquire()
         started = time.perf_counter()
         try:
             response = await self.client.request(
@@ -206,7 +206,7 @@ class Upstream:
                 headers=sent.headers,
             )
         except httpx.HTTPError as exc:
-            self.breaker.record_failure()
+            await self.breaker.failed()
             outcome = "timeout" if isinstance(exc, httpx.TimeoutException) else "unreachable"
             self.observe(method, outcome, time.perf_counter() - started)
             error: GatewayError
@@ -238,15 +238,15 @@ class Upstream:
         )
         if sent.raw:
             if result.status >= 500:
-                self.breaker.record_failure()
+                await self.breaker.failed()
             else:
-                self.breaker.record_success()
+                await self.breaker.succeeded()
             return result
         if result.status >= 500:
-            self.breaker.record_failure()
+            await self.breaker.failed()
             error = result.error(f"upstream failed with HTTP {result.status}")
             raise Transient(error, method=method, reached=True)
-        self.breaker.record_success()
+        await self.breaker.succeeded()
         if result.status == 429:
             header = response.headers.get("Retry-After")
             limited = RateLimited(

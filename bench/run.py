@@ -35,10 +35,15 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SIM_PORT, GW_PORT = 9101, 9100
+SIM_PORT, GW_PORT, REDIS_PORT = 9101, 9100, 9102
 UPSTREAM_TOKEN, KEY = "bench-upstream-token", "bench-key"
+# One worker keeps the default local state; several share the redis backend, so their
+# figures are for a configuration that keeps every promise across processes.
+LOCAL_STATE = "{backend: local}"
+REDIS_STATE = f"{{backend: redis, url: 'redis://127.0.0.1:{REDIS_PORT}/0'}}"
 CONFIG = f"""
-server: {{default_connection: bb, cursor_secret: bench-cursor-secret, log_level: warning}}
+server: {{default_connection: bb, cursor_secret: bench-cursor-secret, log_level: warning,
+          state: STATE}}
 api_keys:
   - {{name: bench, key: {KEY}, scopes: [customers:read]}}
 connections:
@@ -69,6 +74,18 @@ def ensure_wrk() -> str:
         subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True)
         subprocess.run(apt, check=True, capture_output=True)
     return shutil.which("wrk") or "wrk"
+
+
+def ensure_redis() -> str:
+    """redis-server from Debian, installed when missing (as for wrk)."""
+    found = shutil.which("redis-server")
+    if found:
+        return found
+    apt = ["apt-get", "install", "-y", "-qq", "redis-server"]
+    if subprocess.run(apt, capture_output=True).returncode != 0:
+        subprocess.run(["apt-get", "update", "-qq"], check=True, capture_output=True)
+        subprocess.run(apt, check=True, capture_output=True)
+    return shutil.which("redis-server") or "redis-server"
 
 
 def wait_until_up(url: str, headers: dict[str, str], deadline: float = 30.0) -> None:
@@ -198,8 +215,12 @@ def main() -> None:
     args = parser.parse_args()
     binary = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
-    config = workdir / "config.yaml"
-    config.write_text(CONFIG)
+    configs = {}
+    for workers in sorted({1, args.workers}):
+        configs[workers] = workdir / f"config-{workers}.yaml"
+        state = LOCAL_STATE if workers == 1 else REDIS_STATE
+        configs[workers].write_text(CONFIG.replace("STATE", state))
+    redis = start([ensure_redis(), "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"])
     simulator = start(
         [
             sys.executable,
@@ -232,9 +253,10 @@ def main() -> None:
                 args,
             ),
         ]
-        rounds = [(w, *run_gateway(binary, w, config, args)) for w in sorted({1, args.workers})]
+        rounds = [(w, *run_gateway(binary, w, configs[w], args)) for w in sorted(configs)]
     finally:
         stop(simulator)
+        stop(redis)
     report = render(direct, rounds, args)
     print(report)
     args.out.write_text(report)

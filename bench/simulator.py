@@ -1,4 +1,5 @@
-"""Serve one sandbox simulator as its own process, for the benchmark.
+"""Serve one sandbox simulator as its own process, for the benchmark and the
+multi-process tests (``gateway simulate`` with the call log turned off).
 
 python bench/simulator.py borderbolt --port 9101 --token bench-token --latency 0.002
 """

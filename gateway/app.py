@@ -15,11 +15,13 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 
 from gateway.config import Config
+from gateway.config_sync import ConfigFollower
 from gateway.edge import error_response
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContext
 from gateway.routes import ENDPOINTS
 from gateway.runtime import Host, Runtime
+from gateway.store import open_store
 from kernel.errors import GatewayError, NotFound
 
 
@@ -55,12 +57,19 @@ def _http_code(status: int) -> str:
 def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     """The gateway as an ASGI app; ``config_path`` is the file the admin API edits."""
     metrics = Metrics()
-    runtime = Runtime(config, metrics=metrics)
+    store = open_store(config, config_path, on_error=metrics.state_error)
+    runtime = Runtime(config, store=store, metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        await app.state.runtime.aclose()
+        follower = ConfigFollower(app.state.host)
+        await follower.start()
+        try:
+            yield
+        finally:
+            await follower.stop()
+            await app.state.runtime.aclose()
+            await store.aclose()
 
     app = Starlette(
         routes=[endpoint.route() for endpoint in ENDPOINTS],

@@ -72,8 +72,20 @@ class ResponseCache:
     def enabled(self) -> bool:
         return self.ttl > 0
 
+    shared = False
+
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def entries(self) -> int | None:
+        return len(self._entries)
+
+    async def ainvalidate(self, tags: Iterable[str]) -> None:
+        self.invalidate(tags)
+
+    async def ainvalidate_all(self) -> None:
+        self.invalidate_all()
 
     def invalidate(self, tags: Iterable[str]) -> None:
         for tag in tags:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from pydantic import BaseModel
@@ -52,14 +52,14 @@ async def cached_read(
     return Response(entry.body, media_type="application/json", headers=headers)
 
 
-@contextmanager
-def invalidating(connection: Connection, *tags: str) -> Iterator[None]:
+@asynccontextmanager
+async def invalidating(connection: Connection, *tags: str) -> AsyncIterator[None]:
     """Around a write: drop what it changes afterwards, whether it succeeded or not
     (a failed write may still have happened upstream)."""
     try:
         yield
     finally:
-        connection.cache.invalidate(tags)
+        await connection.cache.ainvalidate(tags)
 
 
 def _matches(header: str | None, etag: str) -> bool:

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from gateway.config import DEFAULT_PATH, Config, ConfigError, load_config
+from adapters import REGISTRY
+from gateway.config import DEFAULT_PATH, Config, ConfigError, LocalState, load_config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,8 +20,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
-        "--workers", type=int, default=1, help="processes (set server.cursor_secret for >1)"
+        "--workers", type=int, default=1, help="processes (more than 1 needs server.state redis)"
     )
+    simulate = commands.add_parser(
+        "simulate", help="serve one upstream's simulator as its own process"
+    )
+    simulate.add_argument("adapter", choices=sorted(REGISTRY))
+    simulate.add_argument("--host", default="127.0.0.1")
+    simulate.add_argument("--port", type=int, required=True)
+    simulate.add_argument("--token", default="sandbox", help="the bearer token it accepts")
+    simulate.add_argument("--client-id", help="OAuth2 client id it accepts (Inventorum)")
+    simulate.add_argument("--client-secret", help="OAuth2 client secret it accepts")
+    simulate.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("path", nargs="?", help="config file (default as for serve)")
     check.add_argument("--config", dest="config_option", help=argparse.SUPPRESS)
@@ -34,10 +45,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         names = ", ".join(f"{n} ({c.adapter})" for n, c in config.connections.items())
         print(f"config OK: {len(config.connections)} connection(s): {names}")
         return 0
+    if args.command == "simulate":
+        return _simulate(args)
     config = _load(args.config)
     if config is None:
         return 1
+    if refusal := workers_refusal(config, args.workers):
+        print(refusal, file=sys.stderr)
+        return 2
     return _serve(config, config_file(args.config), args.host, args.port, args.workers)
+
+
+def workers_refusal(config: Config, workers: int) -> str | None:
+    """Why ``--workers`` cannot be used with this config, if it cannot."""
+    if workers <= 1:
+        return None
+    if isinstance(config.server.state, LocalState):
+        return (
+            f"--workers {workers} needs state every worker shares: server.state.backend is "
+            "'local' (one process). Configure server.state: {backend: redis, url: "
+            "redis://127.0.0.1:6379/0} (see README 'Running several instances'), or serve "
+            "one worker."
+        )
+    sandboxed = sorted(n for n, c in config.connections.items() if c.is_sandbox)
+    if sandboxed:
+        return (
+            f"--workers {workers}: connection(s) {sandboxed} use base_url 'sandbox:', whose "
+            "data lives in each process, so workers would hand out the same new IDs to "
+            "different records. Serve each simulator once with 'gateway simulate ADAPTER "
+            "--port N' and set base_url to http://127.0.0.1:N, or serve one worker."
+        )
+    return None
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from adapters import ADAPTERS
+    from adapters.sandbox import Credentials
+
+    credentials = Credentials(
+        token=None if args.client_id else args.token,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+    )
+    sandbox = ADAPTERS[args.adapter].sandbox(credentials=credentials)
+    sandbox.latency = args.latency
+    uvicorn.run(sandbox, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
 
 
 def _load(path: str | None) -> Config | None:

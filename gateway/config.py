@@ -60,8 +60,29 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class LocalState(_Model):
+    """One process; an embedded SQLite file for what must outlive a restart. A relative
+    ``path`` is relative to the config file's folder."""
+
+    backend: Literal["local"] = "local"
+    path: str = Field(default=".gateway/state.db", min_length=1)
+
+
+class RedisState(_Model):
+    """Every worker and instance shares one Redis (6.2+) or Valkey."""
+
+    backend: Literal["redis"]
+    url: str = Field(pattern=r"^(redis|rediss|unix)://")
+    prefix: str = Field(default="gw:", pattern=r"^[A-Za-z0-9:_.-]{0,64}$")
+    timeout: float = Field(default=0.25, gt=0, le=5)  # seconds per store call
+
+
+StateConfig = Annotated[LocalState | RedisState, Field(discriminator="backend")]
+
+
 class ServerConfig(_Model):
     default_connection: str | None = None
+    state: StateConfig = LocalState()
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     cursor_secret: SecretStr | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -127,7 +148,8 @@ class OAuth2ClientCredentialsAuth(_Model):
 
 
 Auth = Annotated[BearerAuth | OAuth2ClientCredentialsAuth, Field(discriminator="type")]
-AUTH_TYPES = frozenset({"bearer", "oauth2_client_credentials"})
+# Discriminator tags pydantic puts in error locations; config paths leave them out.
+UNION_TAGS = frozenset({"bearer", "oauth2_client_credentials", "local", "redis"})
 
 
 class RetryConfig(_Model):
@@ -266,6 +288,6 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
 def _problems(exc: ValidationError) -> list[tuple[str, str]]:
     problems = []
     for err in exc.errors(include_url=False, include_input=False):
-        loc = [str(part) for part in err["loc"] if part not in AUTH_TYPES]
+        loc = [str(part) for part in err["loc"] if part not in UNION_TAGS]
         problems.append((".".join(loc), err["msg"].removeprefix("Value error, ")))
     return problems

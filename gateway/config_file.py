@@ -6,18 +6,23 @@
   as ``"***"``. A value that is an environment reference is shown as written, with any
   default masked: ``${BORDERBOLT_TOKEN:-***}``. Sending ``"***"`` (or the masked
   reference) back keeps the current secret.
-- Writes are atomic: a temporary file in the same folder, fsync, the previous file
-  kept as ``config.yaml.bak``, then a rename over the original.
+- Writes are atomic: a temporary file unique to the write in the same folder, fsync,
+  the previous file kept as ``config.yaml.bak``, then a rename over the original; the
+  file keeps its permissions (several processes may write it: each instance writes
+  the configs it follows, gateway/config_sync.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import io
 import json
 import os
 import re
+import stat
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -131,15 +136,26 @@ def as_json(document: Any) -> Any:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    if path.exists():
-        backup = path.with_name(path.name + ".bak")
-        backup.write_bytes(path.read_bytes())
-    os.replace(temporary, path)
+    """Replace ``path`` with ``text``: a temporary file unique to this call in the same
+    folder, fsync, the previous file kept as ``.bak``, then a rename. The file keeps its
+    mode (a new one is 0600: it holds secrets); a failed write leaves no temporary file."""
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fchmod(out.fileno(), mode)
+            os.fsync(out.fileno())
+        if path.exists():
+            backup = path.with_name(path.name + ".bak")
+            backup.write_bytes(path.read_bytes())
+            backup.chmod(mode)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
 
 
 def _secrets(document: Any, *, with_path: bool = False) -> Iterator[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,8 +15,9 @@ from adapters.sandbox import Credentials, Sandbox, SandboxTransport
 from adapters.upstream import Upstream
 from gateway.cache import ResponseCache
 from gateway.config import BearerAuth, ConnectionConfig
+from gateway.store import Store
 from gateway.upstream_auth import BearerToken, ClientCredentials
-from kernel.resilience import CircuitBreaker, RetryPolicy
+from kernel.resilience import RetryPolicy
 
 USER_AGENT = "customer-gateway/0.1"
 
@@ -34,7 +36,7 @@ class Connection:
     adapter: Adapter
     client: httpx.AsyncClient
     sandbox: Sandbox | None
-    cache: ResponseCache
+    cache: ResponseCache  # or the shared one of gateway/store/shared_cache.py
 
     async def aclose(self) -> None:
         await self.client.aclose()
@@ -62,9 +64,16 @@ def sandbox_credentials(config: ConnectionConfig) -> Credentials:
     )
 
 
+def namespace(config: ConnectionConfig) -> str:
+    """A digest of a connection's config (secrets masked): shared cache entries and
+    breaker state of one configuration never mix with another's."""
+    return hashlib.sha256(config.model_dump_json().encode()).hexdigest()[:16]
+
+
 def open_connection(
     name: str,
     config: ConnectionConfig,
+    store: Store,
     *,
     observe: Callable[[str, str, float], None] | None = None,
     previous: Connection | None = None,
@@ -105,15 +114,11 @@ def open_connection(
         name,
         client,
         retry=RetryPolicy(**config.retry.model_dump()),
-        breaker=CircuitBreaker(name, **config.circuit_breaker.model_dump()),
+        breaker=store.breaker(name, namespace(config), config.circuit_breaker),
         observe=observe,
     )
     adapter = adapter_class(connection=name, upstream=upstream, api_version=config.api_version)
-    cache = ResponseCache(
-        ttl=config.cache.ttl,
-        stale_if_error=config.cache.stale_if_error,
-        max_entries=config.cache.max_entries,
-    )
+    cache = store.response_cache(name, namespace(config), config.cache)
     return Connection(name, config, adapter, client, sandbox, cache)
 
 

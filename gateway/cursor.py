@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kernel.errors import InvalidCursor
@@ -27,7 +27,10 @@ def binding(**parts: Any) -> str:
 
 
 class CursorCodec:
-    def __init__(self, secret: bytes) -> None:
+    """Signs with ``secret``, or with what ``secret()`` answers when it is a callable (the
+    state store's shared secret, which may arrive after start)."""
+
+    def __init__(self, secret: bytes | Callable[[], bytes]) -> None:
         self._secret = secret
 
     def encode(self, bound_to: str, position: Mapping[str, Any]) -> str:
@@ -56,7 +59,8 @@ class CursorCodec:
         return position
 
     def _sign(self, body: str) -> bytes:
-        return hmac.new(self._secret, body.encode(), hashlib.sha256).digest()[:16]
+        secret = self._secret if isinstance(self._secret, bytes) else self._secret()
+        return hmac.new(secret, body.encode(), hashlib.sha256).digest()[:16]
 
 
 def _b64(raw: bytes) -> str:

@@ -66,7 +66,7 @@ def write_handler(
             if on == "child":
                 ids = (remote_id, resolve_child_id(call, connection, "contact_id"))
         args: tuple[Any, ...] = (*ids, call.body) if takes_body else ids
-        with invalidating(connection, *invalidates(*ids)):
+        async with invalidating(connection, *invalidates(*ids)):
             result = await getattr(connection.adapter, op.value)(*args)
         if result is None:
             return Response(status_code=204)

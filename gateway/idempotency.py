@@ -1,93 +1,129 @@
-"""``Idempotency-Key`` on POST (API.md section 5), Stripe-style.
+"""``Idempotency-Key`` on POST (API.md sections 5 and 7), Stripe-style, on the state store.
 
-The first request with a key runs; its answer is kept for 24 hours under the API key's
-identity and the key, with a fingerprint of the request (method, path, JSON body).
-The same key and fingerprint again replays that answer (``Idempotent-Replayed: true``)
-with no second upstream write, also when the two arrive at once (the second waits for
-the first). The same key with another request is 422.
+The first request with a key claims it in the store (atomically: on ``redis`` a
+``SET NX``, so concurrent duplicates on any instance make one upstream write) and runs;
+its answer is kept for 24 hours under the API key's identity and the key, with a
+fingerprint of the request (method, path, JSON body). The same key and fingerprint
+again replays that answer (``Idempotent-Replayed: true``) with no second upstream
+write, also after a restart; a duplicate arriving while the first is in flight waits
+for its answer (409 ``conflict`` if it does not come in time). The same key with
+another request is 422.
 
 Kept: answers after which the write happened or may have happened (2xx, 409, 502,
 504). Not kept, so the client may simply try again: answers that mean nothing was
 done (400, 401, 403, 404, 413, 422, 429, 501, 503).
+
+When the store is down the request is refused with 503 ``state_unavailable`` before
+anything is sent upstream: a duplicate write is never risked.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from pathlib import Path
 
-from cachetools import TTLCache
+import structlog
 from starlette.responses import Response
 
-from kernel.errors import FieldError, ValidationFailed
+from gateway.store import IdempotencyRecord, Store, StoreDown
+from kernel.errors import Conflict, FieldError, StateUnavailable, ValidationFailed
 
 DAY = 24 * 3600
+IN_FLIGHT = 120.0  # seconds a claim lives without an answer (a crashed first request)
+WAIT = 60.0  # seconds a duplicate waits for the first request's answer
 KEY = re.compile(r"[\x21-\x7e]{1,255}")
 KEPT = frozenset({409, 502, 504})
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    fingerprint: str
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...]
-
-    def response(self) -> Response:
-        headers = {**dict(self.headers), "Idempotent-Replayed": "true"}
-        return Response(self.body, status_code=self.status, headers=headers)
+log = structlog.get_logger("gateway.idempotency")
 
 
 class IdempotencyStore:
     def __init__(
         self,
+        store: Store | None = None,
         *,
         ttl: float = DAY,
-        max_entries: int = 100_000,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._answers: TTLCache[tuple[str, str], Answer] = TTLCache(max_entries, ttl, timer=clock)
-        self._running: dict[tuple[str, str], tuple[str, asyncio.Future[Answer]]] = {}
+        if store is None:
+            from gateway.store.local import LocalStore
+
+            store = LocalStore(Path(":memory:"), clock=clock)
+        self.store = store
+        self.ttl = ttl
 
     async def run(
         self, scope: tuple[str, str], fingerprint: str, produce: Callable[[], Awaitable[Response]]
     ) -> Response:
-        kept = self._answers.get(scope)
-        if kept is not None:
-            _same(kept.fingerprint, fingerprint)
-            return kept.response()
-        if scope in self._running:
-            running_fingerprint, first = self._running[scope]
-            _same(running_fingerprint, fingerprint)
-            return (await asyncio.shield(first)).response()
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self._running[scope] = (fingerprint, future)
+        key = hashlib.sha256("\n".join(scope).encode()).hexdigest()
+        try:
+            return await self._run(key, fingerprint, produce)
+        except StoreDown as exc:
+            raise StateUnavailable(
+                "the state store is unavailable, so a POST with Idempotency-Key cannot be "
+                "made safe now; retry shortly",
+                headers={"Retry-After": "1"},
+            ) from exc
+
+    async def _run(
+        self, key: str, fingerprint: str, produce: Callable[[], Awaitable[Response]]
+    ) -> Response:
+        store = self.store
+        for _ in range(3):
+            record = await store.idempotency_get(key)
+            if record is None:
+                if await store.idempotency_claim(key, fingerprint, IN_FLIGHT):
+                    return await self._first(key, fingerprint, produce)
+                continue  # another request claimed it a moment ago
+            _same(record.fingerprint, fingerprint)
+            if not record.finished:
+                record = await store.idempotency_wait(key, WAIT)
+                if record is None:
+                    continue  # the first was refused (not kept): this one may run
+            return _replay(record)
+        raise Conflict(
+            "a request with this Idempotency-Key is still in progress; retry later",
+            details=[FieldError("Idempotency-Key", "wait for the first request's answer")],
+        )
+
+    async def _first(
+        self, key: str, fingerprint: str, produce: Callable[[], Awaitable[Response]]
+    ) -> Response:
         try:
             response = await produce()
-            answer = Answer(
-                fingerprint,
-                response.status_code,
-                bytes(response.body),
-                tuple(
-                    (k, v)
-                    for k, v in response.headers.items()
-                    if k.lower() not in ("content-length", "x-request-id")
-                ),
-            )
-            if response.status_code < 300 or response.status_code in KEPT:
-                self._answers[scope] = answer
-            future.set_result(answer)
-            return response
         except BaseException:
-            future.cancel()
+            await self._release(key)
             raise
-        finally:
-            del self._running[scope]
+        if response.status_code >= 300 and response.status_code not in KEPT:
+            await self._release(key)
+            return response
+        headers = tuple(
+            (k, v)
+            for k, v in response.headers.items()
+            if k.lower() not in ("content-length", "x-request-id")
+        )
+        record = IdempotencyRecord(fingerprint, response.status_code, bytes(response.body), headers)
+        try:
+            await self.store.idempotency_put(key, record, self.ttl)
+        except StoreDown:
+            # The write happened; answer it. A duplicate now waits for the claim to lapse.
+            log.error("idempotency_answer_not_kept", status=response.status_code)
+        return response
+
+    async def _release(self, key: str) -> None:
+        try:
+            await self.store.idempotency_release(key)
+        except StoreDown:
+            log.warning("idempotency_claim_not_released")
+
+
+def _replay(record: IdempotencyRecord) -> Response:
+    assert record.status is not None
+    headers = {**dict(record.headers), "Idempotent-Replayed": "true"}
+    return Response(record.body, status_code=record.status, headers=headers)
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:

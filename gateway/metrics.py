@@ -8,6 +8,7 @@
   outcome is the status code or ``timeout`` / ``unreachable``.
 - ``gateway_cache_events_total{connection,result}``: HIT, MISS, STALE, BYPASS.
 - ``gateway_circuit_state{connection}``: 0 closed, 1 half-open, 2 open, read at scrape.
+- ``gateway_state_errors_total{operation}``: state store calls that failed or timed out.
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ class Metrics:
             ["connection", "result"],
             registry=self.registry,
         )
+        self.state_errors = Counter(
+            "gateway_state_errors",
+            "State store calls that failed or timed out",
+            ["operation"],
+            registry=self.registry,
+        )
         self._gateway: Callable[[], Runtime] | None = None
         self.registry.register(_CircuitCollector(self))
 
@@ -74,6 +81,9 @@ class Metrics:
             self.upstream_seconds.labels(connection, method).observe(seconds)
 
         return observe
+
+    def state_error(self, operation: str) -> None:
+        self.state_errors.labels(operation).inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -10,10 +10,11 @@ once its last request has finished, so a reload fails no request in flight.
 from __future__ import annotations
 
 import asyncio
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import structlog
 
 from gateway.auth import KeyStore
 from gateway.config import BearerAuth, Config
@@ -22,18 +23,30 @@ from gateway.cursor import CursorCodec
 from gateway.idempotency import IdempotencyStore
 from gateway.logging import redactor
 from gateway.metrics import Metrics
+from gateway.store import Store, StoreDown, open_store
+
+log = structlog.get_logger("gateway.runtime")
 
 
 class Runtime:
+    store: Store
     metrics: Metrics
     cursors: CursorCodec
     idempotency: IdempotencyStore
 
     def __init__(
-        self, config: Config, *, metrics: Metrics | None = None, previous: Runtime | None = None
+        self,
+        config: Config,
+        *,
+        store: Store | None = None,
+        metrics: Metrics | None = None,
+        previous: Runtime | None = None,
     ) -> None:
         self.config = config
         self.metrics = metrics or (previous.metrics if previous else Metrics())
+        if store is None:
+            store = previous.store if previous else open_store(config, None)
+        self.store = store
         self.keys = KeyStore(config.api_keys)
         before = previous.connections if previous else {}
         self.connections: dict[str, Connection] = {}
@@ -43,15 +56,17 @@ class Runtime:
                 self.connections[name] = old
             else:
                 observe = self.metrics.upstream_observer(name)
-                self.connections[name] = open_connection(name, conn, observe=observe, previous=old)
+                self.connections[name] = open_connection(
+                    name, conn, store, observe=observe, previous=old
+                )
         secret = config.server.cursor_secret
         if previous is not None and secret == previous.config.server.cursor_secret:
             self.cursors = previous.cursors
+        elif secret is not None:
+            self.cursors = CursorCodec(secret.get_secret_value().encode())
         else:
-            self.cursors = CursorCodec(
-                secret.get_secret_value().encode() if secret else secrets.token_bytes(32)
-            )
-        self.idempotency = previous.idempotency if previous else IdempotencyStore()
+            self.cursors = CursorCodec(lambda: store.cursor_secret)  # shared by the store
+        self.idempotency = previous.idempotency if previous else IdempotencyStore(store)
         self._active = 0
         self._leftovers: list[Connection] = []
         self._closing: set[asyncio.Task[None]] = set()
@@ -106,6 +121,15 @@ class Host:
     config_path: Path | None
     lock: asyncio.Lock  # one config change at a time
     endpoints: tuple[Any, ...] = ()  # every endpoint served (gateway/routes), for OpenAPI
+    etag: str | None = None  # of the config text live now, as published to the store
+
+    async def record(self, text: str, etag: str, actor: str) -> None:
+        """Publish an accepted config as the newest version (every instance follows)."""
+        self.etag = etag
+        try:
+            await self.runtime.store.publish_config(text, etag, actor)
+        except StoreDown:
+            log.error("config_version_not_published", etag=etag)
 
     @property
     def runtime(self) -> Runtime:
@@ -113,9 +137,10 @@ class Host:
         return runtime
 
     def apply(self, config: Config) -> Runtime:
-        """Make ``config`` live; requests already running finish on the one they pinned."""
+        """Make ``config`` live; requests already running finish on the one they pinned.
+        The state store stays: a change of ``server.state`` takes a restart."""
         previous = self.runtime
-        successor = Runtime(config, previous=previous)
+        successor = Runtime(config, store=previous.store, previous=previous)
         self.state.runtime = successor
         previous.retire(successor)
         return successor

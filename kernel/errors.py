@@ -16,6 +16,7 @@ and the canonical ``code`` of the error envelope (API.md section 5)::
     ├── ValidationFailed           422 validation_error
     ├── RateLimited                429 rate_limited (Retry-After)
     ├── UnsupportedOperation       501 unsupported_operation
+    ├── StateUnavailable           503 state_unavailable
     └── UpstreamError              502 upstream_error
         ├── UpstreamUnavailable    503 upstream_unavailable
         └── UpstreamTimeout        504 upstream_timeout
@@ -120,6 +121,12 @@ class RateLimited(GatewayError):
 
 class UnsupportedOperation(GatewayError):
     status, code = 501, "unsupported_operation"
+
+
+class StateUnavailable(GatewayError):
+    """The shared state store cannot be reached, and the request needs it to be safe."""
+
+    status, code = 503, "state_unavailable"
 
 
 class UpstreamError(GatewayError):

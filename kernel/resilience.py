@@ -123,3 +123,15 @@ class CircuitBreaker:
     def release(self) -> None:
         """The call ended with no verdict (cancelled): let another trial through."""
         self._trial_running = False
+
+    # The calls ``Upstream`` makes. Here they are the synchronous ones above; a breaker
+    # whose state is shared by several processes overrides them (gateway/store).
+
+    async def acquire(self) -> None:
+        self.before_call()
+
+    async def succeeded(self) -> None:
+        self.record_success()
+
+    async def failed(self) -> None:
+        self.record_failure()

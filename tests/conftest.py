@@ -205,3 +205,13 @@ def upstream_calls(sim: Sandbox) -> list[str]:
     """Paths the BorderBolt sandbox saw, cleared at the start of the test."""
     sim.calls.clear()
     return sim.calls  # type: ignore[return-value]
+
+
+@pytest.fixture(scope="session")
+def redis() -> Iterator[Any]:
+    """A real redis-server for the session (tests/servers.py); each test uses its own
+    key prefix, so they never see each other's state."""
+    from tests.servers import redis_server
+
+    with redis_server() as server:
+        yield server

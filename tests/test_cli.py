@@ -61,9 +61,8 @@ def _free_port() -> int:
         # The installed script, run from elsewhere: proves the package installs whole.
         [str(Path(sys.executable).with_name("gateway")), "serve"],
         [sys.executable, "-m", "gateway", "serve"],
-        [str(Path(sys.executable).with_name("gateway")), "serve", "--workers", "2"],
     ],
-    ids=["gateway-script", "python-m-gateway", "two-workers"],
+    ids=["gateway-script", "python-m-gateway"],
 )
 def test_serve_answers_on_the_default_config(command: list[str], tmp_path: Path) -> None:
     port = _free_port()
@@ -95,3 +94,25 @@ def test_serve_answers_on_the_default_config(command: list[str], tmp_path: Path)
     lines = out.decode().splitlines()
     assert any('"event": "request"' in line and '"status": 200' in line for line in lines)
     assert not any("demo-key" in line for line in lines)
+
+
+def test_several_workers_on_local_state_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["serve", "--config", str(ROOT / "config.yaml"), "--workers", "2"]) == 2
+    path = tmp_path / "c.yaml"
+    path.write_text(MINIMAL)
+    assert main(["serve", "--config", str(path), "--workers", "2"]) == 2
+    error = capsys.readouterr().err
+    assert "server.state.backend is 'local'" in error and "backend: redis" in error
+
+
+def test_several_workers_with_sandbox_connections_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.yaml"
+    state = "server: {state: {backend: redis, url: 'redis://127.0.0.1:1/0'}}\n"
+    path.write_text(state + MINIMAL)
+    assert main(["serve", "--config", str(path), "--workers", "2"]) == 2
+    error = capsys.readouterr().err
+    assert "gateway simulate" in error and "'sandbox:'" in error

@@ -106,6 +106,7 @@ async def put_config(call: Call) -> Response:
         written = live.dump(document)
         await asyncio.to_thread(live.write_atomically, path, written)
         call.host.apply(config)
+        await call.host.record(written, live.etag_of(written), call.key.name)
     return _shown(call, live.load(written), written)
 
 
@@ -118,6 +119,7 @@ async def reload_config(call: Call) -> Response:
         except ConfigError as exc:
             raise _invalid(exc) from exc
         call.host.apply(config)
+        await call.host.record(text, live.etag_of(text), call.key.name)
     return JSONResponse(
         {"reloaded": True, "connections": list(config.connections)},
         headers={"ETag": live.etag_of(text)},
@@ -140,7 +142,8 @@ async def admin_connections(call: Call) -> Response:
                 "health": health(breaker.state.value),
                 "circuit": {"state": breaker.state.value, "consecutive_failures": breaker.failures},
                 "cache": {
-                    "entries": len(cache),
+                    "entries": cache.entries,
+                    "shared": cache.shared,
                     "ttl": cache.ttl,
                     "hits": cache.hits,
                     "misses": cache.misses,

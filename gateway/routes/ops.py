@@ -2,7 +2,9 @@
 
 - ``/healthz``: the process answers (200).
 - ``/readyz``: 200 while at least one connection's circuit is not open (the gateway
-  can serve something), else 503; lists each connection's circuit state.
+  can serve something), else 503; lists each connection's circuit state, and the
+  state store's (``"state": "ok"`` or ``"down"``). A store that is down does not make
+  the gateway unready: reads still answer (API.md section 7).
 - ``/metrics``: Prometheus text format (gateway/metrics.py). It names connections and
   routes, never keys or secrets.
 """
@@ -25,8 +27,15 @@ async def readyz(call: Call) -> Response:
         name: c.adapter.upstream.breaker.state.value for name, c in call.runtime.connections.items()
     }
     ready = any(value != "open" for value in circuits.values())
+    store = call.runtime.store
+    state = "ok" if await store.ping() else "down"
     return JSONResponse(
-        {"status": "ready" if ready else "unavailable", "circuits": circuits},
+        {
+            "status": "ready" if ready else "unavailable",
+            "circuits": circuits,
+            "state": state,
+            "state_backend": store.backend,
+        },
         status_code=200 if ready else 503,
     )
 

@@ -54,7 +54,7 @@ async def passthrough(call: Call) -> Response:
         answer = await upstream.call(call.method, path, content=body, headers=headers, raw=True)
     finally:
         if writes:
-            connection.cache.invalidate_all()  # a raw write may have changed anything
+            await connection.cache.ainvalidate_all()  # a raw write may have changed anything
     returned = {k: v for k, v in answer.headers.items() if k.lower() in RETURNED}
     return Response(
         answer.content, status_code=answer.status, headers={**returned, "X-Passthrough": "true"}

@@ -1,0 +1,143 @@
+"""The state store interface both backends implement (see the package docstring)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from gateway.config import CacheConfig, CircuitBreakerConfig
+from kernel.resilience import CircuitBreaker
+
+ErrorHook = Callable[[str], None]  # told the operation of every failed store call
+RETRY_AFTER_FAILURE = 1.0  # seconds a failed store is not asked again (no pile-up)
+
+
+class StoreDown(Exception):
+    """A store call failed or timed out; the caller degrades (package docstring)."""
+
+
+@dataclass(frozen=True, slots=True)
+class IdempotencyRecord:
+    """An ``Idempotency-Key``'s state: claimed (``status`` None: the first request is
+    still running) or its kept answer."""
+
+    fingerprint: str
+    status: int | None = None
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def finished(self) -> bool:
+        return self.status is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigVersion:
+    """An accepted config: the text as written to the file, and who made it live."""
+
+    id: int
+    at: str
+    actor: str
+    etag: str
+    text: str
+
+
+class Store(ABC):
+    backend: str
+
+    def __init__(self, on_error: ErrorHook | None = None) -> None:
+        self.on_error = on_error
+        self.healthy = True
+        self._down_until = 0.0
+        self._provisional_secret = secrets.token_bytes(32)
+
+    # Health ---------------------------------------------------------------------------
+
+    def _check(self, operation: str) -> None:
+        """Fail fast while a recent failure says the store is down."""
+        if time.monotonic() < self._down_until:
+            raise StoreDown(f"state store unavailable ({operation})")
+
+    def _failed(self, operation: str, exc: BaseException) -> StoreDown:
+        self.healthy = False
+        self._down_until = time.monotonic() + RETRY_AFTER_FAILURE
+        if self.on_error is not None:
+            self.on_error(operation)
+        return StoreDown(f"state store unavailable ({operation}): {type(exc).__name__}")
+
+    def _succeeded(self) -> None:
+        self.healthy = True
+        self._down_until = 0.0
+
+    @property
+    def state(self) -> str:
+        return "ok" if self.healthy else "down"
+
+    async def ready(self) -> None:  # noqa: B027 - a backend may need nothing here
+        """Connect and load what later calls need; never raises (the store may be down)."""
+
+    async def ping(self) -> bool:
+        """Whether the store answers now (updates ``healthy``)."""
+        return True
+
+    async def aclose(self) -> None:  # noqa: B027
+        """Release connections and files."""
+
+    @property
+    def cursor_secret(self) -> bytes:
+        """The key cursors are signed with, the same for every process sharing the store."""
+        return self._provisional_secret
+
+    # Idempotency ----------------------------------------------------------------------
+
+    @abstractmethod
+    async def idempotency_get(self, key: str) -> IdempotencyRecord | None: ...
+
+    @abstractmethod
+    async def idempotency_claim(self, key: str, fingerprint: str, ttl: float) -> bool:
+        """Claim ``key`` for a first request; False when someone already has."""
+
+    @abstractmethod
+    async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None: ...
+
+    @abstractmethod
+    async def idempotency_release(self, key: str) -> None:
+        """Drop a claim whose answer is not kept (the client may simply try again)."""
+
+    @abstractmethod
+    async def idempotency_wait(self, key: str, wait: float) -> IdempotencyRecord | None:
+        """The kept answer once the first request finished; None when its claim went away
+        without one (refused, or it ran past ``wait`` seconds)."""
+
+    # Per-connection state -------------------------------------------------------------
+
+    @abstractmethod
+    def response_cache(self, connection: str, namespace: str, config: CacheConfig) -> Any:
+        """The read cache of one connection (``namespace``: its config's digest)."""
+
+    def breaker(
+        self, connection: str, namespace: str, config: CircuitBreakerConfig
+    ) -> CircuitBreaker:
+        """The circuit breaker of one connection; this process's own unless shared."""
+        return CircuitBreaker(connection, **config.model_dump())
+
+    # Config versions ------------------------------------------------------------------
+
+    @abstractmethod
+    async def publish_config(self, text: str, etag: str, actor: str) -> ConfigVersion:
+        """Record an accepted config as the newest version (and tell every instance)."""
+
+    @abstractmethod
+    async def current_config(self) -> ConfigVersion | None: ...
+
+    @abstractmethod
+    async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
+        """Accepted configs, newest first."""
+
+
+def utc_now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -1,0 +1,202 @@
+"""The ``local`` state backend: one process, an embedded SQLite file.
+
+What must outlive a restart is in SQLite (stdlib ``sqlite3``, calls run off the event
+loop in a worker thread, one connection behind a lock, WAL journal): idempotency
+answers, the cursor secret, config versions. What one process coordinates alone stays
+in memory: requests in flight under an ``Idempotency-Key``, the read cache
+(gateway/cache.py) and the circuit breakers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gateway.cache import ResponseCache
+from gateway.config import CacheConfig
+from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, utc_now
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS idempotency (
+    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
+    body BLOB NOT NULL, headers TEXT NOT NULL, expires REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS config_versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
+    etag TEXT NOT NULL, text TEXT NOT NULL
+);
+"""
+PURGE_EVERY = 500  # writes between sweeps of expired idempotency answers
+
+
+class LocalStore(Store):
+    backend = "local"
+
+    def __init__(
+        self,
+        path: Path,
+        on_error: ErrorHook | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        super().__init__(on_error)
+        self.path = path
+        self._clock = clock
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+            self._secret = self._load_secret()
+        self._running: dict[str, tuple[str, asyncio.Future[IdempotencyRecord | None]]] = {}
+        self._writes = 0
+
+    def _load_secret(self) -> bytes:
+        self._db.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('cursor_secret', ?)",
+            (secrets.token_bytes(32),),
+        )
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'cursor_secret'").fetchone()
+        return bytes(row[0])
+
+    @property
+    def cursor_secret(self) -> bytes:
+        return self._secret
+
+    async def _run(self, operation: str, sql: str, *args: Any) -> list[Any]:
+        def work() -> list[Any]:
+            with self._lock:
+                return self._db.execute(sql, args).fetchall()
+
+        self._check(operation)
+        try:
+            rows = await asyncio.to_thread(work)
+        except sqlite3.Error as exc:
+            raise self._failed(operation, exc) from exc
+        self._succeeded()
+        return rows
+
+    async def aclose(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # Idempotency ----------------------------------------------------------------------
+
+    async def idempotency_get(self, key: str) -> IdempotencyRecord | None:
+        running = self._running.get(key)
+        if running is not None:
+            return IdempotencyRecord(running[0])
+        return await self._kept(key)
+
+    async def _kept(self, key: str) -> IdempotencyRecord | None:
+        rows = await self._run(
+            "idempotency_get",
+            "SELECT fingerprint, status, body, headers FROM idempotency"
+            " WHERE key = ? AND expires > ?",
+            key,
+            self._clock(),
+        )
+        if not rows:
+            return None
+        fingerprint, status, body, headers = rows[0]
+        return IdempotencyRecord(fingerprint, status, bytes(body), _headers(headers))
+
+    async def idempotency_claim(self, key: str, fingerprint: str, ttl: float) -> bool:
+        if key in self._running:
+            return False
+        future: asyncio.Future[IdempotencyRecord | None] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._running[key] = (fingerprint, future)  # taken before any await: one claimant
+        try:
+            kept = await self._kept(key)
+        except BaseException:
+            self._finish(key, None)
+            raise
+        if kept is not None:
+            self._finish(key, kept)
+            return False
+        return True
+
+    async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
+        try:
+            await self._run(
+                "idempotency_put",
+                "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
+                key,
+                record.fingerprint,
+                record.status,
+                record.body,
+                json.dumps(record.headers),
+                self._clock() + ttl,
+            )
+            self._writes += 1
+            if self._writes % PURGE_EVERY == 0:
+                await self._run(
+                    "idempotency_purge", "DELETE FROM idempotency WHERE expires <= ?", self._clock()
+                )
+        finally:
+            self._finish(key, record)
+
+    async def idempotency_release(self, key: str) -> None:
+        self._finish(key, None)
+
+    def _finish(self, key: str, record: IdempotencyRecord | None) -> None:
+        running = self._running.pop(key, None)
+        if running is not None and not running[1].done():
+            running[1].set_result(record)
+
+    async def idempotency_wait(self, key: str, wait: float) -> IdempotencyRecord | None:
+        running = self._running.get(key)
+        if running is None:
+            return await self.idempotency_get(key)
+        try:
+            return await asyncio.wait_for(asyncio.shield(running[1]), wait)
+        except TimeoutError:
+            return None
+
+    # Per-connection state -------------------------------------------------------------
+
+    def response_cache(self, connection: str, namespace: str, config: CacheConfig) -> Any:
+        return ResponseCache(
+            ttl=config.ttl, stale_if_error=config.stale_if_error, max_entries=config.max_entries
+        )
+
+    # Config versions ------------------------------------------------------------------
+
+    async def publish_config(self, text: str, etag: str, actor: str) -> ConfigVersion:
+        at = utc_now()
+        rows = await self._run(
+            "publish_config",
+            "INSERT INTO config_versions (at, actor, etag, text) VALUES (?, ?, ?, ?) RETURNING id",
+            at,
+            actor,
+            etag,
+            text,
+        )
+        return ConfigVersion(int(rows[0][0]), at, actor, etag, text)
+
+    async def current_config(self) -> ConfigVersion | None:
+        versions = await self.config_versions(1)
+        return versions[0] if versions else None
+
+    async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
+        rows = await self._run(
+            "config_versions",
+            "SELECT id, at, actor, etag, text FROM config_versions ORDER BY id DESC LIMIT ?",
+            limit,
+        )
+        return [ConfigVersion(*row) for row in rows]
+
+
+def _headers(raw: str) -> tuple[tuple[str, str], ...]:
+    return tuple((str(k), str(v)) for k, v in json.loads(raw))

@@ -1,0 +1,232 @@
+"""The ``redis`` state backend: every worker and instance shares one Redis (6.2+) or Valkey.
+
+Keys live under the configured prefix (``gw:`` by default) and everything that expires
+carries a TTL:
+
+- ``idem:<scope>``: an ``Idempotency-Key``, claimed with ``SET NX PX`` holding the
+  request's fingerprint and a claim token (so concurrent duplicates on any instance
+  make one upstream write), then replaced by the kept answer for 24 h. A duplicate that
+  arrives while the first is in flight polls until the answer is there.
+- ``cursor_secret``: made once by whichever instance comes first (``SET NX``).
+- ``config:seq``, ``config:current``, ``config:v:<id>``, ``config:versions``: accepted
+  configs, published atomically (one Lua script) and followed by every instance.
+- ``cache:*``, ``gen:*`` (gateway/store/shared_cache.py) and ``breaker:*``
+  (gateway/store/shared_breaker.py).
+
+Every call has a short timeout (``server.state.timeout``) and no retry: a store that
+does not answer is reported down at once (gateway/store/base.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import redis.asyncio as aioredis
+from redis.backoff import NoBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
+
+from gateway.config import CacheConfig, CircuitBreakerConfig
+from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, utc_now
+from kernel.resilience import CircuitBreaker
+
+T = TypeVar("T")
+FAILURES = (RedisError, OSError, TimeoutError)
+POLL = 0.05  # seconds between looks at an in-flight idempotency claim
+RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end"
+PUBLISH = """
+local id = redis.call('INCR', KEYS[1])
+local version = KEYS[2] .. id
+redis.call('HSET', version, 'at', ARGV[1], 'actor', ARGV[2], 'etag', ARGV[3], 'text', ARGV[4])
+redis.call('SET', KEYS[3], id)
+redis.call('LPUSH', KEYS[4], id)
+return id
+"""
+
+
+class RedisStore(Store):
+    backend = "redis"
+
+    def __init__(
+        self, url: str, *, prefix: str, timeout: float, on_error: ErrorHook | None = None
+    ) -> None:
+        super().__init__(on_error)
+        self.prefix = prefix
+        self.timeout = timeout
+        self.client: aioredis.Redis = aioredis.Redis.from_url(  # bytes in, bytes out
+            url,
+            socket_timeout=timeout,
+            socket_connect_timeout=timeout,
+            retry=Retry(NoBackoff(), 0),
+            retry_on_timeout=False,
+        )
+        self._secret: bytes | None = None
+        self._claims: dict[str, str] = {}
+
+    def key(self, *parts: str) -> str:
+        return self.prefix + ":".join(parts)
+
+    async def call(self, operation: str, make: Callable[[], Awaitable[T]]) -> T:
+        """One store call, bounded by the timeout; a failure raises ``StoreDown``."""
+        self._check(operation)
+        try:
+            result = await asyncio.wait_for(make(), self.timeout * 2)
+        except FAILURES as exc:
+            raise self._failed(operation, exc) from exc
+        self._succeeded()
+        return result
+
+    async def ready(self) -> None:
+        if self._secret is not None:
+            return
+        made = secrets.token_hex(32)
+        key = self.key("cursor_secret")
+        try:
+            await self.call("cursor_secret", lambda: self.client.set(key, made, nx=True))
+            stored = await self.call("cursor_secret", lambda: self.client.get(key))
+        except Exception:
+            return
+        self._secret = bytes.fromhex(_text(stored))
+
+    async def ping(self) -> bool:
+        try:
+            await self.call("ping", self.client.ping)
+        except Exception:
+            return False
+        await self.ready()
+        return True
+
+    @property
+    def cursor_secret(self) -> bytes:
+        return self._secret if self._secret is not None else self._provisional_secret
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    # Idempotency ----------------------------------------------------------------------
+
+    async def idempotency_get(self, key: str) -> IdempotencyRecord | None:
+        raw = await self.call("idempotency_get", lambda: self.client.get(self.key("idem", key)))
+        return _record(raw)
+
+    async def idempotency_claim(self, key: str, fingerprint: str, ttl: float) -> bool:
+        token = secrets.token_hex(8)
+        claim = json.dumps({"f": fingerprint, "t": token})
+        redis_key = self.key("idem", key)
+        claimed = await self.call(
+            "idempotency_claim",
+            lambda: self.client.set(redis_key, claim, nx=True, px=int(ttl * 1000)),
+        )
+        if claimed:
+            self._claims[key] = claim
+        return bool(claimed)
+
+    async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
+        self._claims.pop(key, None)
+        value = json.dumps(
+            {
+                "f": record.fingerprint,
+                "s": record.status,
+                "b": base64.b64encode(record.body).decode(),
+                "h": record.headers,
+            }
+        )
+        redis_key = self.key("idem", key)
+        await self.call(
+            "idempotency_put", lambda: self.client.set(redis_key, value, px=int(ttl * 1000))
+        )
+
+    async def idempotency_release(self, key: str) -> None:
+        claim = self._claims.pop(key, None)
+        if claim is None:
+            return
+        redis_key = self.key("idem", key)
+        await self.call(
+            "idempotency_release", lambda: self.client.eval(RELEASE, 1, redis_key, claim)
+        )
+
+    async def idempotency_wait(self, key: str, wait: float) -> IdempotencyRecord | None:
+        deadline = time.monotonic() + wait
+        while True:
+            record = await self.idempotency_get(key)
+            if record is None or record.finished or time.monotonic() >= deadline:
+                return record if record is not None and record.finished else None
+            await asyncio.sleep(POLL)
+
+    # Per-connection state -------------------------------------------------------------
+
+    def response_cache(self, connection: str, namespace: str, config: CacheConfig) -> Any:
+        from gateway.store.shared_cache import SharedResponseCache
+
+        return SharedResponseCache(self, connection, namespace, config)
+
+    def breaker(
+        self, connection: str, namespace: str, config: CircuitBreakerConfig
+    ) -> CircuitBreaker:
+        from gateway.store.shared_breaker import SharedCircuitBreaker
+
+        return SharedCircuitBreaker(self, connection, namespace, **config.model_dump())
+
+    # Config versions ------------------------------------------------------------------
+
+    async def publish_config(self, text: str, etag: str, actor: str) -> ConfigVersion:
+        at = utc_now()
+        keys = (
+            self.key("config", "seq"),
+            self.key("config", "v", ""),
+            self.key("config", "current"),
+            self.key("config", "versions"),
+        )
+        version = await self.call(
+            "publish_config",
+            lambda: self.client.eval(PUBLISH, len(keys), *keys, at, actor, etag, text),
+        )
+        return ConfigVersion(int(version), at, actor, etag, text)
+
+    async def current_config(self) -> ConfigVersion | None:
+        current = await self.call(
+            "current_config", lambda: self.client.get(self.key("config", "current"))
+        )
+        return None if current is None else await self._version(int(current))
+
+    async def current_config_id(self) -> int | None:
+        current = await self.call(
+            "current_config", lambda: self.client.get(self.key("config", "current"))
+        )
+        return None if current is None else int(current)
+
+    async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
+        ids = await self.call(
+            "config_versions",
+            lambda: self.client.lrange(self.key("config", "versions"), 0, limit - 1),
+        )
+        versions = [await self._version(int(i)) for i in ids]
+        return [v for v in versions if v is not None]
+
+    async def _version(self, version_id: int) -> ConfigVersion | None:
+        key = self.key("config", "v", str(version_id))
+        fields = await self.call("config_version", lambda: self.client.hgetall(key))
+        if not fields:
+            return None
+        got = {_text(k): _text(v) for k, v in fields.items()}
+        return ConfigVersion(version_id, got["at"], got["actor"], got["etag"], got["text"])
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _record(raw: object) -> IdempotencyRecord | None:
+    if raw is None:
+        return None
+    data = json.loads(_text(raw))
+    if data.get("s") is None:
+        return IdempotencyRecord(data["f"])
+    headers = tuple((str(k), str(v)) for k, v in data.get("h", ()))
+    return IdempotencyRecord(data["f"], int(data["s"]), base64.b64decode(data["b"]), headers)

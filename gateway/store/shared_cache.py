@@ -1,0 +1,179 @@
+"""The read cache on Redis: the same promises as gateway/cache.py, across instances.
+
+An entry is a hash ``cache:<connection>:<config digest>:<request digest>`` holding the
+body, its ETag, when it stops being fresh (wall clock) and the tag generations it was
+filled under; it expires after ``ttl + stale_if_error``. Tag generations are counters
+``gen:<connection>:<tag>`` (``gen:<connection>:*`` for the whole connection) that a
+write on any instance increments, so the next read on every instance sees the entry as
+gone. One round trip reads the generations and the entry together. Concurrent identical
+misses in one process share one upstream call; across processes each fills once.
+
+If the store fails, reads are answered from the upstream (``X-Cache: BYPASS``) and
+invalidations are lost for that moment; entries expire after their TTL regardless.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from gateway.cache import CacheKey, CacheStatus, Entry, etag_of
+from gateway.config import CacheConfig
+from gateway.store.base import StoreDown
+from kernel.errors import UpstreamError
+
+if TYPE_CHECKING:
+    from gateway.store.redis import RedisStore
+
+
+class SharedResponseCache:
+    shared = True
+
+    def __init__(
+        self, store: RedisStore, connection: str, namespace: str, config: CacheConfig
+    ) -> None:
+        self.store = store
+        self.connection = connection
+        self.namespace = namespace
+        self.ttl = config.ttl
+        self.stale_if_error = config.stale_if_error
+        self._inflight: dict[CacheKey, asyncio.Future[Entry]] = {}
+        self.hits = self.misses = self.stale = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl > 0
+
+    @property
+    def entries(self) -> int | None:
+        return None  # shared by every instance: not counted per process
+
+    def _gen(self, tag: str) -> str:
+        return self.store.key("gen", self.connection, tag)
+
+    def _entry_key(self, key: CacheKey) -> str:
+        digest = hashlib.sha256("\x1f".join(key).encode()).hexdigest()[:40]
+        return self.store.key("cache", self.connection, self.namespace, digest)
+
+    async def ainvalidate(self, tags: Iterable[str]) -> None:
+        names = [self._gen(tag) for tag in tags]
+        if not names:
+            return
+
+        async def bump() -> object:
+            async with self.store.client.pipeline(transaction=False) as pipe:
+                for name in names:
+                    pipe.incr(name)
+                return await pipe.execute()
+
+        with contextlib.suppress(StoreDown):  # counted by the store; entries still expire
+            await self.store.call("cache_invalidate", bump)
+
+    async def ainvalidate_all(self) -> None:
+        await self.ainvalidate(["*"])
+
+    async def get(
+        self,
+        key: CacheKey,
+        tags: Iterable[str],
+        produce: Callable[[], Awaitable[bytes]],
+        *,
+        bypass: bool = False,
+    ) -> tuple[Entry, CacheStatus]:
+        tags = ["*", *tags]
+        try:
+            generations, entry = await self._lookup(key, tags)
+        except StoreDown:
+            body = await produce()
+            return Entry(body, etag_of(body), 0.0, ()), CacheStatus.BYPASS
+        if not bypass and entry is not None and time.time() < entry.fresh_until:
+            self.hits += 1
+            return entry, CacheStatus.HIT
+        leader = self._inflight.get(key)
+        if not bypass and leader is not None:
+            try:
+                shared = await asyncio.shield(leader)
+            except asyncio.CancelledError:
+                if not leader.cancelled():
+                    raise
+            else:
+                self.hits += 1
+                return shared, CacheStatus.HIT
+        return await self._fill(key, generations, produce, entry, bypass)
+
+    async def _lookup(self, key: CacheKey, tags: list[str]) -> tuple[tuple[int, ...], Entry | None]:
+        async def read() -> list[Any]:
+            async with self.store.client.pipeline(transaction=False) as pipe:
+                pipe.mget([self._gen(tag) for tag in tags])
+                pipe.hgetall(self._entry_key(key))
+                return await pipe.execute()
+
+        counters, fields = await self.store.call("cache_get", read)
+        generations = tuple(int(c) if c is not None else 0 for c in counters)
+        entry = _entry(fields) if fields else None
+        if entry is not None and entry.generations != generations:
+            entry = None
+        return generations, entry
+
+    async def _fill(
+        self,
+        key: CacheKey,
+        generations: tuple[int, ...],
+        produce: Callable[[], Awaitable[bytes]],
+        stale: Entry | None,
+        bypass: bool,
+    ) -> tuple[Entry, CacheStatus]:
+        future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
+        self._inflight[key] = future
+        try:
+            body = await produce()
+        except UpstreamError as exc:
+            if stale is not None:
+                self.stale += 1
+                future.set_result(stale)
+                return stale, CacheStatus.STALE
+            future.set_exception(exc)
+            future.exception()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        except BaseException:
+            future.cancel()
+            raise
+        finally:
+            self._inflight.pop(key, None)
+        self.misses += 1
+        entry = Entry(body, etag_of(body), time.time() + self.ttl, generations)
+        future.set_result(entry)
+        await self._store(key, entry)
+        return entry, CacheStatus.BYPASS if bypass else CacheStatus.MISS
+
+    async def _store(self, key: CacheKey, entry: Entry) -> None:
+        name = self._entry_key(key)
+        mapping = {
+            "b": entry.body,
+            "e": entry.etag,
+            "f": repr(entry.fresh_until),
+            "g": ",".join(map(str, entry.generations)),
+        }
+        keep = max(1, int((self.ttl + self.stale_if_error) * 1000))
+
+        async def write() -> object:
+            async with self.store.client.pipeline(transaction=False) as pipe:
+                pipe.hset(name, mapping=mapping)  # type: ignore[arg-type]
+                pipe.pexpire(name, keep)
+                return await pipe.execute()
+
+        with contextlib.suppress(StoreDown):  # answered anyway; the next read fills again
+            await self.store.call("cache_put", write)
+
+
+def _entry(fields: dict[bytes, bytes]) -> Entry:
+    generations = tuple(int(g) for g in fields[b"g"].decode().split(",") if g)
+    return Entry(fields[b"b"], fields[b"e"].decode(), float(fields[b"f"]), generations)

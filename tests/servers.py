@@ -1,0 +1,143 @@
+"""Real servers for tests: redis-server, simulators and gateways as their own processes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).parent.parent
+INSTALL_HINT = (
+    "redis-server is not installed; the state store tests need a real one. "
+    "Install Debian's package: sudo apt-get install redis-server (make test does this "
+    "when it runs as root)."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until(check: object, deadline: float = 15.0, what: str = "server") -> None:
+    assert callable(check)
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        with contextlib.suppress(Exception):
+            if check():
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not come up in {deadline} s")
+
+
+class RedisServer:
+    """A redis-server on a free loopback port, no persistence; stop/start keep the port."""
+
+    def __init__(self) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.fail(INSTALL_HINT, pytrace=False)
+        self.binary = binary
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, what="redis-server")
+
+    def answers(self) -> bool:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=0.2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(10)
+            self.process = None
+
+    def flush(self) -> None:
+        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+            sock.sendall(b"FLUSHALL\r\n")
+            sock.recv(16)
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[RedisServer]:
+    server = RedisServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+class Process:
+    """A child process serving HTTP on ``port`` (a simulator or a gateway)."""
+
+    def __init__(self, args: list[str], port: int, ready_path: str, log: Path) -> None:
+        self.args, self.port, self.ready_path, self.log = args, port, ready_path, log
+        self.process: subprocess.Popen[bytes] | None = None
+        self.url = f"http://127.0.0.1:{port}"
+
+    def start(self) -> Process:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                self.args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        wait_until(self._up, deadline=30, what=" ".join(self.args[2:4]))
+        return self
+
+    def _up(self) -> bool:
+        assert self.process is not None
+        if self.process.poll() is not None:
+            raise AssertionError(f"{self.args} exited: {self.log.read_text()[-2000:]}")
+        return httpx.get(self.url + self.ready_path, timeout=1).status_code < 500
+
+    def stop(self, kill: bool = False) -> None:
+        if self.process is None:
+            return
+        if kill:
+            self.process.kill()
+        else:
+            self.process.terminate()
+        self.process.wait(10)
+        self.process = None
+
+
+def simulator(adapter: str, token: str, log_dir: Path) -> Process:
+    port = free_port()
+    args = [sys.executable, "-m", "gateway", "simulate", adapter, "--port", str(port)]
+    return Process([*args, "--token", token], port, "/", log_dir / f"sim-{port}.log")
+
+
+def gateway(config: Path, log_dir: Path) -> Process:
+    port = free_port()
+    args = [sys.executable, "-m", "gateway", "serve", "--config", str(config)]
+    return Process([*args, "--port", str(port)], port, "/healthz", log_dir / f"gw-{port}.log")

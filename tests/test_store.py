@@ -1,0 +1,200 @@
+"""The state store's promises, the same tests on both backends (local SQLite, real Redis)."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gateway.cache import CacheStatus
+from gateway.config import CacheConfig, CircuitBreakerConfig
+from gateway.idempotency import IdempotencyStore
+from gateway.store import IdempotencyRecord, Store, StoreDown
+from gateway.store.local import LocalStore
+from gateway.store.redis import RedisStore
+from kernel.errors import StateUnavailable, UpstreamError, UpstreamUnavailable
+from kernel.resilience import CircuitState
+
+pytestmark = pytest.mark.anyio
+StoreFactory = Callable[[], Store]
+
+
+@pytest.fixture(params=["local", "redis"])
+async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreFactory]:
+    """Make stores that share one location, as two processes (or a process and its
+    restart) would: the same SQLite file, or the same Redis and prefix."""
+    made: list[Store] = []
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+
+    def make() -> Store:
+        if request.param == "local":
+            store: Store = LocalStore(tmp_path / "state.db")
+        else:
+            server = request.getfixturevalue("redis")
+            store = RedisStore(server.url, prefix=prefix, timeout=0.5)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        await store.aclose()
+
+
+async def test_one_claim_wins_among_concurrent_ones(stores: StoreFactory) -> None:
+    store = stores()
+    claims = await asyncio.gather(*(store.idempotency_claim("k", "fp", 10) for _ in range(20)))
+    assert claims.count(True) == 1
+
+
+async def test_a_kept_answer_survives_a_restart(stores: StoreFactory) -> None:
+    first = stores()
+    assert await first.idempotency_claim("k", "fp", 10)
+    record = IdempotencyRecord("fp", 201, b'{"id": 1}', (("location", "/x"),))
+    await first.idempotency_put("k", record, 60)
+    await first.aclose()
+    assert await stores().idempotency_get("k") == record
+
+
+async def test_a_released_claim_can_be_taken_again(stores: StoreFactory) -> None:
+    store = stores()
+    assert await store.idempotency_claim("k", "fp", 10)
+    await store.idempotency_release("k")
+    assert await store.idempotency_get("k") is None
+    assert await store.idempotency_claim("k", "fp", 10)
+
+
+async def test_a_waiter_gets_the_first_requests_answer(stores: StoreFactory) -> None:
+    store = stores()
+    assert await store.idempotency_claim("k", "fp", 10)
+    waiting = asyncio.create_task(store.idempotency_wait("k", 5))
+    await asyncio.sleep(0.1)
+    record = IdempotencyRecord("fp", 200, b"{}")
+    await store.idempotency_put("k", record, 60)
+    assert await waiting == record
+
+
+async def test_idempotent_runs_make_one_write_and_replay(stores: StoreFactory) -> None:
+    from starlette.responses import Response
+
+    runs: list[int] = []
+
+    async def produce() -> Response:
+        runs.append(1)
+        await asyncio.sleep(0.05)
+        return Response(b'{"ok": true}', status_code=201)
+
+    one = stores()
+    other = stores() if one.backend == "redis" else one  # local: one process by design
+    first, second = IdempotencyStore(one), IdempotencyStore(other)
+    answers = await asyncio.gather(
+        *(s.run(("key", "idem"), "fp", produce) for s in (first, second) * 5)
+    )
+    assert len(runs) == 1
+    assert {a.status_code for a in answers} == {201}
+    assert sum(a.headers.get("idempotent-replayed") == "true" for a in answers) == 9
+
+
+async def test_the_cursor_secret_is_shared_and_kept(stores: StoreFactory) -> None:
+    a = stores()
+    await a.ready()
+    secret = a.cursor_secret
+    await a.aclose()
+    b = stores()
+    await b.ready()
+    assert b.cursor_secret == secret and len(secret) == 32
+
+
+async def test_config_versions_are_kept_newest_first(stores: StoreFactory) -> None:
+    store = stores()
+    one = await store.publish_config("a: 1\n", '"e1"', "startup")
+    two = await store.publish_config("a: 2\n", '"e2"', "ops")
+    assert two.id > one.id
+    assert await stores().current_config() == two
+    assert [v.etag for v in await store.config_versions()] == ['"e2"', '"e1"']
+
+
+async def _bodies(cache: Any, key: tuple[str, ...], tags: list[str], body: bytes) -> Any:
+    async def produce() -> bytes:
+        return body
+
+    return await cache.get(key, tags, produce)
+
+
+async def test_a_write_through_one_cache_invalidates_the_other(stores: StoreFactory) -> None:
+    config = CacheConfig(ttl=60, stale_if_error=0)
+    one, other = stores(), stores()
+    a = one.response_cache("c", "ns", config)
+    b = other.response_cache("c", "ns", config) if one.backend == "redis" else a
+    key = ("id", "GET", "/v1/customers/c:1", "")
+    assert (await _bodies(a, key, ["customer:1"], b"v1"))[1] is CacheStatus.MISS
+    assert (await _bodies(b, key, ["customer:1"], b"v1"))[1] is CacheStatus.HIT
+    await a.ainvalidate(["customer:1"])
+    entry, status = await _bodies(b, key, ["customer:1"], b"v2")
+    assert (entry.body, status) == (b"v2", CacheStatus.MISS)
+
+
+async def test_stale_entries_answer_when_the_upstream_fails(stores: StoreFactory) -> None:
+    cache = stores().response_cache("c", "ns", CacheConfig(ttl=0.05, stale_if_error=60))
+    key = ("id", "GET", "/v1/x", "")
+    await _bodies(cache, key, [], b"old")
+    await asyncio.sleep(0.1)
+
+    async def failing() -> bytes:
+        raise UpstreamError("down")
+
+    entry, status = await cache.get(key, [], failing)
+    assert (entry.body, status) == (b"old", CacheStatus.STALE)
+
+
+async def test_a_breaker_opened_by_one_is_open_for_all(stores: StoreFactory) -> None:
+    one, other = stores(), stores()
+    config = CircuitBreakerConfig(failures=2, reset_after=30)
+    a = one.breaker("c", "ns", config)
+    b = other.breaker("c", "ns", config) if one.backend == "redis" else a
+    for _ in range(2):
+        await a.acquire()
+        await a.failed()
+    with pytest.raises(UpstreamUnavailable):
+        await b.acquire()
+    assert b.state is CircuitState.OPEN
+
+
+async def test_one_trial_in_the_whole_deployment_after_reset(stores: StoreFactory) -> None:
+    one, other = stores(), stores()
+    config = CircuitBreakerConfig(failures=1, reset_after=0.2)
+    a = one.breaker("c", "ns", config)
+    b = other.breaker("c", "ns", config) if one.backend == "redis" else a
+    await a.acquire()
+    await a.failed()
+    await asyncio.sleep(0.3)
+    await a.acquire()  # the trial
+    with pytest.raises(UpstreamUnavailable):
+        await b.acquire()
+    await a.succeeded()
+    await b.acquire()
+    assert b.state is CircuitState.CLOSED
+
+
+async def test_a_store_that_is_down_refuses_idempotent_posts(redis: Any) -> None:
+    from starlette.responses import Response
+
+    from tests.servers import free_port
+
+    errors: list[str] = []
+    down = RedisStore(
+        f"redis://127.0.0.1:{free_port()}/0", prefix="x:", timeout=0.2, on_error=errors.append
+    )
+
+    async def produce() -> Response:
+        raise AssertionError("nothing may be sent without a safe claim")
+
+    with pytest.raises(StateUnavailable):
+        await IdempotencyStore(down).run(("id", "k"), "fp", produce)
+    with pytest.raises(StoreDown):
+        await down.idempotency_get("k")  # failing fast, without waiting again
+    assert errors and not down.healthy
+    await down.aclose()
