@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench redis-server
+.PHONY: run test lint install clean bench redis-server fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ redis-server:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+
+# schemathesis against a served gateway, 200 examples per operation (minutes, not in CI).
+fuzz: $(STAMP)
+	$(BIN)/python -m tests.fuzz
 
 # Gateway vs direct upstream, side by side (installs wrk from Debian if missing).
 bench: $(STAMP)

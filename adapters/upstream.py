@@ -18,6 +18,7 @@ JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable
@@ -30,9 +31,10 @@ import httpx
 import stamina
 import structlog
 
-from kernel.context import request_id_var
+from kernel.context import request_id_var, stale_fallback_var
 from kernel.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
-from kernel.resilience import CircuitBreaker, RetryPolicy, Transient
+from kernel.numbers import ascii_int
+from kernel.resilience import CircuitBreaker, CircuitState, RetryPolicy, Transient
 
 log = structlog.get_logger("gateway.upstream")
 T = TypeVar("T")
@@ -95,7 +97,7 @@ class UpstreamResponse:
 def retry_after(value: str | None, default: int = 1) -> str:
     """A ``Retry-After`` worth passing on: delay-seconds or an HTTP-date, else ``default``."""
     value = (value or "").strip()
-    if value.isdigit():
+    if ascii_int(value) is not None:
         return value
     return value if retry_after_seconds(value) is not None else str(default)
 
@@ -103,8 +105,9 @@ def retry_after(value: str | None, default: int = 1) -> str:
 def retry_after_seconds(value: str | None) -> float | None:
     """``Retry-After`` as seconds from now (delay-seconds or an HTTP-date), if readable."""
     value = (value or "").strip()
-    if value.isdigit():
-        return float(value)
+    seconds = ascii_int(value)
+    if seconds is not None:
+        return float(seconds)
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):
@@ -178,23 +181,52 @@ class Upstream:
         if request_id := request_id_var.get():
             sent.headers["X-Request-ID"] = request_id
         policy = self.retry
+        # With a stale answer to fall back on, the first failure is final: the cache
+        # answers it at once instead of the client waiting out every retry.
+        attempts = 1 if stale_fallback_var.get() else policy.attempts
+        started = time.monotonic()
         try:
             async for attempt in stamina.retry_context(
                 on=policy.backoff,
-                attempts=policy.attempts,
-                timeout=None,
+                attempts=attempts,
+                timeout=policy.deadline,
                 wait_initial=policy.wait_initial,
                 wait_max=policy.wait_max,
                 wait_jitter=policy.wait_jitter,
             ):
                 with attempt:
-                    return await self._attempt(method, path, sent)
+                    return await self._within_deadline(method, path, sent, started)
         except Transient as exc:
             raise exc.error from exc
         raise AssertionError("unreachable: stamina either returns or raises")  # pragma: no cover
 
+    async def _within_deadline(
+        self, method: str, path: str, sent: Sent, started: float
+    ) -> UpstreamResponse:
+        """One attempt, cut off when the call's overall deadline (``timeout.total``) ends."""
+        deadline = self.retry.deadline
+        if deadline is None:
+            return await self._attempt(method, path, sent)
+        remaining = deadline - (time.monotonic() - started)
+        try:
+            if remaining <= 0:
+                raise TimeoutError
+            async with asyncio.timeout(remaining):
+                return await self._attempt(method, path, sent)
+        except TimeoutError as exc:
+            raise UpstreamTimeout(
+                f"upstream did not answer within the request's deadline ({deadline:g} s)",
+                connection=self.connection,
+            ) from exc
+
     async def _attempt(self, method: str, path: str, sent: Sent) -> UpstreamResponse:
-        await self.breaker.acquire()
+        if sent.raw:
+            # Passthrough never feeds the breaker (API.md section 5): an upstream path
+            # answering 500 says nothing about the canonical API. It still fails fast.
+            if self.breaker.state is CircuitState.OPEN:
+                await self.breaker.acquire()
+        else:
+            await self.breaker.acquire()
         started = time.perf_counter()
         try:
             response = await self.client.request(
@@ -206,7 +238,8 @@ class Upstream:
                 headers=sent.headers,
             )
         except httpx.HTTPError as exc:
-            await self.breaker.failed()
+            if not sent.raw:
+                await self.breaker.failed()
             outcome = "timeout" if isinstance(exc, httpx.TimeoutException) else "unreachable"
             self.observe(method, outcome, time.perf_counter() - started)
             error: GatewayError
@@ -222,7 +255,8 @@ class Upstream:
             reached = not isinstance(exc, NEVER_REACHED)
             raise Transient(error, method=method, reached=reached) from exc
         except BaseException:
-            self.breaker.release()
+            if not sent.raw:
+                self.breaker.release()
             raise
         self.observe(method, str(response.status_code), time.perf_counter() - started)
         log.debug(
@@ -237,10 +271,6 @@ class Upstream:
             self.connection, response.status_code, response.content, response.headers
         )
         if sent.raw:
-            if result.status >= 500:
-                await self.breaker.failed()
-            else:
-                await self.breaker.succeeded()
             return result
         if result.status >= 500:
             await self.breaker.failed()

@@ -10,10 +10,12 @@ from starlette.applications import Starlette
 from gateway.app import create_app
 from gateway.config import DEFAULT_PATH, load_config
 from gateway.logging import configure_logging
+from gateway.server import use_limits
 
 
 def create() -> Starlette:
     path = Path(os.environ.get("GATEWAY_CONFIG") or DEFAULT_PATH).resolve()
     config = load_config(path)
     configure_logging(config.server.log_level)
+    use_limits(config.server.limits)
     return create_app(config, config_path=path)

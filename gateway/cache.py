@@ -24,6 +24,7 @@ from enum import StrEnum
 
 from cachetools import TTLCache
 
+from kernel.context import stale_fallback_var
 from kernel.errors import UpstreamError
 
 CacheKey = tuple[str, ...]
@@ -133,6 +134,7 @@ class ResponseCache:
     ) -> tuple[Entry, CacheStatus]:
         future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
+        token = stale_fallback_var.set(stale is not None)
         try:
             body = await produce()
         except UpstreamError as exc:
@@ -151,6 +153,7 @@ class ResponseCache:
             future.cancel()  # the leader was cancelled: waiters fill for themselves
             raise
         finally:
+            stale_fallback_var.reset(token)
             self._inflight.pop(key, None)
         self.misses += 1
         entry = Entry(body, etag_of(body), self._clock() + self.ttl, generations)

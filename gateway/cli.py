@@ -114,8 +114,10 @@ def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -
 
     from gateway.app import create_app
     from gateway.logging import configure_logging
+    from gateway.server import uvicorn_options
 
     configure_logging(config.server.log_level)
+    limits = uvicorn_options(config.server.limits)
     if workers > 1:
         # Each worker builds its own app from the same file (gateway.asgi).
         os.environ["GATEWAY_CONFIG"] = str(path)
@@ -127,8 +129,9 @@ def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -
             port=port,
             access_log=False,
             log_level="warning",
+            **limits,
         )
     else:
         app = create_app(config, config_path=path)
-        uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+        uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", **limits)
     return 0

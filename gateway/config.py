@@ -26,8 +26,10 @@ from pydantic import (
 )
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from adapters import ADAPTERS
+from gateway.nesting import MAX_DEPTH, flow_depth
 
 DEFAULT_PATH = "config.yaml"
 CONNECTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
@@ -74,15 +76,25 @@ class RedisState(_Model):
     backend: Literal["redis"]
     url: str = Field(pattern=r"^(redis|rediss|unix)://")
     prefix: str = Field(default="gw:", pattern=r"^[A-Za-z0-9:_.-]{0,64}$")
-    timeout: float = Field(default=0.25, gt=0, le=5)  # seconds per store call
+    timeout: float = Field(default=1.0, gt=0, le=5)  # seconds per store call
 
 
 StateConfig = Annotated[LocalState | RedisState, Field(discriminator="backend")]
 
 
+class Limits(_Model):
+    """What one client may hold of the server (gateway/server.py)."""
+
+    header_timeout: float = Field(default=10.0, gt=0)  # request line and headers, seconds
+    keep_alive: float = Field(default=5.0, gt=0)  # idle between requests, seconds
+    max_connections: int = Field(default=1000, ge=1)  # open connections and requests; then 503
+    backlog: int = Field(default=2048, ge=1)
+
+
 class ServerConfig(_Model):
     default_connection: str | None = None
     state: StateConfig = LocalState()
+    limits: Limits = Limits()
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     cursor_secret: SecretStr | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -130,6 +142,7 @@ class TimeoutConfig(_Model):
     read: float = Field(default=10.0, gt=0)
     write: float = Field(default=10.0, gt=0)
     pool: float = Field(default=5.0, gt=0)
+    total: float = Field(default=15.0, gt=0)  # every attempt of one call, retries included
 
 
 class OAuth2ClientCredentialsAuth(_Model):
@@ -257,8 +270,41 @@ def expand_env(node: Any, env: Mapping[str, str], path: str = "") -> Any:
     return _ENV_REF.sub(substitute, node)
 
 
+MAX_CONFIG_BYTES = 1_048_576
+MAX_YAML_DEPTH = MAX_DEPTH
+
+
+def guard_yaml(text: str) -> None:
+    """Refuse what could make parsing a config expensive before it is loaded: more than
+    ``MAX_CONFIG_BYTES``, an alias (``*name``: a "billion laughs" document expands its
+    anchors exponentially), or nesting deeper than ``MAX_YAML_DEPTH``. A config never
+    needs any of them. Parsing events costs time linear in the text and expands nothing."""
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError([("", f"the config is larger than {MAX_CONFIG_BYTES} bytes")])
+    if flow_depth(text) > MAX_YAML_DEPTH:  # ruamel's scanner is slow on deep flow nesting
+        raise ConfigError([("", f"the config nests deeper than {MAX_YAML_DEPTH} levels")])
+    depth = 0
+    try:
+        for event in YAML(typ="safe", pure=True).parse(text):
+            if isinstance(event, AliasEvent):
+                raise ConfigError(
+                    [("", "YAML aliases (*name) are not accepted in a config; write the value")]
+                )
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    raise ConfigError(
+                        [("", f"the config nests deeper than {MAX_YAML_DEPTH} levels")]
+                    )
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+    except YAMLError as exc:
+        raise ConfigError([("", f"not valid YAML: {exc}")]) from exc
+
+
 def parse_config(text: str, env: Mapping[str, str] | None = None) -> Config:
     """Parse, expand and validate config text; raise ``ConfigError`` listing every problem."""
+    guard_yaml(text)
     try:
         raw = YAML(typ="safe", pure=True).load(text)
     except YAMLError as exc:
@@ -282,6 +328,10 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
         text = chosen.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError([("", f"cannot read {chosen}: {exc.strerror}")]) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            [("", f"{chosen} is not UTF-8 text (byte {exc.start}); save it as UTF-8")]
+        ) from exc
     return parse_config(text)
 
 

@@ -23,6 +23,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from gateway.config import Config, ConfigError, parse_config
+from gateway.config import Config, ConfigError, guard_yaml, parse_config
 
 MASK = "***"
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")
@@ -56,7 +57,9 @@ def etag_of(text: str) -> str:
 
 
 def load(text: str) -> Any:
-    """The round-trip document of YAML (or JSON) text; ``ConfigError`` if unreadable."""
+    """The round-trip document of YAML (or JSON) text; ``ConfigError`` if unreadable
+    or refused by ``guard_yaml`` (aliases, depth, size)."""
+    guard_yaml(text)
     try:
         document = _yaml().load(text)
     except YAMLError as exc:
@@ -156,6 +159,19 @@ def write_atomically(path: Path, text: str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+
+
+def sweep_temporaries(path: Path, older_than: float = 60.0) -> list[Path]:
+    """Remove temporary files a write left behind when its process was killed mid-way
+    (``.config.yaml.<random>.tmp``); ones younger than ``older_than`` seconds may still
+    be another process's write in progress."""
+    removed = []
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        with contextlib.suppress(FileNotFoundError):
+            if time.time() - leftover.stat().st_mtime > older_than:
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
 
 
 def _secrets(document: Any, *, with_path: bool = False) -> Iterator[Any]:

@@ -39,6 +39,7 @@ class ConfigFollower:
         await store.ready()
         path = self.host.config_path
         if path is not None:
+            await asyncio.to_thread(config_file.sweep_temporaries, path)
             text = await asyncio.to_thread(path.read_text, encoding="utf-8")
             self.host.etag = config_file.etag_of(text)
             with contextlib.suppress(StoreDown):

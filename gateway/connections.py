@@ -113,7 +113,7 @@ def open_connection(
     upstream = Upstream(
         name,
         client,
-        retry=RetryPolicy(**config.retry.model_dump()),
+        retry=RetryPolicy(**config.retry.model_dump(), deadline=t.total),
         breaker=store.breaker(name, namespace(config), config.circuit_breaker),
         observe=observe,
     )

@@ -12,6 +12,7 @@ idempotent POST; then calls the handler with one ``Call`` of plain values.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -26,6 +27,7 @@ from starlette.routing import Route
 from gateway.edge import Call, ReadKey, error_response
 from gateway.idempotency import KEY as IDEMPOTENCY_KEY
 from gateway.idempotency import fingerprint
+from gateway.nesting import MAX_DEPTH, flow_depth
 from gateway.queries import Query
 from gateway.runtime import Host, Runtime
 from kernel.errors import (
@@ -35,6 +37,7 @@ from kernel.errors import (
     PayloadTooLarge,
     ValidationFailed,
 )
+from kernel.numbers import ascii_int
 
 Handler = Callable[[Call], Awaitable[Response]]
 ANY_KEY = "any"  # a scope that any valid API key has
@@ -94,27 +97,33 @@ class Endpoint:
             trace["key_name"] = identity.name
             if self.scope != ANY_KEY:
                 identity.require_scope(self.scope)
+        scope = request.scope
         params = request.query_params
         query = parse_query(self.query, params) if self.query is not None else None
         call = Call(
             host=host,
             runtime=runtime,
             identity=identity,
-            method=request.method,
-            path_params=request.path_params,
+            method=scope["method"],
+            path_params=scope.get("path_params", {}),
             query=query,
             headers=headers,
             read=ReadKey(
-                path=request.url.path,
+                path=scope["path"],
                 query="&".join(sorted(f"{k}={v}" for k, v in params.multi_items())),
                 bypass="no-cache" in headers.get("cache-control", "").lower(),
                 if_none_match=headers.get("if-none-match"),
             ),
-            raw_query=request.url.query,
+            raw_query=scope["query_string"].decode("latin-1"),
             trace=trace,
         )
         if self.body is not None or self.raw_body or self.idempotent:
             call.raw_body = await read_bytes(request, runtime.config.server.max_body_bytes)
+            if flow_depth(call.raw_body) > MAX_DEPTH:
+                raise BadRequest(
+                    f"the body nests deeper than {MAX_DEPTH} levels",
+                    details=[FieldError(None, f"at most {MAX_DEPTH} nested arrays or objects")],
+                )
         if self.body is not None and not (self.optional_body and not call.raw_body):
             call.body = parse_body(self.body, headers.get("content-type"), call.raw_body)
         return call
@@ -137,9 +146,14 @@ class Endpoint:
         return await store.run((call.key.digest, key), request_print, produce)
 
 
+@functools.cache
+def _names(model: type[Query]) -> frozenset[str]:
+    return frozenset(model.model_fields)
+
+
 def parse_query(model: type[Query], params: Any) -> Query:
-    known = {name: info for name, info in model.model_fields.items()}
-    unknown = sorted(set(params) - set(known))
+    known = _names(model)
+    unknown = sorted(set(params) - known) if params else ()
     if unknown:
         raise BadRequest(
             f"unknown query parameter(s) {unknown}",
@@ -155,8 +169,8 @@ def parse_query(model: type[Query], params: Any) -> Query:
 
 async def read_bytes(request: Request, limit: int) -> bytes:
     """The body's bytes, refused past ``limit`` (413) whether declared or streamed."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    declared = ascii_int(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
     chunks, size = [], 0
     async for chunk in request.stream():

@@ -16,23 +16,31 @@ from typing import Any
 
 import structlog
 
-REDACTED = "***"
+from kernel.secrets import KNOWN, REDACTED, Secrets
+
+__all__ = ["REDACTED", "Redactor", "configure_logging", "redactor"]
+
 SENSITIVE_KEY = re.compile(r"authorization|token|secret|password|api[_-]?key|^key$|cookie", re.I)
 
 
 class Redactor:
-    """A structlog processor; ``secrets`` can be replaced when the config changes."""
+    """A structlog processor over a set of known secrets (kernel/secrets.py), which
+    can be replaced when the config changes. The gateway's one ``redactor`` uses the
+    process-wide ``KNOWN`` set that error envelopes are redacted with too."""
 
-    def __init__(self) -> None:
-        self.secrets: tuple[str, ...] = ()
+    def __init__(self, known: Secrets | None = None) -> None:
+        self.known = known if known is not None else Secrets()
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return self.known.values
 
     def set_secrets(self, secrets: Iterable[str]) -> None:
-        self.secrets = tuple(sorted({s for s in secrets if len(s) >= 4}, key=len, reverse=True))
+        self.known.set(secrets)
 
     def add_secret(self, secret: str) -> None:
         """Also mask ``secret`` (e.g. an access token fetched at run time)."""
-        if secret not in self.secrets:
-            self.set_secrets([*self.secrets[-50:], secret])
+        self.known.add(secret)
 
     def __call__(
         self, _: Any, __: str, event: MutableMapping[str, Any]
@@ -43,10 +51,7 @@ class Redactor:
         if SENSITIVE_KEY.search(key) and key != "event":
             return REDACTED
         if isinstance(value, str):
-            for secret in self.secrets:
-                if secret in value:
-                    value = value.replace(secret, REDACTED)
-            return value
+            return self.known.redact(value)
         if isinstance(value, dict):
             return {k: self._clean(str(k), v) for k, v in value.items()}
         if isinstance(value, list | tuple):
@@ -54,7 +59,7 @@ class Redactor:
         return value
 
 
-redactor = Redactor()
+redactor = Redactor(KNOWN)
 
 
 def configure_logging(level: str = "info", stream: Any = None) -> None:

@@ -12,7 +12,8 @@
 - The request pins the live ``Runtime`` it started with (``state["runtime"]``), so a
   config change mid-request neither swaps its connections nor closes them under it.
 - An unexpected exception is logged with its traceback and answered with a 500
-  envelope that carries no detail of it.
+  envelope that carries no detail of it. A client that disconnects while sending its
+  body is no server error: it is counted as 499 and logged at info.
 """
 
 from __future__ import annotations
@@ -24,12 +25,14 @@ import uuid
 from typing import Any
 
 import structlog
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kernel.context import request_id_var
 from kernel.errors import GatewayError, NotFound
 
 log = structlog.get_logger("gateway.access")
+CLIENT_CLOSED = 499
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 HIDDEN_SEPARATOR = re.compile(rb"%(2f|5c)", re.I)
 DOT_SEGMENT = re.compile(rb"(^|/)(\.|%2e){1,2}(/|$)", re.I)
@@ -72,6 +75,11 @@ class RequestContext:
                 await _send_error(send_with_id, NotFound("no such resource"), request_id)
             else:
                 await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
+            # The client went away while sending its body: not a server error. Counted
+            # as 499 (nginx's "client closed request"), logged at info, nothing sent.
+            status = CLIENT_CLOSED
+            log.info("client_disconnected", method=scope["method"], path=scope["path"])
         except Exception:
             log.exception("unhandled_error", method=scope["method"], path=scope["path"])
             if not started:

@@ -17,7 +17,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationIn
 from kernel.errors import BadRequest, FieldError
 from schemas import ChangeStatus, CustomerSortKey, ItemSortKey, ItemStatus, Period
 
-TRUE, FALSE = frozenset({"true", "1"}), frozenset({"false", "0"})
+TRUE, FALSE = "true", "false"
 DIGITS = re.compile(r"[0-9]{1,9}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?", re.ASCII)
 MAX_LIMIT = 100
@@ -25,9 +25,9 @@ MAX_LIMIT = 100
 
 def parse_bool(name: str, value: str) -> bool:
     lowered = value.lower()
-    if lowered in TRUE:
+    if lowered == TRUE:
         return True
-    if lowered in FALSE:
+    if lowered == FALSE:
         return False
     raise BadRequest(f"{name} must be true or false", details=[FieldError(name, "true or false")])
 
@@ -114,7 +114,12 @@ def _schema(schema: dict[str, Any]) -> WithJsonSchema:
     return WithJsonSchema(schema)
 
 
-BOOL_SCHEMA = {"type": "string", "enum": ["true", "false", "1", "0"]}
+# true or false, any case (API.md section 2); JSON Schema's regex dialect has no (?i).
+BOOL_SCHEMA = {
+    "type": "string",
+    "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
+    "description": "true or false (any case)",
+}
 Bool = Annotated[bool, BeforeValidator(_bool), _schema(BOOL_SCHEMA)]
 Limit = Annotated[
     int,

@@ -32,6 +32,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from kernel.secrets import KNOWN
+
 
 @dataclass(frozen=True, slots=True)
 class FieldError:
@@ -63,13 +65,18 @@ class GatewayError(Exception):
         self.headers = dict(headers or {})
 
     def envelope(self, request_id: str | None) -> dict[str, Any]:
+        """The error as the client sees it. Its text passes through the known-secret
+        redactor: a message may quote an upstream, and an upstream may echo a token."""
+        redact = KNOWN.redact
         return {
             "error": {
                 "code": self.code,
-                "message": self.message,
+                "message": redact(self.message),
                 "connection": self.connection,
                 "upstream_status": self.upstream_status,
-                "details": [d.as_dict() for d in self.details],
+                "details": [
+                    {"field": d.field, "message": redact(d.message)} for d in self.details
+                ],
                 "request_id": request_id,
             }
         }

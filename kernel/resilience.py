@@ -47,6 +47,7 @@ class RetryPolicy:
     wait_max: float = 2.0
     wait_jitter: float = 0.1
     max_retry_after: float = 5.0
+    deadline: float | None = None  # seconds all attempts of one call may take together
 
     def backoff(self, exc: Exception) -> bool | float:
         """stamina's backoff hook: False (give up), True (back off), or seconds to wait."""

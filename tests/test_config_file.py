@@ -37,3 +37,19 @@ def test_concurrent_writers_never_collide(tmp_path: Path) -> None:
         list(pool.map(lambda i: write_atomically(path, f"a: {i}\n"), range(40)))
     assert path.read_text().startswith("a: ")
     assert not list(tmp_path.glob(".config.yaml.*.tmp"))
+
+
+def test_temporaries_left_by_a_killed_write_are_swept(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from gateway.config_file import sweep_temporaries
+
+    path = tmp_path / "config.yaml"
+    path.write_text("a: 1\n")
+    old, fresh = tmp_path / ".config.yaml.abc123.tmp", tmp_path / ".config.yaml.def456.tmp"
+    old.write_text("half")
+    fresh.write_text("in progress")
+    os.utime(old, (time.time() - 600, time.time() - 600))
+    assert sweep_temporaries(path) == [old]
+    assert not old.exists() and fresh.exists()

@@ -22,7 +22,7 @@ ADMIN = {"Authorization": "Bearer admin-key"}
 CONFIG = """\
 server:
   default_connection: bb
-  state: {{backend: redis, url: "{redis}", prefix: "{prefix}", timeout: 0.25}}
+  state: {{backend: redis, url: "{redis}", prefix: "{prefix}", timeout: 1.0}}
   log_level: warning
 api_keys:
   - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}

@@ -1,7 +1,9 @@
-"""schemathesis against the app, in process, on the default (sandbox) config."""
+"""schemathesis against the app: in process on the default (sandbox) config, or, with
+``FUZZ_URL`` set, against a served gateway (``make fuzz``: 200 examples per operation)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import schemathesis
@@ -26,10 +28,16 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     await gateway(scope, receive, send)
 
 
-schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+LIVE = os.environ.get("FUZZ_URL")
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+schema = (
+    schemathesis.openapi.from_url(f"{LIVE}/openapi.json")
+    if LIVE
+    else schemathesis.openapi.from_asgi("/openapi.json", app)
+)
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api(case: schemathesis.Case) -> None:
     case.call_and_validate(headers={"Authorization": "Bearer demo-key"})

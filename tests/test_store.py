@@ -35,7 +35,7 @@ async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
             store: Store = LocalStore(tmp_path / "state.db")
         else:
             server = request.getfixturevalue("redis")
-            store = RedisStore(server.url, prefix=prefix, timeout=0.5)
+            store = RedisStore(server.url, prefix=prefix, timeout=2.0)
         made.append(store)
         return store
 

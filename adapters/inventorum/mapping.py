@@ -22,6 +22,7 @@ from adapters.inventorum.versions import PhoneLayer
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id
+from kernel.numbers import ascii_int
 from schemas import Address, Customer
 
 EXTRA_KEYS = (
@@ -173,7 +174,7 @@ def canonical_field(name: str) -> str:
     if head == "billing_address":
         return ".".join([head, *map(_address_leaf, rest)])
     if head == "shipping_address":
-        if not rest or not rest[0].isdigit():
+        if not rest or ascii_int(rest[0]) is None:
             rest = ["0", *rest]
         return ".".join(["shipping_addresses", rest[0], *map(_address_leaf, rest[1:])])
     return CANONICAL_FIELD.get(name, name)

@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.responses import JSONResponse, Response
 
 from gateway import config_file as live
-from gateway.config import ConfigError
+from gateway.config import Config, ConfigError
 from gateway.connections import health
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
 from gateway.runtime import Runtime
-from kernel.errors import Conflict, FieldError, GatewayError, ValidationFailed
+from kernel.errors import BadRequest, Conflict, FieldError, GatewayError, ValidationFailed
+
+T = TypeVar("T")
 
 
 class PreconditionRequired(GatewayError):
@@ -32,8 +35,23 @@ class PreconditionFailed(GatewayError):
     status, code = 412, "precondition_failed"
 
 
+PARSE_SECONDS = 5.0  # bound on reading and validating one config, off the event loop
+
+
 async def _read(path: Path) -> str:
-    return await asyncio.to_thread(path.read_text, encoding="utf-8")
+    try:
+        return await asyncio.to_thread(path.read_text, encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise _invalid(ConfigError([("", f"{path.name} is not UTF-8 text")])) from exc
+
+
+async def _off_loop(work: Callable[[], T]) -> T:
+    """Parse or validate YAML in a worker thread, bounded in time (gateway/config.py
+    already refuses what could make it slow: aliases, depth, size)."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(work), PARSE_SECONDS)
+    except TimeoutError as exc:
+        raise ValidationFailed(f"the config took longer than {PARSE_SECONDS:g} s to read") from exc
 
 
 def _path(call: Call) -> Path:
@@ -59,6 +77,8 @@ def _shown(call: Call, document: Any, text: str) -> Response:
 
 
 def _body_document(call: Call, current: Any) -> Any:
+    if not call.raw_body.strip():
+        raise BadRequest("send the config as the body (YAML or JSON)")
     try:
         text = call.raw_body.decode("utf-8")
         if "json" in call.headers.get("content-type", ""):
@@ -73,23 +93,41 @@ def _body_document(call: Call, current: Any) -> Any:
     return document
 
 
+def _validated(document: Any) -> Config:
+    try:
+        return live.validate(document)
+    except ConfigError as exc:
+        raise _invalid(exc) from exc
+
+
+def _loaded(text: str) -> Any:
+    try:
+        return live.load(text)
+    except ConfigError as exc:
+        raise _invalid(exc) from exc
+
+
 async def get_config(call: Call) -> Response:
     text = await _read(_path(call))
-    return _shown(call, live.load(text), text)
+    return _shown(call, await _off_loop(lambda: _loaded(text)), text)
 
 
 async def validate_config(call: Call) -> Response:
-    current = live.load(await _read(_path(call)))
-    document = _body_document(call, current)
-    try:
-        config = live.validate(document)
-    except ConfigError as exc:
-        raise _invalid(exc) from exc
+    text = await _read(_path(call))
+    if not call.raw_body.strip():
+        raise BadRequest("send the config as the body (YAML or JSON)")
+
+    def check() -> Config:
+        return _validated(_body_document(call, _loaded(text)))
+
+    config = await _off_loop(check)
     return JSONResponse({"valid": True, "connections": list(config.connections)})
 
 
 async def put_config(call: Call) -> Response:
     path = _path(call)
+    if not call.raw_body.strip():
+        raise BadRequest("send the new config as the body (YAML or JSON)")
     if_match = call.headers.get("if-match")
     if if_match is None:
         raise PreconditionRequired("send If-Match with the ETag of GET /admin/config")
@@ -97,13 +135,12 @@ async def put_config(call: Call) -> Response:
         text = await _read(path)
         if if_match.strip() != live.etag_of(text):
             raise PreconditionFailed("the config changed since you read it; GET it again")
-        current = live.load(text)
-        document = live.merge(live.load(text), _body_document(call, current))
-        try:
-            config = live.validate(document)
-        except ConfigError as exc:
-            raise _invalid(exc) from exc
-        written = live.dump(document)
+
+        def merged() -> tuple[Config, str]:
+            document = live.merge(_loaded(text), _body_document(call, _loaded(text)))
+            return _validated(document), live.dump(document)
+
+        config, written = await _off_loop(merged)
         await asyncio.to_thread(live.write_atomically, path, written)
         call.host.apply(config)
         await call.host.record(written, live.etag_of(written), call.key.name)
@@ -114,10 +151,7 @@ async def reload_config(call: Call) -> Response:
     path = _path(call)
     async with call.host.lock:
         text = await _read(path)
-        try:
-            config = live.validate(live.load(text))
-        except ConfigError as exc:
-            raise _invalid(exc) from exc
+        config = await _off_loop(lambda: _validated(_loaded(text)))
         call.host.apply(config)
         await call.host.record(text, live.etag_of(text), call.key.name)
     return JSONResponse(

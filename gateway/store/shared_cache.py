@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from gateway.cache import CacheKey, CacheStatus, Entry, etag_of
 from gateway.config import CacheConfig
 from gateway.store.base import StoreDown
+from kernel.context import stale_fallback_var
 from kernel.errors import UpstreamError
 
 if TYPE_CHECKING:
@@ -129,6 +130,7 @@ class SharedResponseCache:
     ) -> tuple[Entry, CacheStatus]:
         future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
+        token = stale_fallback_var.set(stale is not None)
         try:
             body = await produce()
         except UpstreamError as exc:
@@ -147,6 +149,7 @@ class SharedResponseCache:
             future.cancel()
             raise
         finally:
+            stale_fallback_var.reset(token)
             self._inflight.pop(key, None)
         self.misses += 1
         entry = Entry(body, etag_of(body), time.time() + self.ttl, generations)

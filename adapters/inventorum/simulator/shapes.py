@@ -9,6 +9,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from kernel.numbers import ascii_int
+
 BERLIN_SUMMER = timezone(timedelta(hours=2))
 
 
@@ -57,7 +59,8 @@ def stored(rendered: dict[str, Any]) -> dict[str, Any]:
 
 def version_of(request: Request) -> int | None:
     raw = request.headers.get("x-api-version", "10")
-    return int(raw) if raw.isdigit() and 1 <= int(raw) <= 10 else None
+    version = ascii_int(raw)
+    return version if version is not None and 1 <= version <= 10 else None
 
 
 async def no_route(request: Request, exc: Exception) -> Response:
