@@ -74,9 +74,7 @@ class GatewayError(Exception):
                 "message": redact(self.message),
                 "connection": self.connection,
                 "upstream_status": self.upstream_status,
-                "details": [
-                    {"field": d.field, "message": redact(d.message)} for d in self.details
-                ],
+                "details": [{"field": d.field, "message": redact(d.message)} for d in self.details],
                 "request_id": request_id,
             }
         }
