@@ -31,7 +31,7 @@ import httpx
 import stamina
 import structlog
 
-from kernel.context import request_id_var, stale_fallback_var
+from kernel.context import request_id_var, stale_fallback_var, writes_sent_var
 from kernel.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
 from kernel.numbers import ascii_int
 from kernel.resilience import CircuitBreaker, CircuitState, RetryPolicy, Transient
@@ -259,6 +259,8 @@ class Upstream:
                 self.breaker.release()
             raise
         self.observe(method, str(response.status_code), time.perf_counter() - started)
+        if method not in ("GET", "HEAD") and (sent_writes := writes_sent_var.get()) is not None:
+            sent_writes.append(f"{method} {path}")
         log.debug(
             "upstream_call",
             connection=self.connection,

@@ -19,6 +19,7 @@ from gateway.config_sync import ConfigFollower
 from gateway.edge import error_response
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContext
+from gateway.quotas import Quotas
 from gateway.routes import ENDPOINTS
 from gateway.runtime import Host, Runtime
 from gateway.store import open_store
@@ -58,7 +59,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     """The gateway as an ASGI app; ``config_path`` is the file the admin API edits."""
     metrics = Metrics()
     store = open_store(config, config_path, on_error=metrics.state_error)
-    runtime = Runtime(config, store=store, metrics=metrics)
+    runtime = Runtime(config, store=store, quotas=Quotas(store, metrics.limited), metrics=metrics)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -69,6 +70,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
         finally:
             await follower.stop()
             await app.state.runtime.aclose()
+            await app.state.runtime.quotas.aclose()
             await store.aclose()
 
     app = Starlette(

@@ -11,7 +11,7 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gateway.config import ApiKeyConfig
+from gateway.config import ApiKeyConfig, RateLimit
 from kernel.errors import Forbidden, Unauthorized
 
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="customer-gateway"'}
@@ -25,6 +25,7 @@ class Identity:
     digest: str
     scopes: frozenset[str]
     connections: frozenset[str]
+    rate_limit: RateLimit | None = None
 
     def require_scope(self, scope: str) -> None:
         if scope not in self.scopes:
@@ -44,7 +45,11 @@ class KeyStore:
     def __init__(self, keys: Iterable[ApiKeyConfig]) -> None:
         self._by_digest = {
             key.digest: Identity(
-                key.name, key.digest, frozenset(key.scopes), frozenset(key.connections)
+                key.name,
+                key.digest,
+                frozenset(key.scopes),
+                frozenset(key.connections),
+                key.rate_limit,
             )
             for key in keys
         }

@@ -100,12 +100,26 @@ class ServerConfig(_Model):
     log_level: Literal["debug", "info", "warning", "error"] = "info"
 
 
+class RateLimit(_Model):
+    """At most ``requests`` in any span of ``per`` seconds (a sliding window)."""
+
+    requests: int = Field(ge=1)
+    per: int = Field(ge=1, le=86_400)
+
+
+class BudgetLimit(RateLimit):
+    """An upstream's budget: a call over it waits for a slot up to ``max_wait`` seconds."""
+
+    max_wait: float = Field(default=2.0, ge=0, le=60)
+
+
 class ApiKeyConfig(_Model):
     name: str = Field(min_length=1)
     key: SecretStr | None = None
     key_sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
     scopes: list[str] = Field(min_length=1)
     connections: list[str] = Field(default_factory=lambda: ["*"])
+    rate_limit: RateLimit | None = None
 
     @field_validator("scopes")
     @classmethod
@@ -194,6 +208,7 @@ class ConnectionConfig(_Model):
     circuit_breaker: CircuitBreakerConfig = CircuitBreakerConfig()
     cache: CacheConfig = CacheConfig()
     max_scan_pages: int = Field(default=10, ge=1, le=100)
+    rate_limit: BudgetLimit | None = None  # every call to this upstream, across instances
 
     @field_validator("adapter")
     @classmethod

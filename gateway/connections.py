@@ -15,6 +15,7 @@ from adapters.sandbox import Credentials, Sandbox, SandboxTransport
 from adapters.upstream import Upstream
 from gateway.cache import ResponseCache
 from gateway.config import BearerAuth, ConnectionConfig
+from gateway.quotas import BudgetTransport, Quotas
 from gateway.store import Store
 from gateway.upstream_auth import BearerToken, ClientCredentials
 from kernel.resilience import RetryPolicy
@@ -74,6 +75,7 @@ def open_connection(
     name: str,
     config: ConnectionConfig,
     store: Store,
+    quotas: Quotas,
     *,
     observe: Callable[[str, str, float], None] | None = None,
     previous: Connection | None = None,
@@ -103,6 +105,8 @@ def open_connection(
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
         transport = httpx.AsyncHTTPTransport(limits=limits, verify=tls_context())
         base_url = config.base_url
+    if config.rate_limit is not None:
+        transport = BudgetTransport(transport, quotas, name, config.rate_limit)
     client = httpx.AsyncClient(
         base_url=base_url,
         auth=upstream_auth(name, config),

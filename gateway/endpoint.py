@@ -24,6 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.config import RateLimit
 from gateway.edge import Call, ReadKey, error_response
 from gateway.idempotency import KEY as IDEMPOTENCY_KEY
 from gateway.idempotency import fingerprint
@@ -35,6 +36,7 @@ from kernel.errors import (
     FieldError,
     GatewayError,
     PayloadTooLarge,
+    RateLimited,
     ValidationFailed,
 )
 from kernel.numbers import ascii_int
@@ -97,6 +99,8 @@ class Endpoint:
             trace["key_name"] = identity.name
             if self.scope != ANY_KEY:
                 identity.require_scope(self.scope)
+            if identity.rate_limit is not None:
+                await _count_request(runtime, identity.name, identity.rate_limit, trace)
         scope = request.scope
         params = request.query_params
         query = parse_query(self.query, params) if self.query is not None else None
@@ -149,6 +153,21 @@ class Endpoint:
 @functools.cache
 def _names(model: type[Query]) -> frozenset[str]:
     return frozenset(model.model_fields)
+
+
+async def _count_request(
+    runtime: Runtime, key: str, limit: RateLimit, trace: dict[str, Any]
+) -> None:
+    """The API key's rate limit: headers on every answer, 429 past it."""
+    decision = await runtime.quotas.check_key(key, limit)
+    trace["response_headers"] = decision.headers()
+    if not decision.allowed:
+        runtime.metrics.limited(key, "")
+        raise RateLimited(
+            f"this API key is over its rate limit ({limit.requests} requests per "
+            f"{limit.per} s); retry after {max(1, decision.reset)} s",
+            headers={"Retry-After": str(max(1, decision.reset))},  # RateLimit-* via trace
+        )
 
 
 def parse_query(model: type[Query], params: Any) -> Query:

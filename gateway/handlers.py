@@ -25,6 +25,8 @@ from gateway.caching import cached_read, invalidating
 from gateway.edge import Call, chosen_connection, resolve_child_id, resolve_id, respond
 from gateway.endpoint import WRITES, Endpoint, Handler
 from gateway.queries import OnConnection
+from kernel.context import writes_sent_var
+from kernel.errors import RateLimited, UpstreamError
 
 Target = Literal["collection", "resource", "child"]
 
@@ -66,8 +68,21 @@ def write_handler(
             if on == "child":
                 ids = (remote_id, resolve_child_id(call, connection, "contact_id"))
         args: tuple[Any, ...] = (*ids, call.body) if takes_body else ids
-        async with invalidating(connection, *invalidates(*ids)):
-            result = await getattr(connection.adapter, op.value)(*args)
+        sent: list[str] = []
+        token = writes_sent_var.set(sent)
+        try:
+            async with invalidating(connection, *invalidates(*ids)):
+                result = await getattr(connection.adapter, op.value)(*args)
+        except RateLimited as exc:
+            if not sent:
+                raise  # refused before anything was written: the client may retry
+            raise UpstreamError(
+                "the write reached the upstream, but reading its result back was refused "
+                f"by a rate limit ({exc.message}); read the resource before retrying",
+                connection=exc.connection,
+            ) from exc
+        finally:
+            writes_sent_var.reset(token)
         if result is None:
             return Response(status_code=204)
         headers = None

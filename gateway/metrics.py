@@ -9,6 +9,7 @@
 - ``gateway_cache_events_total{connection,result}``: HIT, MISS, STALE, BYPASS.
 - ``gateway_circuit_state{connection}``: 0 closed, 1 half-open, 2 open, read at scrape.
 - ``gateway_state_errors_total{operation}``: state store calls that failed or timed out.
+- ``gateway_rate_limited_total{key,connection}``: requests refused by a quota.
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ class Metrics:
             ["operation"],
             registry=self.registry,
         )
+        self.rate_limited = Counter(
+            "gateway_rate_limited",
+            "Requests refused by a quota: an API key's rate limit or a connection's budget",
+            ["key", "connection"],
+            registry=self.registry,
+        )
         self._gateway: Callable[[], Runtime] | None = None
         self.registry.register(_CircuitCollector(self))
 
@@ -81,6 +88,9 @@ class Metrics:
             self.upstream_seconds.labels(connection, method).observe(seconds)
 
         return observe
+
+    def limited(self, key: str, connection: str) -> None:
+        self.rate_limited.labels(key, connection).inc()
 
     def state_error(self, operation: str) -> None:
         self.state_errors.labels(operation).inc()

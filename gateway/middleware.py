@@ -63,9 +63,11 @@ class RequestContext:
             nonlocal status, started
             if message["type"] == "http.response.start":
                 status, started = message["status"], True
+                extra = state.get("response_headers") or {}  # e.g. RateLimit-* of the key
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
+                    *((k.lower().encode(), v.encode()) for k, v in extra.items()),
                 ]
             await send(message)
 

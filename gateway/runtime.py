@@ -23,6 +23,7 @@ from gateway.cursor import CursorCodec
 from gateway.idempotency import IdempotencyStore
 from gateway.logging import redactor
 from gateway.metrics import Metrics
+from gateway.quotas import Quotas
 from gateway.store import Store, StoreDown, open_store
 
 log = structlog.get_logger("gateway.runtime")
@@ -30,6 +31,7 @@ log = structlog.get_logger("gateway.runtime")
 
 class Runtime:
     store: Store
+    quotas: Quotas
     metrics: Metrics
     cursors: CursorCodec
     idempotency: IdempotencyStore
@@ -39,6 +41,7 @@ class Runtime:
         config: Config,
         *,
         store: Store | None = None,
+        quotas: Quotas | None = None,
         metrics: Metrics | None = None,
         previous: Runtime | None = None,
     ) -> None:
@@ -47,6 +50,9 @@ class Runtime:
         if store is None:
             store = previous.store if previous else open_store(config, None)
         self.store = store
+        if quotas is None:
+            quotas = previous.quotas if previous else Quotas(store, self.metrics.limited)
+        self.quotas = quotas
         self.keys = KeyStore(config.api_keys)
         before = previous.connections if previous else {}
         self.connections: dict[str, Connection] = {}
@@ -57,7 +63,7 @@ class Runtime:
             else:
                 observe = self.metrics.upstream_observer(name)
                 self.connections[name] = open_connection(
-                    name, conn, store, observe=observe, previous=old
+                    name, conn, store, quotas, observe=observe, previous=old
                 )
         secret = config.server.cursor_secret
         if previous is not None and secret == previous.config.server.cursor_secret:
@@ -140,7 +146,7 @@ class Host:
         """Make ``config`` live; requests already running finish on the one they pinned.
         The state store stays: a change of ``server.state`` takes a restart."""
         previous = self.runtime
-        successor = Runtime(config, store=previous.store, previous=previous)
+        successor = Runtime(config, store=previous.store, quotas=previous.quotas, previous=previous)
         self.state.runtime = successor
         previous.retire(successor)
         return successor

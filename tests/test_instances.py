@@ -26,6 +26,7 @@ server:
   log_level: warning
 api_keys:
   - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
+  - {{name: other, key: other-key, scopes: [customers:read]}}
   - {{name: admin, key: admin-key, scopes: [admin]}}
 connections:
   bb:
@@ -33,6 +34,11 @@ connections:
     base_url: "{bb}"
     auth: {{type: bearer, token: {token}}}
     timeout: {{connect: 1, read: 5}}
+  metered:
+    adapter: borderbolt
+    base_url: "{metered}"
+    auth: {{type: bearer, token: {token}}}
+    rate_limit: {{requests: 4, per: 1, max_wait: 3}}
   dead:
     adapter: borderbolt
     base_url: "http://127.0.0.1:{dead}"
@@ -43,12 +49,13 @@ connections:
 
 
 class Deployment:
-    def __init__(self, redis: RedisServer, sim: Process, folder: Path) -> None:
-        self.redis, self.sim, self.folder = redis, sim, folder
+    def __init__(self, redis: RedisServer, sim: Process, metered: Process, folder: Path) -> None:
+        self.redis, self.sim, self.metered, self.folder = redis, sim, metered, folder
         text = CONFIG.format(
             redis=redis.url,
             prefix=f"i{uuid.uuid4().hex[:6]}:",
             bb=sim.url,
+            metered=metered.url,
             token=TOKEN,
             dead=free_port(),
         )
@@ -76,8 +83,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     folder = tmp_path_factory.mktemp("instances")
     with redis_server() as redis:
         sim = simulator("borderbolt", TOKEN, folder).start()
+        metered = simulator("borderbolt", TOKEN, folder).start()
         try:
-            deployment = Deployment(redis, sim, folder)
+            deployment = Deployment(redis, sim, metered, folder)
             try:
                 yield deployment
             finally:
@@ -85,6 +93,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 deployment.b.stop()
         finally:
             sim.stop()
+            metered.stop()
 
 
 def new_customer() -> dict[str, Any]:
@@ -112,6 +121,27 @@ async def test_concurrent_duplicates_across_instances_make_one_write(
     assert len({a.json()["id"] for a in answers}) == 1
     assert sum(a.headers.get("idempotent-replayed") == "true" for a in answers) == 19
     assert deployment.upstream_records(body["code"]) == 1
+
+
+async def test_two_instances_never_send_more_than_the_budget(deployment: Deployment) -> None:
+    from tests.test_quotas import most_in_any_window
+
+    keys = [DEMO, {"Authorization": "Bearer other-key"}]
+    async with httpx.AsyncClient(timeout=30) as client:
+        answers = await asyncio.gather(
+            *(
+                client.get(
+                    f"{(deployment.a, deployment.b)[i % 2].url}/v1/customers/metered:{501 + i}",
+                    headers={**keys[i % 2], "Cache-Control": "no-cache"},
+                )
+                for i in range(16)
+            )
+        )
+        calls = (await client.get(deployment.metered.url + "/__sandbox__/calls")).json()
+    arrivals = [c["at"] for c in calls if c["path"].startswith("/api/v1/customers/")]
+    assert len(arrivals) == sum(a.status_code == 200 for a in answers) >= 12
+    assert most_in_any_window(arrivals, 1.0) <= 4, [round(t - arrivals[0], 3) for t in arrivals]
+    assert {a.status_code for a in answers} <= {200, 429}
 
 
 async def test_a_write_on_one_instance_is_seen_by_the_next_read_on_the_other(

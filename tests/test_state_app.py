@@ -49,6 +49,7 @@ async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
 
 async def close(app: Starlette) -> None:
     await app.state.runtime.aclose()
+    await app.state.runtime.quotas.aclose()
     await app.state.runtime.store.aclose()
 
 

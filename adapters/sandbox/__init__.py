@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from adapters.sandbox.helpers import query_int
 __all__ = ["Call", "Credentials", "Fault", "Faults", "Sandbox", "SandboxTransport", "query_int"]
 
 log = structlog.get_logger("gateway.sandbox")
+CALLS_PATH = "/__sandbox__/calls"  # the call log as JSON, for tests of a served simulator
 
 
 @dataclass
@@ -79,6 +81,7 @@ class Call:
     path: str
     query: str
     headers: dict[str, str]
+    at: float = field(default_factory=time.time)  # when it arrived (wall clock)
 
 
 class Sandbox:
@@ -106,6 +109,8 @@ class Sandbox:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         method, path = scope["method"], scope["path"]
+        if path == CALLS_PATH:
+            return await self._send_calls(send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         self.calls.append(Call(method, path, scope["query_string"].decode(), headers))
         if self.latency:
@@ -137,6 +142,12 @@ class Sandbox:
             log.exception("sandbox_error", path=path)
             if not started:
                 await _send(send, 500, b'{"message": "Server Error"}', {})
+
+    async def _send_calls(self, send: Send) -> None:
+        calls = [
+            {"method": c.method, "path": c.path, "query": c.query, "at": c.at} for c in self.calls
+        ]
+        await _send(send, 200, json.dumps(calls), {})
 
 
 async def _send(send: Send, status: int, body: bytes | str, headers: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from starlette.responses import JSONResponse, Response
 
 from gateway import config_file as live
-from gateway.config import Config, ConfigError
+from gateway.config import BudgetLimit, Config, ConfigError
 from gateway.connections import health
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
@@ -184,9 +184,17 @@ async def admin_connections(call: Call) -> Response:
                     "stale": cache.stale,
                 },
                 "upstream": upstream.get(name, {"attempts": 0, "by_outcome": {}}),
+                "rate_limit": await _budget(state, name, connection.config.rate_limit),
             }
         )
     return JSONResponse({"data": data})
+
+
+async def _budget(state: Runtime, name: str, limit: BudgetLimit | None) -> dict[str, Any] | None:
+    if limit is None:
+        return None
+    used = await state.quotas.used(name, limit)
+    return {"requests": limit.requests, "per": limit.per, "max_wait": limit.max_wait, "used": used}
 
 
 def _upstream_figures(state: Runtime) -> dict[str, dict[str, Any]]:

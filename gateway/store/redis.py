@@ -57,6 +57,7 @@ class RedisStore(Store):
         self, url: str, *, prefix: str, timeout: float, on_error: ErrorHook | None = None
     ) -> None:
         super().__init__(on_error)
+        self.url = url
         self.prefix = prefix
         self.timeout = timeout
         self.client: aioredis.Redis = aioredis.Redis.from_url(  # bytes in, bytes out
