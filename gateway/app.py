@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
 
+from gateway.audit import AuditLog
 from gateway.config import Config
 from gateway.config_sync import ConfigFollower
 from gateway.edge import error_response
@@ -69,6 +70,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             yield
         finally:
             await follower.stop()
+            await app.state.host.audit.aclose()
             await app.state.runtime.aclose()
             await app.state.runtime.quotas.aclose()
             await store.aclose()
@@ -82,5 +84,8 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     app.state.runtime = runtime
     app.state.metrics = metrics
     app.state.host = Host(app.state, config_path, asyncio.Lock(), ENDPOINTS)
+    app.state.host.audit = AuditLog(
+        store, metrics, lambda: app.state.runtime.config.server.audit.retention
+    )
     metrics.watch(lambda: app.state.runtime)
     return app

@@ -91,8 +91,13 @@ class Limits(_Model):
     backlog: int = Field(default=2048, ge=1)
 
 
+class AuditConfig(_Model):
+    retention: float = Field(default=90 * 86_400, gt=0)  # seconds records are kept
+
+
 class ServerConfig(_Model):
     default_connection: str | None = None
+    audit: AuditConfig = AuditConfig()
     state: StateConfig = LocalState()
     limits: Limits = Limits()
     max_body_bytes: int = Field(default=1_048_576, ge=1)

@@ -106,6 +106,26 @@ def restore_secrets(new: Any, current: Any) -> list[tuple[str, str]]:
     return problems
 
 
+Kept = tuple[tuple[str | int, ...], ...]
+
+
+def kept_secrets(document: Any) -> Kept:
+    """The paths of the secrets ``document`` sends as ``'***'`` (keep the current one)."""
+    return tuple(
+        path
+        for _, _, value, path in _secrets(document, with_path=True)
+        if isinstance(value, str) and MASK in value
+    )
+
+
+def mask_at(document: Any, paths: Kept) -> Any:
+    """``document`` with the secret at each of ``paths`` sent as ``'***'`` again."""
+    for parent, key, _, path in _secrets(document, with_path=True):
+        if path in paths:
+            parent[key] = MASK
+    return document
+
+
 def merge(old: Any, new: Any) -> Any:
     """``new``'s values in ``old``'s document, so comments and layout stay where they can."""
     if isinstance(old, CommentedMap) and isinstance(new, dict):

@@ -12,6 +12,7 @@ idempotent POST; then calls the handler with one ``Call`` of plain values.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
@@ -24,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from gateway.audit import changed_fields
 from gateway.config import RateLimit
 from gateway.edge import Call, ReadKey, error_response
 from gateway.idempotency import KEY as IDEMPOTENCY_KEY
@@ -31,6 +33,7 @@ from gateway.idempotency import fingerprint
 from gateway.nesting import MAX_DEPTH, flow_depth
 from gateway.queries import Query
 from gateway.runtime import Host, Runtime
+from kernel.context import request_id_var
 from kernel.errors import (
     BadRequest,
     FieldError,
@@ -68,7 +71,11 @@ class Endpoint:
     errors: Sequence[int] = COMMON
     cached: bool = False
     idempotent: bool = False
-    audited: bool = False
+    action: str | None = None  # audited as this action (gateway/audit.py)
+
+    @property
+    def audited(self) -> bool:
+        return self.action is not None
 
     @property
     def path_names(self) -> list[str]:
@@ -77,14 +84,32 @@ class Endpoint:
 
     def route(self) -> Route:
         async def endpoint(request: Request) -> Response:
-            call = await self.parse(request)
-            key = call.headers.get("idempotency-key")
-            if not self.idempotent or key is None:
-                return await self.handler(call)
-            return await self._idempotently(call, key)
+            return await self._dispatch(await self.parse(request))
 
-        endpoint.__name__ = self.handler.__name__
-        return Route(self.path, endpoint, methods=[self.method])
+        async def audited(request: Request) -> Response:
+            call: Call | None = None
+            response: Response | None = None
+            status = 500
+            try:
+                call = await self.parse(request)
+                response = await self._dispatch(call)
+                status = response.status_code
+                return response
+            except GatewayError as exc:
+                status = exc.status
+                raise
+            finally:
+                self._audit(request, call, status, response)
+
+        chosen = endpoint if self.action is None else audited
+        chosen.__name__ = self.handler.__name__
+        return Route(self.path, chosen, methods=[self.method])
+
+    async def _dispatch(self, call: Call) -> Response:
+        key = call.headers.get("idempotency-key")
+        if not self.idempotent or key is None:
+            return await self.handler(call)
+        return await self._idempotently(call, key)
 
     async def parse(self, request: Request) -> Call:
         """The request as a ``Call``, or the first error it has (module docstring)."""
@@ -131,6 +156,36 @@ class Endpoint:
         if self.body is not None and not (self.optional_body and not call.raw_body):
             call.body = parse_body(self.body, headers.get("content-type"), call.raw_body)
         return call
+
+    def _audit(
+        self, request: Request, call: Call | None, status: int, response: Response | None
+    ) -> None:
+        """Queue this write's audit record (gateway/audit.py); never raises."""
+        trace: dict[str, Any] = request.scope.get("state", {})
+        actor = trace.get("key_name")
+        if actor is None or (response is not None and "idempotent-replayed" in response.headers):
+            return  # no valid key, or a replay: no write was made
+        host: Host = request.app.state.host
+        path = request.path_params
+        resource = path.get("contact_id") or path.get("id")
+        if status == 201 and response is not None:
+            with contextlib.suppress(ValueError, AttributeError):
+                resource = json.loads(bytes(response.body)).get("id", resource)
+        body = call.body if call is not None else None
+        details = trace.get("audit", {})
+        host.audit.record(
+            {
+                "actor": actor,
+                "action": self.action,
+                "connection": trace.get("connection"),
+                "resource_id": resource,
+                "request_id": request_id_var.get(),
+                "status": status,
+                "changed_fields": details.get("changed_fields")
+                or (changed_fields(body.model_dump(exclude_unset=True)) if body else []),
+                **({"diff": details["diff"]} if "diff" in details else {}),
+            }
+        )
 
     async def _idempotently(self, call: Call, key: str) -> Response:
         if not IDEMPOTENCY_KEY.fullmatch(key):

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from starlette.responses import Response
 
 from adapters.base import Operation
+from gateway.audit import action_of
 from gateway.caching import cached_read, invalidating
 from gateway.edge import Call, chosen_connection, resolve_child_id, resolve_id, respond
 from gateway.endpoint import WRITES, Endpoint, Handler
@@ -135,5 +136,5 @@ def write(
         answer=answer,
         errors=errors,
         idempotent=method == "POST",
-        audited=True,
+        action=action_of(op.value),
     )

@@ -10,6 +10,7 @@
 - ``gateway_circuit_state{connection}``: 0 closed, 1 half-open, 2 open, read at scrape.
 - ``gateway_state_errors_total{operation}``: state store calls that failed or timed out.
 - ``gateway_rate_limited_total{key,connection}``: requests refused by a quota.
+- ``gateway_audit_failures_total``: audit records the state store did not keep.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ class Metrics:
             "gateway_rate_limited",
             "Requests refused by a quota: an API key's rate limit or a connection's budget",
             ["key", "connection"],
+            registry=self.registry,
+        )
+        self.audit_failures = Counter(
+            "gateway_audit_failures",
+            "Audit records the state store did not keep",
             registry=self.registry,
         )
         self._gateway: Callable[[], Runtime] | None = None

@@ -127,13 +127,16 @@ class Host:
     config_path: Path | None
     lock: asyncio.Lock  # one config change at a time
     endpoints: tuple[Any, ...] = ()  # every endpoint served (gateway/routes), for OpenAPI
+    audit: Any = None  # the AuditLog (gateway/audit.py), one per process
     etag: str | None = None  # of the config text live now, as published to the store
 
-    async def record(self, text: str, etag: str, actor: str) -> None:
+    async def record(
+        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
+    ) -> None:
         """Publish an accepted config as the newest version (every instance follows)."""
         self.etag = etag
         try:
-            await self.runtime.store.publish_config(text, etag, actor)
+            await self.runtime.store.publish_config(text, etag, actor, kept)
         except StoreDown:
             log.error("config_version_not_published", etag=etag)
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from starlette.responses import JSONResponse, Response
 
 from gateway import config_file as live
+from gateway.audit import config_changes
 from gateway.config import BudgetLimit, Config, ConfigError
 from gateway.connections import health
 from gateway.edge import Call
@@ -76,7 +77,9 @@ def _shown(call: Call, document: Any, text: str) -> Response:
     return JSONResponse(live.as_json(shown), headers=headers)
 
 
-def _body_document(call: Call, current: Any) -> Any:
+def _body_document(call: Call, current: Any) -> tuple[Any, live.Kept]:
+    """The config the body sends, with ``'***'`` secrets restored from ``current``, and
+    the paths of those it kept."""
     if not call.raw_body.strip():
         raise BadRequest("send the config as the body (YAML or JSON)")
     try:
@@ -88,9 +91,14 @@ def _body_document(call: Call, current: Any) -> Any:
         raise ValidationFailed(f"the body is not YAML or JSON: {exc}") from exc
     except ConfigError as exc:
         raise _invalid(exc) from exc
+    return _restored(document, current)
+
+
+def _restored(document: Any, current: Any) -> tuple[Any, live.Kept]:
+    kept = live.kept_secrets(document)
     if problems := live.restore_secrets(document, current):
         raise _invalid(ConfigError(problems))
-    return document
+    return document, kept
 
 
 def _validated(document: Any) -> Config:
@@ -118,16 +126,24 @@ async def validate_config(call: Call) -> Response:
         raise BadRequest("send the config as the body (YAML or JSON)")
 
     def check() -> Config:
-        return _validated(_body_document(call, _loaded(text)))
+        return _validated(_body_document(call, _loaded(text))[0])
 
     config = await _off_loop(check)
     return JSONResponse({"valid": True, "connections": list(config.connections)})
 
 
 async def put_config(call: Call) -> Response:
-    path = _path(call)
     if not call.raw_body.strip():
         raise BadRequest("send the new config as the body (YAML or JSON)")
+    return await replace_config(call, lambda current: _body_document(call, current))
+
+
+async def replace_config(call: Call, incoming: Callable[[Any], tuple[Any, live.Kept]]) -> Response:
+    """Replace the config as ``PUT /admin/config`` does: ``If-Match`` (428, 412), the
+    incoming document (its ``'***'`` secrets restored) merged into the file, validated,
+    written atomically, applied live, published as a new version and audited with its
+    changed paths and the diff (of masked configs)."""
+    path = _path(call)
     if_match = call.headers.get("if-match")
     if if_match is None:
         raise PreconditionRequired("send If-Match with the ETag of GET /admin/config")
@@ -136,14 +152,18 @@ async def put_config(call: Call) -> Response:
         if if_match.strip() != live.etag_of(text):
             raise PreconditionFailed("the config changed since you read it; GET it again")
 
-        def merged() -> tuple[Config, str]:
-            document = live.merge(_loaded(text), _body_document(call, _loaded(text)))
-            return _validated(document), live.dump(document)
+        def merged() -> tuple[Config, str, live.Kept, list[str], str]:
+            document, kept = incoming(_loaded(text))
+            before = live.masked(_loaded(text))
+            document = live.merge(_loaded(text), document)
+            fields, diff = config_changes(before, live.masked(document))
+            return _validated(document), live.dump(document), kept, fields, diff
 
-        config, written = await _off_loop(merged)
+        config, written, kept, fields, diff = await _off_loop(merged)
         await asyncio.to_thread(live.write_atomically, path, written)
         call.host.apply(config)
-        await call.host.record(written, live.etag_of(written), call.key.name)
+        await call.host.record(written, live.etag_of(written), call.key.name, kept)
+        call.trace["audit"] = {"changed_fields": fields, "diff": diff}
     return _shown(call, live.load(written), written)
 
 
@@ -154,6 +174,7 @@ async def reload_config(call: Call) -> Response:
         config = await _off_loop(lambda: _validated(_loaded(text)))
         call.host.apply(config)
         await call.host.record(text, live.etag_of(text), call.key.name)
+        call.trace["audit"] = {"changed_fields": [], "diff": ""}
     return JSONResponse(
         {"reloaded": True, "connections": list(config.connections)},
         headers={"ETag": live.etag_of(text)},
@@ -241,7 +262,7 @@ endpoints = [
         raw_body=True,
         raw_content=CONFIG_BODY,
         headers=(IF_MATCH,),
-        audited=True,
+        action="config.put",
     ),
     _admin(
         "POST",
@@ -258,7 +279,7 @@ endpoints = [
         reload_config,
         "Re-read the config file",
         (401, 403, 409, 422),
-        audited=True,
+        action="config.reload",
     ),
     _admin(
         "GET",

@@ -44,6 +44,7 @@ class ConfigVersion:
     actor: str
     etag: str
     text: str
+    kept: tuple[tuple[str | int, ...], ...] = ()  # secret paths the admin sent as '***'
 
 
 class Store(ABC):
@@ -128,7 +129,9 @@ class Store(ABC):
     # Config versions ------------------------------------------------------------------
 
     @abstractmethod
-    async def publish_config(self, text: str, etag: str, actor: str) -> ConfigVersion:
+    async def publish_config(
+        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
+    ) -> ConfigVersion:
         """Record an accepted config as the newest version (and tell every instance)."""
 
     @abstractmethod
@@ -137,6 +140,22 @@ class Store(ABC):
     @abstractmethod
     async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
         """Accepted configs, newest first."""
+
+    @abstractmethod
+    async def config_version(self, version_id: int) -> ConfigVersion | None: ...
+
+    # Audit ----------------------------------------------------------------------------
+
+    @abstractmethod
+    async def audit_append(self, record: dict[str, Any], retention: float) -> int:
+        """Keep one audit record (dropping those older than ``retention`` seconds); its id."""
+
+    @abstractmethod
+    async def audit_page(
+        self, filters: dict[str, str], limit: int, before: int | None
+    ) -> list[dict[str, Any]]:
+        """Up to ``limit`` records matching every filter, newest first, older than the
+        record ``before``."""
 
 
 def utc_now() -> str:

@@ -31,8 +31,13 @@ CREATE TABLE IF NOT EXISTS idempotency (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS config_versions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
-    etag TEXT NOT NULL, text TEXT NOT NULL
+    etag TEXT NOT NULL, text TEXT NOT NULL, kept TEXT NOT NULL DEFAULT '[]'
 );
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT,
+    action TEXT NOT NULL, connection TEXT, record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
 PURGE_EVERY = 500  # writes between sweeps of expired idempotency answers
 
@@ -56,6 +61,11 @@ class LocalStore(Store):
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(SCHEMA)
+            columns = {row[1] for row in self._db.execute("PRAGMA table_info(config_versions)")}
+            if "kept" not in columns:  # a state file from before config history kept it
+                self._db.execute(
+                    "ALTER TABLE config_versions ADD COLUMN kept TEXT NOT NULL DEFAULT '[]'"
+                )
             self._secret = self._load_secret()
         self._running: dict[str, tuple[str, asyncio.Future[IdempotencyRecord | None]]] = {}
         self._writes = 0
@@ -173,17 +183,21 @@ class LocalStore(Store):
 
     # Config versions ------------------------------------------------------------------
 
-    async def publish_config(self, text: str, etag: str, actor: str) -> ConfigVersion:
+    async def publish_config(
+        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
+    ) -> ConfigVersion:
         at = utc_now()
         rows = await self._run(
             "publish_config",
-            "INSERT INTO config_versions (at, actor, etag, text) VALUES (?, ?, ?, ?) RETURNING id",
+            "INSERT INTO config_versions (at, actor, etag, text, kept) VALUES (?, ?, ?, ?, ?)"
+            " RETURNING id",
             at,
             actor,
             etag,
             text,
+            json.dumps(kept),
         )
-        return ConfigVersion(int(rows[0][0]), at, actor, etag, text)
+        return ConfigVersion(int(rows[0][0]), at, actor, etag, text, kept)
 
     async def current_config(self) -> ConfigVersion | None:
         versions = await self.config_versions(1)
@@ -192,10 +206,56 @@ class LocalStore(Store):
     async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
         rows = await self._run(
             "config_versions",
-            "SELECT id, at, actor, etag, text FROM config_versions ORDER BY id DESC LIMIT ?",
+            "SELECT id, at, actor, etag, text, kept FROM config_versions ORDER BY id DESC LIMIT ?",
             limit,
         )
-        return [ConfigVersion(*row) for row in rows]
+        return [_version(row) for row in rows]
+
+    async def config_version(self, version_id: int) -> ConfigVersion | None:
+        rows = await self._run(
+            "config_version",
+            "SELECT id, at, actor, etag, text, kept FROM config_versions WHERE id = ?",
+            version_id,
+        )
+        return _version(rows[0]) if rows else None
+
+    # Audit ----------------------------------------------------------------------------
+
+    async def audit_append(self, record: dict[str, Any], retention: float) -> int:
+        now = self._clock()
+        rows = await self._run(
+            "audit_append",
+            "INSERT INTO audit (at, actor, action, connection, record) VALUES (?, ?, ?, ?, ?)"
+            " RETURNING id",
+            now,
+            record.get("actor"),
+            record["action"],
+            record.get("connection"),
+            json.dumps(record),
+        )
+        self._writes += 1
+        if self._writes % PURGE_EVERY == 1:
+            await self._run("audit_purge", "DELETE FROM audit WHERE at < ?", now - retention)
+        return int(rows[0][0])
+
+    async def audit_page(
+        self, filters: dict[str, str], limit: int, before: int | None
+    ) -> list[dict[str, Any]]:
+        where = ["id < ?"]
+        args: list[object] = [before if before is not None else 2**62]
+        for column in ("actor", "action", "connection"):
+            if column in filters:
+                where.append(f"{column} = ?")  # column names from this fixed tuple only
+                args.append(filters[column])
+        sql = f"SELECT id, record FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed column names, values bound
+        rows = await self._run("audit_page", sql, *args, limit)
+        return [{**json.loads(record), "id": int(row_id)} for row_id, record in rows]
+
+
+def _version(row: Any) -> ConfigVersion:
+    version_id, at, actor, etag, text, kept = row
+    paths = tuple(tuple(path) for path in json.loads(kept or "[]"))
+    return ConfigVersion(int(version_id), at, actor, etag, text, paths)
 
 
 def _headers(raw: str) -> tuple[tuple[str, str], ...]:

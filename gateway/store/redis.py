@@ -43,7 +43,8 @@ RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL'
 PUBLISH = """
 local id = redis.call('INCR', KEYS[1])
 local version = KEYS[2] .. id
-redis.call('HSET', version, 'at', ARGV[1], 'actor', ARGV[2], 'etag', ARGV[3], 'text', ARGV[4])
+redis.call('HSET', version, 'at', ARGV[1], 'actor', ARGV[2], 'etag', ARGV[3], 'text', ARGV[4],
+           'kept', ARGV[5])
 redis.call('SET', KEYS[3], id)
 redis.call('LPUSH', KEYS[4], id)
 return id
@@ -176,7 +177,9 @@ class RedisStore(Store):
 
     # Config versions ------------------------------------------------------------------
 
-    async def publish_config(self, text: str, etag: str, actor: str) -> ConfigVersion:
+    async def publish_config(
+        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
+    ) -> ConfigVersion:
         at = utc_now()
         keys = (
             self.key("config", "seq"),
@@ -186,15 +189,17 @@ class RedisStore(Store):
         )
         version = await self.call(
             "publish_config",
-            lambda: self.client.eval(PUBLISH, len(keys), *keys, at, actor, etag, text),
+            lambda: self.client.eval(
+                PUBLISH, len(keys), *keys, at, actor, etag, text, json.dumps(kept)
+            ),
         )
-        return ConfigVersion(int(version), at, actor, etag, text)
+        return ConfigVersion(int(version), at, actor, etag, text, kept)
 
     async def current_config(self) -> ConfigVersion | None:
         current = await self.call(
             "current_config", lambda: self.client.get(self.key("config", "current"))
         )
-        return None if current is None else await self._version(int(current))
+        return None if current is None else await self.config_version(int(current))
 
     async def current_config_id(self) -> int | None:
         current = await self.call(
@@ -207,16 +212,66 @@ class RedisStore(Store):
             "config_versions",
             lambda: self.client.lrange(self.key("config", "versions"), 0, limit - 1),
         )
-        versions = [await self._version(int(i)) for i in ids]
+        versions = [await self.config_version(int(i)) for i in ids]
         return [v for v in versions if v is not None]
 
-    async def _version(self, version_id: int) -> ConfigVersion | None:
+    async def config_version(self, version_id: int) -> ConfigVersion | None:
         key = self.key("config", "v", str(version_id))
         fields = await self.call("config_version", lambda: self.client.hgetall(key))
         if not fields:
             return None
         got = {_text(k): _text(v) for k, v in fields.items()}
-        return ConfigVersion(version_id, got["at"], got["actor"], got["etag"], got["text"])
+        kept = tuple(tuple(path) for path in json.loads(got.get("kept") or "[]"))
+        return ConfigVersion(version_id, got["at"], got["actor"], got["etag"], got["text"], kept)
+
+    # Audit ----------------------------------------------------------------------------
+    # A sorted set scored by id; ids are milliseconds * 1000 plus a counter, so they
+    # order by time and retention is one ZREMRANGEBYSCORE.
+
+    async def audit_append(self, record: dict[str, Any], retention: float) -> int:
+        key, seq = self.key("audit"), self.key("audit", "seq")
+        now_ms = int(time.time() * 1000)
+        count = await self.call("audit_append", lambda: self.client.incr(seq))
+        record_id = now_ms * 1000 + int(count) % 1000
+        value = json.dumps({**record, "id": record_id})
+        oldest = (now_ms - int(retention * 1000)) * 1000
+
+        async def write() -> object:
+            async with self.client.pipeline(transaction=False) as pipe:
+                pipe.zadd(key, {value: record_id})
+                pipe.zremrangebyscore(key, "-inf", oldest)
+                return await pipe.execute()
+
+        await self.call("audit_append", write)
+        return record_id
+
+    def _page_reader(self, key: str, top: str) -> Callable[[], Awaitable[list[Any]]]:
+        async def read() -> list[Any]:
+            page: list[Any] = await self.client.zrevrangebyscore(key, top, "-inf", start=0, num=200)
+            return page
+
+        return read
+
+    async def audit_page(
+        self, filters: dict[str, str], limit: int, before: int | None
+    ) -> list[dict[str, Any]]:
+        """Newest first, filtered here: pages of the set are read until ``limit`` match
+        or 20 pages were read (an audit read by an admin, not a hot path)."""
+        key = self.key("audit")
+        found: list[dict[str, Any]] = []
+        top = f"({before}" if before is not None else "+inf"
+        for _ in range(20):
+            page = await self.call("audit_page", self._page_reader(key, top))
+            if not page:
+                break
+            for raw in page:
+                record = json.loads(_text(raw))
+                if all(record.get(k) == v for k, v in filters.items()):
+                    found.append(record)
+                    if len(found) == limit:
+                        return found
+            top = f"({json.loads(_text(page[-1]))['id']}"
+        return found
 
 
 def _text(value: object) -> str:

@@ -1,0 +1,139 @@
+"""/admin/audit and /admin/config/versions (API.md section 11): what was done, by whom,
+and every accepted config, with rollback.
+
+- ``GET /admin/audit?actor=&action=&connection=&limit=&cursor=``: records newest first,
+  ``limit`` 1..100 (25), ``meta.next_cursor`` signed and bound to the filters.
+- ``GET /admin/config/versions``: every accepted config (the one loaded at start
+  included), newest first: ``{id, at, actor, etag}``.
+- ``GET /admin/config/versions/{id}``: one, with its config, secrets masked.
+- ``POST /admin/config/rollback {"version": id}`` with ``If-Match``: that version's
+  config, validated, written, applied and published exactly like a PUT, and itself a
+  new version. Secrets the admin had sent as ``'***'`` in that version take the current
+  ones (a rotated token stays rotated); others are that version's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+from starlette.responses import JSONResponse, Response
+
+from gateway import config_file as live
+from gateway.cursor import binding
+from gateway.edge import Call
+from gateway.endpoint import Endpoint
+from gateway.queries import Limit, Query
+from gateway.routes.admin import FREE, IF_MATCH, replace_config
+from kernel.errors import FieldError, InvalidCursor, NotFound, ValidationFailed
+from kernel.numbers import ascii_int
+from schemas.base import Input
+
+
+class AuditQuery(Query):
+    actor: str | None = Field(None, description="an API key's name")
+    action: str | None = Field(None, description="e.g. customer.create, config.put")
+    connection: str | None = Field(None, description="a connection's name")
+    limit: Limit = Field(25, description="records per page, 1..100")
+    cursor: str | None = Field(None, description="meta.next_cursor of the previous page")
+
+
+class Rollback(Input):
+    version: int = Field(ge=1, description="the id of a version in GET /admin/config/versions")
+
+
+async def list_audit(call: Call) -> Response:
+    query: AuditQuery = call.query
+    filters = {k: v for k in ("actor", "action", "connection") if (v := getattr(query, k))}
+    bound = binding(route="audit", filters=filters)
+    before = None
+    if query.cursor:
+        before = call.runtime.cursors.decode(query.cursor, bound).get("b")
+        if not isinstance(before, int):
+            raise InvalidCursor("the cursor is not one this gateway issued")
+    await call.host.audit.flush()  # this process's records are all in the store first
+    rows = await call.runtime.store.audit_page(filters, query.limit + 1, before)
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cursor = call.runtime.cursors.encode(bound, {"b": rows[-1]["id"]}) if more else None
+    return JSONResponse({"data": rows, "meta": {"next_cursor": cursor, "limit": query.limit}})
+
+
+async def list_versions(call: Call) -> Response:
+    versions = await call.runtime.store.config_versions()
+    data = [{"id": v.id, "at": v.at, "actor": v.actor, "etag": v.etag} for v in versions]
+    return JSONResponse({"data": data, "meta": {"current": call.host.etag}})
+
+
+async def get_version(call: Call) -> Response:
+    version_id = ascii_int(call.path_params["id"])
+    version = await call.runtime.store.config_version(version_id) if version_id else None
+    if version is None:
+        raise NotFound("no such config version; see GET /admin/config/versions")
+    shown = live.as_json(live.masked(live.load(version.text)))
+    body: dict[str, Any] = {
+        "id": version.id,
+        "at": version.at,
+        "actor": version.actor,
+        "etag": version.etag,
+        "config": shown,
+    }
+    return JSONResponse(body)
+
+
+async def rollback(call: Call) -> Response:
+    wanted: Rollback = call.body
+    version = await call.runtime.store.config_version(wanted.version)
+    if version is None:
+        raise ValidationFailed(
+            "no such config version",
+            details=[FieldError("version", "an id from GET /admin/config/versions")],
+        )
+
+    def incoming(current: Any) -> tuple[Any, live.Kept]:
+        document = live.mask_at(live.load(version.text), version.kept)
+        kept = live.kept_secrets(document)
+        if problems := live.restore_secrets(document, current):
+            raise ValidationFailed(
+                "the version's kept secrets have no current value",
+                details=[FieldError(where, message) for where, message in problems],
+            )
+        return document, kept
+
+    return await replace_config(call, incoming)
+
+
+def _admin(method: str, path: str, handler: Any, summary: str, **more: Any) -> Endpoint:
+    return Endpoint(method, path, handler, summary, "admin", "admin", answer=FREE, **more)
+
+
+endpoints = [
+    _admin(
+        "GET",
+        "/admin/audit",
+        list_audit,
+        "The audit log, newest first",
+        query=AuditQuery,
+        errors=(400, 401, 403),
+    ),
+    _admin(
+        "GET", "/admin/config/versions", list_versions, "Every accepted config", errors=(401, 403)
+    ),
+    _admin(
+        "GET",
+        "/admin/config/versions/{id}",
+        get_version,
+        "One config version",
+        errors=(401, 403, 404),
+    ),
+    _admin(
+        "POST",
+        "/admin/config/rollback",
+        rollback,
+        "Go back to a config version (If-Match), applied live",
+        body=Rollback,
+        headers=(IF_MATCH,),
+        errors=(400, 401, 403, 409, 412, 413, 422, 428),
+        action="config.rollback",
+    ),
+]
