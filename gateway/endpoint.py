@@ -3,10 +3,12 @@
 An ``Endpoint`` names its method and path, the scope a key needs, the pydantic model
 of its query and of its body, the model it answers with, and flags (``cached``,
 ``idempotent``, ``audited``). ``Endpoint.route()`` makes the starlette route that, in
-this order: authenticates the key and checks the scope (401/403); refuses query
+this order: authenticates the key and checks the scope (401/403) and the key's rate
+limit (429, gateway/quotas.py); refuses query
 parameters the model does not declare and parses the rest (400); reads the body
 (413 too large, 400 malformed, 422 invalid); runs ``Idempotency-Key`` for an
-idempotent POST; then calls the handler with one ``Call`` of plain values.
+idempotent POST; then calls the handler with one ``Call`` of plain values. An
+endpoint with an ``action`` is audited: its outcome, success or failure, is recorded.
 ``gateway/openapi.py`` walks the same declarations to write the document.
 """
 
@@ -20,8 +22,9 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import structlog
 from pydantic import BaseModel, ValidationError
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
@@ -45,6 +48,7 @@ from kernel.errors import (
 from kernel.numbers import ascii_int
 
 Handler = Callable[[Call], Awaitable[Response]]
+log = structlog.get_logger("gateway.endpoint")
 ANY_KEY = "any"  # a scope that any valid API key has
 
 COMMON = (400, 401, 403, 404, 405, 429, 501, 502, 503, 504)
@@ -98,8 +102,14 @@ class Endpoint:
             except GatewayError as exc:
                 status = exc.status
                 raise
+            except ClientDisconnect:
+                status = 499
+                raise
             finally:
-                self._audit(request, call, status, response)
+                try:
+                    self._audit(request, call, status, response)
+                except Exception:  # recording never breaks the request (gateway/audit.py)
+                    log.exception("audit_record_not_queued", action=self.action)
 
         chosen = endpoint if self.action is None else audited
         chosen.__name__ = self.handler.__name__
@@ -160,7 +170,7 @@ class Endpoint:
     def _audit(
         self, request: Request, call: Call | None, status: int, response: Response | None
     ) -> None:
-        """Queue this write's audit record (gateway/audit.py); never raises."""
+        """Queue this write's audit record (gateway/audit.py)."""
         trace: dict[str, Any] = request.scope.get("state", {})
         actor = trace.get("key_name")
         if actor is None or (response is not None and "idempotent-replayed" in response.headers):
