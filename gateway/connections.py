@@ -17,6 +17,7 @@ from gateway.cache import ResponseCache
 from gateway.config import BearerAuth, ConnectionConfig
 from gateway.quotas import BudgetTransport, Quotas
 from gateway.store import Store
+from gateway.transport import AiohttpTransport
 from gateway.upstream_auth import BearerToken, ClientCredentials
 from kernel.resilience import RetryPolicy
 
@@ -103,7 +104,7 @@ def open_connection(
         base_url = f"http://{name}.sandbox"
     else:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        transport = httpx.AsyncHTTPTransport(limits=limits, verify=tls_context())
+        transport = AiohttpTransport(limits=limits, ssl_context=tls_context())
         base_url = config.base_url
     if config.rate_limit is not None:
         transport = BudgetTransport(transport, quotas, name, config.rate_limit)

@@ -215,3 +215,14 @@ def redis() -> Iterator[Any]:
 
     with redis_server() as server:
         yield server
+
+
+@pytest.fixture
+def upstream_mock() -> Iterator[Any]:
+    """respx at the httpx layer (the upstream clients' transport is not httpcore's), with
+    the test client's own calls to the gateway let through."""
+    import respx
+
+    with respx.mock(using="httpx", assert_all_called=False) as router:
+        router.route(host="gateway.test").pass_through()
+        yield router

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import respx
 
 from adapters.sandbox import Sandbox
 from tests.conftest import fixture
@@ -275,21 +274,22 @@ CRM_API = "https://crm.example.test/api/customers"
 REMOTE = {"X-Connection": "crmremote"}
 
 
-@respx.mock
-async def test_paging_without_has_more_falls_back_to_total(client: httpx.AsyncClient) -> None:
+async def test_paging_without_has_more_falls_back_to_total(
+    upstream_mock, client: httpx.AsyncClient
+) -> None:
     page = fixture("crm", "list_customers")
     del page["meta"]["hasMore"]
     page["meta"]["total"] = 1
-    respx.get(CRM_API).respond(json=page)
+    upstream_mock.get(CRM_API).respond(json=page)
     body = (await client.get("/v1/customers", params={"limit": 1}, headers=REMOTE)).json()
     assert body["meta"]["next_cursor"] is None and body["meta"]["total"] == 1
 
 
-@respx.mock
 async def test_400_with_laravel_style_errors_is_422_with_canonical_fields(
+    upstream_mock,
     client: httpx.AsyncClient,
 ) -> None:
-    respx.post(CRM_API).respond(
+    upstream_mock.post(CRM_API).respond(
         400, json={"message": "Invalid", "errors": {"shipping_address.city": ["required"]}}
     )
     response = await client.post("/v1/customers", json={"name": "A"}, headers=REMOTE)
@@ -300,21 +300,20 @@ async def test_400_with_laravel_style_errors_is_422_with_canonical_fields(
     assert response.json()["error"]["message"] == "Invalid"
 
 
-@respx.mock
 async def test_an_unusable_upstream_id_is_never_spliced_into_a_path(
+    upstream_mock,
     client: httpx.AsyncClient,
 ) -> None:
-    respx.post(CRM_API).respond(201, json={"data": {"id": "../../admin", "name": "A"}})
-    reread = respx.get(url__startswith="https://crm.example.test/").respond(json={})
+    upstream_mock.post(CRM_API).respond(201, json={"data": {"id": "../../admin", "name": "A"}})
+    reread = upstream_mock.get(url__startswith="https://crm.example.test/").respond(json={})
     response = await client.post("/v1/customers", json={"name": "A"}, headers=REMOTE)
     assert response.status_code == 502
     assert not reread.called
 
 
-@respx.mock
-async def test_html_error_pages(client: httpx.AsyncClient) -> None:
-    respx.get(f"{CRM_API}/cust_1").respond(404, text="<html>Not Found</html>")
-    respx.get(f"{CRM_API}/cust_2").respond(502, text="<html>Bad Gateway</html>")
+async def test_html_error_pages(upstream_mock, client: httpx.AsyncClient) -> None:
+    upstream_mock.get(f"{CRM_API}/cust_1").respond(404, text="<html>Not Found</html>")
+    upstream_mock.get(f"{CRM_API}/cust_2").respond(502, text="<html>Bad Gateway</html>")
     assert (await client.get("/v1/customers/crmremote:cust_1")).status_code == 404
     failed = await client.get("/v1/customers/crmremote:cust_2")
     assert failed.status_code == 502 and failed.json()["error"]["upstream_status"] == 502

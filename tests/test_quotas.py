@@ -51,7 +51,6 @@ async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
         made.append(app)
         return app
 
-    make.backend = request.param  # type: ignore[attr-defined]
     yield make
     for app in made:
         await app.state.runtime.aclose()
@@ -94,14 +93,18 @@ async def test_a_key_gets_exactly_its_limit_with_headers(apps: Apps) -> None:
     assert 'gateway_rate_limited_total{connection="",key="limited"} 1.0' in metrics
 
 
-async def test_two_gateways_on_one_store_share_a_keys_limit(apps: Apps) -> None:
-    if apps.backend == "local":  # type: ignore[attr-defined]
-        pytest.skip("local state is one process by design; this is the redis promise")
-    first, second = apps(), apps()
+async def test_two_gateways_on_one_redis_share_a_keys_limit(redis: object) -> None:
+    state = f"{{backend: redis, url: '{redis.url}', prefix: 'k{uuid.uuid4().hex[:8]}:'}}"  # type: ignore[attr-defined]
+    text = quota_config(state, "{requests: 3, per: 60}", "{requests: 1000, per: 1}")
+    first, second = (create_app(parse_config(text, env={})) for _ in range(2))
     answers = []
     for app in (first, second, first, second):
         async with client_for(app, key="limited-key") as client:
             answers.append((await client.get("/v1/customers/borderbolt:501")).status_code)
+    for app in (first, second):
+        await app.state.runtime.aclose()
+        await app.state.runtime.quotas.aclose()
+        await app.state.runtime.store.aclose()
     assert answers == [200, 200, 200, 429]
 
 

@@ -7,7 +7,6 @@ import time
 
 import httpx
 import pytest
-import respx
 import stamina
 from stamina.instrumentation import RetryDetails, set_on_retry_hooks
 
@@ -78,17 +77,16 @@ async def test_a_patch_is_not_retried_either(client: httpx.AsyncClient, sim: San
     assert calls(sim, "PUT", "/api/v1/customers/501") == 1
 
 
-@respx.mock
 async def test_a_write_that_never_connected_is_retried(
-    client: httpx.AsyncClient, fixture_payload
+    upstream_mock, client: httpx.AsyncClient, fixture_payload
 ) -> None:
-    post = respx.post(f"{BASE}/customers").mock(
+    post = upstream_mock.post(f"{BASE}/customers").mock(
         side_effect=[
             httpx.ConnectError("refused"),
             httpx.Response(201, json=fixture_payload("create_customer_response")),
         ]
     )
-    respx.get(f"{BASE}/customers/502").respond(json=fixture_payload("get_customer"))
+    upstream_mock.get(f"{BASE}/customers/502").respond(json=fixture_payload("get_customer"))
     response = await client.post(
         "/v1/customers",
         json={"code": "CUST002", "name": "New Customer B.V."},

@@ -7,7 +7,6 @@ import io
 
 import httpx
 import pytest
-import respx
 
 from gateway.logging import configure_logging
 from gateway.upstream_auth import ClientCredentials
@@ -68,14 +67,14 @@ async def test_refused_credentials_are_502_without_the_secret(app, shop_sim) -> 
     assert "shop-client-secret" not in stream.getvalue()
 
 
-@respx.mock
 async def test_absolute_token_url_form_and_no_loop_on_a_second_401(
+    upstream_mock,
     client: httpx.AsyncClient,
 ) -> None:
-    token = respx.post("https://auth.example.test/oauth/token").respond(
+    token = upstream_mock.post("https://auth.example.test/oauth/token").respond(
         json={"access_token": "tok-1", "token_type": "Bearer", "expires_in": 3600}
     )
-    customer = respx.get("https://pos.example.test/api/customers/5/").respond(401)
+    customer = upstream_mock.get("https://pos.example.test/api/customers/5/").respond(401)
     response = await client.get("/v1/customers/shopremote:5")
     assert response.status_code == 502  # refreshed once, still refused: no loop
     assert token.call_count == 2 and customer.call_count == 2

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-import respx
 
 from tests.conftest import DOC_CREATE_CANONICAL
 
@@ -14,32 +13,30 @@ BASE = "https://bb.example.test/tenant/api/v1"
 REMOTE = {"X-Connection": "remote"}
 
 
-@respx.mock
-async def test_base_url_prefix_and_bearer_token(client: httpx.AsyncClient, fixture_payload) -> None:
-    route = respx.get(f"{BASE}/customers/501").respond(json=fixture_payload("get_customer"))
+async def test_base_url_prefix_and_bearer_token(
+    upstream_mock, client: httpx.AsyncClient, fixture_payload
+) -> None:
+    route = upstream_mock.get(f"{BASE}/customers/501").respond(json=fixture_payload("get_customer"))
     response = await client.get("/v1/customers/remote:501")
     assert response.status_code == 200
     assert response.json()["id"] == "remote:501"
     assert route.calls.last.request.headers["authorization"] == "Bearer remote-upstream-token"
 
 
-@respx.mock
-async def test_not_found_shape(client: httpx.AsyncClient, fixture_payload) -> None:
-    respx.get(f"{BASE}/customers/7").respond(404, json=fixture_payload("not_found"))
+async def test_not_found_shape(upstream_mock, client: httpx.AsyncClient, fixture_payload) -> None:
+    upstream_mock.get(f"{BASE}/customers/7").respond(404, json=fixture_payload("not_found"))
     response = await client.get("/v1/customers/remote:7")
     assert response.status_code == 404
     assert response.json()["error"]["connection"] == "remote"
 
 
-@respx.mock
-async def test_not_found_with_an_html_body(client: httpx.AsyncClient) -> None:
-    respx.get(f"{BASE}/customers/7").respond(404, text="<h1>Not Found</h1>")
+async def test_not_found_with_an_html_body(upstream_mock, client: httpx.AsyncClient) -> None:
+    upstream_mock.get(f"{BASE}/customers/7").respond(404, text="<h1>Not Found</h1>")
     assert (await client.get("/v1/customers/remote:7")).status_code == 404
 
 
-@respx.mock
-async def test_laravel_422_maps_every_field(client: httpx.AsyncClient) -> None:
-    respx.post(f"{BASE}/customers").respond(
+async def test_laravel_422_maps_every_field(upstream_mock, client: httpx.AsyncClient) -> None:
+    upstream_mock.post(f"{BASE}/customers").respond(
         422,
         json={
             "message": "The customer name field is required. (and 2 more errors)",
@@ -56,9 +53,8 @@ async def test_laravel_422_maps_every_field(client: httpx.AsyncClient) -> None:
     assert fields == ["name", "billing_address.city", "extra.representation_type"]
 
 
-@respx.mock
-async def test_taken_code_is_409(client: httpx.AsyncClient) -> None:
-    respx.post(f"{BASE}/customers").respond(
+async def test_taken_code_is_409(upstream_mock, client: httpx.AsyncClient) -> None:
+    upstream_mock.post(f"{BASE}/customers").respond(
         422,
         json={
             "message": "The customer code has already been taken.",
@@ -71,11 +67,10 @@ async def test_taken_code_is_409(client: httpx.AsyncClient) -> None:
 
 
 @pytest.mark.parametrize("status", [409, 422])
-@respx.mock
 async def test_refused_delete_in_either_plausible_status_is_409(
-    client: httpx.AsyncClient, status: int
+    upstream_mock, client: httpx.AsyncClient, status: int
 ) -> None:
-    respx.delete(f"{BASE}/customers/5").respond(
+    upstream_mock.delete(f"{BASE}/customers/5").respond(
         status, json={"message": "Customer has linked declarations."}
     )
     response = await client.delete("/v1/customers/remote:5")
@@ -83,18 +78,17 @@ async def test_refused_delete_in_either_plausible_status_is_409(
     assert response.json()["error"]["message"] == "Customer has linked declarations."
 
 
-@respx.mock
 async def test_create_reads_back_the_full_customer(
-    client: httpx.AsyncClient, fixture_payload
+    upstream_mock, client: httpx.AsyncClient, fixture_payload
 ) -> None:
-    post = respx.post(f"{BASE}/customers").respond(
+    post = upstream_mock.post(f"{BASE}/customers").respond(
         201, json=fixture_payload("create_customer_response")
     )
     full = fixture_payload("get_customer")
     full["data"].update(
         id=502, customer_code="CUST002", customer_name="New Customer B.V.", contacts=[]
     )
-    respx.get(f"{BASE}/customers/502").respond(json=full)
+    upstream_mock.get(f"{BASE}/customers/502").respond(json=full)
     response = await client.post("/v1/customers", headers=REMOTE, json=DOC_CREATE_CANONICAL)
     assert response.status_code == 201
     assert response.json()["extra"]["warehouse_licence"] == "NL123456"
@@ -103,27 +97,28 @@ async def test_create_reads_back_the_full_customer(
     assert json.loads(post.calls.last.request.content) == fixture_payload("create_customer_request")
 
 
-@respx.mock
-async def test_a_write_that_timed_out_is_not_retried(client: httpx.AsyncClient) -> None:
-    route = respx.post(f"{BASE}/customers").mock(side_effect=httpx.ReadTimeout("slow"))
+async def test_a_write_that_timed_out_is_not_retried(
+    upstream_mock, client: httpx.AsyncClient
+) -> None:
+    route = upstream_mock.post(f"{BASE}/customers").mock(side_effect=httpx.ReadTimeout("slow"))
     response = await client.post("/v1/customers", json={"code": "A", "name": "B"}, headers=REMOTE)
     assert response.status_code == 504
     assert route.call_count == 1
 
 
-@respx.mock
-async def test_connect_error_is_502(client: httpx.AsyncClient) -> None:
-    respx.get(f"{BASE}/customers/1").mock(side_effect=httpx.ConnectError("refused"))
+async def test_connect_error_is_502(upstream_mock, client: httpx.AsyncClient) -> None:
+    upstream_mock.get(f"{BASE}/customers/1").mock(side_effect=httpx.ConnectError("refused"))
     response = await client.get("/v1/customers/remote:1")
     assert response.status_code == 502
     assert response.json()["error"]["code"] == "upstream_error"
 
 
-@respx.mock
-async def test_list_without_meta_still_pages(client: httpx.AsyncClient, fixture_payload) -> None:
+async def test_list_without_meta_still_pages(
+    upstream_mock, client: httpx.AsyncClient, fixture_payload
+) -> None:
     page = fixture_payload("list_customers")
     del page["meta"]
-    respx.get(f"{BASE}/customers").respond(json=page)
+    upstream_mock.get(f"{BASE}/customers").respond(json=page)
     body = (await client.get("/v1/customers", params={"limit": 1}, headers=REMOTE)).json()
     assert body["meta"]["total"] is None
     assert body["meta"]["next_cursor"] is not None
@@ -138,12 +133,11 @@ async def test_list_without_meta_still_pages(client: httpx.AsyncClient, fixture_
         (None, "1"),
     ],
 )
-@respx.mock
 async def test_retry_after_forms(
-    client: httpx.AsyncClient, sent: str | None, passed_on: str
+    upstream_mock, client: httpx.AsyncClient, sent: str | None, passed_on: str
 ) -> None:
     headers = {"Retry-After": sent} if sent else {}
-    respx.get(f"{BASE}/customers/1").respond(
+    upstream_mock.get(f"{BASE}/customers/1").respond(
         429, headers=headers, json={"message": "Too Many Attempts."}
     )
     response = await client.get("/v1/customers/remote:1")
