@@ -35,7 +35,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SIM_PORT, GW_PORT, REDIS_PORT = 9101, 9100, 9102
+SIM_PORT, GW_PORT, REDIS_PORT, FLOOR_PORT = 9101, 9100, 9102, 9103
 UPSTREAM_TOKEN, KEY = "bench-upstream-token", "bench-key"
 # One worker keeps the default local state; several share the redis backend, so their
 # figures are for a configuration that keeps every promise across processes.
@@ -62,6 +62,7 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    cpu_us: float | None = None  # CPU time per request of the measured process tree
 
 
 def ensure_wrk() -> str:
@@ -105,16 +106,41 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU of ``pid`` and its children (uvicorn workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        proc, parent = int(stat.parent.name), int(fields[1])
+        if proc == pid or parent == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def wrk(
-    binary: str, name: str, url: str, headers: dict[str, str], args: argparse.Namespace
+    binary: str,
+    name: str,
+    url: str,
+    headers: dict[str, str],
+    args: argparse.Namespace,
+    measure: int | None = None,
 ) -> Result:
+    """One timed wrk run; with ``measure`` (a pid), the CPU per request of its tree."""
     base = [binary, f"-t{args.threads}", f"-c{args.connections}", "--latency"]
     for key, value in headers.items():
         base += ["-H", f"{key}: {value}"]
     subprocess.run([*base, "-d1s", url], capture_output=True, check=True)  # warm up
+    before = tree_cpu_seconds(measure) if measure else 0.0
     out = subprocess.run(
         [*base, f"-d{args.duration}s", url], capture_output=True, text=True, check=True
     ).stdout
+    spent = tree_cpu_seconds(measure) - before if measure else None
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    cpu_us = spent * 1e6 / requests if spent is not None and requests else None
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -122,11 +148,13 @@ def wrk(
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(bad.group(1)) if bad else 0
     errors += sum(int(g) for g in socket.groups()) if socket else 0
+    cpu = f"  CPU {cpu_us:7.0f} us/req" if cpu_us is not None else ""
     print(
-        f"  {name:<28} {rps:>9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  errors {errors}",
+        f"  {name:<28} {rps:>9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
+        f"errors {errors}{cpu}",
         flush=True,
     )
-    return Result(name, rps, p50, p99, errors)
+    return Result(name, rps, p50, p99, errors, cpu_us)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -187,11 +215,13 @@ def run_gateway(
         gw = f"http://127.0.0.1:{GW_PORT}"
         miss = {**key, "Cache-Control": "no-cache"}
         label = f"gateway x{workers}"
+        pid = gateway.pid
+        one, page = f"{gw}/v1/customers/bb:501", f"{gw}/v1/customers?limit=25"
         results = [
-            wrk(binary, f"{label} miss  single", f"{gw}/v1/customers/bb:501", miss, args),
-            wrk(binary, f"{label} miss  list", f"{gw}/v1/customers?limit=25", miss, args),
-            wrk(binary, f"{label} hit   single", f"{gw}/v1/customers/bb:501", key, args),
-            wrk(binary, f"{label} hit   list", f"{gw}/v1/customers?limit=25", key, args),
+            wrk(binary, f"{label} miss  single", one, miss, args, pid),
+            wrk(binary, f"{label} miss  list", page, miss, args, pid),
+            wrk(binary, f"{label} hit   single", one, key, args, pid),
+            wrk(binary, f"{label} hit   list", page, key, args, pid),
         ]
         return results, peak_rss_mb(gateway.pid)
     finally:
@@ -243,16 +273,24 @@ def main() -> None:
             f"{args.latency * 1000:g} ms; {os.cpu_count()} cores",
             flush=True,
         )
+        one, page = "customers/501", "customers?page=1&per_page=25"
         direct = [
-            wrk(binary, "direct          single", f"{sim}/customers/501", upstream, args),
-            wrk(
-                binary,
-                "direct          list",
-                f"{sim}/customers?page=1&per_page=25",
-                upstream,
-                args,
-            ),
+            wrk(binary, "direct          single", f"{sim}/{one}", upstream, args, simulator.pid),
+            wrk(binary, "direct          list", f"{sim}/{page}", upstream, args, simulator.pid),
         ]
+        floor = start(
+            [sys.executable, "bench/floor.py", "--port", str(FLOOR_PORT), "--upstream", sim,
+             "--token", UPSTREAM_TOKEN]
+        )  # fmt: skip
+        try:
+            proxy = f"http://127.0.0.1:{FLOOR_PORT}"
+            wait_until_up(f"{proxy}/{one}", {})
+            direct += [
+                wrk(binary, "floor           single", f"{proxy}/{one}", {}, args, floor.pid),
+                wrk(binary, "floor           list", f"{proxy}/{page}", {}, args, floor.pid),
+            ]
+        finally:
+            stop(floor)
         rounds = [(w, *run_gateway(binary, w, configs[w], args)) for w in sorted(configs)]
     finally:
         stop(simulator)
@@ -276,31 +314,50 @@ def render(
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s:",
         f"`{command}`",
         "",
-        "| path | read | req/s | p50 ms | p99 ms | vs direct | added p50 ms | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| path | read | req/s | p50 ms | p99 ms | vs direct | added p50 ms | CPU µs/req "
+        "| CPU vs floor | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    floors = {r.name.split()[-1]: r for r in direct if r.name.startswith("floor")}
+    bases = {r.name.split()[-1]: r for r in direct if r.name.startswith("direct")}
     for result in direct:
+        kind, what = result.name.split()[-1], result.name.split()[0]
+        base = bases[kind]
         lines.append(
-            f"| direct | {result.name.split()[-1]} | {result.rps:.0f} | {result.p50_ms:.2f} | "
-            f"{result.p99_ms:.2f} | 1.00 | 0 | {result.errors} |"
+            f"| {what} | {kind} | {result.rps:.0f} | {result.p50_ms:.2f} | "
+            f"{result.p99_ms:.2f} | {result.rps / base.rps:.2f} | "
+            f"{result.p50_ms - base.p50_ms:+.2f} | {_cpu(result)} | "
+            f"{_ratio(result, floors.get(kind))} | {result.errors} |"
         )
     for workers, results, rss in rounds:
         for result in results:
             kind = result.name.split()[-1]
-            base = direct[0] if kind == "single" else direct[1]
+            base = bases[kind]
             path = f"gateway x{workers} {result.name.split()[2]}"
             added = result.p50_ms - base.p50_ms
             lines.append(
                 f"| {path} | {kind} | {result.rps:.0f} | {result.p50_ms:.2f} | "
                 f"{result.p99_ms:.2f} | {result.rps / base.rps:.2f} | {added:+.2f} | "
-                f"{result.errors} |"
+                f"{_cpu(result)} | {_ratio(result, floors.get(kind))} | {result.errors} |"
             )
         miss = {r.name.split()[-1]: r for r in results if " miss " in r.name}
         hit = {r.name.split()[-1]: r for r in results if " hit " in r.name}
         ratios = ", ".join(f"{k} {hit[k].rps / miss[k].rps:.1f}x" for k in ("single", "list"))
-        lines.append(f"| gateway x{workers} | hit/miss | {ratios} | | | | | |")
-        lines.append(f"| gateway x{workers} | peak RSS | {rss:.0f} MiB (all processes) | | | | | |")
+        lines.append(f"| gateway x{workers} | hit/miss | {ratios} | | | | | | | |")
+        lines.append(
+            f"| gateway x{workers} | peak RSS | {rss:.0f} MiB (all processes) | | | | | | | |"
+        )
     return "\n".join(lines) + "\n"
+
+
+def _cpu(result: Result) -> str:
+    return f"{result.cpu_us:.0f}" if result.cpu_us is not None else ""
+
+
+def _ratio(result: Result, floor: Result | None) -> str:
+    if result.cpu_us is None or floor is None or not floor.cpu_us:
+        return ""
+    return f"{result.cpu_us / floor.cpu_us:.1f}x"
 
 
 if __name__ == "__main__":

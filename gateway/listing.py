@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel
-
 from adapters.base import ListQuery, Window
 from gateway.cursor import CursorCodec, binding
 from gateway.edge import Call
@@ -86,9 +84,10 @@ def envelope(
     emulated: Sequence[str] = (),
     errors: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The list answer: ``{"data": [...], "meta": {...}}``."""
+    """The list answer: ``{"data": [...], "meta": {...}}``. Rows stay models: the page is
+    serialised whole by pydantic-core (gateway/caching.py ``render``), in one pass."""
     return {
-        "data": [_dump(row) for row in rows],
+        "data": list(rows),
         "meta": {
             "next_cursor": next_cursor,
             "limit": limit,
@@ -105,7 +104,3 @@ def whole(rows: Sequence[Any], connection: str, limit: int | None = None) -> dic
     return envelope(
         rows, next_cursor=None, limit=limit or len(rows), total=len(rows), connections=[connection]
     )
-
-
-def _dump(item: Any) -> Any:
-    return item.model_dump(mode="json") if isinstance(item, BaseModel) else item
