@@ -49,67 +49,34 @@ def etag_of(body: bytes) -> str:
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
-class ResponseCache:
-    def __init__(
-        self,
-        *,
-        ttl: float,
-        stale_if_error: float,
-        max_entries: int = 10_000,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.ttl = ttl
-        self.stale_if_error = stale_if_error
-        self._clock = clock
-        self._entries: TTLCache[CacheKey, Entry] = TTLCache(
-            max_entries, ttl=max(ttl + stale_if_error, 0.001), timer=clock
-        )
-        self._generations: dict[str, int] = {}
-        self._epoch = 0  # bumped by invalidate_all: every entry's first generation
+class FillingCache:
+    """What both read caches share (this one and gateway/store/shared_cache.py): the
+    freshness check, single flight among this process's requests, and the fill that
+    answers from a stale entry when the upstream fails."""
+
+    ttl: float
+
+    def __init__(self) -> None:
         self._inflight: dict[CacheKey, asyncio.Future[Entry]] = {}
         self.hits = self.misses = self.stale = 0
 
-    @property
-    def enabled(self) -> bool:
-        return self.ttl > 0
+    def _now(self) -> float:
+        raise NotImplementedError
 
-    shared = False
+    async def _keep(self, key: CacheKey, entry: Entry) -> None:
+        raise NotImplementedError
 
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    @property
-    def entries(self) -> int | None:
-        return len(self._entries)
-
-    async def ainvalidate(self, tags: Iterable[str]) -> None:
-        self.invalidate(tags)
-
-    async def ainvalidate_all(self) -> None:
-        self.invalidate_all()
-
-    def invalidate(self, tags: Iterable[str]) -> None:
-        for tag in tags:
-            self._generations[tag] = self._generations.get(tag, 0) + 1
-
-    def invalidate_all(self) -> None:
-        """Drop everything (a write the gateway cannot attribute, e.g. a passthrough)."""
-        self._epoch += 1
-
-    async def get(
+    async def _answer(
         self,
         key: CacheKey,
-        tags: Iterable[str],
+        generations: tuple[int, ...],
         produce: Callable[[], Awaitable[bytes]],
-        *,
-        bypass: bool = False,
+        entry: Entry | None,
+        bypass: bool,
     ) -> tuple[Entry, CacheStatus]:
-        """The answer for ``key``, from the cache or from ``produce()``."""
-        generations = (self._epoch, *(self._generations.get(tag, 0) for tag in tags))
-        entry = self._entries.get(key)
-        if entry is not None and entry.generations != generations:
-            entry = None
-        if not bypass and entry is not None and self._clock() < entry.fresh_until:
+        """``entry`` (current generations, fresh or not) if fresh, a running fill's
+        answer, or a fill of our own."""
+        if not bypass and entry is not None and self._now() < entry.fresh_until:
             self.hits += 1
             return entry, CacheStatus.HIT
         leader = self._inflight.get(key)
@@ -156,7 +123,75 @@ class ResponseCache:
             stale_fallback_var.reset(token)
             self._inflight.pop(key, None)
         self.misses += 1
-        entry = Entry(body, etag_of(body), self._clock() + self.ttl, generations)
-        self._entries[key] = entry
+        entry = Entry(body, etag_of(body), self._now() + self.ttl, generations)
         future.set_result(entry)
+        await self._keep(key, entry)
         return entry, CacheStatus.BYPASS if bypass else CacheStatus.MISS
+
+
+class ResponseCache(FillingCache):
+    def __init__(
+        self,
+        *,
+        ttl: float,
+        stale_if_error: float,
+        max_entries: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.ttl = ttl
+        self.stale_if_error = stale_if_error
+        self._clock = clock
+        self._entries: TTLCache[CacheKey, Entry] = TTLCache(
+            max_entries, ttl=max(ttl + stale_if_error, 0.001), timer=clock
+        )
+        self._generations: dict[str, int] = {}
+        self._epoch = 0  # bumped by invalidate_all: every entry's first generation
+
+    @property
+    def enabled(self) -> bool:
+        return self.ttl > 0
+
+    shared = False
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def entries(self) -> int | None:
+        return len(self._entries)
+
+    async def ainvalidate(self, tags: Iterable[str]) -> None:
+        self.invalidate(tags)
+
+    async def ainvalidate_all(self) -> None:
+        self.invalidate_all()
+
+    def invalidate(self, tags: Iterable[str]) -> None:
+        for tag in tags:
+            self._generations[tag] = self._generations.get(tag, 0) + 1
+
+    def invalidate_all(self) -> None:
+        """Drop everything (a write the gateway cannot attribute, e.g. a passthrough)."""
+        self._epoch += 1
+
+    async def get(
+        self,
+        key: CacheKey,
+        tags: Iterable[str],
+        produce: Callable[[], Awaitable[bytes]],
+        *,
+        bypass: bool = False,
+    ) -> tuple[Entry, CacheStatus]:
+        """The answer for ``key``, from the cache or from ``produce()``."""
+        generations = (self._epoch, *(self._generations.get(tag, 0) for tag in tags))
+        entry = self._entries.get(key)
+        if entry is not None and entry.generations != generations:
+            entry = None
+        return await self._answer(key, generations, produce, entry, bypass)
+
+    def _now(self) -> float:
+        return self._clock()
+
+    async def _keep(self, key: CacheKey, entry: Entry) -> None:
+        self._entries[key] = entry

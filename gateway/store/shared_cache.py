@@ -14,36 +14,32 @@ invalidations are lost for that moment; entries expire after their TTL regardles
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from gateway.cache import CacheKey, CacheStatus, Entry, etag_of
+from gateway.cache import CacheKey, CacheStatus, Entry, FillingCache, etag_of
 from gateway.config import CacheConfig
 from gateway.store.base import StoreDown
-from kernel.context import stale_fallback_var
-from kernel.errors import UpstreamError
 
 if TYPE_CHECKING:
     from gateway.store.redis import RedisStore
 
 
-class SharedResponseCache:
+class SharedResponseCache(FillingCache):
     shared = True
 
     def __init__(
         self, store: RedisStore, connection: str, namespace: str, config: CacheConfig
     ) -> None:
+        super().__init__()
         self.store = store
         self.connection = connection
         self.namespace = namespace
         self.ttl = config.ttl
         self.stale_if_error = config.stale_if_error
-        self._inflight: dict[CacheKey, asyncio.Future[Entry]] = {}
-        self.hits = self.misses = self.stale = 0
 
     @property
     def enabled(self) -> bool:
@@ -91,20 +87,10 @@ class SharedResponseCache:
         except StoreDown:
             body = await produce()
             return Entry(body, etag_of(body), 0.0, ()), CacheStatus.BYPASS
-        if not bypass and entry is not None and time.time() < entry.fresh_until:
-            self.hits += 1
-            return entry, CacheStatus.HIT
-        leader = self._inflight.get(key)
-        if not bypass and leader is not None:
-            try:
-                shared = await asyncio.shield(leader)
-            except asyncio.CancelledError:
-                if not leader.cancelled():
-                    raise
-            else:
-                self.hits += 1
-                return shared, CacheStatus.HIT
-        return await self._fill(key, generations, produce, entry, bypass)
+        return await self._answer(key, generations, produce, entry, bypass)
+
+    def _now(self) -> float:
+        return time.time()  # shared by hosts: wall clock
 
     async def _lookup(self, key: CacheKey, tags: list[str]) -> tuple[tuple[int, ...], Entry | None]:
         async def read() -> list[Any]:
@@ -120,44 +106,7 @@ class SharedResponseCache:
             entry = None
         return generations, entry
 
-    async def _fill(
-        self,
-        key: CacheKey,
-        generations: tuple[int, ...],
-        produce: Callable[[], Awaitable[bytes]],
-        stale: Entry | None,
-        bypass: bool,
-    ) -> tuple[Entry, CacheStatus]:
-        future: asyncio.Future[Entry] = asyncio.get_running_loop().create_future()
-        self._inflight[key] = future
-        token = stale_fallback_var.set(stale is not None)
-        try:
-            body = await produce()
-        except UpstreamError as exc:
-            if stale is not None:
-                self.stale += 1
-                future.set_result(stale)
-                return stale, CacheStatus.STALE
-            future.set_exception(exc)
-            future.exception()
-            raise
-        except Exception as exc:
-            future.set_exception(exc)
-            future.exception()
-            raise
-        except BaseException:
-            future.cancel()
-            raise
-        finally:
-            stale_fallback_var.reset(token)
-            self._inflight.pop(key, None)
-        self.misses += 1
-        entry = Entry(body, etag_of(body), time.time() + self.ttl, generations)
-        future.set_result(entry)
-        await self._store(key, entry)
-        return entry, CacheStatus.BYPASS if bypass else CacheStatus.MISS
-
-    async def _store(self, key: CacheKey, entry: Entry) -> None:
+    async def _keep(self, key: CacheKey, entry: Entry) -> None:
         name = self._entry_key(key)
         mapping = {
             "b": entry.body,
