@@ -56,6 +56,16 @@ def _http_code(status: int) -> str:
     return {405: "method_not_allowed"}.get(status, "bad_request")
 
 
+async def shutdown(app: Starlette) -> None:
+    """Write what the audit log still holds, then close the connections, the quota
+    storage and the state store (the app's lifespan end; tests without one call it)."""
+    await app.state.host.audit.aclose()
+    runtime = app.state.runtime
+    await runtime.aclose()
+    await runtime.quotas.aclose()
+    await runtime.store.aclose()
+
+
 def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     """The gateway as an ASGI app; ``config_path`` is the file the admin API edits."""
     metrics = Metrics()
@@ -70,10 +80,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             yield
         finally:
             await follower.stop()
-            await app.state.host.audit.aclose()
-            await app.state.runtime.aclose()
-            await app.state.runtime.quotas.aclose()
-            await store.aclose()
+            await shutdown(app)
 
     app = Starlette(
         routes=[endpoint.route() for endpoint in ENDPOINTS],

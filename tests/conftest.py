@@ -175,6 +175,11 @@ async def app(config: Config) -> AsyncIterator[Starlette]:
     await app.state.runtime.aclose()
 
 
+def sandbox_of(app: Starlette, connection: str = "borderbolt") -> Sandbox:
+    found: Sandbox = app.state.runtime.connections[connection].sandbox
+    return found
+
+
 def client_for(app: Starlette, key: str | None = "demo-key") -> httpx.AsyncClient:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
     return httpx.AsyncClient(

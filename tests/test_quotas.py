@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from starlette.applications import Starlette
 
-from adapters.sandbox import Sandbox
-from gateway.app import create_app
+from gateway.app import create_app, shutdown
 from gateway.config import parse_config
-from tests.conftest import CONFIG, client_for
+from tests.conftest import CONFIG, client_for, sandbox_of
 
 pytestmark = pytest.mark.anyio
 Apps = Callable[..., Starlette]
@@ -53,14 +52,7 @@ async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
 
     yield make
     for app in made:
-        await app.state.runtime.aclose()
-        await app.state.runtime.quotas.aclose()
-        await app.state.runtime.store.aclose()
-
-
-def sandbox(app: Starlette) -> Sandbox:
-    found: Sandbox = app.state.runtime.connections["borderbolt"].sandbox
-    return found
+        await shutdown(app)
 
 
 def most_in_any_window(times: list[float], per: float) -> int:
@@ -102,15 +94,13 @@ async def test_two_gateways_on_one_redis_share_a_keys_limit(redis: object) -> No
         async with client_for(app, key="limited-key") as client:
             answers.append((await client.get("/v1/customers/borderbolt:501")).status_code)
     for app in (first, second):
-        await app.state.runtime.aclose()
-        await app.state.runtime.quotas.aclose()
-        await app.state.runtime.store.aclose()
+        await shutdown(app)
     assert answers == [200, 200, 200, 429]
 
 
 async def test_the_budget_is_never_exceeded_under_a_burst(apps: Apps) -> None:
     app = apps(key_limit="{requests: 1000, per: 60}", budget="{requests: 5, per: 1, max_wait: 2}")
-    sim = sandbox(app)
+    sim = sandbox_of(app)
     sim.calls.clear()
     keys = ["demo-key", "writer2-key", "limited-key"]
 
@@ -154,7 +144,7 @@ async def test_over_budget_without_waiting_is_429_naming_the_connection(apps: Ap
 
 async def test_an_emulated_scan_never_overruns_the_budget(apps: Apps) -> None:
     app = apps(budget="{requests: 1, per: 60, max_wait: 0}")
-    sim = sandbox(app)
+    sim = sandbox_of(app)
     sim.calls.clear()
     async with client_for(app) as client:
         scan = await client.get(
@@ -192,7 +182,7 @@ async def test_a_refusal_after_the_write_was_sent_is_not_a_harmless_429(apps: Ap
     assert answer.status_code == 502
     assert "reached the upstream" in answer.json()["error"]["message"]
     assert again.headers["idempotent-replayed"] == "true"  # kept: no second write
-    assert len([c for c in sandbox(app).calls if c.method == "POST"]) == 1
+    assert len([c for c in sandbox_of(app).calls if c.method == "POST"]) == 1
 
 
 def test_rate_limits_are_validated_in_config() -> None:
@@ -220,6 +210,6 @@ async def test_token_fetches_count_against_the_budget(tmp_path: Path) -> None:
     app = create_app(parse_config(text, env={}))
     async with client_for(app) as client:
         answer = await client.get("/v1/customers/shop:553910")
-    await app.state.runtime.aclose()
+    await shutdown(app)
     assert answer.status_code == 429  # the token fetch took the one slot
     assert answer.json()["error"]["connection"] == "shop"

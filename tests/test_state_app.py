@@ -11,10 +11,9 @@ from typing import Any
 import pytest
 from starlette.applications import Starlette
 
-from adapters.sandbox import Sandbox
-from gateway.app import create_app
+from gateway.app import create_app, shutdown
 from gateway.config import parse_config
-from tests.conftest import CONFIG, client_for
+from tests.conftest import CONFIG, client_for, sandbox_of
 from tests.servers import RedisServer
 
 pytestmark = pytest.mark.anyio
@@ -44,18 +43,7 @@ async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
 
     yield make
     for app in made:
-        await close(app)
-
-
-async def close(app: Starlette) -> None:
-    await app.state.runtime.aclose()
-    await app.state.runtime.quotas.aclose()
-    await app.state.runtime.store.aclose()
-
-
-def sandbox(app: Starlette) -> Sandbox:
-    found: Sandbox = app.state.runtime.connections["borderbolt"].sandbox
-    return found
+        await shutdown(app)
 
 
 async def test_a_restart_keeps_idempotency_replays(apps: Apps) -> None:
@@ -64,14 +52,14 @@ async def test_a_restart_keeps_idempotency_replays(apps: Apps) -> None:
     async with client_for(first) as client:
         made = await client.post(CONTACTS, json={"name": "Kept"}, headers=headers)
     assert made.status_code == 201
-    await close(first)
+    await shutdown(first)
     second = apps()
-    sandbox(second).calls.clear()
+    sandbox_of(second).calls.clear()
     async with client_for(second) as client:
         again = await client.post(CONTACTS, json={"name": "Kept"}, headers=headers)
     assert again.status_code == 201 and again.headers["idempotent-replayed"] == "true"
     assert again.json()["id"] == made.json()["id"]
-    assert not [c for c in sandbox(second).calls if c.method == "POST"]
+    assert not [c for c in sandbox_of(second).calls if c.method == "POST"]
 
 
 async def test_a_cursor_from_one_gateway_works_on_the_next(apps: Apps) -> None:
@@ -93,7 +81,7 @@ async def down_app(redis: Any) -> AsyncIterator[tuple[Starlette, RedisServer]]:
     state = f"{{backend: redis, url: '{later.url}', timeout: 0.2}}"
     app = create_app(parse_config(with_state(state), env={}))
     yield app, later
-    await close(app)
+    await shutdown(app)
     later.stop()
 
 
@@ -107,7 +95,7 @@ async def test_a_store_that_is_down_degrades_and_recovers(
         keyed = await client.post(CONTACTS, json={"name": "A"}, headers={"Idempotency-Key": "k1"})
         assert keyed.status_code == 503
         assert keyed.json()["error"]["code"] == "state_unavailable"
-        assert not [c for c in sandbox(app).calls if c.method == "POST"]
+        assert not [c for c in sandbox_of(app).calls if c.method == "POST"]
         plain = await client.post(CONTACTS, json={"name": "B"})
         assert plain.status_code == 201
         ready = (await client.get("/readyz")).json()
