@@ -28,6 +28,7 @@ What it declares up front, so the router can answer before any upstream call:
   the canonical row (``is_favourite`` from ``extra``); canonical fields need none.
 - ``simulator``: ``"module:function"`` of its sandbox factory, imported only when a
   connection is ``sandbox:``.
+- ``written_keys``: the upstream keys each canonical field writes (field_mapping.py).
 
 What it inherits, so each adapter only states how its upstream differs:
 
@@ -54,6 +55,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from adapters.emulation import scan
+from adapters.field_mapping import FieldMapping, Kind, WrittenKeys
 from adapters.filtering import CANONICAL_PREDICATES, Predicate
 from adapters.operations import FilterSupport, Operation
 from adapters.paging import ListQuery, UpstreamPage, Window, count, more_after, read_window
@@ -116,13 +118,34 @@ class Adapter:
     error_rules: ClassVar[Mapping[int, ErrorRule]] = {404: ErrorRule(NotFound)}
     max_per_page: ClassVar[int] = 100
     page_size_param: ClassVar[str] = "per_page"
+    written_keys: ClassVar[WrittenKeys] = {}
 
     def __init__(
-        self, *, connection: str, upstream: Upstream, api_version: int | None = None
+        self,
+        *,
+        connection: str,
+        upstream: Upstream,
+        api_version: int | None = None,
+        field_mapping: FieldMapping | None = None,
     ) -> None:
         self.connection = connection
         self.upstream = upstream
         self.api_version = api_version
+        self.field_mapping = field_mapping or FieldMapping(connection)
+
+    @classmethod
+    def mapping_kinds(cls) -> tuple[Kind, ...]:
+        """The kinds of record a field mapping may address on this adapter."""
+        ops: dict[Kind, Operation] = {
+            "contact": Operation.LIST_CONTACTS,
+            "item": Operation.GET_ITEM,
+        }
+        return ("customer", *(kind for kind, op in ops.items() if op in cls.capabilities))
+
+    @classmethod
+    def compile_mapping(cls, connection: str, config: Mapping[str, Any]) -> FieldMapping:
+        """``config``'s field mapping checked against this adapter (``MappingProblems``)."""
+        return FieldMapping.compile(connection, config, cls.mapping_kinds(), cls.written_keys)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -156,6 +179,16 @@ class Adapter:
         in ``customer_filters`` (an adapter may take only some values natively)."""
         return self.customer_filters.get(name, FilterSupport.UNSUPPORTED)
 
+    def filter_mode(self, name: str, value: Any = None) -> FilterSupport:
+        """``filter_support``; but a filter on a field the mapping reads from elsewhere
+        is applied to the mapped rows, never sent to the upstream's own field."""
+        support = self.filter_support(name, value)
+        if support is not FilterSupport.NATIVE or not self.field_mapping.overrides(
+            "customer", name
+        ):
+            return support
+        return FilterSupport.EMULATED if name in CANONICAL_PREDICATES else FilterSupport.UNSUPPORTED
+
     def valid_remote_id(self, remote_id: str) -> bool:
         return self.remote_id_pattern.fullmatch(remote_id) is not None
 
@@ -165,7 +198,7 @@ class Adapter:
         self, filters: Mapping[str, Any], sort: str | None
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """``(native, emulated)`` customer filters; 400 for what this cannot do."""
-        support = {name: self.filter_support(name, value) for name, value in filters.items()}
+        support = {name: self.filter_mode(name, value) for name, value in filters.items()}
         unsupported = sorted(n for n, s in support.items() if s is FilterSupport.UNSUPPORTED)
         if unsupported:
             supported = sorted(self.customer_filters)
@@ -174,15 +207,21 @@ class Adapter:
                 connection=self.connection,
                 details=[FieldError(name, f"supported here: {supported}") for name in unsupported],
             )
-        if sort and sort.lstrip("-") not in self.customer_sorts:
+        if sort and sort.lstrip("-") not in self.sorts():
             raise BadRequest(
                 f"connection {self.connection!r} cannot sort by {sort.lstrip('-')!r}",
                 connection=self.connection,
-                details=[FieldError("sort", f"supported here: {sorted(self.customer_sorts)}")],
+                details=[FieldError("sort", f"supported here: {self.sorts()}")],
             )
         native = {k: v for k, v in filters.items() if support[k] is FilterSupport.NATIVE}
         emulated = {k: v for k, v in filters.items() if support[k] is FilterSupport.EMULATED}
         return native, emulated
+
+    def sorts(self) -> list[str]:
+        """The upstream's customer sort keys, less those the mapping reads elsewhere."""
+        return sorted(
+            k for k in self.customer_sorts if not self.field_mapping.overrides("customer", k)
+        )
 
     async def find_customers(
         self, query: ListQuery, emulated: Mapping[str, Any], max_pages: int

@@ -29,6 +29,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from adapters import ADAPTERS
+from adapters.field_mapping import MappingProblems
 from gateway.nesting import MAX_DEPTH, flow_depth
 
 DEFAULT_PATH = "config.yaml"
@@ -214,6 +215,10 @@ class ConnectionConfig(_Model):
     cache: CacheConfig = CacheConfig()
     max_scan_pages: int = Field(default=10, ge=1, le=100)
     rate_limit: BudgetLimit | None = None  # every call to this upstream, across instances
+    # kind -> {target: upstream dot path}; checked against the adapter (adapters/field_mapping.py)
+    field_mapping: dict[str, dict[str, Annotated[str, Field(min_length=1)]]] = Field(
+        default_factory=dict
+    )
 
     @field_validator("adapter")
     @classmethod
@@ -264,6 +269,12 @@ class Config(_Model):
             if key.digest in seen:
                 problems.append((f"api_keys.{i}", f"same key as {seen[key.digest]!r}"))
             seen.setdefault(key.digest, key.name)
+        for name, connection in self.connections.items():
+            try:
+                ADAPTERS[connection.adapter].compile_mapping(name, connection.field_mapping)
+            except MappingProblems as exc:
+                where = f"connections.{name}.field_mapping"
+                problems += [(f"{where}.{path}", message) for path, message in exc.problems]
         return problems
 
 

@@ -122,7 +122,12 @@ def open_connection(
         breaker=store.breaker(name, namespace(config), config.circuit_breaker),
         observe=observe,
     )
-    adapter = adapter_class(connection=name, upstream=upstream, api_version=config.api_version)
+    adapter = adapter_class(
+        connection=name,
+        upstream=upstream,
+        api_version=config.api_version,
+        field_mapping=adapter_class.compile_mapping(name, config.field_mapping),
+    )
     cache = store.response_cache(name, namespace(config), config.cache)
     return Connection(name, config, adapter, client, sandbox, cache)
 

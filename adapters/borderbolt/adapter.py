@@ -90,6 +90,22 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         404: ErrorRule(NotFound),
         422: ErrorRule(ValidationFailed, "BorderBolt refused the body"),
     }
+    written_keys = {
+        "customer": {
+            **{name: (key,) for name, key in mapping.CUSTOMER_FIELDS.items()},
+            "billing_address": tuple(mapping.ADDRESS_FIELDS.values()),
+            **{f"extra.{key}": (key,) for key in mapping.EXTRA_WRITABLE_ON_UPDATE},
+        },
+        "contact": {
+            **{name: (name,) for name in mapping.CONTACT_FIELDS},
+            "title": ("role",),
+        },
+        "item": {
+            **{name: (name,) for name in item_mapping.SAME_NAME},
+            "code": ("item_code",),
+            "customer_id": ("customer_id",),
+        },
+    }
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         params: dict[str, Any] = {}
@@ -104,8 +120,11 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         return Window(customers, total, has_more)
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
+        return self._customer(await self._raw_customer(remote_id), include_remote_data)
+
+    async def _raw_customer(self, remote_id: str) -> dict[str, Any]:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{remote_id}")
-        return self._customer(self.data_object(response, "customer"), include_remote_data)
+        return self.data_object(response, "customer")
 
     async def get_customer_by_code(
         self, code: str, *, include_remote_data: bool = False
@@ -114,13 +133,16 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         return self._customer(self.data_object(response, "customer"), include_remote_data)
 
     async def create_customer(self, body: CustomerCreate) -> Customer:
-        payload = mapping.customer_to_upstream(body.model_dump(exclude_unset=True), update=False)
+        fields, writes = self.field_mapping.split("customer", body.model_dump(exclude_unset=True))
+        payload = await self.field_mapping.place(
+            mapping.customer_to_upstream(fields, update=False), writes
+        )
         response = await self.upstream.call("POST", CUSTOMERS, json_body=payload)
         created = self.data_object(response, "customer")
         return await self.get_customer(response.created_id(created, self.valid_remote_id))
 
     async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
-        fields = patch.model_dump(exclude_unset=True)
+        fields, writes = self.field_mapping.split("customer", patch.model_dump(exclude_unset=True))
         if "code" in fields:
             current = await self.get_customer(remote_id)
             if fields.pop("code") != current.code:
@@ -129,7 +151,11 @@ class BorderBoltAdapter(ItemOperations, Adapter):
                     connection=self.connection,
                     details=[FieldError("code", "immutable after creation")],
                 )
-        payload = mapping.customer_to_upstream(fields, update=True)
+        payload = await self.field_mapping.place(
+            mapping.customer_to_upstream(fields, update=True),
+            writes,
+            lambda: self._raw_customer(remote_id),
+        )
         if payload:
             path = f"{CUSTOMERS}/{remote_id}"
             self.data_object(await self.upstream.call("PUT", path, json_body=payload), "customer")
@@ -147,14 +173,28 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         self.ok(response, "customer")
 
     async def list_contacts(self, customer_id: str) -> list[Contact]:
+        return [
+            self.field_mapping.read(
+                "contact", mapping.contact_to_canonical(row, self.connection, customer_id), row
+            )
+            for row in await self._raw_contacts(customer_id)
+        ]
+
+    async def _raw_contacts(self, customer_id: str) -> list[dict[str, Any]]:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{customer_id}/contacts")
-        rows = self.data_list(response, "customer")
-        return [mapping.contact_to_canonical(row, self.connection, customer_id) for row in rows]
+        return [row for row in self.data_list(response, "customer") if isinstance(row, dict)]
+
+    async def _raw_contact(self, customer_id: str, contact_id: str) -> dict[str, Any]:
+        rows = await self._raw_contacts(customer_id)
+        return next((row for row in rows if str(row.get("id")) == contact_id), {})
 
     get_contact = Adapter.contact_from_list
 
     async def create_contact(self, customer_id: str, body: ContactCreate) -> Contact:
-        payload = mapping.contact_to_upstream(body.model_dump(exclude_unset=True), update=False)
+        fields, writes = self.field_mapping.split("contact", body.model_dump(exclude_unset=True))
+        payload = await self.field_mapping.place(
+            mapping.contact_to_upstream(fields, update=False), writes
+        )
         path = f"{CUSTOMERS}/{customer_id}/contacts"
         response = await self.upstream.call("POST", path, json_body=payload)
         created = self.data_object(response, "customer")  # a 404 here: no such customer
@@ -165,8 +205,13 @@ class BorderBoltAdapter(ItemOperations, Adapter):
     async def update_contact(
         self, customer_id: str, contact_id: str, patch: ContactPatch
     ) -> Contact:
-        payload = mapping.contact_to_upstream(patch.model_dump(exclude_unset=True), update=True)
+        fields, writes = self.field_mapping.split("contact", patch.model_dump(exclude_unset=True))
         await self.get_contact(customer_id, contact_id)
+        payload = await self.field_mapping.place(
+            mapping.contact_to_upstream(fields, update=True),
+            writes,
+            lambda: self._raw_contact(customer_id, contact_id),
+        )
         if payload:
             path = f"{CONTACTS}/{contact_id}"
             self.data_object(await self.upstream.call("PUT", path, json_body=payload), "contact")
@@ -181,9 +226,10 @@ class BorderBoltAdapter(ItemOperations, Adapter):
             raise UpstreamError(
                 "upstream answered a customer without an id", connection=self.connection
             )
-        return mapping.customer_to_canonical(
+        customer = mapping.customer_to_canonical(
             raw, self.connection, include_remote_data=include_remote_data
         )
+        return self.field_mapping.read("customer", customer, raw)
 
     def page_meta(
         self, body: dict[str, Any], page: int, per_page: int, rows: int

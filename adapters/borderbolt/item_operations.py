@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from adapters.borderbolt import item_mapping
+from adapters.field_mapping import FieldMapping
 from adapters.paging import ListQuery, Window
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import UpstreamError
@@ -33,6 +34,7 @@ ITEM_SORTS = {
 class _Host(Protocol):
     connection: str
     upstream: Upstream
+    field_mapping: FieldMapping
 
     item_search_limit: int
 
@@ -78,12 +80,12 @@ class ItemOperations:
         return [_item(self, row) for row in rows[: self.item_search_limit]]
 
     async def get_item(self: _Host, remote_id: str, *, include_remote_data: bool = False) -> Item:
-        response = await self.upstream.call("GET", f"{ITEMS}/{remote_id}")
-        return _item(self, self.data_object(response, "item"), include_remote_data)
+        return _item(self, await _raw_item(self, remote_id), include_remote_data)
 
     async def create_item(self: _Host, body: ItemCreate) -> Item:
-        payload = item_mapping.item_to_upstream(
-            body.model_dump(exclude_unset=True), self.connection, self.valid_remote_id
+        fields, writes = self.field_mapping.split("item", body.model_dump(exclude_unset=True))
+        payload = await self.field_mapping.place(
+            item_mapping.item_to_upstream(fields, self.connection, self.valid_remote_id), writes
         )
         response = await self.upstream.call("POST", ITEMS, json_body=payload)
         created = self.data_object(response, "item")
@@ -92,8 +94,11 @@ class ItemOperations:
         )
 
     async def update_item(self: _Host, remote_id: str, patch: ItemPatch) -> Item:
-        payload = item_mapping.item_to_upstream(
-            patch.model_dump(exclude_unset=True), self.connection, self.valid_remote_id
+        fields, writes = self.field_mapping.split("item", patch.model_dump(exclude_unset=True))
+        payload = await self.field_mapping.place(
+            item_mapping.item_to_upstream(fields, self.connection, self.valid_remote_id),
+            writes,
+            lambda: _raw_item(self, remote_id),
         )
         if payload:
             response = await self.upstream.call("PUT", f"{ITEMS}/{remote_id}", json_body=payload)
@@ -127,9 +132,15 @@ class ItemOperations:
 def _item(host: _Host, raw: dict[str, Any], include_remote_data: bool = False) -> Item:
     if "id" not in raw:
         raise UpstreamError("upstream answered an item without an id", connection=host.connection)
-    return item_mapping.item_to_canonical(
+    item = item_mapping.item_to_canonical(
         raw, host.connection, include_remote_data=include_remote_data
     )
+    return host.field_mapping.read("item", item, raw)
+
+
+async def _raw_item(host: _Host, remote_id: str) -> dict[str, Any]:
+    response = await host.upstream.call("GET", f"{ITEMS}/{remote_id}")
+    return host.data_object(response, "item")
 
 
 def _list(host: _Host, response: UpstreamResponse) -> list[dict[str, Any]]:

@@ -71,6 +71,15 @@ class CrmAdapter(Adapter):
         409: ErrorRule(Conflict, "the CRM reports a conflict"),
     }
     page_size_param = "limit"
+    written_keys = {
+        "customer": {
+            **{name: (name,) for name in mapping.SAME_NAME},
+            "billing_address": ("billing_address",),
+            "shipping_addresses": ("shipping_address",),
+            **{f"extra.{key}": (key,) for key in mapping.EXTRA_WRITABLE},
+        },
+        "contact": {name: (name,) for name in mapping.CONTACT_KEYS},
+    }
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         params = {
@@ -87,19 +96,22 @@ class CrmAdapter(Adapter):
         return self._customer(await self._raw_customer(remote_id), include_remote_data)
 
     async def create_customer(self, body: CustomerCreate) -> Customer:
-        payload = mapping.customer_to_upstream(body.model_dump(exclude_unset=True))
+        fields, writes = self.field_mapping.split("customer", body.model_dump(exclude_unset=True))
+        payload = await self.field_mapping.place(mapping.customer_to_upstream(fields), writes)
         response = await self.upstream.call("POST", CUSTOMERS, json_body=payload)
         created = self.data_object(response, "customer")
         return await self.get_customer(response.created_id(created, self.valid_remote_id))
 
     async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
-        fields = patch.model_dump(exclude_unset=True)
+        fields, writes = self.field_mapping.split("customer", patch.model_dump(exclude_unset=True))
         if isinstance(fields.get("billing_address"), dict):
             current = await self.get_customer(remote_id)
             fields["billing_address"] = mapping.merge_address(
                 current.billing_address, fields["billing_address"]
             )
-        payload = mapping.customer_to_upstream(fields)
+        payload = await self.field_mapping.place(
+            mapping.customer_to_upstream(fields), writes, lambda: self._raw_customer(remote_id)
+        )
         if payload:
             path = f"{CUSTOMERS}/{remote_id}"
             response = await self.upstream.call("PUT", path, json_body=payload)
@@ -113,18 +125,25 @@ class CrmAdapter(Adapter):
     get_contact = Adapter.contact_from_list
 
     async def create_contact(self, customer_id: str, body: ContactCreate) -> Contact:
-        payload = mapping.contact_to_upstream(body.model_dump(exclude_unset=True))
+        fields, writes = self.field_mapping.split("contact", body.model_dump(exclude_unset=True))
+        payload = await self.field_mapping.place(mapping.contact_to_upstream(fields), writes)
         path = f"{CUSTOMERS}/{customer_id}/contacts"
         response = await self.upstream.call("POST", path, json_body=payload)
         created = self.data_object(response, "customer")  # a 404 here: no such customer
         response.created_id(created, self.valid_remote_id)
-        return mapping.contact_to_canonical(created, self.connection, customer_id)
+        contact = mapping.contact_to_canonical(created, self.connection, customer_id)
+        return self.field_mapping.read("contact", contact, created)
 
     async def update_contact(
         self, customer_id: str, contact_id: str, patch: ContactPatch
     ) -> Contact:
-        payload = mapping.contact_to_upstream(patch.model_dump(exclude_unset=True))
+        fields, writes = self.field_mapping.split("contact", patch.model_dump(exclude_unset=True))
         await self.get_contact(customer_id, contact_id)
+        payload = await self.field_mapping.place(
+            mapping.contact_to_upstream(fields),
+            writes,
+            lambda: self._raw_contact(customer_id, contact_id),
+        )
         if payload:
             path = f"{CUSTOMERS}/{customer_id}/contacts/{contact_id}"
             self.ok(await self.upstream.call("PUT", path, json_body=payload), "contact")
@@ -182,7 +201,15 @@ class CrmAdapter(Adapter):
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{remote_id}")
         return self.data_object(response, "customer")
 
+    async def _raw_contact(self, customer_id: str, contact_id: str) -> dict[str, Any]:
+        contacts = (await self._raw_customer(customer_id)).get("contacts")
+        found = [
+            c for c in contacts or () if isinstance(c, dict) and str(c.get("id")) == contact_id
+        ]
+        return found[0] if found else {}
+
     def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
-        return mapping.customer_to_canonical(
+        customer = mapping.customer_to_canonical(
             raw, self.connection, include_remote_data=include_remote_data
         )
+        return self.field_mapping.read("customer", customer, raw)

@@ -14,6 +14,7 @@ import re
 from typing import Any, ClassVar
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
+from adapters.field_mapping import FieldMapping
 from adapters.filtering import extra_equals
 from adapters.inventorum import mapping
 from adapters.inventorum.versions import phone_layer
@@ -50,10 +51,37 @@ class InventorumAdapter(Adapter):
     max_per_page = 30
     page_size_param = "limit"
 
-    def __init__(self, *, connection: str, upstream: Upstream, api_version: int | None = None):
+    written_keys = {
+        "customer": {
+            **{name: (key,) for name, key in mapping.STRING_FIELDS.items()},
+            "name": ("company", "first_name", "last_name"),
+            "is_company": ("is_b2b",),
+            "phone": ("phone_number", "phone_numbers"),
+            "billing_address": ("billing_address",),
+            "shipping_addresses": ("shipping_address",),
+            **{
+                f"extra.{key}": (key,)
+                for key in (*mapping.EXTRA_WRITABLE, *mapping.EXTRA_CREATE_ONLY)
+            },
+        },
+    }
+
+    def __init__(
+        self,
+        *,
+        connection: str,
+        upstream: Upstream,
+        api_version: int | None = None,
+        field_mapping: FieldMapping | None = None,
+    ):
         version = api_version or self.api_versions[-1]
         versioned = upstream.with_headers({"X-Api-Version": str(version)})
-        super().__init__(connection=connection, upstream=versioned, api_version=version)
+        super().__init__(
+            connection=connection,
+            upstream=versioned,
+            api_version=version,
+            field_mapping=field_mapping,
+        )
         self.phones = phone_layer(version)
 
     def filter_support(self, name: str, value: Any) -> FilterSupport:
@@ -69,21 +97,27 @@ class InventorumAdapter(Adapter):
         return Window(customers, total, more)
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
-        response = await self.upstream.call("GET", f"/customers/{remote_id}/")
-        return self._customer(self._object(response), include_remote_data)
+        return self._customer(await self._raw_customer(remote_id), include_remote_data)
+
+    async def _raw_customer(self, remote_id: str) -> dict[str, Any]:
+        return self._object(await self.upstream.call("GET", f"/customers/{remote_id}/"))
 
     async def create_customer(self, body: CustomerCreate) -> Customer:
-        payload = mapping.customer_to_upstream(body.model_dump(exclude_unset=True), self.phones)
+        fields, writes = self.field_mapping.split("customer", body.model_dump(exclude_unset=True))
+        payload = await self.field_mapping.place(
+            mapping.customer_to_upstream(fields, self.phones), writes
+        )
         response = await self.upstream.call("POST", "/customers", json_body=payload)
         created = self._object(response)
         response.created_id(created, self.valid_remote_id)
         return self._customer(created)
 
     async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
-        current = await self.get_customer(remote_id)
-        payload = mapping.customer_to_upstream(
-            patch.model_dump(exclude_unset=True), self.phones, current=current
-        )
+        raw = await self._raw_customer(remote_id)
+        current = self._customer(raw)
+        fields, writes = self.field_mapping.split("customer", patch.model_dump(exclude_unset=True))
+        payload = mapping.customer_to_upstream(fields, self.phones, current=current)
+        payload = await self.field_mapping.place(payload, writes, lambda: _ready(raw))
         if not payload:
             return current
         response = await self.upstream.call("PUT", f"/customers/{remote_id}", json_body=payload)
@@ -93,9 +127,10 @@ class InventorumAdapter(Adapter):
         self.ok(await self.upstream.call("DELETE", f"/customers/{remote_id}"), "customer")
 
     def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
-        return mapping.customer_to_canonical(
+        customer = mapping.customer_to_canonical(
             raw, self.connection, self.phones, include_remote_data=include_remote_data
         )
+        return self.field_mapping.read("customer", customer, raw)
 
     def _object(self, response: UpstreamResponse) -> dict[str, Any]:
         """One customer, whether bare, ``{"data": obj}`` or ``{"total", "data": [obj]}``."""
@@ -109,3 +144,7 @@ class InventorumAdapter(Adapter):
 
     def field_errors(self, body: Any, what: str) -> list[FieldError]:
         return mapping.field_errors(body)
+
+
+async def _ready(value: dict[str, Any]) -> dict[str, Any]:
+    return value

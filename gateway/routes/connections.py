@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from adapters.base import FilterSupport, Operation
+from adapters.base import Operation
 from gateway.connections import Connection, health
 from gateway.edge import Call, respond
 from gateway.endpoint import ANY_KEY, Endpoint
@@ -26,11 +26,11 @@ def describe(connection: Connection) -> dict[str, Any]:
             for op in Operation
         },
         "alternatives": {op.value: hint for op, hint in adapter.alternatives.items()},
-        "customer_filters": {
-            name: adapter.customer_filters.get(name, FilterSupport.UNSUPPORTED).value
-            for name in CUSTOMER_FILTERS
+        "customer_filters": {name: adapter.filter_mode(name).value for name in CUSTOMER_FILTERS},
+        "customer_sorts": adapter.sorts(),
+        "field_mapping": {
+            kind: adapter.field_mapping.targets(kind) for kind in adapter.mapping_kinds()
         },
-        "customer_sorts": sorted(adapter.customer_sorts),
         "max_scan_pages": connection.config.max_scan_pages,
     }
 

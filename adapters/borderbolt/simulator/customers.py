@@ -110,6 +110,7 @@ class CustomerRoutes:
         record = {"id": customer_id, **dict.fromkeys(CREATE_FIELDS)}
         record.update({k: body[k] for k in CREATE_FIELDS if k in body})
         record.update(
+            settings=body.get("settings") or {},
             warehouse_licence=None,
             warehouse_licence_type=None,
             portal_access_enabled=False,
@@ -204,6 +205,7 @@ class CustomerRoutes:
             "receives_approvals": False,
             "language": None,
             "notes": None,
+            "extension": body.get("extension"),
             "created_at": now,
             "updated_at": now,
         }

@@ -97,4 +97,14 @@ def seed_items(
                 }
             ]
     items[FIRST_ID].update(doc_item())
+    for item in items.values():  # not mapped by the adapter: API.md §10 maps it
+        if item["id"] == FIRST_ID:
+            continue  # the docs' item stays as the docs show it
+        item.setdefault(
+            "attributes",
+            {
+                "brand": rng.choice(("Noordkust", "Polderwerk", "Delta Goods", None)),
+                "pallet_quantity": rng.choice((24, 48, 96, None)),
+            },
+        )
     return items, changes

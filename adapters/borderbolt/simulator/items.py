@@ -187,6 +187,7 @@ class ItemMasterSimulator:
             "updated_at": now,
             "verified_at": None,
             "documents": [],
+            "attributes": body.get("attributes") or {},
         }
         self.items[item_id] = item
         return answer(item, CREATED_KEYS, "Item created successfully", 201)
@@ -202,6 +203,8 @@ class ItemMasterSimulator:
         if errors:
             return invalid(errors)
         changed = {k: body[k] for k in (*FIELDS, "status") if k in body}
+        if isinstance(body.get("attributes"), dict):
+            changed["attributes"] = body["attributes"]
         item.update(changed, updated_at=stamp_now())
         return JSONResponse(
             {
@@ -290,4 +293,6 @@ class ItemMasterSimulator:
         exclude = current["id"] if current else None
         if "item_code" not in errors and self._taken(code, customer, exclude):
             errors["item_code"] = ["The item code has already been taken."]
+        if body.get("attributes") is not None and not isinstance(body["attributes"], dict):
+            errors["attributes"] = ["The attributes must be an array."]
         return errors

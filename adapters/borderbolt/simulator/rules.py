@@ -18,9 +18,11 @@ CREATE_FIELDS = (
     "customer_vat_number",
     "representation_type",
     "customs_declaration_office",
+    "internal_reference",
 )
-UPDATE_FIELDS = (*CREATE_FIELDS[1:], "portal_access_enabled")
-CONTACT_CREATE_FIELDS = ("name", "email", "phone", "role", "is_primary")
+OBJECT_FIELDS = ("settings",)  # replaced whole on update
+UPDATE_FIELDS = (*CREATE_FIELDS[1:], *OBJECT_FIELDS, "portal_access_enabled")
+CONTACT_CREATE_FIELDS = ("name", "email", "phone", "role", "is_primary", "extension")
 CONTACT_UPDATE_FIELDS = (
     "name",
     "email",
@@ -32,6 +34,7 @@ CONTACT_UPDATE_FIELDS = (
     "receives_approvals",
     "language",
     "notes",
+    "extension",
 )
 NESTED_CONTACT_KEYS = (
     "id",
@@ -111,6 +114,9 @@ def validate_customer(body: dict[str, Any], *, required: tuple[str, ...]) -> dic
         errors.setdefault("customer_eori_number", []).append(
             "The customer eori number format is invalid."
         )
+    for name in OBJECT_FIELDS:
+        if body.get(name) is not None and not isinstance(body[name], dict):
+            errors[name] = [f"The {name} must be an array."]  # Laravel's word for an object
     portal = body.get("portal_access_enabled")
     if portal is not None and not isinstance(portal, bool):
         errors["portal_access_enabled"] = ["The portal access enabled field must be true or false."]

@@ -131,4 +131,27 @@ def seed_tenant(rng: random.Random, count: int) -> Tenant:
                 "updated_at": stamp(created),
             }
             next_contact += 1
+    _custom_attributes(tenant, rng, skip=(doc_customer["id"], doc_contact["id"]))
     return tenant
+
+
+def _custom_attributes(tenant: Tenant, rng: random.Random, skip: tuple[int, ...]) -> None:
+    """Fields a tenant keeps that the adapter does not map (API.md §10 maps them):
+    a customer's ``internal_reference`` and ``settings``, a contact's ``extension``.
+    The docs' own records (``skip``) stay exactly as the docs show them."""
+    for customer in tenant.customers.values():
+        if customer["id"] in skip:
+            continue
+        customer.setdefault("internal_reference", f"BB-{rng.randrange(10000, 99999)}")
+        customer.setdefault(
+            "settings",
+            {
+                "incoterm": rng.choice(("DAP", "DDP", "EXW", "FCA")),
+                "invoice_language": rng.choice(("nl", "en", "de")),
+                "consolidate_shipments": rng.random() < 0.5,
+            },
+        )
+    for contact in tenant.contacts.values():
+        if contact["id"] not in skip:
+            extension = str(rng.randrange(100, 999)) if rng.random() < 0.7 else None
+            contact.setdefault("extension", extension)

@@ -73,6 +73,7 @@ class CustomerRoutes(CrmTenant):
         )
         record["is_active"] = body.get("is_active", True)
         record["currency"] = body.get("currency") or "USD"
+        record["custom_fields"] = body.get("custom_fields") or {}
         for contact in body.get("contacts") or []:
             if isinstance(contact, dict) and contact.get("name"):
                 record["contacts"].append(self._new_contact(customer_id, contact))
@@ -99,6 +100,7 @@ class CustomerRoutes(CrmTenant):
         self._next_contact += 1
         contact.update({k: body[k] for k in CONTACT_WRITABLE if k in body})
         contact["is_primary"] = bool(contact["is_primary"])
+        contact["social"] = contact["social"] or {}
         return contact
 
     async def add_contact(self, request: Request) -> Response:

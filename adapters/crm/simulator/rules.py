@@ -19,6 +19,7 @@ LIST_KEYS = (
     "current_balance",
     "customer_since",
     "is_active",
+    "custom_fields",
     "created_at",
     "updated_at",
 )
@@ -55,8 +56,9 @@ WRITABLE = (
     "preferred_shipping",
     "is_active",
     "notes",
+    "custom_fields",
 )
-CONTACT_WRITABLE = ("name", "title", "email", "phone", "is_primary")
+CONTACT_WRITABLE = ("name", "title", "email", "phone", "is_primary", "social")
 ADDRESS_KEYS = ("line1", "line2", "city", "state", "postal_code", "country")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
@@ -88,7 +90,22 @@ def validate(body: dict[str, Any], *, create: bool) -> list[tuple[str, str]]:
             errors.append((key, "must be a non-negative number"))
     if "is_active" in body and not isinstance(body["is_active"], bool):
         errors.append(("is_active", "must be a boolean"))
+    errors += _flat_object(body, "custom_fields")
     return errors
+
+
+def _flat_object(body: dict[str, Any], key: str) -> list[tuple[str, str]]:
+    """A custom-fields style object: string keys, scalar or null values (sent whole)."""
+    value = body.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, dict):
+        return [(key, "must be an object")]
+    return [
+        (f"{key}.{name}", "must be a string, number, boolean or null")
+        for name, field in value.items()
+        if field is not None and not isinstance(field, str | int | float | bool)
+    ]
 
 
 def validate_contact(body: dict[str, Any], *, create: bool) -> list[tuple[str, str]]:
@@ -98,4 +115,4 @@ def validate_contact(body: dict[str, Any], *, create: bool) -> list[tuple[str, s
     email = body.get("email")
     if email is not None and (not isinstance(email, str) or not EMAIL.fullmatch(email)):
         errors.append(("email", "must be a valid email address"))
-    return errors
+    return errors + _flat_object(body, "social")

@@ -47,6 +47,8 @@ _CITIES = (
     ("London", None, "EC1A 1BB", "GB"),
     ("Denver", "CO", "80202", "US"),
 )
+_SEGMENTS = ("enterprise", "mid_market", "smb")
+_MANAGERS = ("Dana Reyes", "Sam Okafor", "Lee Chen", None)
 _PRODUCTS = (
     ("prod_123", "Smart Widget"),
     ("prod_124", "Gadget Pro"),
@@ -111,13 +113,23 @@ class CrmTenant:
                 "customer_since": stamp(since),
                 "is_active": rng.random() < 0.85,
                 "notes": None,
+                "custom_fields": {
+                    "segment": rng.choice(_SEGMENTS),
+                    "account_manager": rng.choice(_MANAGERS),
+                    "nps_score": rng.randrange(0, 11) if rng.random() < 0.6 else None,
+                },
                 "created_at": stamp(since),
                 "updated_at": stamp(since + timedelta(days=rng.randrange(1, 50))),
             }
             doc_orders = customer_id == DOC_CUSTOMER_ID
             self._order_counts[customer_id] = 75 if doc_orders else rng.randrange(41)
         if DOC_CUSTOMER_ID in self.customers:
-            self.customers[DOC_CUSTOMER_ID].update(doc_customer())
+            self.customers[DOC_CUSTOMER_ID] = {
+                **{
+                    k: v for k, v in self.customers[DOC_CUSTOMER_ID].items() if k != "custom_fields"
+                },
+                **doc_customer(),
+            }
 
     def orders(self, customer_id: str) -> list[dict[str, Any]]:
         """The customer's orders, newest first, seeded on first use with the customer's

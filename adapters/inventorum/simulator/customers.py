@@ -95,6 +95,8 @@ class CustomerRoutes(InventorumTenant):
                 "birthday": None,
                 "billing_address": empty,
                 "shipping_address": [],
+                "loyalty": {},
+                "tags": [],
             }
             record = self._record(
                 customer_id, **{**defaults, **merged, "channel": body.get("channel", 1)}

@@ -32,6 +32,8 @@ WRITABLE = (
     "title",
     "birthday",
     "is_confirmed",
+    "loyalty",
+    "tags",
 )
 
 
@@ -75,4 +77,11 @@ def validate(body: dict[str, Any], merged: dict[str, Any], version: int) -> dict
             errors[key] = ["Invalid data. Expected a dictionary."]
     if "shipping_address" in body and not isinstance(body["shipping_address"], list):
         errors["shipping_address"] = ["Expected a list of items."]
+    if body.get("loyalty") is not None and not isinstance(body["loyalty"], dict):
+        errors["loyalty"] = ["Invalid data. Expected a dictionary."]
+    tags = body.get("tags")
+    if tags is not None and not (
+        isinstance(tags, list) and all(isinstance(t, str | None) for t in tags)
+    ):
+        errors["tags"] = ["Expected a list of strings."]
     return errors

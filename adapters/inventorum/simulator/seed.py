@@ -41,7 +41,27 @@ class InventorumTenant:
         self.customers: dict[int, dict[str, Any]] = {}
         self._next_address = 237180
         self._seed(random.Random(seed))
+        self._loyalty(random.Random(seed + 1))
         self._next_id = max(self.customers) + 1
+
+    def _loyalty(self, rng: random.Random) -> None:
+        """Fields the adapter does not map (API.md §10 maps them): the POS's loyalty
+        programme and free-form tags. The docs' two customers stay as the docs show them."""
+        docs = {c["id"] for c in doc_customers()}
+        for customer in self.customers.values():
+            if customer["id"] in docs:
+                continue
+            customer.setdefault(
+                "loyalty",
+                {
+                    "tier": rng.choice(("bronze", "silver", "gold")),
+                    "points": rng.randrange(0, 5000),
+                    "card_number": f"LC{rng.randrange(10**7, 10**8)}",
+                },
+            )
+            customer.setdefault(
+                "tags", rng.sample(("stammkunde", "newsletter", "wholesale", "event"), 2)
+            )
 
     def _seed(self, rng: random.Random) -> None:
         for index in range(CUSTOMER_COUNT - 2):
