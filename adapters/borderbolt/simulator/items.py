@@ -72,6 +72,7 @@ LIST_KEYS = (
     "created_at",
     "updated_at",
     "verified_at",
+    "attributes",  # the tenant's own fields, beyond the doc's row (API.md §10 maps them)
 )
 SEARCH_KEYS = ("id", "item_code", "description", "hs_code", "customer_id")
 CREATED_KEYS = ("id", "item_code", "description", "hs_code", "status", "created_at")
