@@ -33,15 +33,11 @@ from typing import Any, Literal, TypeVar
 import structlog
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from schemas import Contact, ContactPatch, Customer, CustomerPatch, Item, ItemPatch
+from schemas import Contact, Customer, Item
 
 Kind = Literal["customer", "contact", "item"]
 KINDS: tuple[Kind, ...] = ("customer", "contact", "item")
-RESOURCES: Mapping[Kind, tuple[type[BaseModel], type[BaseModel]]] = {
-    "customer": (Customer, CustomerPatch),
-    "contact": (Contact, ContactPatch),
-    "item": (Item, ItemPatch),
-}
+RESOURCES: Mapping[Kind, type[BaseModel]] = {"customer": Customer, "contact": Contact, "item": Item}
 # Fields that say which record this is or hold other resources: never mapped.
 IDENTITY = frozenset(
     {"id", "connection", "remote_id", "customer_id", "contacts", "documents", "pending_changes"}
@@ -149,11 +145,10 @@ class Entry:
 
     @property
     def extra_key(self) -> str | None:
-        return self.target.removeprefix(EXTRA_PREFIX) if self.is_extra else None
-
-    @property
-    def is_extra(self) -> bool:
-        return self.target.startswith(EXTRA_PREFIX)
+        """The ``extra`` key of an ``extra.<name>`` target, else ``None``."""
+        return (
+            self.target.removeprefix(EXTRA_PREFIX) if self.target.startswith(EXTRA_PREFIX) else None
+        )
 
 
 Writes = list[tuple[Path, Any]]
@@ -191,9 +186,6 @@ class FieldMapping:
         if problems:
             raise MappingProblems(problems)
         return cls(connection, entries)
-
-    def __bool__(self) -> bool:
-        return bool(self.entries)
 
     def targets(self, kind: Kind) -> dict[str, str]:
         """``{target: source}`` of ``kind``, as configured."""
@@ -238,7 +230,7 @@ class FieldMapping:
         return [self.read("contact", c, by_id.get(c.id.partition(":")[2], {})) for c in contacts]
 
     def _coerce(self, kind: Kind, entry: Entry, value: Any) -> Any:
-        resource = RESOURCES[kind][0]
+        resource = RESOURCES[kind]
         info = resource.model_fields[entry.target]
         try:
             return _validator(resource, entry.target).validate_python(value)
@@ -302,7 +294,7 @@ class MappingProblems(ValueError):
 
 def targets_of(kind: Kind) -> list[str]:
     """The canonical fields of ``kind`` a mapping may target (besides ``extra.<name>``)."""
-    resource = RESOURCES[kind][0]
+    resource = RESOURCES[kind]
     return [name for name in resource.model_fields if name not in NOT_TARGETS]
 
 
@@ -335,16 +327,15 @@ def _entries(
         except ValueError as exc:
             problems.append((where, f"{source!r}: {exc}"))
     mapped = {e.target for e in found}
-    for entry in found:
+    for index, entry in enumerate(found):
         where = f"{kind}.{entry.target}"
-        for other in found:
-            if other is entry:
-                continue
-            if other.path == entry.path and found.index(other) < found.index(entry):
+        for other in found[:index]:
+            if other.path == entry.path:
                 problems.append(
                     (where, f"{entry.path.text!r} is already the source of {other.target}")
                 )
-            elif other.path.starts(entry.path):
+        for other in found:
+            if other.path.starts(entry.path):
                 problems.append(
                     (where, f"{entry.path.text!r} is inside {other.target}'s {other.path.text!r}")
                 )
