@@ -54,19 +54,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from adapters.emulation import scan
 from adapters.field_mapping import FieldMapping, Kind, WrittenKeys
 from adapters.filtering import CANONICAL_PREDICATES, Predicate
 from adapters.operations import FilterSupport, Operation
 from adapters.paging import ListQuery, UpstreamPage, Window, count, more_after, read_window
+from adapters.querying import Querying
 from adapters.sandbox import Credentials, Sandbox
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import (
-    BadRequest,
     FieldError,
     GatewayError,
     NotFound,
-    UnsupportedFilter,
 )
 from kernel.ids import format_id
 from schemas import (
@@ -99,7 +97,7 @@ class ErrorRule:
     fallback: str = "the upstream refused the request"
 
 
-class Adapter:
+class Adapter(Querying):
     """Base of every adapter; see the module docstring for the contract."""
 
     name: ClassVar[str]
@@ -174,64 +172,8 @@ class Adapter:
         sandbox: Sandbox = factory(credentials=credentials, api_version=api_version)
         return sandbox
 
-    def filter_support(self, name: str, value: Any) -> FilterSupport:
-        """How this adapter takes filter ``name`` with ``value``; by default as declared
-        in ``customer_filters`` (an adapter may take only some values natively)."""
-        return self.customer_filters.get(name, FilterSupport.UNSUPPORTED)
-
-    def filter_mode(self, name: str, value: Any = None) -> FilterSupport:
-        """``filter_support``; but a filter on a field the mapping reads from elsewhere
-        is applied to the mapped rows, never sent to the upstream's own field."""
-        support = self.filter_support(name, value)
-        if support is not FilterSupport.NATIVE or not self.field_mapping.overrides(
-            "customer", name
-        ):
-            return support
-        return FilterSupport.EMULATED if name in CANONICAL_PREDICATES else FilterSupport.UNSUPPORTED
-
     def valid_remote_id(self, remote_id: str) -> bool:
         return self.remote_id_pattern.fullmatch(remote_id) is not None
-
-    # Lists with filters ---------------------------------------------------------------
-
-    def plan_filters(
-        self, filters: Mapping[str, Any], sort: str | None
-    ) -> tuple[dict[str, Any], dict[str, Any]]:
-        """``(native, emulated)`` customer filters; 400 for what this cannot do."""
-        support = {name: self.filter_mode(name, value) for name, value in filters.items()}
-        unsupported = sorted(n for n, s in support.items() if s is FilterSupport.UNSUPPORTED)
-        if unsupported:
-            supported = sorted(self.customer_filters)
-            raise UnsupportedFilter(
-                f"connection {self.connection!r} cannot filter by {unsupported}",
-                connection=self.connection,
-                details=[FieldError(name, f"supported here: {supported}") for name in unsupported],
-            )
-        if sort and sort.lstrip("-") not in self.sorts():
-            raise BadRequest(
-                f"connection {self.connection!r} cannot sort by {sort.lstrip('-')!r}",
-                connection=self.connection,
-                details=[FieldError("sort", f"supported here: {self.sorts()}")],
-            )
-        native = {k: v for k, v in filters.items() if support[k] is FilterSupport.NATIVE}
-        emulated = {k: v for k, v in filters.items() if support[k] is FilterSupport.EMULATED}
-        return native, emulated
-
-    def sorts(self) -> list[str]:
-        """The upstream's customer sort keys, less those the mapping reads elsewhere."""
-        return sorted(
-            k for k in self.customer_sorts if not self.field_mapping.overrides("customer", k)
-        )
-
-    async def find_customers(
-        self, query: ListQuery, emulated: Mapping[str, Any], max_pages: int
-    ) -> Window[Customer]:
-        """A page of customers: ``query``'s native filters sent upstream, ``emulated`` ones
-        applied to scanned rows (at most ``max_pages`` upstream pages)."""
-        if not emulated:
-            return await self.list_customers(query)
-        predicates = {**CANONICAL_PREDICATES, **self.extra_predicates}
-        return await scan(self.list_customers, query, emulated, max_pages, predicates)
 
     async def contact_from_list(self, customer_id: str, contact_id: str) -> Contact:
         """``get_contact`` for an upstream with no single contact read: the contact found in

@@ -8,6 +8,8 @@ unsupported (400). The meaning is the same either way:
 - ``name``, ``code``, ``email``, ``eori_number``: case-insensitive substring
 - ``country``: the billing address's ISO 3166-1 alpha-2 code, exactly
 - ``is_active``: equality
+- ``updated_since``: ``updated_at`` at or after the instant (rows without one never
+  match); the same predicate serves items
 
 Filters on connector-specific fields (``is_favourite``, ``portal_access``) read
 ``extra``; their predicates live with the adapter that knows the field
@@ -17,11 +19,10 @@ Filters on connector-specific fields (``is_favourite``, ``portal_access``) read
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
-from schemas import Customer
-
-Predicate = Callable[[Customer, Any], bool]
+Predicate = Callable[[Any, Any], bool]
 
 
 def _contains(value: str | None, wanted: str) -> bool:
@@ -33,6 +34,12 @@ def extra_equals(key: str) -> Predicate:
     return lambda customer, value: customer.extra.get(key) is value
 
 
+def updated_since(row: Any, since: str) -> bool:
+    """``row.updated_at`` (canonical ISO 8601) at or after ``since`` (the same form)."""
+    value = row.updated_at
+    return value is not None and datetime.fromisoformat(value) >= datetime.fromisoformat(since)
+
+
 CANONICAL_PREDICATES: Mapping[str, Predicate] = {
     "q": lambda c, v: any(_contains(f, v) for f in (c.name, c.email, c.code)),
     "name": lambda c, v: _contains(c.name, v),
@@ -41,11 +48,12 @@ CANONICAL_PREDICATES: Mapping[str, Predicate] = {
     "eori_number": lambda c, v: _contains(c.eori_number, v),
     "country": lambda c, v: c.billing_address is not None and c.billing_address.country == v,
     "is_active": lambda c, v: c.is_active is v,
+    "updated_since": updated_since,
 }
 
 
 def matches(
-    customer: Customer,
+    customer: Any,
     filters: Mapping[str, Any],
     predicates: Mapping[str, Predicate] = CANONICAL_PREDICATES,
 ) -> bool:

@@ -15,6 +15,9 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 
 from gateway.audit import AuditLog
+from gateway.changes.feed import ChangeFeed
+from gateway.changes.poller import Pollers
+from gateway.changes.webhooks import DeliveryWorker
 from gateway.config import Config
 from gateway.config_sync import ConfigFollower
 from gateway.edge import error_response
@@ -74,11 +77,16 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        follower = ConfigFollower(app.state.host)
+        host: Host = app.state.host
+        follower = ConfigFollower(host)
         await follower.start()
+        await host.pollers.start()
+        await host.deliveries.start()
         try:
             yield
         finally:
+            await host.pollers.stop()
+            await host.deliveries.stop()
             await follower.stop()
             await shutdown(app)
 
@@ -94,5 +102,9 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     app.state.host.audit = AuditLog(
         store, metrics, lambda: app.state.runtime.config.server.audit.retention
     )
+    feed = ChangeFeed(store, lambda: app.state.runtime.config)
+    app.state.host.changes = feed
+    app.state.host.pollers = Pollers(lambda: app.state.runtime, feed)
+    app.state.host.deliveries = DeliveryWorker(feed, lambda: app.state.runtime.config)
     metrics.watch(lambda: app.state.runtime)
     return app

@@ -8,6 +8,7 @@ carrying every problem found, so ``gateway check-config`` can print them all.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import os
 import re
@@ -30,6 +31,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 
 from adapters import ADAPTERS
 from adapters.field_mapping import MappingProblems
+from gateway.config_changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
 from gateway.nesting import MAX_DEPTH, flow_depth
 
 DEFAULT_PATH = "config.yaml"
@@ -99,6 +101,8 @@ class AuditConfig(_Model):
 class ServerConfig(_Model):
     default_connection: str | None = None
     audit: AuditConfig = AuditConfig()
+    events: EventsConfig = EventsConfig()
+    webhooks: DeliveryConfig = DeliveryConfig()
     state: StateConfig = LocalState()
     limits: Limits = Limits()
     max_body_bytes: int = Field(default=1_048_576, ge=1)
@@ -215,6 +219,7 @@ class ConnectionConfig(_Model):
     cache: CacheConfig = CacheConfig()
     max_scan_pages: int = Field(default=10, ge=1, le=100)
     rate_limit: BudgetLimit | None = None  # every call to this upstream, across instances
+    changes: ChangesConfig = ChangesConfig()
     # kind -> {target: upstream dot path}; checked against the adapter (adapters/field_mapping.py)
     field_mapping: dict[str, dict[str, Annotated[str, Field(min_length=1)]]] = Field(
         default_factory=dict
@@ -254,6 +259,7 @@ class Config(_Model):
     connections: dict[Annotated[str, Field(pattern=CONNECTION_NAME)], ConnectionConfig] = Field(
         min_length=1
     )
+    webhooks: list[WebhookConfig] = Field(default_factory=list)
 
     def reference_problems(self) -> list[tuple[str, str]]:
         """Problems between sections, which field validators cannot see."""
@@ -269,6 +275,14 @@ class Config(_Model):
             if key.digest in seen:
                 problems.append((f"api_keys.{i}", f"same key as {seen[key.digest]!r}"))
             seen.setdefault(key.digest, key.name)
+        names: set[str] = set()
+        for i, hook in enumerate(self.webhooks):
+            if hook.name in names:
+                problems.append((f"webhooks.{i}.name", f"a second webhook named {hook.name!r}"))
+            names.add(hook.name)
+            for name in hook.connections:
+                if not any(fnmatch.fnmatchcase(c, name) for c in self.connections):
+                    problems.append((f"webhooks.{i}.connections", f"no connection named {name!r}"))
         for name, connection in self.connections.items():
             try:
                 ADAPTERS[connection.adapter].compile_mapping(name, connection.field_mapping)

@@ -41,6 +41,7 @@ SECRET_PATHS = (
     ("api_keys", "*", "key"),
     ("connections", "*", "auth", "token"),
     ("connections", "*", "auth", "client_secret"),
+    ("webhooks", "*", "secret"),
 )
 
 
@@ -222,10 +223,11 @@ def _walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterato
 
 
 def _current_secret(current: Any, new: Any, path: tuple[Any, ...]) -> str | None:
-    """The current value at ``path``; API keys are matched by ``name``, not position."""
-    if path[0] == "api_keys":
-        name = new["api_keys"][path[1]].get("name")
-        keys = current.get("api_keys") if isinstance(current, dict) else None
+    """The current value at ``path``; API keys and webhooks are matched by ``name``, not
+    position."""
+    if path[0] in ("api_keys", "webhooks"):
+        name = new[path[0]][path[1]].get("name")
+        keys = current.get(path[0]) if isinstance(current, dict) else None
         match = [k for k in keys or [] if isinstance(k, dict) and k.get("name") == name]
         value = match[0].get(path[2]) if match else None
         return value if isinstance(value, str) else None

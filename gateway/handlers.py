@@ -8,8 +8,10 @@ A write names the adapter operation it runs and what it acts on: the collection 
 connection the call names), one resource (the ``{id}`` in the path) or a child of it
 (``{contact_id}``). The handler checks the key and the operation, runs the adapter
 method with the remote IDs (and the validated body), invalidates what the write
-changes whether it succeeded or not (a failed write may still have happened), and
-answers the resource (201 with ``Location`` for creates) or 204.
+changes whether it succeeded or not (a failed write may still have happened), records
+its event once it succeeded (gateway/changes/writes.py: an update reads the resource
+first, for ``changed_fields``), and answers the resource (201 with ``Location`` for
+creates) or 204.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from starlette.responses import Response
 from adapters.base import Operation
 from gateway.audit import action_of
 from gateway.caching import cached_read, invalidating
+from gateway.changes.writes import before_write, record_write
 from gateway.edge import Call, chosen_connection, resolve_child_id, resolve_id, respond
 from gateway.endpoint import WRITES, Endpoint, Handler
 from gateway.queries import OnConnection
@@ -72,6 +75,7 @@ def write_handler(
         sent: list[str] = []
         token = writes_sent_var.set(sent)
         try:
+            before = await before_write(connection.adapter, op, ids)
             async with invalidating(connection, *invalidates(*ids)):
                 result = await getattr(connection.adapter, op.value)(*args)
         except RateLimited as exc:
@@ -84,6 +88,9 @@ def write_handler(
             ) from exc
         finally:
             writes_sent_var.reset(token)
+        await record_write(
+            call.host.changes, connection.adapter, connection.config, op, ids, before, result
+        )
         if result is None:
             return Response(status_code=204)
         headers = None

@@ -10,6 +10,7 @@ JSON schema is what ``/openapi.json`` publishes for each parameter.
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Annotated, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
@@ -74,6 +75,24 @@ def _date(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
+def _instant(value: Any, info: ValidationInfo) -> Any:
+    """An ISO 8601 date or date-time, as canonical UTC (``2026-03-20T14:30:00Z``); a
+    value without an offset is UTC."""
+    name = info.field_name
+    try:
+        parsed = datetime.fromisoformat(value) if DATE.fullmatch(value) else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise BadRequest(
+            f"{name} must be an ISO 8601 date or date-time, e.g. 2026-03-20T14:30:00Z",
+            details=[FieldError(str(name), "YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ")],
+        )
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def choice(allowed: Any, description: str = "") -> Any:
     """A parameter that takes one of a ``Literal``'s values."""
     values = list(get_args(allowed))
@@ -133,6 +152,10 @@ Country = Annotated[
     str, BeforeValidator(_country), _schema({"type": "string", "pattern": "^[A-Za-z]{2}$"})
 ]
 Date = Annotated[str, BeforeValidator(_date), _schema({"type": "string", "format": "date"})]
+Instant = Annotated[
+    str, BeforeValidator(_instant), _schema({"type": "string", "format": "date-time"})
+]
+SINCE = "rows with updated_at at or after this instant (ISO 8601; no offset means UTC)"
 
 
 class Query(BaseModel):
@@ -172,6 +195,7 @@ CUSTOMER_FILTERS = (
     "eori_number",
     "is_favourite",
     "portal_access",
+    "updated_since",
 )
 
 
@@ -189,6 +213,7 @@ class CustomerList(PagedRead):
     eori_number: Text | None = Field(None, description="text in the EORI number")
     is_favourite: Bool | None = Field(None, description="favourites (Inventorum)")
     portal_access: Bool | None = Field(None, description="portal access enabled (BorderBolt)")
+    updated_since: Instant | None = Field(None, description=SINCE)
     partial: Bool = Field(
         True, description="fan-out: false makes any failing connection fail the request"
     )
@@ -204,6 +229,7 @@ class ItemList(PagedRead):
     customer_id: str | None = Field(
         None, description="a canonical customer ID on the same connection"
     )
+    updated_since: Instant | None = Field(None, description=SINCE)
 
 
 class ItemSearch(OnConnection):

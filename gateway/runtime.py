@@ -128,6 +128,9 @@ class Host:
     lock: asyncio.Lock  # one config change at a time
     endpoints: tuple[Any, ...] = ()  # every endpoint served (gateway/routes), for OpenAPI
     audit: Any = None  # the AuditLog (gateway/audit.py), one per process
+    changes: Any = None  # the ChangeFeed (gateway/changes/feed.py), one per process
+    pollers: Any = None  # Pollers (gateway/changes/poller.py), started with the app
+    deliveries: Any = None  # the DeliveryWorker (gateway/changes/webhooks.py), likewise
     etag: str | None = None  # of the config text live now, as published to the store
 
     async def record(

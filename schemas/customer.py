@@ -10,7 +10,7 @@ from schemas.address import Address, AddressInput
 from schemas.base import Extra, Input, LongText, Resource, ShortText
 from schemas.contact import Contact
 
-CustomerSortKey = Literal["name", "code", "country", "created_at"]
+CustomerSortKey = Literal["name", "code", "country", "created_at", "updated_at"]
 
 
 class Customer(Resource):

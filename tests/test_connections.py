@@ -68,7 +68,20 @@ async def test_connections_show_the_capability_matrix(client, app) -> None:
         "eori_number": "native",
         "is_favourite": "unsupported",
         "portal_access": "native",
+        "updated_since": "emulated",
     }
+    assert bb["customer_sorts"] == {
+        "code": "native",
+        "country": "native",
+        "created_at": "native",
+        "name": "native",
+        "updated_at": "emulated",
+    }
+    assert bb["item_filters"] == {"updated_since": "native"}
+    assert "updated_at" in bb["item_sorts"]
+    crm = next(c for c in body["data"] if c["adapter"] == "crm")
+    assert crm["customer_sorts"] == {"updated_at": "emulated"}
+    assert crm["item_filters"] == {} and crm["item_sorts"] == []
     assert bb["operations"]["delete_customer"] == "supported"
     assert body["meta"]["default_connection"] == "borderbolt"
 

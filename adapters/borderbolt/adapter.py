@@ -78,7 +78,7 @@ class BorderBoltAdapter(ItemOperations, Adapter):
     )
     customer_filters = {
         **dict.fromkeys(FILTERS, FilterSupport.NATIVE),
-        "q": FilterSupport.EMULATED,
+        **dict.fromkeys(("q", "updated_since"), FilterSupport.EMULATED),
     }
     extra_predicates = {"portal_access": extra_equals("portal_access_enabled")}
     customer_sorts = frozenset(SORTS)

@@ -58,7 +58,7 @@ class CrmAdapter(Adapter):
     }
     customer_filters = {
         **dict.fromkeys(NATIVE_FILTERS, FilterSupport.NATIVE),
-        **dict.fromkeys(("name", "email", "country"), FilterSupport.EMULATED),
+        **dict.fromkeys(("name", "email", "country", "updated_since"), FilterSupport.EMULATED),
     }
     order_filters = frozenset({"status", "date_from", "date_to"})
     api_root = "/api"

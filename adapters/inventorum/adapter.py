@@ -44,6 +44,9 @@ class InventorumAdapter(Adapter):
         **dict.fromkeys(("q", "name", "email", "country"), FilterSupport.EMULATED),
     }
     extra_predicates = {"is_favourite": extra_equals("is_favourite")}
+    emulated_sorts: ClassVar[frozenset[str]] = (
+        frozenset()
+    )  # its records carry no timestamps: no updated_since either
     api_root = ""
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
     simulator = "adapters.inventorum.simulator:sandbox"

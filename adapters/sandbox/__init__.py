@@ -4,8 +4,10 @@ A simulator is an ASGI app wrapped in ``Sandbox``, which before the app sees a r
 records it in ``calls``, applies the first matching queued ``Fault`` (latency, a status
 with a body, a non-JSON body, a dropped connection) and checks the bearer token.
 Tests queue faults with ``sandbox.faults.add(Fault(...))``; each fault fires ``times``
-times. A dropped connection raises ``httpx.RemoteProtocolError`` inside the app, which
-``httpx.ASGITransport`` hands to the client exactly as a real dropped connection would.
+times; they change records behind the gateway's back through ``sandbox.console``
+(adapters/sandbox/console.py), also over HTTP. A dropped connection raises
+``httpx.RemoteProtocolError`` inside the app, which ``httpx.ASGITransport`` hands to
+the client exactly as a real dropped connection would.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import httpx
 import structlog
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from adapters.sandbox.console import CONSOLE_PATH, Console
 from adapters.sandbox.helpers import query_int
 
 __all__ = ["Call", "Credentials", "Fault", "Faults", "Sandbox", "SandboxTransport", "query_int"]
@@ -104,6 +107,8 @@ class Sandbox:
         self.latency = 0.0  # seconds added to every request, like a distant upstream
         self.faults = Faults()
         self.calls: deque[Call] = deque(maxlen=1000)
+        # the upstream's own UI, where the simulator has one (adapters/sandbox/console.py)
+        self.console: Console | None = getattr(simulator, "console", None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -111,6 +116,9 @@ class Sandbox:
         method, path = scope["method"], scope["path"]
         if path == CALLS_PATH:
             return await self._send_calls(send)
+        if path.startswith(CONSOLE_PATH) and self.console is not None:
+            status, text = self.console.answer(method, path, await _read_body(receive))
+            return await _send(send, status, text, {})
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         self.calls.append(Call(method, path, scope["query_string"].decode(), headers))
         if self.latency:
@@ -148,6 +156,15 @@ class Sandbox:
             {"method": c.method, "path": c.path, "query": c.query, "at": c.at} for c in self.calls
         ]
         await _send(send, 200, json.dumps(calls), {})
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
 
 
 async def _send(send: Send, status: int, body: bytes | str, headers: dict[str, str]) -> None:

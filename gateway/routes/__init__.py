@@ -9,11 +9,13 @@ from gateway.routes import (
     contacts,
     customers,
     docs,
+    events,
     history,
     insights,
     items,
     ops,
     passthrough,
+    webhooks,
 )
 
 ENDPOINTS: tuple[Endpoint, ...] = (
@@ -22,8 +24,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *insights.endpoints,
     *items.endpoints,
     *connections.endpoints,
+    *events.endpoints,
     *admin.endpoints,
     *history.endpoints,
+    *webhooks.endpoints,
     *ops.endpoints,
     *passthrough.endpoints,
     *docs.endpoints,

@@ -27,7 +27,13 @@ def describe(connection: Connection) -> dict[str, Any]:
         },
         "alternatives": {op.value: hint for op, hint in adapter.alternatives.items()},
         "customer_filters": {name: adapter.filter_mode(name).value for name in CUSTOMER_FILTERS},
-        "customer_sorts": adapter.sorts(),
+        "customer_sorts": adapter.sort_modes(),
+        "item_sorts": sorted(adapter.item_sorts),
+        "item_filters": (
+            {"updated_since": adapter.item_since_mode(None).value}
+            if Operation.LIST_ITEMS in adapter.capabilities
+            else {}
+        ),
         "field_mapping": {
             kind: adapter.field_mapping.targets(kind) for kind in adapter.mapping_kinds()
         },

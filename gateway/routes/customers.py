@@ -37,7 +37,11 @@ async def list_customers(call: Call) -> Response:
     async def page() -> dict[str, Any]:
         max_pages = connection.config.max_scan_pages
         window = await connection.adapter.find_customers(wanted, emulated, max_pages)
-        return listing.page(window, emulated=sorted(emulated))
+        return listing.page(window, emulated=emulating)
+
+    emulating = sorted(emulated) + (
+        ["sort"] if connection.adapter.sort_is_emulated(query.sort) else []
+    )
 
     return await cached_read(call, connection, [tags.CUSTOMERS], page)
 

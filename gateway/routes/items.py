@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from adapters.base import Operation
+from adapters.base import FilterSupport, Operation
 from gateway import tags
 from gateway.caching import cached_read
 from gateway.connections import Connection
@@ -44,13 +44,24 @@ async def list_items(call: Call) -> Response:
     }
     filters = {k: v for k, v in filters.items() if v is not None}
     sort = query.sort
-    if sort and sort.lstrip("-") not in connection.adapter.item_sorts:
-        raise BadRequest(f"connection {connection.name!r} cannot sort items by {sort!r}")
-    listing = Listing.of(call, "items", connection.name, filters=filters, sort=sort)
+    adapter = connection.adapter
+    if sort and sort.lstrip("-") not in adapter.item_sorts:
+        raise BadRequest(
+            f"connection {connection.name!r} cannot sort items by {sort.lstrip('-')!r}",
+            connection=connection.name,
+            details=[
+                FieldError("sort", f"supported here: {', '.join(sorted(adapter.item_sorts))}")
+            ],
+        )
+    since = query.updated_since
+    bound = {**filters, **({"updated_since": since} if since else {})}
+    listing = Listing.of(call, "items", connection.name, filters=bound, sort=sort)
     wanted = listing.query(filters, sort=sort, include_remote_data=query.include_remote_data)
+    emulated = since is not None and adapter.item_since_mode(sort) is FilterSupport.EMULATED
 
     async def page() -> dict[str, Any]:
-        return listing.page(await connection.adapter.list_items(wanted))
+        window = await adapter.find_items(wanted, since, connection.config.max_scan_pages)
+        return listing.page(window, emulated=["updated_since"] if emulated else [])
 
     return await cached_read(call, connection, [tags.ITEMS], page)
 

@@ -157,6 +157,67 @@ class Store(ABC):
         """Up to ``limit`` records matching every filter, newest first, older than the
         record ``before``."""
 
+    # Changes: events, snapshots, leases, webhook deliveries (gateway/changes/) ---------
+
+    @abstractmethod
+    async def events_append(self, event: dict[str, Any], retention: float) -> str:
+        """Keep one event (dropping those older than ``retention`` seconds) and answer its
+        position: positions only grow, in the order events were appended, on every
+        instance, so a reader that saw position P has seen every event before it."""
+
+    @abstractmethod
+    async def events_after(self, position: str | None, count: int) -> list[tuple[str, str]]:
+        """Up to ``count`` ``(position, event JSON)`` after ``position`` (None: from the
+        oldest kept), oldest first."""
+
+    @abstractmethod
+    async def snapshot_load(self, name: str) -> dict[str, str] | None:
+        """A poller's snapshot (record key -> entry), or None before its baseline."""
+
+    @abstractmethod
+    async def snapshot_save(
+        self, name: str, changes: dict[str, str | None], expected: dict[str, str | None]
+    ) -> None:
+        """Set (or, for None, drop) each changed entry whose current value is still the
+        one ``expected`` names (None: absent); marks the baseline as taken."""
+
+    @abstractmethod
+    async def snapshot_touch(self, name: str, key: str, entry: str | None) -> None:
+        """Set or drop one entry, only when the snapshot has a baseline (a gateway write)."""
+
+    @abstractmethod
+    async def lease(self, name: str, holder: str, ttl: float) -> bool:
+        """Take or renew the lease ``name`` for ``holder``; False while another holds it."""
+
+    @abstractmethod
+    async def lease_release(self, name: str, holder: str) -> None: ...
+
+    @abstractmethod
+    async def value_get(self, name: str) -> str | None:
+        """A small named value (a poller's schedule)."""
+
+    @abstractmethod
+    async def value_set(self, name: str, value: str) -> None: ...
+
+    @abstractmethod
+    async def delivery_put(self, delivery: dict[str, Any], retention: float) -> None:
+        """Keep a webhook delivery (new or changed); a pending one is due at its
+        ``due`` (epoch seconds). Finished deliveries older than ``retention`` go."""
+
+    @abstractmethod
+    async def delivery_get(self, delivery_id: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    async def deliveries_claim(self, now: float, count: int, hold: float) -> list[dict[str, Any]]:
+        """Up to ``count`` pending deliveries due by ``now``, each moved ``hold`` seconds
+        later so no other worker takes it meanwhile (if this one dies it is due again)."""
+
+    @abstractmethod
+    async def deliveries_page(
+        self, status: str | None, limit: int, before: int | None
+    ) -> list[dict[str, Any]]:
+        """Deliveries newest first (by ``seq``), older than ``before``, of one status."""
+
 
 def utc_now() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

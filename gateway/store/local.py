@@ -4,7 +4,8 @@ What must outlive a restart is in SQLite (stdlib ``sqlite3``, calls run off the 
 loop in a worker thread, one connection behind a lock, WAL journal): idempotency
 answers, the cursor secret, config versions. What one process coordinates alone stays
 in memory: requests in flight under an ``Idempotency-Key``, the read cache
-(gateway/cache.py) and the circuit breakers.
+(gateway/cache.py) and the circuit breakers. Events, snapshots and webhook deliveries:
+gateway/store/local_changes.py.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from typing import Any
 from gateway.cache import ResponseCache
 from gateway.config import CacheConfig
 from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, utc_now
+from gateway.store.local_changes import SCHEMA as CHANGES_SCHEMA
+from gateway.store.local_changes import LocalChanges
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency (
@@ -42,7 +45,7 @@ CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 PURGE_EVERY = 500  # writes between sweeps of expired idempotency answers
 
 
-class LocalStore(Store):
+class LocalStore(LocalChanges, Store):
     backend = "local"
 
     def __init__(
@@ -60,7 +63,7 @@ class LocalStore(Store):
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
+            self._db.executescript(SCHEMA + CHANGES_SCHEMA)
             columns = {row[1] for row in self._db.execute("PRAGMA table_info(config_versions)")}
             if "kept" not in columns:  # a state file from before config history kept it
                 self._db.execute(

@@ -10,8 +10,9 @@ carries a TTL:
 - ``cursor_secret``: made once by whichever instance comes first (``SET NX``).
 - ``config:seq``, ``config:current``, ``config:v:<id>``, ``config:versions``: accepted
   configs, published atomically (one Lua script) and followed by every instance.
-- ``cache:*``, ``gen:*`` (gateway/store/shared_cache.py) and ``breaker:*``
-  (gateway/store/shared_breaker.py).
+- ``cache:*``, ``gen:*`` (gateway/store/shared_cache.py), ``breaker:*``
+  (gateway/store/shared_breaker.py), and events, snapshots, leases and webhook
+  deliveries (gateway/store/redis_changes.py).
 
 Every call has a short timeout (``server.state.timeout``) and no retry: a store that
 does not answer is reported down at once (gateway/store/base.py).
@@ -34,6 +35,7 @@ from redis.retry import Retry
 
 from gateway.config import CacheConfig, CircuitBreakerConfig
 from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, utc_now
+from gateway.store.redis_changes import RedisChanges
 from kernel.resilience import CircuitBreaker
 
 T = TypeVar("T")
@@ -51,7 +53,7 @@ return id
 """
 
 
-class RedisStore(Store):
+class RedisStore(RedisChanges, Store):
     backend = "redis"
 
     def __init__(

@@ -26,12 +26,24 @@ from starlette.routing import Route
 from adapters.borderbolt.simulator.customers import CustomerRoutes
 from adapters.borderbolt.simulator.items import ItemMasterSimulator
 from adapters.borderbolt.simulator.seed import CUSTOMER_COUNT, SEED, seed_tenant
-from adapters.borderbolt.simulator.shapes import missing
+from adapters.borderbolt.simulator.shapes import missing, stamp_now
 from adapters.sandbox import Credentials, Sandbox
+from adapters.sandbox.console import Collection, Console
 
 
 class BorderBoltSimulator(CustomerRoutes):
-    """In-memory BorderBolt tenant. ``sandbox`` is the ASGI app to mount or transport to."""
+    """In-memory BorderBolt tenant. ``sandbox`` is the ASGI app to mount or transport to;
+    ``console`` edits it behind the gateway's back (adapters/sandbox/console.py)."""
+
+    def _take(self, counter: str) -> int:
+        taken: int = getattr(self, counter)
+        setattr(self, counter, taken + 1)
+        return taken
+
+    def _take_item(self) -> int:
+        taken: int = self.item_master._next_item
+        self.item_master._next_item = taken + 1
+        return taken
 
     def __init__(self, *, token: str, seed: int = SEED, customers: int = CUSTOMER_COUNT) -> None:
         tenant = seed_tenant(random.Random(seed), customers)
@@ -41,6 +53,19 @@ class BorderBoltSimulator(CustomerRoutes):
         self.item_master = ItemMasterSimulator(self.customers, random.Random(seed + 1))
         self._next_customer = max(self.customers) + 1
         self._next_contact = max(self.contacts) + 1
+        self.console = Console(
+            {
+                "customer": Collection(
+                    self.customers, int, lambda: self._take("_next_customer"), stamp_now
+                ),
+                "contact": Collection(
+                    self.contacts, int, lambda: self._take("_next_contact"), stamp_now
+                ),
+                "item": Collection(
+                    self.item_master.items, int, lambda: self._take_item(), stamp_now
+                ),
+            }
+        )
         app = Starlette(
             routes=[
                 *self.item_master.routes,

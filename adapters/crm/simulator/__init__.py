@@ -21,13 +21,23 @@ from starlette.routing import Route
 from adapters.crm.simulator.customers import CustomerRoutes
 from adapters.crm.simulator.insights import InsightRoutes
 from adapters.crm.simulator.seed import CUSTOMER_COUNT, SEED
-from adapters.crm.simulator.shapes import no_route
+from adapters.crm.simulator.shapes import no_route, now
 from adapters.sandbox import Credentials, Sandbox
+from adapters.sandbox.console import Collection, Console
 
 
 class CrmSimulator(CustomerRoutes, InsightRoutes):
+    """``console`` edits customers behind the gateway's back, deletions included, which
+    the CRM's API cannot do (adapters/sandbox/console.py)."""
+
+    def _take_id(self) -> str:
+        taken = self._next_customer
+        self._next_customer += 1
+        return f"cust_{taken}"
+
     def __init__(self, *, token: str, seed: int = SEED, customers: int = CUSTOMER_COUNT) -> None:
         super().__init__(seed=seed, customers=customers)
+        self.console = Console({"customer": Collection(self.customers, str, self._take_id, now)})
         app = Starlette(
             routes=[
                 Route("/api/customers", self.list_customers, methods=["GET"]),

@@ -27,15 +27,23 @@ from adapters.inventorum.simulator.oauth import TokenIssuer
 from adapters.inventorum.simulator.seed import SEED
 from adapters.inventorum.simulator.shapes import no_route
 from adapters.sandbox import Credentials, Sandbox
+from adapters.sandbox.console import Collection, Console
 
 
 class InventorumSimulator(CustomerRoutes):
+    def _take_id(self) -> int:
+        taken = self._next_id
+        self._next_id += 1
+        return taken
+
     def __init__(
         self, *, credentials: Credentials, seed: int = SEED, wrap_single: bool = True
     ) -> None:
         super().__init__(seed=seed)
         self.wrap_single = wrap_single
         self.oauth = TokenIssuer(credentials)
+        # its records carry no timestamps: an edit in its UI moves none
+        self.console = Console({"customer": Collection(self.customers, int, self._take_id)})
         routes = [Route("/oauth/token", self.oauth.token, methods=["POST"])]
         for slash in ("", "/"):
             routes += [

@@ -1,0 +1,91 @@
+"""Admin: webhook deliveries (API.md section 9; gateway/changes/webhooks.py)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+from starlette.responses import JSONResponse, Response
+
+from gateway.changes.webhooks import DeliveryWorker, shown
+from gateway.cursor import binding
+from gateway.edge import Call
+from gateway.endpoint import Endpoint
+from gateway.queries import Limit, Query, choice
+from gateway.routes.admin import FREE
+from gateway.store import StoreDown
+from kernel.errors import Conflict, InvalidCursor, NotFound, StateUnavailable
+
+DeliveryStatus = Literal["pending", "delivered", "failed"]
+
+
+class DeliveryQuery(Query):
+    status: choice(DeliveryStatus, "only deliveries in this state") | None = None  # type: ignore[valid-type]
+    limit: Limit = Field(25, description="deliveries per page, 1..100")
+    cursor: str | None = Field(None, description="meta.next_cursor of the previous page")
+
+
+async def list_deliveries(call: Call) -> Response:
+    query: DeliveryQuery = call.query
+    bound = binding(route="deliveries", status=query.status)
+    before = None
+    if query.cursor:
+        before = call.runtime.cursors.decode(query.cursor, bound).get("b")
+        if not isinstance(before, int):
+            raise InvalidCursor("the cursor is not one this gateway issued")
+    try:
+        rows = await call.runtime.store.deliveries_page(query.status, query.limit + 1, before)
+    except StoreDown as exc:
+        raise StateUnavailable("the delivery store is unavailable; try again shortly") from exc
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cursor = call.runtime.cursors.encode(bound, {"b": rows[-1]["seq"]}) if more else None
+    data = [shown(row) for row in rows]
+    return JSONResponse({"data": data, "meta": {"next_cursor": cursor, "limit": query.limit}})
+
+
+async def retry_delivery(call: Call) -> Response:
+    delivery_id = call.path_params["id"]
+    worker: DeliveryWorker = call.host.deliveries
+    try:
+        delivery = await call.runtime.store.delivery_get(delivery_id)
+    except StoreDown as exc:
+        raise StateUnavailable("the delivery store is unavailable; try again shortly") from exc
+    if delivery is None:
+        raise NotFound("no such delivery; see GET /admin/webhooks/deliveries")
+    hook = next((h for h in call.runtime.config.webhooks if h.name == delivery["webhook"]), None)
+    if hook is None:
+        raise Conflict(f"the webhook {delivery['webhook']!r} is no longer configured")
+    return JSONResponse(shown(await worker.attempt(hook, delivery)))
+
+
+async def list_webhooks(call: Call) -> Response:
+    data: list[dict[str, Any]] = [
+        {**hook.model_dump(mode="json", exclude={"secret"}), "secret": "***"}
+        for hook in call.runtime.config.webhooks
+    ]
+    return JSONResponse({"data": data})
+
+
+def _admin(method: str, path: str, handler: Any, summary: str, **more: Any) -> Endpoint:
+    return Endpoint(method, path, handler, summary, "admin", "admin", answer=FREE, **more)
+
+
+endpoints = [
+    _admin("GET", "/admin/webhooks", list_webhooks, "Webhooks (secrets masked)", errors=(401, 403)),
+    _admin(
+        "GET",
+        "/admin/webhooks/deliveries",
+        list_deliveries,
+        "Webhook deliveries, newest first",
+        query=DeliveryQuery,
+        errors=(400, 401, 403, 503),
+    ),
+    _admin(
+        "POST",
+        "/admin/webhooks/deliveries/{id}/retry",
+        retry_delivery,
+        "Send a delivery again now (same webhook-id)",
+        errors=(401, 403, 404, 409, 503),
+    ),
+]

@@ -1,0 +1,229 @@
+"""The ``local`` backend's share of change tracking (gateway/changes/): events, poller
+snapshots and leases, webhook deliveries, in the same SQLite file as the rest.
+
+Event positions are the ``events`` table's AUTOINCREMENT ids: one process appends, each
+append commits before the next, so positions only grow and a reader never skips one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    pos INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_at ON events (at);
+CREATE TABLE IF NOT EXISTS snapshots (
+    name TEXT NOT NULL, key TEXT NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (name, key)
+);
+CREATE TABLE IF NOT EXISTS baselines (name TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires REAL);
+CREATE TABLE IF NOT EXISTS deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, status TEXT NOT NULL,
+    due REAL, at REAL NOT NULL, body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, due);
+"""
+
+
+class LocalChanges:
+    """Mixed into ``LocalStore``, whose ``_db``, ``_lock``, ``_clock`` and ``_run`` it uses."""
+
+    _db: sqlite3.Connection
+    _lock: Any
+    _clock: Callable[[], float]
+    _run: Callable[..., Any]
+    _check: Callable[[str], None]
+    _failed: Callable[[str, BaseException], Any]
+    _succeeded: Callable[[], None]
+
+    async def _atomic(self, operation: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` in one transaction, off the event loop."""
+
+        def run() -> T:
+            with self._lock:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    result = work(self._db)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+                return result
+
+        self._check(operation)
+        try:
+            result = await asyncio.to_thread(run)
+        except sqlite3.Error as exc:
+            raise self._failed(operation, exc) from exc
+        self._succeeded()
+        return result
+
+    # Events ---------------------------------------------------------------------------
+
+    async def events_append(self, event: dict[str, Any], retention: float) -> str:
+        now = self._clock()
+
+        def work(db: sqlite3.Connection) -> str:
+            row = db.execute(
+                "INSERT INTO events (at, body) VALUES (?, '') RETURNING pos", (now,)
+            ).fetchone()
+            position = str(row[0])
+            body = json.dumps({"id": f"evt_{position}", **event}, separators=(",", ":"))
+            db.execute("UPDATE events SET body = ? WHERE pos = ?", (body, row[0]))
+            db.execute("DELETE FROM events WHERE at < ?", (now - retention,))
+            return position
+
+        return await self._atomic("events_append", work)
+
+    async def events_after(self, position: str | None, count: int) -> list[tuple[str, str]]:
+        rows = await self._run(
+            "events_after",
+            "SELECT pos, body FROM events WHERE pos > ? ORDER BY pos LIMIT ?",
+            int(position or 0),
+            count,
+        )
+        return [(str(pos), body) for pos, body in rows]
+
+    # Snapshots and leases ---------------------------------------------------------------
+
+    async def snapshot_load(self, name: str) -> dict[str, str] | None:
+        def work(db: sqlite3.Connection) -> dict[str, str] | None:
+            if db.execute("SELECT 1 FROM baselines WHERE name = ?", (name,)).fetchone() is None:
+                return None
+            rows = db.execute("SELECT key, entry FROM snapshots WHERE name = ?", (name,))
+            return dict(rows.fetchall())
+
+        return await self._atomic("snapshot_load", work)
+
+    async def snapshot_save(
+        self, name: str, changes: dict[str, str | None], expected: dict[str, str | None]
+    ) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            db.execute("INSERT OR IGNORE INTO baselines VALUES (?)", (name,))
+            for key, entry in changes.items():
+                row = db.execute(
+                    "SELECT entry FROM snapshots WHERE name = ? AND key = ?", (name, key)
+                ).fetchone()
+                if (row[0] if row else None) != expected.get(key):
+                    continue  # written meanwhile (a gateway write): that entry is newer
+                _set_entry(db, name, key, entry)
+
+        await self._atomic("snapshot_save", work)
+
+    async def snapshot_touch(self, name: str, key: str, entry: str | None) -> None:
+        def work(db: sqlite3.Connection) -> None:
+            if db.execute("SELECT 1 FROM baselines WHERE name = ?", (name,)).fetchone():
+                _set_entry(db, name, key, entry)
+
+        await self._atomic("snapshot_touch", work)
+
+    async def lease(self, name: str, holder: str, ttl: float) -> bool:
+        now = self._clock()
+
+        def work(db: sqlite3.Connection) -> bool:
+            row = db.execute("SELECT holder, expires FROM leases WHERE name = ?", (name,))
+            current = row.fetchone()
+            if current is not None and current[0] != holder and current[1] > now:
+                return False
+            db.execute("INSERT OR REPLACE INTO leases VALUES (?, ?, ?)", (name, holder, now + ttl))
+            return True
+
+        return await self._atomic("lease", work)
+
+    async def lease_release(self, name: str, holder: str) -> None:
+        await self._run(
+            "lease_release", "DELETE FROM leases WHERE name = ? AND holder = ?", name, holder
+        )
+
+    async def value_get(self, name: str) -> str | None:
+        rows = await self._run("value_get", "SELECT value FROM meta WHERE key = ?", f"v:{name}")
+        return str(rows[0][0]) if rows else None
+
+    async def value_set(self, name: str, value: str) -> None:
+        await self._run(
+            "value_set",
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            f"v:{name}",
+            value,
+        )
+
+    # Webhook deliveries -----------------------------------------------------------------
+
+    async def delivery_put(self, delivery: dict[str, Any], retention: float) -> None:
+        now = self._clock()
+        due = delivery.get("due") if delivery["status"] == "pending" else None
+
+        def work(db: sqlite3.Connection) -> None:
+            seq = delivery.get("seq")
+            if seq is None:
+                row = db.execute(
+                    "INSERT INTO deliveries (id, status, due, at, body) VALUES (?, ?, ?, ?, '')"
+                    " RETURNING seq",
+                    (delivery["id"], delivery["status"], due, now),
+                ).fetchone()
+                delivery["seq"] = int(row[0])
+            body = json.dumps(delivery, separators=(",", ":"))
+            db.execute(
+                "UPDATE deliveries SET status = ?, due = ?, at = ?, body = ? WHERE id = ?",
+                (delivery["status"], due, now, body, delivery["id"]),
+            )
+            db.execute(
+                "DELETE FROM deliveries WHERE status != 'pending' AND at < ?", (now - retention,)
+            )
+
+        await self._atomic("delivery_put", work)
+
+    async def delivery_get(self, delivery_id: str) -> dict[str, Any] | None:
+        rows = await self._run(
+            "delivery_get", "SELECT body FROM deliveries WHERE id = ?", delivery_id
+        )
+        return json.loads(rows[0][0]) if rows else None
+
+    async def deliveries_claim(self, now: float, count: int, hold: float) -> list[dict[str, Any]]:
+        def work(db: sqlite3.Connection) -> list[dict[str, Any]]:
+            rows = db.execute(
+                "SELECT id, body FROM deliveries WHERE status = 'pending' AND due <= ?"
+                " ORDER BY due LIMIT ?",
+                (now, count),
+            ).fetchall()
+            for delivery_id, _ in rows:
+                db.execute("UPDATE deliveries SET due = ? WHERE id = ?", (now + hold, delivery_id))
+            return [json.loads(body) for _, body in rows]
+
+        return await self._atomic("deliveries_claim", work)
+
+    async def deliveries_page(
+        self, status: str | None, limit: int, before: int | None
+    ) -> list[dict[str, Any]]:
+        top = before if before is not None else 2**62
+        if status is None:
+            rows = await self._run(
+                "deliveries_page",
+                "SELECT body FROM deliveries WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+                top,
+                limit,
+            )
+        else:
+            rows = await self._run(
+                "deliveries_page",
+                "SELECT body FROM deliveries WHERE seq < ? AND status = ?"
+                " ORDER BY seq DESC LIMIT ?",
+                top,
+                status,
+                limit,
+            )
+        return [json.loads(body) for (body,) in rows]
+
+
+def _set_entry(db: sqlite3.Connection, name: str, key: str, entry: str | None) -> None:
+    if entry is None:
+        db.execute("DELETE FROM snapshots WHERE name = ? AND key = ?", (name, key))
+    else:
+        db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", (name, key, entry))

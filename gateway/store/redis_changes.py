@@ -1,0 +1,235 @@
+"""The ``redis`` backend's share of change tracking (gateway/changes/), shared by every
+instance:
+
+- ``events``: a stream. Redis gives each entry an ID that only grows (``XADD *``), so
+  the position a reader keeps is the stream ID, and retention is ``MINID`` trimming.
+- ``snap:<name>`` (a hash of record key -> entry) and ``snap:<name>:base`` (set once
+  the baseline is taken); saves are compare-and-set per entry in one script.
+- ``lease:<name>``: ``SET NX PX`` by a holder, renewed only by that holder.
+- ``val:<name>``: small values (a poller's schedule).
+- ``dlv`` (id -> delivery JSON), ``dlv:seq`` (listing order), ``dlv:due`` (pending
+  deliveries by due time; claimed by moving them later in one script), ``dlv:done``
+  (finished ones by time, for retention).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+ABSENT = "\x00"
+SNAPSHOT_SAVE = """
+redis.call('SET', KEYS[2], '1')
+for i = 1, #ARGV, 3 do
+  local current = redis.call('HGET', KEYS[1], ARGV[i]) or '\\0'
+  if current == ARGV[i + 1] then
+    if ARGV[i + 2] == '\\0' then redis.call('HDEL', KEYS[1], ARGV[i])
+    else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]) end
+  end
+end
+return 1
+"""
+SNAPSHOT_TOUCH = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+if ARGV[2] == '\\0' then redis.call('HDEL', KEYS[1], ARGV[1])
+else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1
+"""
+LEASE = """
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 1
+"""
+RELEASE_LEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end"
+CLAIM = """
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+if #ids == 0 then return {} end
+for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[3], id) end
+return redis.call('HMGET', KEYS[2], unpack(ids))
+"""
+PUT_DELIVERY = """
+local id, body, status, due = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local seq, now, oldest = ARGV[5], ARGV[6], ARGV[7]
+redis.call('HSET', KEYS[1], id, body)
+redis.call('ZADD', KEYS[2], seq, id)
+if status == 'pending' then
+  redis.call('ZADD', KEYS[3], due, id)
+  redis.call('ZREM', KEYS[4], id)
+else
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZADD', KEYS[4], now, id)
+end
+local old = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', oldest, 'LIMIT', 0, 100)
+for _, gone in ipairs(old) do
+  redis.call('HDEL', KEYS[1], gone)
+  redis.call('ZREM', KEYS[2], gone)
+  redis.call('ZREM', KEYS[4], gone)
+end
+return 1
+"""
+
+
+class RedisChanges:
+    """Mixed into ``RedisStore``, whose ``client``, ``key`` and ``call`` it uses."""
+
+    client: Any
+    key: Callable[..., str]
+    call: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+
+    # Events ---------------------------------------------------------------------------
+
+    async def events_append(self, event: dict[str, Any], retention: float) -> str:
+        body = json.dumps(event, separators=(",", ":"))
+        oldest = int((time.time() - retention) * 1000)
+        position = await self.call(
+            "events_append",
+            lambda: self.client.xadd(
+                self.key("events"), {"e": body}, minid=oldest, approximate=True
+            ),
+        )
+        return _text(position)
+
+    async def events_after(self, position: str | None, count: int) -> list[tuple[str, str]]:
+        start = f"({position}" if position else "-"
+        entries = await self.call(
+            "events_after",
+            lambda: self.client.xrange(self.key("events"), min=start, max="+", count=count),
+        )
+        found = []
+        for entry_id, fields in entries:
+            at = _text(entry_id)
+            body = _text(fields[b"e"])
+            found.append((at, f'{{"id":"evt_{at}",{body[1:]}' if body != "{}" else body))
+        return found
+
+    # Snapshots and leases ---------------------------------------------------------------
+
+    async def snapshot_load(self, name: str) -> dict[str, str] | None:
+        snap, base = self.key("snap", name), self.key("snap", name, "base")
+
+        async def load() -> dict[str, str] | None:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.exists(base)
+                pipe.hgetall(snap)
+                taken, entries = await pipe.execute()
+            if not taken:
+                return None
+            return {_text(k): _text(v) for k, v in entries.items()}
+
+        found: dict[str, str] | None = await self.call("snapshot_load", load)
+        return found
+
+    async def snapshot_save(
+        self, name: str, changes: dict[str, str | None], expected: dict[str, str | None]
+    ) -> None:
+        keys = (self.key("snap", name), self.key("snap", name, "base"))
+        args: list[str] = []
+        for key, entry in changes.items():
+            args += [key, expected.get(key) or ABSENT, entry or ABSENT]
+        await self.call("snapshot_save", lambda: self.client.eval(SNAPSHOT_SAVE, 2, *keys, *args))
+
+    async def snapshot_touch(self, name: str, key: str, entry: str | None) -> None:
+        keys = (self.key("snap", name), self.key("snap", name, "base"))
+        await self.call(
+            "snapshot_touch",
+            lambda: self.client.eval(SNAPSHOT_TOUCH, 2, *keys, key, entry or ABSENT),
+        )
+
+    async def lease(self, name: str, holder: str, ttl: float) -> bool:
+        key = self.key("lease", name)
+        taken = await self.call(
+            "lease", lambda: self.client.eval(LEASE, 1, key, holder, int(ttl * 1000))
+        )
+        return bool(taken)
+
+    async def lease_release(self, name: str, holder: str) -> None:
+        key = self.key("lease", name)
+        await self.call("lease_release", lambda: self.client.eval(RELEASE_LEASE, 1, key, holder))
+
+    async def value_get(self, name: str) -> str | None:
+        raw = await self.call("value_get", lambda: self.client.get(self.key("val", name)))
+        return None if raw is None else _text(raw)
+
+    async def value_set(self, name: str, value: str) -> None:
+        await self.call("value_set", lambda: self.client.set(self.key("val", name), value))
+
+    # Webhook deliveries -----------------------------------------------------------------
+
+    async def delivery_put(self, delivery: dict[str, Any], retention: float) -> None:
+        if delivery.get("seq") is None:
+            seq_key = self.key("dlv", "counter")
+            delivery["seq"] = int(
+                await self.call("delivery_put", lambda: self.client.incr(seq_key))
+            )
+        now = time.time()
+        keys = [
+            self.key("dlv"),
+            self.key("dlv", "seq"),
+            self.key("dlv", "due"),
+            self.key("dlv", "done"),
+        ]
+        args = [
+            delivery["id"],
+            json.dumps(delivery, separators=(",", ":")),
+            delivery["status"],
+            delivery.get("due") or now,
+            delivery["seq"],
+            now,
+            now - retention,
+        ]
+        await self.call("delivery_put", lambda: self.client.eval(PUT_DELIVERY, 4, *keys, *args))
+
+    async def delivery_get(self, delivery_id: str) -> dict[str, Any] | None:
+        raw = await self.call(
+            "delivery_get", lambda: self.client.hget(self.key("dlv"), delivery_id)
+        )
+        return None if raw is None else dict(json.loads(_text(raw)))
+
+    async def deliveries_claim(self, now: float, count: int, hold: float) -> list[dict[str, Any]]:
+        keys = (self.key("dlv", "due"), self.key("dlv"))
+        raws = await self.call(
+            "deliveries_claim",
+            lambda: self.client.eval(CLAIM, 2, *keys, now, count, now + hold),
+        )
+        return [json.loads(_text(raw)) for raw in raws if raw is not None]
+
+    async def deliveries_page(
+        self, status: str | None, limit: int, before: int | None
+    ) -> list[dict[str, Any]]:
+        """Newest first, filtered here: pages of ``dlv:seq`` are read until ``limit``
+        match or 20 pages were read (an admin's read, not a hot path)."""
+        found: list[dict[str, Any]] = []
+        top = f"({before}" if before is not None else "+inf"
+        order, store = self.key("dlv", "seq"), self.key("dlv")
+        for _ in range(20):
+
+            async def read(top: str = top) -> list[Any]:
+                ids = await self.client.zrevrangebyscore(order, top, "-inf", start=0, num=200)
+                return (
+                    []
+                    if not ids
+                    else list(zip(ids, await self.client.hmget(store, ids), strict=True))
+                )
+
+            page = await self.call("deliveries_page", read)
+            if not page:
+                break
+            for _, raw in page:
+                delivery = json.loads(_text(raw)) if raw is not None else None
+                if delivery is not None and status in (None, delivery["status"]):
+                    found.append(delivery)
+                    if len(found) == limit:
+                        return found
+            last = json.loads(_text(page[-1][1])) if page[-1][1] is not None else None
+            if last is None:
+                break
+            top = f"({last['seq']}"
+        return found
+
+
+def _text(value: object) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

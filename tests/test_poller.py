@@ -1,0 +1,278 @@
+"""Change detection by polling (API.md section 9): records changed behind the gateway's
+back, in the simulator as an upstream user would, are reported exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+
+from adapters.sandbox import Fault, Sandbox
+from gateway.app import create_app
+from gateway.config import parse_config
+from tests.conftest import CONFIG, client_for, sandbox_of
+
+pytestmark = pytest.mark.anyio
+POLLED = {
+    "borderbolt": "changes: {poll_every: 3600}",
+    "crm": "changes: {poll_every: 3600, resources: [customers]}",
+    "shop": "changes: {poll_every: 3600, resources: [customers]}",
+}
+
+
+def polled_config(extra: dict[str, str] = POLLED) -> str:
+    text = CONFIG
+    for name, line in extra.items():
+        marker = f"  {name}:\n"
+        head, _, tail = text.partition(marker)
+        text = f"{head}{marker}    {line}\n{tail}"
+    return text
+
+
+@pytest.fixture
+async def app() -> AsyncIterator[Starlette]:
+    app = create_app(parse_config(polled_config()))
+    yield app
+    await app.state.runtime.aclose()
+
+
+async def scan(app: Starlette, connection: str = "borderbolt") -> bool:
+    ok: bool = await app.state.host.pollers.scan_now(connection)
+    return ok
+
+
+async def events(app: Starlette, **params: Any) -> list[dict[str, Any]]:
+    """Every event so far (the admin reads them with a reader key)."""
+    found: list[dict[str, Any]] = []
+    async with client_for(app) as client:
+        cursor = None
+        while True:
+            sent = {**params, "limit": 100, **({"cursor": cursor} if cursor else {})}
+            page = (await client.get("/v1/events", params=sent)).json()
+            found += page["data"]
+            cursor = page["meta"]["next_cursor"]
+            if not page["data"]:
+                return found
+
+
+def summary(found: list[dict[str, Any]]) -> list[tuple[str, str, Any]]:
+    return [(e["type"], e["resource_id"], e["changed_fields"]) for e in found]
+
+
+async def test_the_first_scan_is_a_baseline_and_reports_nothing(app: Starlette) -> None:
+    assert await scan(app) is True
+    assert await events(app) == []
+    assert await scan(app) is True  # nothing changed since
+    assert await events(app) == []
+
+
+async def test_changes_behind_the_gateways_back_are_reported_once(app: Starlette) -> None:
+    sim: Sandbox = sandbox_of(app)
+    console = sim.console
+    assert console is not None
+    await scan(app)
+    contacts_of_502 = [
+        i
+        for i, c in sim.simulator.contacts.items()  # type: ignore[attr-defined]
+        if c["customer_masterdata_id"] == 502
+    ]
+    console.update("customer", 501, {"customer_name": "Renamed Behind The Back B.V."})
+    record = copy.deepcopy(sim.simulator.customers[503])  # type: ignore[attr-defined]
+    new_id = console.create("customer", {**record, "customer_code": "UI-MADE"})
+    console.delete("customer", 502)
+    console.update("contact", 1001, {"position": "Head of Customs"})
+    console.update("item", 801, {"description": "Renamed in the item master"})
+    assert await scan(app) is True
+    found = summary(await events(app))
+    assert sorted(found, key=str) == sorted(
+        [
+            ("customer.updated", "borderbolt:501", ["name"]),
+            ("customer.created", f"borderbolt:{new_id}", None),
+            ("customer.deleted", "borderbolt:502", None),
+            ("contact.updated", "borderbolt:1001", ["title"]),
+            *[("contact.deleted", f"borderbolt:{i}", None) for i in contacts_of_502],
+            *[("contact.created", c["id"], None) for c in await _contacts_of(app, new_id)],
+            ("item.updated", "borderbolt:801", ["description"]),
+        ],
+        key=str,
+    )
+    everything = await events(app)
+    assert {e["source"] for e in everything} == {"poll"}
+    renamed = next(e for e in everything if e["resource_id"] == "borderbolt:501")
+    assert renamed["data"]["name"] == "Renamed Behind The Back B.V."
+    assert await scan(app) is True
+    assert len(await events(app)) == len(everything)  # reported once, not again
+
+
+async def _contacts_of(app: Starlette, customer: int) -> list[dict[str, Any]]:
+    async with client_for(app) as client:
+        answer = await client.get(f"/v1/customers/borderbolt:{customer}/contacts")
+        data: list[dict[str, Any]] = answer.json()["data"]
+        return data
+
+
+async def test_a_change_made_through_the_gateway_is_not_reported_again(app: Starlette) -> None:
+    await scan(app)
+    contacts = sandbox_of(app).simulator.contacts  # type: ignore[attr-defined]
+    of_504 = [i for i, c in contacts.items() if c["customer_masterdata_id"] == 504]
+    async with client_for(app) as client:
+        await client.patch("/v1/customers/borderbolt:501", json={"name": "Through The Gateway"})
+        await client.delete("/v1/customers/borderbolt:504")
+        made = await client.post("/v1/customers", json={"code": "GW-MADE", "name": "GW B.V."})
+        assert made.status_code == 201
+    before = summary(await events(app))
+    assert [t for t, _, _ in before] == ["customer.updated", "customer.deleted", "customer.created"]
+    assert await scan(app) is True
+    # only what the gateway did not report: the upstream deleted 504's contacts with it
+    cascade = [("contact.deleted", f"borderbolt:{i}", None) for i in of_504]
+    assert of_504 and summary(await events(app)) == before + cascade
+
+
+async def test_a_failed_scan_reports_no_deletion_and_the_next_one_does(app: Starlette) -> None:
+    sim = sandbox_of(app)
+    assert sim.console is not None
+    await scan(app)
+    sim.console.delete("customer", 505)
+    sim.faults.add(Fault(status=500, method="GET", path_prefix="/api/v1/customers", times=50))
+    assert await scan(app) is False
+    assert await events(app) == []
+    sim.faults.clear()
+    assert await scan(app) is True
+    assert ("customer.deleted", "borderbolt:505", None) in summary(await events(app))
+
+
+async def test_a_row_missing_from_a_scan_is_read_again_before_it_is_called_deleted(
+    app: Starlette,
+) -> None:
+    sim = sandbox_of(app)
+    await scan(app)
+    # the first page answers one row short, as when records move between pages mid-scan
+    page, missing = await _first_page_without_one(sim)
+    sim.faults.add(Fault(status=200, body=page, method="GET", path_prefix="/api/v1/customers"))
+    sim.calls.clear()
+    assert await scan(app) is True
+    assert [e for e in await events(app) if e["type"] == "customer.deleted"] == []
+    assert f"/api/v1/customers/{missing}" in [c.path for c in sim.calls]  # read once more
+
+
+async def _first_page_without_one(sim: Sandbox) -> tuple[dict[str, Any], int]:
+    """BorderBolt's first list page as a scan asks for it, less its first record."""
+    transport = httpx.ASGITransport(app=sim)
+    async with httpx.AsyncClient(transport=transport, base_url="http://sim") as client:
+        answer = await client.get(
+            "/api/v1/customers",
+            params={"page": 1, "per_page": 100},
+            headers={"Authorization": "Bearer bb-upstream-token"},
+        )
+    body: dict[str, Any] = answer.json()
+    missing = body["data"].pop(0)["id"]
+    return body, int(missing)
+
+
+async def test_a_crm_deletion_in_its_own_ui_is_detected(app: Starlette) -> None:
+    console = sandbox_of(app, "crm").console
+    assert console is not None
+    await scan(app, "crm")
+    console.delete("customer", "cust_460")
+    console.update("customer", "cust_461", {"phone": "+1 555 0100"})
+    assert await scan(app, "crm") is True
+    assert summary(await events(app, connection="crm")) == [
+        ("customer.updated", "crm:cust_461", ["phone"]),
+        ("customer.deleted", "crm:cust_460", None),
+    ]
+
+
+async def test_an_upstream_without_timestamps_is_compared_by_content(app: Starlette) -> None:
+    sim = sandbox_of(app, "shop")
+    assert sim.console is not None
+    await scan(app, "shop")
+    first = next(iter(sim.simulator.customers))  # type: ignore[attr-defined]
+    sim.console.update("customer", first, {"customer_note": "noted at the till"})
+    assert await scan(app, "shop") is True
+    assert summary(await events(app, connection="shop")) == [
+        ("customer.updated", f"shop:{first}", ["extra.customer_note"])
+    ]
+
+
+async def test_the_poll_loop_runs_on_schedule_under_a_lease(tmp_path: Any) -> None:
+    config = parse_config(
+        polled_config({"crm": "changes: {poll_every: 0.2, resources: [customers]}"})
+    )
+    app = create_app(config)
+    pollers = app.state.host.pollers
+    store = app.state.runtime.store
+    await pollers.start()
+    try:
+        await _until(lambda: store.value_get("poll:crm"), "the baseline scan")
+        console = sandbox_of(app, "crm").console
+        console.update("customer", "cust_470", {"phone": "+1 555 0170"})
+        await _until(lambda: events(app), "the poll event")
+        assert summary(await events(app)) == [("customer.updated", "crm:cust_470", ["phone"])]
+        assert not await store.lease("poll:crm", "another-instance", 5)  # held by this one
+        schedule = json.loads(await store.value_get("poll:crm"))
+        assert schedule["failures"] == 0 and schedule["next"] > time.time() - 1
+    finally:
+        await pollers.stop()
+        await app.state.runtime.aclose()
+    assert await store.lease("poll:crm", "another-instance", 5)  # released at stop
+
+
+async def test_a_failing_upstream_backs_the_poller_off() -> None:
+    config = parse_config(
+        polled_config({"crm": "changes: {poll_every: 0.2, resources: [customers]}"})
+    )
+    app = create_app(config)
+    sim = sandbox_of(app, "crm")
+    sim.faults.add(Fault(status=503, method="GET", times=10_000))
+    pollers, store = app.state.host.pollers, app.state.runtime.store
+    await pollers.start()
+    try:
+        await _until(_failures(store, 2), "two failed scans")
+        schedule = json.loads(await store.value_get("poll:crm"))
+        assert schedule["ok"] is False
+        assert schedule["next"] - time.time() > 0.2 * 2 ** schedule["failures"] * 0.5
+    finally:
+        await pollers.stop()
+        await app.state.runtime.aclose()
+
+
+def _failures(store: Any, count: int) -> Any:
+    async def check() -> bool:
+        raw = await store.value_get("poll:crm")
+        return raw is not None and json.loads(raw)["failures"] >= count
+
+    return check
+
+
+async def test_a_scan_obeys_the_connections_rate_limit() -> None:
+    line = (
+        "changes: {poll_every: 3600, resources: [customers, items]}\n"
+        "    rate_limit: {requests: 3, per: 1, max_wait: 5}"
+    )
+    app = create_app(parse_config(polled_config({"borderbolt": line})))
+    sim = sandbox_of(app)
+    sim.calls.clear()
+    try:
+        assert await scan(app) is True
+        stamps = sorted(c.at for c in sim.calls)
+        assert len(stamps) >= 6  # two pages of customers, four of items
+        for i in range(len(stamps) - 3):
+            assert stamps[i + 3] - stamps[i] >= 0.95  # never 4 calls within one second
+    finally:
+        await app.state.runtime.aclose()
+
+
+async def _until(check: Any, what: str, deadline: float = 10.0) -> None:
+    end = time.monotonic() + deadline
+    while time.monotonic() < end:
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{what} did not happen within {deadline} s")
