@@ -29,6 +29,8 @@ What it declares up front, so the router can answer before any upstream call:
 - ``simulator``: ``"module:function"`` of its sandbox factory, imported only when a
   connection is ``sandbox:``.
 - ``written_keys``: the upstream keys each canonical field writes (field_mapping.py).
+- ``list_omits``: per kind, the canonical fields its list rows do not carry (single
+  reads do); change detection compares list rows, so it leaves them out.
 
 What it inherits, so each adapter only states how its upstream differs:
 
@@ -117,6 +119,7 @@ class Adapter(Querying):
     max_per_page: ClassVar[int] = 100
     page_size_param: ClassVar[str] = "per_page"
     written_keys: ClassVar[WrittenKeys] = {}
+    list_omits: ClassVar[Mapping[str, frozenset[str]]] = {}
 
     def __init__(
         self,

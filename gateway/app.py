@@ -102,7 +102,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     app.state.host.audit = AuditLog(
         store, metrics, lambda: app.state.runtime.config.server.audit.retention
     )
-    feed = ChangeFeed(store, lambda: app.state.runtime.config)
+    feed = ChangeFeed(store, lambda: app.state.runtime.config, metrics)
     app.state.host.changes = feed
     app.state.host.pollers = Pollers(lambda: app.state.runtime, feed)
     app.state.host.deliveries = DeliveryWorker(feed, lambda: app.state.runtime.config)

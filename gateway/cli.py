@@ -1,4 +1,5 @@
-"""``gateway serve`` and ``gateway check-config`` (also ``python -m gateway``)."""
+"""``gateway serve``, ``check-config``, ``simulate`` and ``webhook-receiver`` (also
+``python -m gateway``)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--client-id", help="OAuth2 client id it accepts (Inventorum)")
     simulate.add_argument("--client-secret", help="OAuth2 client secret it accepts")
     simulate.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    receiver = commands.add_parser(
+        "webhook-receiver", help="print the webhook events POSTed to it, signatures checked"
+    )
+    receiver.add_argument("--host", default="127.0.0.1")
+    receiver.add_argument("--port", type=int, default=9100)
+    receiver.add_argument("--secret", required=True, help="the webhook's whsec_ secret")
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("path", nargs="?", help="config file (default as for serve)")
     check.add_argument("--config", dest="config_option", help=argparse.SUPPRESS)
@@ -47,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "simulate":
         return _simulate(args)
+    if args.command == "webhook-receiver":
+        return _receive(args)
     config = _load(args.config)
     if config is None:
         return 1
@@ -92,6 +101,17 @@ def _simulate(args: argparse.Namespace) -> int:
     sandbox = ADAPTERS[args.adapter].sandbox(credentials=credentials)
     sandbox.latency = args.latency
     uvicorn.run(sandbox, host=args.host, port=args.port, log_level="warning", access_log=False)
+    return 0
+
+
+def _receive(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gateway.changes.receiver import receiver_app
+
+    print(f"receiving webhooks on http://{args.host}:{args.port}/", file=sys.stderr, flush=True)
+    app = receiver_app(args.secret)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
 
 

@@ -73,10 +73,15 @@ class ConfigFollower:
         current = await store.current_config()
         if current is None or current.id == self._seen:
             return
-        self._seen = current.id
-        if current.etag == self.host.etag:
-            return
         async with self.host.lock:
+            # read again under the lock: a change this instance made meanwhile (it holds
+            # the lock until published) is newer than what was read above
+            current = await store.current_config()
+            if current is None or current.id == self._seen:
+                return
+            self._seen = current.id
+            if current.etag == self.host.etag:
+                return
             try:
                 config = config_file.validate(config_file.load(current.text))
             except ConfigError as exc:

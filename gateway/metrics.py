@@ -11,6 +11,11 @@
 - ``gateway_state_errors_total{operation}``: state store calls that failed or timed out.
 - ``gateway_rate_limited_total{key,connection}``: requests refused by a quota.
 - ``gateway_audit_failures_total``: audit records the state store did not keep.
+- ``gateway_events_total{type,source}`` and ``gateway_events_lost_total``: change
+  events recorded, and those of writes the store could not keep.
+- ``gateway_poll_scans_total{connection,outcome}``: poller scans, ``ok`` or ``failed``.
+- ``gateway_webhook_attempts_total{webhook,outcome}``: delivery attempts; outcome is
+  ``delivered``, ``retry`` (to be tried again) or ``failed`` (given up).
 """
 
 from __future__ import annotations
@@ -79,6 +84,23 @@ class Metrics:
         self.audit_failures = Counter(
             "gateway_audit_failures",
             "Audit records the state store did not keep",
+            registry=self.registry,
+        )
+        self.events = Counter(
+            "gateway_events", "Change events recorded", ["type", "source"], registry=self.registry
+        )
+        self.events_lost = Counter(
+            "gateway_events_lost",
+            "Events of writes through the gateway the state store did not keep",
+            registry=self.registry,
+        )
+        self.poll_scans = Counter(
+            "gateway_poll_scans", "Poller scans", ["connection", "outcome"], registry=self.registry
+        )
+        self.webhook_attempts = Counter(
+            "gateway_webhook_attempts",
+            "Webhook delivery attempts",
+            ["webhook", "outcome"],
             registry=self.registry,
         )
         self._gateway: Callable[[], Runtime] | None = None

@@ -115,6 +115,7 @@ def config_secrets(config: Config) -> list[str]:
         found.append(secret.get_secret_value())
     if config.server.cursor_secret is not None:
         found.append(config.server.cursor_secret.get_secret_value())
+    found += [hook.secret.get_secret_value() for hook in config.webhooks]
     return found
 
 

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import AsyncIterator, Iterator
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,9 @@ from starlette.applications import Starlette
 from adapters.sandbox import Sandbox, SandboxTransport
 from gateway.app import create_app
 from gateway.config import Config, parse_config
+from gateway.store import Store
+from gateway.store.local import LocalStore
+from gateway.store.redis import RedisStore
 
 FIXTURES = Path(__file__).parent.parent / "adapters"
 OPS_KEY = "ops-secret-key"
@@ -231,3 +235,27 @@ def upstream_mock() -> Iterator[Any]:
     with respx.mock(using="httpx", assert_all_called=False) as router:
         router.route(host="gateway.test").pass_through()
         yield router
+
+
+StoreFactory = Callable[[], Store]
+
+
+@pytest.fixture(params=["local", "redis"])
+async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreFactory]:
+    """Make stores that share one location, as two processes (or a process and its
+    restart) would: the same SQLite file, or the same Redis and prefix."""
+    made: list[Store] = []
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+
+    def make() -> Store:
+        if request.param == "local":
+            store: Store = LocalStore(tmp_path / "state.db")
+        else:
+            server = request.getfixturevalue("redis")
+            store = RedisStore(server.url, prefix=prefix, timeout=2.0)
+        made.append(store)
+        return store
+
+    yield make
+    for store in made:
+        await store.aclose()

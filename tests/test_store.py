@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,35 +10,13 @@ import pytest
 from gateway.cache import CacheStatus
 from gateway.config import CacheConfig, CircuitBreakerConfig
 from gateway.idempotency import IdempotencyStore
-from gateway.store import IdempotencyRecord, Store, StoreDown
-from gateway.store.local import LocalStore
+from gateway.store import IdempotencyRecord, StoreDown
 from gateway.store.redis import RedisStore
 from kernel.errors import StateUnavailable, UpstreamError, UpstreamUnavailable
 from kernel.resilience import CircuitState
+from tests.conftest import StoreFactory
 
 pytestmark = pytest.mark.anyio
-StoreFactory = Callable[[], Store]
-
-
-@pytest.fixture(params=["local", "redis"])
-async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreFactory]:
-    """Make stores that share one location, as two processes (or a process and its
-    restart) would: the same SQLite file, or the same Redis and prefix."""
-    made: list[Store] = []
-    prefix = f"t{uuid.uuid4().hex[:8]}:"
-
-    def make() -> Store:
-        if request.param == "local":
-            store: Store = LocalStore(tmp_path / "state.db")
-        else:
-            server = request.getfixturevalue("redis")
-            store = RedisStore(server.url, prefix=prefix, timeout=2.0)
-        made.append(store)
-        return store
-
-    yield make
-    for store in made:
-        await store.aclose()
 
 
 async def test_one_claim_wins_among_concurrent_ones(stores: StoreFactory) -> None:

@@ -90,6 +90,29 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         404: ErrorRule(NotFound),
         422: ErrorRule(ValidationFailed, "BorderBolt refused the body"),
     }
+    list_omits = {
+        "customer": frozenset(
+            {"extra.poa_valid_until", "extra.warehouse_licence", "extra.warehouse_licence_type"}
+        ),
+        "item": frozenset(
+            {
+                "customer_id",
+                "taric_code",
+                "preferential_origin",
+                "supplementary_units",
+                "duty_rate",
+                "vat_rate",
+                "licensing_required",
+                "packaging_type",
+                "packaging_marks",
+                "manufacturer_name",
+                "manufacturer_part_number",
+                "notes",
+                "documents",
+                "pending_changes",
+            }
+        ),
+    }
     written_keys = {
         "customer": {
             **{name: (key,) for name, key in mapping.CUSTOMER_FIELDS.items()},

@@ -61,6 +61,20 @@ class CrmAdapter(Adapter):
         **dict.fromkeys(("name", "email", "country", "updated_since"), FilterSupport.EMULATED),
     }
     order_filters = frozenset({"status", "date_from", "date_to"})
+    list_omits = {
+        "customer": frozenset(
+            {
+                "tax_id",
+                "notes",
+                "extra.fax",
+                "extra.preferred_shipping",
+                "extra.discount_rate",
+                "extra.lifetime_value",
+                "extra.total_orders",
+                "extra.currency",
+            }
+        )
+    }
     api_root = "/api"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_-]{1,64}")
     simulator = "adapters.crm.simulator:sandbox"

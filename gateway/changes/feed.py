@@ -24,6 +24,7 @@ from typing import Any, Literal
 import structlog
 
 from gateway.config import Config
+from gateway.metrics import Metrics
 from gateway.store import Store
 
 log = structlog.get_logger("gateway.changes")
@@ -37,9 +38,12 @@ def now_iso() -> str:
 
 
 class ChangeFeed:
-    def __init__(self, store: Store, config: Callable[[], Config]) -> None:
+    def __init__(
+        self, store: Store, config: Callable[[], Config], metrics: Metrics | None = None
+    ) -> None:
         self.store = store
         self.config = config
+        self.metrics = metrics or Metrics()
         self.wake = asyncio.Event()  # set when a delivery was queued (webhooks.py waits)
 
     async def record(
@@ -70,6 +74,7 @@ class ChangeFeed:
             await self.store.delivery_put(new_delivery(hook.name, stored), retention(config))
         if hooks:
             self.wake.set()
+        self.metrics.events.labels(type_, source).inc()
         log.info("event", id=stored["id"], type=type_, connection=connection, source=source)
         return stored
 

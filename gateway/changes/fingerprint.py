@@ -20,8 +20,10 @@ IGNORED = frozenset({"remote_data", "contacts"})
 QUIET = frozenset({"updated_at"})  # changes with every update; never listed alone
 
 
-def fields_of(resource: dict[str, Any]) -> dict[str, str]:
-    """Field name -> 8-character hash of its canonical JSON value."""
+def fields_of(resource: dict[str, Any], omit: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Field name -> 8-character hash of its canonical JSON value; ``omit``: the fields
+    the upstream's list rows do not carry (``Adapter.list_omits``), left out so that a
+    single read (a write's answer) and a list row of the same record hash alike."""
     found: dict[str, str] = {}
     for name, value in resource.items():
         if name in IGNORED:
@@ -30,7 +32,7 @@ def fields_of(resource: dict[str, Any]) -> dict[str, str]:
             found.update({f"extra.{k}": _hash(v) for k, v in value.items()})
         else:
             found[name] = _hash(value)
-    return found
+    return {name: digest for name, digest in found.items() if name not in omit}
 
 
 def entry(

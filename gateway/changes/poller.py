@@ -48,7 +48,7 @@ from gateway.store import StoreDown
 from kernel.errors import GatewayError, NotFound
 
 log = structlog.get_logger("gateway.changes")
-LEASE_TTL = 15.0  # seconds a lease outlives its holder's last renewal
+LEASE_TTL = 5.0  # seconds a lease outlives its holder's last renewal (renewed each tick)
 MAX_BACKOFF = 3600.0
 MAX_PAGES = 1000  # pages of 100 rows one scan reads per resource at most
 PAGE = 100
@@ -162,12 +162,14 @@ class Pollers:
         runtime.enter()
         try:
             await scan_connection(self.feed, connection)
-            return True
         except (GatewayError, StoreDown) as exc:
             log.warning("poll_failed", connection=name, error=str(exc))
+            self.feed.metrics.poll_scans.labels(name, "failed").inc()
             return False
         finally:
             runtime.exit()
+        self.feed.metrics.poll_scans.labels(name, "ok").inc()
+        return True
 
 
 async def scan_connection(feed: ChangeFeed, connection: Connection) -> None:
@@ -231,8 +233,10 @@ async def _compare(feed: ChangeFeed, connection: Connection, scan: Scan, started
     """Emit what changed since the snapshot, then save the snapshot (module docstring)."""
     name = snapshot_name(connection.name, connection.config, scan.kind)
     snapshot = await feed.store.snapshot_load(name)
+    omit = connection.adapter.list_omits.get(scan.kind, frozenset())
     fresh = {
-        key: entry(fields_of(row), started, scan.parents.get(key)) for key, row in scan.rows.items()
+        key: entry(fields_of(row, omit), started, scan.parents.get(key))
+        for key, row in scan.rows.items()
     }
     if snapshot is None:
         await feed.store.snapshot_save(name, dict(fresh), {})
@@ -263,7 +267,7 @@ async def _compare(feed: ChangeFeed, connection: Connection, scan: Scan, started
                 changes[key] = None
             else:
                 row = now.model_dump(mode="json")
-                made = entry(fields_of(row), started, old.parent)
+                made = entry(fields_of(row, omit), started, old.parent)
                 await _emit(feed, connection.name, scan.kind, row, old, made, changes, key)
     await feed.store.snapshot_save(name, changes, {k: snapshot.get(k) for k in changes})
 

@@ -164,6 +164,8 @@ class DeliveryWorker:
             else:
                 delivery["status"], delivery["due"] = "pending", time.time() + wait
         await self.feed.store.delivery_put(delivery, retention(config))
+        outcome = "retry" if delivery["status"] == "pending" else delivery["status"]
+        self.feed.metrics.webhook_attempts.labels(hook.name, outcome).inc()
         log.info(
             "webhook_delivery",
             id=delivery["id"],

@@ -78,8 +78,13 @@ async def record_write(
     connection = adapter.connection
     data = result.model_dump(mode="json") if result is not None else None
     resource_id = data["id"] if data is not None else f"{connection}:{ids[-1]}"
-    after = fields_of(data) if data is not None else {}
-    changed = changed_fields(fields_of(before.model_dump(mode="json")), after) if before else None
+    omit = adapter.list_omits.get(kind, frozenset())
+    after = fields_of(data, omit) if data is not None else {}
+    changed = (
+        changed_fields(fields_of(before.model_dump(mode="json")), fields_of(data or {}))
+        if before
+        else None
+    )
     try:
         await feed.record(f"{kind}.{change}", connection, resource_id, data, "gateway", changed)
         remote = resource_id.partition(":")[2]
@@ -91,4 +96,5 @@ async def record_write(
             name, remote, entry(after, time.time(), parent, gateway=True)
         )
     except StoreDown:
+        feed.metrics.events_lost.inc()
         log.error("event_lost", type=f"{kind}.{change}", connection=connection, id=resource_id)

@@ -88,7 +88,7 @@ class RedisChanges:
         position = await self.call(
             "events_append",
             lambda: self.client.xadd(
-                self.key("events"), {"e": body}, minid=oldest, approximate=True
+                self.key("events"), {"e": body}, minid=oldest, approximate=False
             ),
         )
         return _text(position)

@@ -74,6 +74,13 @@ LIST_KEYS = (
     "verified_at",
     "attributes",  # the tenant's own fields, beyond the doc's row (API.md §10 maps them)
 )
+
+
+def _row(item: dict[str, Any]) -> dict[str, Any]:
+    """A list row: the doc's row keys, and the tenant's own ``attributes`` where it has any."""
+    return {k: item.get(k) for k in LIST_KEYS if k != "attributes" or k in item}
+
+
 SEARCH_KEYS = ("id", "item_code", "description", "hs_code", "customer_id")
 CREATED_KEYS = ("id", "item_code", "description", "hs_code", "status", "created_at")
 DUPLICATED_KEYS = ("id", "item_code", "description", "status", "verified_at", "created_at")
@@ -142,7 +149,7 @@ class ItemMasterSimulator:
         chunk = rows[(page - 1) * per_page : page * per_page]
         return JSONResponse(
             {
-                "data": [{k: i.get(k) for k in LIST_KEYS} for i in chunk],
+                "data": [_row(i) for i in chunk],
                 "meta": {"current_page": page, "per_page": per_page, "total": len(rows)},
             }
         )

@@ -1,0 +1,143 @@
+"""The store's share of change tracking, the same tests on both backends (local SQLite,
+real Redis): event positions, snapshots compared and set, leases, deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+
+from tests.conftest import StoreFactory
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_events_come_back_oldest_first_after_a_position(stores: StoreFactory) -> None:
+    writer, reader = stores(), stores()
+    positions = [await writer.events_append({"n": n}, 60) for n in range(5)]
+    everything = await reader.events_after(None, 100)
+    assert [p for p, _ in everything] == positions
+    assert [json.loads(raw)["n"] for _, raw in everything] == [0, 1, 2, 3, 4]
+    assert all(json.loads(raw)["id"] == f"evt_{p}" for p, raw in everything)
+    after = await reader.events_after(positions[1], 2)
+    assert [json.loads(raw)["n"] for _, raw in after] == [2, 3]
+    assert await reader.events_after(positions[-1], 10) == []
+
+
+async def test_concurrent_appends_never_let_a_reader_skip_one(stores: StoreFactory) -> None:
+    """Appended from two 'instances' at once while a reader polls: the reader, resuming
+    after the last position it saw, ends with every event exactly once."""
+    one, two, reader = stores(), stores(), stores()
+    seen: list[int] = []
+    position: str | None = None
+
+    async def write(store: object, base: int) -> None:
+        for n in range(40):
+            await store.events_append({"n": base + n}, 60)  # type: ignore[attr-defined]
+
+    async def read_until(count: int) -> None:
+        nonlocal position
+        while len(seen) < count:
+            for at, raw in await reader.events_after(position, 7):
+                position = at
+                seen.append(json.loads(raw)["n"])
+            await asyncio.sleep(0)
+
+    await asyncio.gather(write(one, 0), write(two, 1000), read_until(80))
+    assert sorted(seen) == sorted([*range(40), *range(1000, 1040)])
+
+
+async def test_old_events_are_dropped_after_the_retention(stores: StoreFactory) -> None:
+    store = stores()
+    await store.events_append({"n": 1}, 60)
+    await asyncio.sleep(0.05)
+    await store.events_append({"n": 2}, 0.01)
+    assert [json.loads(raw)["n"] for _, raw in await store.events_after(None, 10)] == [2]
+
+
+async def test_a_snapshot_has_no_baseline_until_saved_and_sets_by_compare(
+    stores: StoreFactory,
+) -> None:
+    store, other = stores(), stores()
+    assert await store.snapshot_load("c/x/customer") is None
+    await store.snapshot_touch("c/x/customer", "1", "gateway")  # no baseline: not kept
+    assert await store.snapshot_load("c/x/customer") is None
+    await store.snapshot_save("c/x/customer", {"1": "a", "2": "b"}, {})
+    assert await other.snapshot_load("c/x/customer") == {"1": "a", "2": "b"}
+    await other.snapshot_touch("c/x/customer", "1", "written-by-gateway")
+    # a save that read "a" for 1 leaves the gateway's newer entry alone
+    await store.snapshot_save(
+        "c/x/customer", {"1": "poll", "2": None, "3": "c"}, {"1": "a", "2": "b"}
+    )
+    assert await other.snapshot_load("c/x/customer") == {"1": "written-by-gateway", "3": "c"}
+    assert await other.snapshot_load("c/y/customer") is None
+
+
+async def test_one_holder_of_a_lease_until_it_lapses_or_is_released(stores: StoreFactory) -> None:
+    one, two = stores(), stores()
+    assert await one.lease("poll:crm", "a", 0.3)
+    assert await one.lease("poll:crm", "a", 0.3)  # renewed by its holder
+    assert not await two.lease("poll:crm", "b", 0.3)
+    await asyncio.sleep(0.4)
+    assert await two.lease("poll:crm", "b", 5)  # lapsed: taken over
+    await one.lease_release("poll:crm", "a")  # not a's to release
+    assert not await one.lease("poll:crm", "a", 5)
+    await two.lease_release("poll:crm", "b")
+    assert await one.lease("poll:crm", "a", 5)
+
+
+async def test_a_due_delivery_is_claimed_by_one_worker_and_due_again_later(
+    stores: StoreFactory,
+) -> None:
+    one, two = stores(), stores()
+    now = time.time()
+    for n in range(3):
+        await one.delivery_put(
+            {"id": f"msg_{n}", "status": "pending", "due": now - 1, "attempts": 0}, 60
+        )
+    await one.delivery_put({"id": "msg_later", "status": "pending", "due": now + 60}, 60)
+    first, second = await asyncio.gather(
+        one.deliveries_claim(now, 10, 0.3), two.deliveries_claim(now, 10, 0.3)
+    )
+    claimed = sorted(d["id"] for d in first + second)
+    assert claimed == ["msg_0", "msg_1", "msg_2"]  # each once, the later one not yet
+    assert await two.deliveries_claim(time.time(), 10, 0.3) == []
+    # the claimant died: after the hold they are due again
+    again = await two.deliveries_claim(time.time() + 0.5, 10, 0.3)
+    assert sorted(d["id"] for d in again) == ["msg_0", "msg_1", "msg_2"]
+    done = {**again[0], "status": "delivered"}
+    await two.delivery_put(done, 60)
+    assert (await one.delivery_get(done["id"]))["status"] == "delivered"  # type: ignore[index]
+    assert done["id"] not in {d["id"] for d in await one.deliveries_claim(now + 99, 10, 1)}
+
+
+async def test_deliveries_page_newest_first_by_status(stores: StoreFactory) -> None:
+    store = stores()
+    for n in range(6):
+        status = "failed" if n % 2 else "delivered"
+        await store.delivery_put({"id": f"msg_{n}", "status": status}, 60)
+    everything = await store.deliveries_page(None, 10, None)
+    assert [d["id"] for d in everything] == [f"msg_{n}" for n in reversed(range(6))]
+    failed = await store.deliveries_page("failed", 2, None)
+    assert [d["id"] for d in failed] == ["msg_5", "msg_3"]
+    rest = await store.deliveries_page("failed", 2, failed[-1]["seq"])
+    assert [d["id"] for d in rest] == ["msg_1"]
+
+
+async def test_finished_deliveries_go_after_the_retention(stores: StoreFactory) -> None:
+    store = stores()
+    await store.delivery_put({"id": "msg_old", "status": "delivered"}, 60)
+    await store.delivery_put({"id": "msg_waiting", "status": "pending", "due": 0}, 60)
+    await asyncio.sleep(0.05)
+    await store.delivery_put({"id": "msg_new", "status": "delivered"}, 0.01)
+    kept = {d["id"] for d in await store.deliveries_page(None, 10, None)}
+    assert kept == {"msg_waiting", "msg_new"}  # a pending one is never dropped
+
+
+async def test_small_values_are_shared(stores: StoreFactory) -> None:
+    one, two = stores(), stores()
+    assert await two.value_get("poll:crm") is None
+    await one.value_set("poll:crm", '{"next": 1}')
+    assert await two.value_get("poll:crm") == '{"next": 1}'
