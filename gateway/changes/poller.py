@@ -71,7 +71,7 @@ class Pollers:
     def __init__(self, runtime: Callable[[], Any], feed: ChangeFeed) -> None:
         self.runtime = runtime
         self.feed = feed
-        self.holder = f"{secrets.token_hex(6)}"
+        self.holder = secrets.token_hex(6)
         self._loops: dict[str, asyncio.Task[None]] = {}
         self._supervisor: asyncio.Task[None] | None = None
 

@@ -103,12 +103,13 @@ async def rollback(call: Call) -> Response:
     return await replace_config(call, incoming)
 
 
-def _admin(method: str, path: str, handler: Any, summary: str, **more: Any) -> Endpoint:
+def admin_endpoint(method: str, path: str, handler: Any, summary: str, **more: Any) -> Endpoint:
+    """An admin endpoint (scope ``admin``, a free-form JSON answer)."""
     return Endpoint(method, path, handler, summary, "admin", "admin", answer=FREE, **more)
 
 
 endpoints = [
-    _admin(
+    admin_endpoint(
         "GET",
         "/admin/audit",
         list_audit,
@@ -116,17 +117,17 @@ endpoints = [
         query=AuditQuery,
         errors=(400, 401, 403),
     ),
-    _admin(
+    admin_endpoint(
         "GET", "/admin/config/versions", list_versions, "Every accepted config", errors=(401, 403)
     ),
-    _admin(
+    admin_endpoint(
         "GET",
         "/admin/config/versions/{id}",
         get_version,
         "One config version",
         errors=(401, 403, 404),
     ),
-    _admin(
+    admin_endpoint(
         "POST",
         "/admin/config/rollback",
         rollback,

@@ -10,9 +10,8 @@ from starlette.responses import JSONResponse, Response
 from gateway.changes.webhooks import DeliveryWorker, shown
 from gateway.cursor import binding
 from gateway.edge import Call
-from gateway.endpoint import Endpoint
 from gateway.queries import Limit, Query, choice
-from gateway.routes.admin import FREE
+from gateway.routes.history import admin_endpoint
 from gateway.store import StoreDown
 from kernel.errors import Conflict, InvalidCursor, NotFound, StateUnavailable
 
@@ -67,13 +66,11 @@ async def list_webhooks(call: Call) -> Response:
     return JSONResponse({"data": data})
 
 
-def _admin(method: str, path: str, handler: Any, summary: str, **more: Any) -> Endpoint:
-    return Endpoint(method, path, handler, summary, "admin", "admin", answer=FREE, **more)
-
-
 endpoints = [
-    _admin("GET", "/admin/webhooks", list_webhooks, "Webhooks (secrets masked)", errors=(401, 403)),
-    _admin(
+    admin_endpoint(
+        "GET", "/admin/webhooks", list_webhooks, "Webhooks (secrets masked)", errors=(401, 403)
+    ),
+    admin_endpoint(
         "GET",
         "/admin/webhooks/deliveries",
         list_deliveries,
@@ -81,7 +78,7 @@ endpoints = [
         query=DeliveryQuery,
         errors=(400, 401, 403, 503),
     ),
-    _admin(
+    admin_endpoint(
         "POST",
         "/admin/webhooks/deliveries/{id}/retry",
         retry_delivery,

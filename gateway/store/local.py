@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from gateway.cache import ResponseCache
 from gateway.config import CacheConfig
@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS audit (
 );
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
+T = TypeVar("T")
 PURGE_EVERY = 500  # writes between sweeps of expired idempotency answers
 
 
@@ -86,17 +87,23 @@ class LocalStore(LocalChanges, Store):
         return self._secret
 
     async def _run(self, operation: str, sql: str, *args: Any) -> list[Any]:
-        def work() -> list[Any]:
+        return await self._off_loop(operation, lambda db: db.execute(sql, args).fetchall())
+
+    async def _off_loop(self, operation: str, work: Callable[[sqlite3.Connection], T]) -> T:
+        """``work`` on the connection, under the lock, in a worker thread; a SQLite error
+        is ``StoreDown``."""
+
+        def run() -> T:
             with self._lock:
-                return self._db.execute(sql, args).fetchall()
+                return work(self._db)
 
         self._check(operation)
         try:
-            rows = await asyncio.to_thread(work)
+            result = await asyncio.to_thread(run)
         except sqlite3.Error as exc:
             raise self._failed(operation, exc) from exc
         self._succeeded()
-        return rows
+        return result
 
     async def aclose(self) -> None:
         with self._lock:

@@ -7,7 +7,6 @@ append commits before the next, so positions only grow and a reader never skips 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Callable
@@ -33,37 +32,27 @@ CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, due);
 
 
 class LocalChanges:
-    """Mixed into ``LocalStore``, whose ``_db``, ``_lock``, ``_clock`` and ``_run`` it uses."""
+    """Mixed into ``LocalStore``, whose ``_clock``, ``_run`` and ``_off_loop`` it uses."""
 
-    _db: sqlite3.Connection
-    _lock: Any
     _clock: Callable[[], float]
     _run: Callable[..., Any]
-    _check: Callable[[str], None]
-    _failed: Callable[[str, BaseException], Any]
-    _succeeded: Callable[[], None]
+    _off_loop: Callable[..., Any]
 
     async def _atomic(self, operation: str, work: Callable[[sqlite3.Connection], T]) -> T:
         """``work`` in one transaction, off the event loop."""
 
-        def run() -> T:
-            with self._lock:
-                self._db.execute("BEGIN IMMEDIATE")
-                try:
-                    result = work(self._db)
-                except BaseException:
-                    self._db.execute("ROLLBACK")
-                    raise
-                self._db.execute("COMMIT")
-                return result
+        def transaction(db: sqlite3.Connection) -> T:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(db)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+            return result
 
-        self._check(operation)
-        try:
-            result = await asyncio.to_thread(run)
-        except sqlite3.Error as exc:
-            raise self._failed(operation, exc) from exc
-        self._succeeded()
-        return result
+        found: T = await self._off_loop(operation, transaction)
+        return found
 
     # Events ---------------------------------------------------------------------------
 
