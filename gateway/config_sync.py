@@ -22,6 +22,7 @@ from gateway import config_file
 from gateway.config import ConfigError
 from gateway.runtime import Host
 from gateway.store import StoreDown
+from gateway.tasks import cancel_all
 
 POLL_SECONDS = 0.5
 log = structlog.get_logger("gateway.config_sync")
@@ -32,6 +33,7 @@ class ConfigFollower:
         self.host = host
         self._seen: int | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         """Publish this instance's config when the store's differs; follow on ``redis``."""
@@ -52,12 +54,11 @@ class ConfigFollower:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._stopping = True
+            await cancel_all([self._task])
 
     async def _follow(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(POLL_SECONDS)
             try:
                 await self.check()

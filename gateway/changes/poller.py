@@ -45,6 +45,7 @@ from gateway.changes.fingerprint import Entry, changed_fields, entry, fields_of,
 from gateway.changes.writes import snapshot_name
 from gateway.connections import Connection
 from gateway.store import StoreDown
+from gateway.tasks import cancel_all
 from kernel.errors import GatewayError, NotFound
 
 log = structlog.get_logger("gateway.changes")
@@ -79,12 +80,7 @@ class Pollers:
         self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._supervisor, *self._loops.values()) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_all([t for t in (self._supervisor, *self._loops.values()) if t is not None])
         self._loops.clear()
 
     async def _supervise(self) -> None:

@@ -36,6 +36,7 @@ from gateway.changes.feed import ChangeFeed, retention
 from gateway.config import Config
 from gateway.config_changes import WebhookConfig
 from gateway.store import StoreDown
+from gateway.tasks import cancel_all
 
 log = structlog.get_logger("gateway.webhooks")
 IDLE = 0.5  # seconds between looks at the store when nothing woke the worker
@@ -76,17 +77,14 @@ class DeliveryWorker:
         self._in_flight: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
+        self._stopping = False
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop().create_task(self._run())
 
     async def stop(self) -> None:
-        tasks = [t for t in (self._loop, *self._tasks) if t is not None]
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        self._stopping = True
+        await cancel_all([t for t in (self._loop, *self._tasks) if t is not None])
         if self._client is not None:
             await self._client.aclose()
 
@@ -98,15 +96,18 @@ class DeliveryWorker:
         return self._client
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 await self.run_once()
             except StoreDown:
                 pass  # the store is back soon; the deliveries are still in it
             except Exception:
                 log.exception("delivery_worker_failed")
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation
+            # that lands as the wait ends, and the worker would never stop
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.feed.wake.wait(), IDLE)
+                async with asyncio.timeout(IDLE):
+                    await self.feed.wake.wait()
             self.feed.wake.clear()
 
     async def run_once(self) -> None:

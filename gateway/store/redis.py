@@ -80,7 +80,10 @@ class RedisStore(RedisChanges, Store):
         """One store call, bounded by the timeout; a failure raises ``StoreDown``."""
         self._check(operation)
         try:
-            result = await asyncio.wait_for(make(), self.timeout * 2)
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation
+            # that lands as the call ends, and a background loop would never stop
+            async with asyncio.timeout(self.timeout * 2):
+                result = await make()
         except FAILURES as exc:
             raise self._failed(operation, exc) from exc
         self._succeeded()
