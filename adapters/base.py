@@ -61,12 +61,14 @@ from adapters.filtering import CANONICAL_PREDICATES, Predicate
 from adapters.operations import FilterSupport, Operation
 from adapters.paging import ListQuery, UpstreamPage, Window, count, more_after, read_window
 from adapters.querying import Querying
+from adapters.rows import canonical_page
 from adapters.sandbox import Credentials, Sandbox
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import (
     FieldError,
     GatewayError,
     NotFound,
+    UpstreamError,
 )
 from kernel.ids import format_id
 from schemas import (
@@ -233,6 +235,26 @@ class Adapter(Querying):
         if not isinstance(rows, list):
             raise response.error("upstream answered without a data list")
         return rows
+
+    def customer_fields(self, raw: Mapping[str, Any], include_remote_data: bool) -> dict[str, Any]:
+        """The canonical customer's fields from one upstream object (the mapping)."""
+        raise NotImplementedError
+
+    def customers_from(
+        self, rows: list[dict[str, Any]], include_remote_data: bool = False
+    ) -> list[Customer]:
+        """Canonical customers of upstream objects, validated as one page by pydantic-core
+        (adapters/rows.py), with the connection's field mapping applied."""
+        if not all(isinstance(row, dict) and "id" in row for row in rows):
+            raise UpstreamError(
+                "upstream answered a customer without an id", connection=self.connection
+            )
+        fields = [self.customer_fields(row, include_remote_data) for row in rows]
+        customers = canonical_page(Customer, fields, self.connection)
+        return self.field_mapping.read_all("customer", customers, rows)
+
+    def customer_from(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
+        return self.customers_from([raw], include_remote_data)[0]
 
     async def read_pages(
         self,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, TypeVar
@@ -220,6 +220,12 @@ class FieldMapping:
         if kind == "customer" and contacts and "contact" in self.entries:
             update["contacts"] = self._nested_contacts(contacts, raw.get("contacts"))
         return model.model_copy(update=update) if update else model
+
+    def read_all(self, kind: Kind, models: list[M], raws: Sequence[Mapping[str, Any]]) -> list[M]:
+        """``read`` for each model of a page and the upstream row it came from."""
+        if not self.entries:
+            return models
+        return [self.read(kind, m, raw) for m, raw in zip(models, raws, strict=True)]
 
     def _nested_contacts(self, contacts: list[Contact], raws: Any) -> list[Contact]:
         by_id = {

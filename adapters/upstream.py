@@ -10,7 +10,8 @@ on every upstream are raised here:
 - 429 -> ``RateLimited`` with the upstream's ``Retry-After``
 - 5xx -> ``UpstreamError`` carrying the upstream status
 
-Retries and the circuit breaker wrap every attempt (kernel/resilience.py).
+Retries and the circuit breaker wrap every attempt (kernel/resilience.py); the first
+attempt runs outside the retry machinery, which is entered only on a retryable failure.
 Upstream-specific statuses (404, 409, 422, ...) are left to the adapter, which knows
 that upstream's error shapes. ``UpstreamResponse.json`` refuses a body that is not
 JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500.
@@ -185,6 +186,16 @@ class Upstream:
         # answers it at once instead of the client waiting out every retry.
         attempts = 1 if stale_fallback_var.get() else policy.attempts
         started = time.monotonic()
+        # The first attempt runs outside the retry machinery (most calls need no retry,
+        # and entering stamina costs tens of µs). A retryable failure is handed to
+        # stamina as its own first attempt, so waits, hooks and attempt counts are
+        # exactly those of a call made inside it from the start.
+        try:
+            return await self._within_deadline(method, path, sent, started)
+        except Transient as exc:
+            if attempts == 1 or policy.backoff(exc) is False:
+                raise exc.error from exc
+            failed: Transient | None = exc
         try:
             async for attempt in stamina.retry_context(
                 on=policy.backoff,
@@ -195,6 +206,9 @@ class Upstream:
                 wait_jitter=policy.wait_jitter,
             ):
                 with attempt:
+                    if failed is not None:
+                        first, failed = failed, None
+                        raise first
                     return await self._within_deadline(method, path, sent, started)
         except Transient as exc:
             raise exc.error from exc

@@ -17,7 +17,7 @@ from gateway.cache import ResponseCache
 from gateway.config import BearerAuth, ConnectionConfig
 from gateway.quotas import BudgetTransport, Quotas
 from gateway.store import Store
-from gateway.transport import AiohttpTransport
+from gateway.transport import AiohttpTransport, UpstreamClient
 from gateway.upstream_auth import BearerToken, ClientCredentials
 from kernel.resilience import RetryPolicy
 
@@ -108,7 +108,7 @@ def open_connection(
         base_url = config.base_url
     if config.rate_limit is not None:
         transport = BudgetTransport(transport, quotas, name, config.rate_limit)
-    client = httpx.AsyncClient(
+    client = UpstreamClient(
         base_url=base_url,
         auth=upstream_auth(name, config),
         headers={"User-Agent": USER_AGENT},

@@ -24,6 +24,10 @@ Timeouts come from the request (httpx's ``connect``, ``read``, ``pool``), pool l
 from ``httpx.Limits``; no cookie jar (an upstream's cookies must never flow between
 callers); bodies are passed on compressed, for httpx to decode as it would its own;
 aiohttp's own resending of a request on a dropped kept-alive connection is off.
+
+``UpstreamClient`` is the ``httpx.AsyncClient`` every connection uses: one without a
+cookie jar, so a ``Set-Cookie`` from an upstream is neither kept nor sent on another
+caller's request (and is not parsed on every answer, which httpx's jar does).
 """
 
 from __future__ import annotations
@@ -35,6 +39,27 @@ import aiohttp
 import httpx
 
 DROPPED_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
+
+
+class NoCookies(httpx.Cookies):
+    """A jar that keeps nothing it is offered."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        return None
+
+
+class UpstreamClient(httpx.AsyncClient):
+    """``httpx.AsyncClient`` with no cookie jar (module docstring)."""
+
+    _no_cookies = NoCookies()
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._no_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: object) -> None:
+        raise TypeError("an upstream client keeps no cookies")
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):

@@ -25,6 +25,7 @@ class Server:
         self.mode, self.requests = mode, []  # type: ignore[var-annotated]
         self.server: asyncio.Server | None = None
         self.writers: list[asyncio.StreamWriter] = []
+        self.heads: list[bytes] = []
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.writers.append(writer)
@@ -39,6 +40,7 @@ class Server:
         )
         body = await reader.readexactly(length) if length else b""
         self.requests.append((head.split(b" ")[0].decode(), body))
+        self.heads.append(head.lower())
         if self.mode == "drop":
             writer.close()  # the request arrived; the answer never comes
         elif self.mode == "silent":
@@ -46,8 +48,11 @@ class Server:
             writer.close()
         else:
             payload = b'{"data": {"id": 501, "customer_code": "C", "customer_name": "N"}}'
+            cookie = b"Set-Cookie: session=caller-a; Path=/\r\n" if self.mode == "cookie" else b""
             writer.write(
-                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                b"HTTP/1.1 200 OK\r\n"
+                + cookie
+                + b"Connection: close\r\nContent-Type: application/json\r\nContent-Length: "
                 + str(len(payload)).encode()
                 + b"\r\n\r\n"
                 + payload
@@ -154,3 +159,16 @@ async def test_an_answer_comes_through_the_real_transport() -> None:
     assert answer.status_code == 200 and answer.json()["code"] == "C"
     method, _ = server.requests[0]
     assert method == "GET"
+
+
+async def test_an_upstream_cookie_is_never_sent_on_a_later_request() -> None:
+    async with Server("cookie") as server:
+        app = app_for(server.url)
+        async with client_for(app, key="kkkk-key") as client:
+            headers = {"Cache-Control": "no-cache"}
+            first = await client.get("/v1/customers/up:501", headers=headers)
+            second = await client.get("/v1/customers/up:501", headers=headers)
+        await app.state.runtime.aclose()  # type: ignore[attr-defined]
+    assert first.status_code == second.status_code == 200
+    assert "set-cookie" not in first.headers
+    assert len(server.heads) == 2 and all(b"\r\ncookie:" not in head for head in server.heads)

@@ -143,3 +143,21 @@ async def test_retry_after_forms(
     response = await client.get("/v1/customers/remote:1")
     assert response.status_code == 429
     assert response.headers["retry-after"] == passed_on
+
+
+async def test_a_row_of_the_wrong_types_is_a_502_naming_the_field(
+    upstream_mock, client: httpx.AsyncClient, fixture_payload
+) -> None:
+    """An upstream object the canonical model cannot hold (a number as the name, a list
+    as the code) is the upstream's fault: 502 with the canonical field, never a 500."""
+    broken = {**fixture_payload("get_customer")["data"], "customer_name": 123}
+    upstream_mock.get(f"{BASE}/customers/501").respond(json={"data": broken})
+    response = await client.get("/v1/customers/remote:501")
+    assert response.status_code == 502
+    error = response.json()["error"]
+    assert error["connection"] == "remote" and "name" in error["message"]
+    page = fixture_payload("list_customers")
+    rows = [*page["data"], {**page["data"][0], "id": 502, "customer_code": ["x"]}]
+    upstream_mock.get(f"{BASE}/customers").respond(json={**page, "data": rows})
+    listed = await client.get("/v1/customers", headers=REMOTE)
+    assert listed.status_code == 502 and "code" in listed.json()["error"]["message"]

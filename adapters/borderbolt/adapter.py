@@ -10,6 +10,7 @@ a refused delete (linked declarations) is a 409.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -18,12 +19,12 @@ from adapters.borderbolt import item_mapping, mapping
 from adapters.borderbolt.item_operations import ITEM_SORTS, ItemOperations
 from adapters.filtering import extra_equals
 from adapters.paging import count, more_after
+from adapters.rows import canonical_page
 from kernel.errors import (
     Conflict,
     FieldError,
     GatewayError,
     NotFound,
-    UpstreamError,
     ValidationFailed,
 )
 from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
@@ -139,11 +140,10 @@ class BorderBoltAdapter(ItemOperations, Adapter):
             params["direction"] = "desc" if query.descending else "asc"
 
         rows, total, has_more = await self.read_pages(CUSTOMERS, params, query.offset, query.limit)
-        customers = [self._customer(row, query.include_remote_data) for row in rows]
-        return Window(customers, total, has_more)
+        return Window(self.customers_from(rows, query.include_remote_data), total, has_more)
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
-        return self._customer(await self._raw_customer(remote_id), include_remote_data)
+        return self.customer_from(await self._raw_customer(remote_id), include_remote_data)
 
     async def _raw_customer(self, remote_id: str) -> dict[str, Any]:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{remote_id}")
@@ -153,7 +153,7 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         self, code: str, *, include_remote_data: bool = False
     ) -> Customer:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/code/{quote(code, safe='')}")
-        return self._customer(self.data_object(response, "customer"), include_remote_data)
+        return self.customer_from(self.data_object(response, "customer"), include_remote_data)
 
     async def create_customer(self, body: CustomerCreate) -> Customer:
         fields, writes = self.field_mapping.split("customer", body.model_dump(exclude_unset=True))
@@ -196,12 +196,10 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         self.ok(response, "customer")
 
     async def list_contacts(self, customer_id: str) -> list[Contact]:
-        return [
-            self.field_mapping.read(
-                "contact", mapping.contact_to_canonical(row, self.connection, customer_id), row
-            )
-            for row in await self._raw_contacts(customer_id)
-        ]
+        rows = await self._raw_contacts(customer_id)
+        fields = [mapping.contact_fields(row, self.connection, customer_id) for row in rows]
+        contacts = canonical_page(Contact, fields, self.connection)
+        return self.field_mapping.read_all("contact", contacts, rows)
 
     async def _raw_contacts(self, customer_id: str) -> list[dict[str, Any]]:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{customer_id}/contacts")
@@ -244,15 +242,8 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         await self.get_contact(customer_id, contact_id)
         self.ok(await self.upstream.call("DELETE", f"{CONTACTS}/{contact_id}"), "contact")
 
-    def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
-        if "id" not in raw:
-            raise UpstreamError(
-                "upstream answered a customer without an id", connection=self.connection
-            )
-        customer = mapping.customer_to_canonical(
-            raw, self.connection, include_remote_data=include_remote_data
-        )
-        return self.field_mapping.read("customer", customer, raw)
+    def customer_fields(self, raw: Mapping[str, Any], include_remote_data: bool) -> dict[str, Any]:
+        return mapping.customer_fields(raw, self.connection, include_remote_data)
 
     def page_meta(
         self, body: dict[str, Any], page: int, per_page: int, rows: int

@@ -1,11 +1,12 @@
 """BorderBolt <-> canonical, as pure functions (no HTTP).
 
 Reads: ``customer_to_canonical`` and ``contact_to_canonical`` take the upstream JSON
-object. Writes: ``customer_to_upstream`` and ``contact_to_upstream`` take the fields a
-client set (``model_dump(exclude_unset=True)``, so ``None`` means "clear") and refuse,
-with 422 and the canonical field name, anything BorderBolt cannot hold: nothing a
-client sends is silently dropped. ``field_errors`` maps BorderBolt's 422 field names
-back to canonical ones.
+object (``customer_fields`` and ``contact_fields`` give the fields, for a page to be
+validated at once: adapters/rows.py). Writes: ``customer_to_upstream`` and
+``contact_to_upstream`` take the fields a client set (``model_dump(exclude_unset=True)``,
+so ``None`` means "clear") and refuse, with 422 and the canonical field name, anything
+BorderBolt cannot hold: nothing a client sends is silently dropped. ``field_errors``
+maps BorderBolt's 422 field names back to canonical ones.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from adapters.rows import canonical
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id
-from schemas import Address, Contact, Customer
+from schemas import Contact, Customer
 
 CUSTOMER_EXTRA_KEYS = (
     "representation_type",
@@ -68,40 +70,51 @@ CANONICAL_FIELD = {
 def customer_to_canonical(
     raw: Mapping[str, Any], connection: str, *, include_remote_data: bool = False
 ) -> Customer:
+    return canonical(Customer, customer_fields(raw, connection, include_remote_data), connection)
+
+
+def customer_fields(
+    raw: Mapping[str, Any], connection: str, include_remote_data: bool = False
+) -> dict[str, Any]:
+    """The canonical customer's fields (adapters/rows.py validates them)."""
     remote_id = str(raw["id"])
     contacts = raw.get("contacts")
-    return Customer(
-        id=format_id(connection, remote_id),
-        connection=connection,
-        remote_id=remote_id,
-        code=raw.get("customer_code"),
-        name=raw.get("customer_name") or "",
-        is_company=True,
-        eori_number=raw.get("customer_eori_number"),
-        vat_number=raw.get("customer_vat_number"),
-        billing_address=_address(raw),
-        contacts=(
-            [contact_to_canonical(c, connection, remote_id) for c in contacts]
+    return {
+        "id": format_id(connection, remote_id),
+        "connection": connection,
+        "remote_id": remote_id,
+        "code": raw.get("customer_code"),
+        "name": raw.get("customer_name") or "",
+        "is_company": True,
+        "eori_number": raw.get("customer_eori_number"),
+        "vat_number": raw.get("customer_vat_number"),
+        "billing_address": _address(raw),
+        "contacts": (
+            [contact_fields(c, connection, remote_id) for c in contacts]
             if isinstance(contacts, list)
             else None
         ),
-        extra={key: raw[key] for key in CUSTOMER_EXTRA_KEYS if key in raw},
-        remote_data=dict(raw) if include_remote_data else None,
-        created_at=iso_utc(raw.get("created_at")),
-        updated_at=iso_utc(raw.get("updated_at")),
-    )
+        "extra": {key: raw[key] for key in CUSTOMER_EXTRA_KEYS if key in raw},
+        "remote_data": dict(raw) if include_remote_data else None,
+        "created_at": iso_utc(raw.get("created_at")),
+        "updated_at": iso_utc(raw.get("updated_at")),
+    }
 
 
 def contact_to_canonical(raw: Mapping[str, Any], connection: str, customer_id: str) -> Contact:
+    return canonical(Contact, contact_fields(raw, connection, customer_id), connection)
+
+
+def contact_fields(raw: Mapping[str, Any], connection: str, customer_id: str) -> dict[str, Any]:
     parent = raw.get("customer_masterdata_id") or customer_id
-    return Contact(
-        id=format_id(connection, str(raw["id"])),
-        customer_id=format_id(connection, str(parent)),
-        title=raw.get("position", raw.get("role")),
+    return {
+        "id": format_id(connection, str(raw["id"])),
+        "customer_id": format_id(connection, str(parent)),
+        "title": raw.get("position", raw.get("role")),
         **{key: raw.get(key) for key in CONTACT_FIELDS},
-        created_at=iso_utc(raw.get("created_at")),
-        updated_at=iso_utc(raw.get("updated_at")),
-    )
+        "created_at": iso_utc(raw.get("created_at")),
+        "updated_at": iso_utc(raw.get("updated_at")),
+    }
 
 
 def customer_to_upstream(fields: Mapping[str, Any], *, update: bool) -> dict[str, Any]:
@@ -160,15 +173,13 @@ def field_errors(errors: Any, names: Mapping[str, str] = CANONICAL_FIELD) -> lis
     ]
 
 
-def _address(raw: Mapping[str, Any]) -> Address | None:
-    values = {
-        canonical: raw.get(upstream) or None for canonical, upstream in ADDRESS_FIELDS.items()
-    }
+def _address(raw: Mapping[str, Any]) -> dict[str, Any] | None:
+    values = {field: raw.get(upstream) or None for field, upstream in ADDRESS_FIELDS.items()}
     if not any(values.values()):
         return None
     if values["country"]:
         values["country"] = str(values["country"]).upper()
-    return Address(**values)
+    return values
 
 
 def _address_to_upstream(address: Any, problems: list[FieldError]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ The doc shows no error bodies: ``mapping.field_errors`` reads the plausible shap
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
@@ -103,11 +104,10 @@ class CrmAdapter(Adapter):
         rows, total, more = await self.read_pages(
             CUSTOMERS, params, query.offset, query.limit, "customer"
         )
-        customers = [self._customer(row, query.include_remote_data) for row in rows]
-        return Window(customers, total, more)
+        return Window(self.customers_from(rows, query.include_remote_data), total, more)
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
-        return self._customer(await self._raw_customer(remote_id), include_remote_data)
+        return self.customer_from(await self._raw_customer(remote_id), include_remote_data)
 
     async def create_customer(self, body: CustomerCreate) -> Customer:
         fields, writes = self.field_mapping.split("customer", body.model_dump(exclude_unset=True))
@@ -222,8 +222,5 @@ class CrmAdapter(Adapter):
         ]
         return found[0] if found else {}
 
-    def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
-        customer = mapping.customer_to_canonical(
-            raw, self.connection, include_remote_data=include_remote_data
-        )
-        return self.field_mapping.read("customer", customer, raw)
+    def customer_fields(self, raw: Mapping[str, Any], include_remote_data: bool) -> dict[str, Any]:
+        return mapping.customer_fields(raw, self.connection, include_remote_data)

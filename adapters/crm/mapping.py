@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from adapters.rows import canonical
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id
@@ -46,55 +47,71 @@ ORDER_TIMES = ("order_date", "ship_date", "delivery_date")
 def customer_to_canonical(
     raw: Mapping[str, Any], connection: str, *, include_remote_data: bool = False
 ) -> Customer:
+    return canonical(Customer, customer_fields(raw, connection, include_remote_data), connection)
+
+
+def customer_fields(
+    raw: Mapping[str, Any], connection: str, include_remote_data: bool = False
+) -> dict[str, Any]:
+    """The canonical customer's fields (adapters/rows.py validates them)."""
     remote_id = str(raw["id"])
     contacts = raw.get("contacts")
-    shipping = address_to_canonical(raw.get("shipping_address"))
+    shipping = address_fields(raw.get("shipping_address"))
     extra = {key: raw[key] for key in CUSTOMER_EXTRA_KEYS if key in raw}
     if "customer_since" in extra:
         extra["customer_since"] = iso_utc(extra["customer_since"])
-    return Customer(
-        id=format_id(connection, remote_id),
-        connection=connection,
-        remote_id=remote_id,
-        name=raw.get("name") or "",
-        is_company=True,
-        email=raw.get("email"),
-        phone=raw.get("phone"),
-        website=raw.get("website"),
-        tax_id=raw.get("tax_id"),
-        billing_address=address_to_canonical(raw.get("billing_address")),
-        shipping_addresses=[shipping] if shipping else [],
-        is_active=raw.get("is_active"),
-        notes=raw.get("notes"),
-        contacts=(
-            [contact_to_canonical(c, connection, remote_id) for c in contacts]
+    return {
+        "id": format_id(connection, remote_id),
+        "connection": connection,
+        "remote_id": remote_id,
+        "name": raw.get("name") or "",
+        "is_company": True,
+        "email": raw.get("email"),
+        "phone": raw.get("phone"),
+        "website": raw.get("website"),
+        "tax_id": raw.get("tax_id"),
+        "billing_address": address_fields(raw.get("billing_address")),
+        "shipping_addresses": [shipping] if shipping else [],
+        "is_active": raw.get("is_active"),
+        "notes": raw.get("notes"),
+        "contacts": (
+            [contact_fields(c, connection, remote_id) for c in contacts]
             if isinstance(contacts, list)
             else None
         ),
-        extra=extra,
-        remote_data=dict(raw) if include_remote_data else None,
-        created_at=iso_utc(raw.get("created_at")),
-        updated_at=iso_utc(raw.get("updated_at")),
-    )
+        "extra": extra,
+        "remote_data": dict(raw) if include_remote_data else None,
+        "created_at": iso_utc(raw.get("created_at")),
+        "updated_at": iso_utc(raw.get("updated_at")),
+    }
 
 
 def address_to_canonical(raw: Any) -> Address | None:
+    values = address_fields(raw)
+    return Address(**values) if values else None
+
+
+def address_fields(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping) or not any(raw.get(k) for k in ADDRESS_KEYS):
         return None
     values = {key: raw.get(key) or None for key in ADDRESS_KEYS}
     if values["country"]:
         values["country"] = str(values["country"]).upper()
-    return Address(**values)
+    return values
 
 
 def contact_to_canonical(raw: Mapping[str, Any], connection: str, customer_id: str) -> Contact:
-    return Contact(
-        id=format_id(connection, str(raw["id"])),
-        customer_id=format_id(connection, str(raw.get("customer_id") or customer_id)),
+    return canonical(Contact, contact_fields(raw, connection, customer_id), connection)
+
+
+def contact_fields(raw: Mapping[str, Any], connection: str, customer_id: str) -> dict[str, Any]:
+    return {
+        "id": format_id(connection, str(raw["id"])),
+        "customer_id": format_id(connection, str(raw.get("customer_id") or customer_id)),
         **{key: raw.get(key) for key in CONTACT_KEYS},
-        created_at=iso_utc(raw.get("created_at")),
-        updated_at=iso_utc(raw.get("updated_at")),
-    )
+        "created_at": iso_utc(raw.get("created_at")),
+        "updated_at": iso_utc(raw.get("updated_at")),
+    }
 
 
 def order_to_canonical(

@@ -11,6 +11,7 @@ the bare object; favourites have their own list (``is_favourite=true`` is native
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
@@ -96,11 +97,10 @@ class InventorumAdapter(Adapter):
         path = FAVOURITES if query.filters.get("is_favourite") is True else CUSTOMERS
 
         rows, total, more = await self.read_pages(path, {}, query.offset, query.limit, "customer")
-        customers = [self._customer(row, query.include_remote_data) for row in rows]
-        return Window(customers, total, more)
+        return Window(self.customers_from(rows, query.include_remote_data), total, more)
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
-        return self._customer(await self._raw_customer(remote_id), include_remote_data)
+        return self.customer_from(await self._raw_customer(remote_id), include_remote_data)
 
     async def _raw_customer(self, remote_id: str) -> dict[str, Any]:
         return self._object(await self.upstream.call("GET", f"/customers/{remote_id}/"))
@@ -113,27 +113,24 @@ class InventorumAdapter(Adapter):
         response = await self.upstream.call("POST", "/customers", json_body=payload)
         created = self._object(response)
         response.created_id(created, self.valid_remote_id)
-        return self._customer(created)
+        return self.customer_from(created)
 
     async def update_customer(self, remote_id: str, patch: CustomerPatch) -> Customer:
         raw = await self._raw_customer(remote_id)
-        current = self._customer(raw)
+        current = self.customer_from(raw)
         fields, writes = self.field_mapping.split("customer", patch.model_dump(exclude_unset=True))
         payload = mapping.customer_to_upstream(fields, self.phones, current=current)
         payload = await self.field_mapping.place(payload, writes, lambda: _ready(raw))
         if not payload:
             return current
         response = await self.upstream.call("PUT", f"/customers/{remote_id}", json_body=payload)
-        return self._customer(self._object(response))
+        return self.customer_from(self._object(response))
 
     async def delete_customer(self, remote_id: str) -> None:
         self.ok(await self.upstream.call("DELETE", f"/customers/{remote_id}"), "customer")
 
-    def _customer(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
-        customer = mapping.customer_to_canonical(
-            raw, self.connection, self.phones, include_remote_data=include_remote_data
-        )
-        return self.field_mapping.read("customer", customer, raw)
+    def customer_fields(self, raw: Mapping[str, Any], include_remote_data: bool) -> dict[str, Any]:
+        return mapping.customer_fields(raw, self.connection, self.phones, include_remote_data)
 
     def _object(self, response: UpstreamResponse) -> dict[str, Any]:
         """One customer, whether bare, ``{"data": obj}`` or ``{"total", "data": [obj]}``."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from adapters.countries import to_alpha2
 from adapters.inventorum.versions import PhoneLayer
+from adapters.rows import canonical
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id
@@ -82,6 +83,14 @@ def customer_to_canonical(
     *,
     include_remote_data: bool = False,
 ) -> Customer:
+    fields = customer_fields(raw, connection, phones, include_remote_data)
+    return canonical(Customer, fields, connection)
+
+
+def customer_fields(
+    raw: Mapping[str, Any], connection: str, phones: PhoneLayer, include_remote_data: bool = False
+) -> dict[str, Any]:
+    """The canonical customer's fields (adapters/rows.py validates them)."""
     remote_id = str(raw["id"])
     first, last = _text(raw.get("first_name")), _text(raw.get("last_name"))
     company = _text(raw.get("company"))
@@ -90,36 +99,36 @@ def customer_to_canonical(
     if "birthday" in extra:
         extra["birthday"] = iso_utc(extra["birthday"])
     shipping = raw.get("shipping_address")
-    return Customer(
-        id=format_id(connection, remote_id),
-        connection=connection,
-        remote_id=remote_id,
-        name=company or " ".join(p for p in (first, last) if p),
-        is_company=bool(raw.get("is_b2b")),
-        first_name=first,
-        last_name=last,
-        email=_text(raw.get("email")),
-        phone=phone,
-        vat_number=_text(raw.get("tax_number")),
-        billing_address=address_to_canonical(raw.get("billing_address")),
-        shipping_addresses=[
+    return {
+        "id": format_id(connection, remote_id),
+        "connection": connection,
+        "remote_id": remote_id,
+        "name": company or " ".join(p for p in (first, last) if p),
+        "is_company": bool(raw.get("is_b2b")),
+        "first_name": first,
+        "last_name": last,
+        "email": _text(raw.get("email")),
+        "phone": phone,
+        "vat_number": _text(raw.get("tax_number")),
+        "billing_address": address_fields(raw.get("billing_address")),
+        "shipping_addresses": [
             a
-            for a in map(address_to_canonical, shipping if isinstance(shipping, list) else [])
+            for a in map(address_fields, shipping if isinstance(shipping, list) else [])
             if a is not None
         ],
-        notes=_text(raw.get("note")),
-        contacts=None,
-        extra={**extra, **phone_extra},
-        remote_data=dict(raw) if include_remote_data else None,
-    )
+        "notes": _text(raw.get("note")),
+        "contacts": None,
+        "extra": {**extra, **phone_extra},
+        "remote_data": dict(raw) if include_remote_data else None,
+    }
 
 
-def address_to_canonical(raw: Any) -> Address | None:
+def address_fields(raw: Any) -> dict[str, Any] | None:
     if not isinstance(raw, Mapping):
         return None
-    values = {canonical: _text(raw.get(upstream)) for canonical, upstream in ADDRESS_FIELDS.items()}
+    values = {field: _text(raw.get(upstream)) for field, upstream in ADDRESS_FIELDS.items()}
     values["country"] = to_alpha2(values["country"])
-    return Address(**values) if any(values.values()) else None
+    return values if any(values.values()) else None
 
 
 def customer_to_upstream(

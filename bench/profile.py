@@ -1,0 +1,133 @@
+"""Where a cache miss spends the gateway's CPU: py-spy on a one-worker gateway under wrk.
+
+    make profile                    # or: .venv/bin/python bench/profile.py --help
+
+Starts the BorderBolt simulator and a one-worker gateway as in ``make bench``, drives
+``/v1/customers/bb:501`` or ``/v1/customers?limit=25`` with ``Cache-Control: no-cache``,
+and samples the gateway with ``py-spy record --format raw`` (collapsed stacks). Each
+sample is charged to one part of the work, by its innermost frame that a rule below
+names (so the shares add up to 100%), and the table is printed; ``--out`` keeps the
+collapsed stacks for a flame graph (e.g. speedscope or flamegraph.pl).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from bench.run import (
+    BIN,
+    CONFIG,
+    GW_PORT,
+    KEY,
+    LOCAL_STATE,
+    SIM_PORT,
+    UPSTREAM_TOKEN,
+    ensure_wrk,
+    start,
+    stop,
+    wait_until_up,
+)
+
+# (part, substrings of a frame "function (file:line)"); the first rule matching the
+# innermost frame that any rule matches names the sample's part.
+RULES: list[tuple[str, tuple[str, ...]]] = [
+    ("retries (stamina/tenacity)", ("stamina/", "tenacity/")),
+    ("logging (structlog)", ("structlog/", "gateway/logging.py")),
+    ("metrics (prometheus-client)", ("prometheus_client/", "gateway/metrics.py")),
+    ("auth, quotas", ("gateway/auth.py", "gateway/quotas.py", "hashlib")),
+    ("cache", ("gateway/cache.py", "gateway/caching.py", "cachetools/")),
+    ("upstream: httpx API", ("httpx/",)),
+    ("upstream: aiohttp transport", ("aiohttp/", "gateway/transport.py", "yarl/", "multidict/")),
+    ("upstream call: adapters/upstream.py", ("adapters/upstream.py", "kernel/resilience.py")),
+    ("JSON parse of the upstream body", ("json/decoder.py", "json/__init__.py")),
+    ("mapping to canonical (adapters)", ("adapters/", "schemas/", "pydantic/")),
+    ("rendering (pydantic-core, responses)", ("gateway/listing.py", "starlette/responses.py")),
+    ("gateway: routing, handlers, middleware", ("gateway/", "kernel/")),
+    ("starlette", ("starlette/",)),
+    ("uvicorn + httptools", ("uvicorn/", "httptools/")),
+    ("asyncio / uvloop event loop", ("asyncio/", "uvloop/", "<uvloop")),
+]
+
+
+def part_of(stack: str) -> str:
+    frames = stack.split(";")
+    for frame in reversed(frames):
+        for part, needles in RULES:
+            if any(needle in frame for needle in needles):
+                return part
+    return "other (interpreter, C code without a Python frame)"
+
+
+def summarise(collapsed: str) -> list[tuple[str, float]]:
+    counts: Counter[str] = Counter()
+    for line in collapsed.splitlines():
+        stack, _, number = line.rpartition(" ")
+        if stack and number.isdigit():
+            counts[part_of(stack)] += int(number)
+    total = sum(counts.values()) or 1
+    return [(part, 100.0 * n / total) for part, n in counts.most_common()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--read", choices=["single", "list"], default="single")
+    parser.add_argument("--duration", type=int, default=15, help="seconds sampled")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--latency", type=float, default=0.005)
+    parser.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
+    parser.add_argument("--out", type=Path, help="keep the collapsed stacks here")
+    args = parser.parse_args()
+    wrk = ensure_wrk()
+    workdir = Path(tempfile.mkdtemp(prefix="gateway-profile-"))
+    config = workdir / "config.yaml"
+    config.write_text(CONFIG.replace("STATE", LOCAL_STATE))
+    simulator = start(
+        [sys.executable, "bench/simulator.py", "borderbolt", "--port", str(SIM_PORT),
+         "--token", UPSTREAM_TOKEN, "--latency", str(args.latency)]
+    )  # fmt: skip
+    gateway = start(
+        [str(BIN / "gateway"), "serve", "--config", str(config), "--host", "127.0.0.1",
+         "--port", str(GW_PORT), "--workers", "1"]
+    )  # fmt: skip
+    try:
+        key = {"Authorization": f"Bearer {KEY}"}
+        path = "/v1/customers/bb:501" if args.read == "single" else "/v1/customers?limit=25"
+        url = f"http://127.0.0.1:{GW_PORT}{path}"
+        wait_until_up(url, key)
+        load = [wrk, "-t2", f"-c{args.connections}", "-H", f"Authorization: Bearer {KEY}",
+                "-H", "Cache-Control: no-cache"]  # fmt: skip
+        subprocess.run([*load, "-d2s", url], capture_output=True, check=True)  # warm up
+        driver = subprocess.Popen(
+            [*load, f"-d{args.duration + 4}s", url], stdout=subprocess.DEVNULL
+        )
+        time.sleep(1)
+        raw = workdir / "stacks.txt"
+        subprocess.run(
+            [str(BIN / "py-spy"), "record", "--pid", str(gateway.pid), "--format", "raw",
+             "--rate", str(args.rate), "--duration", str(args.duration), "--nonblocking",
+             "--output", str(raw)],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        driver.wait()
+    finally:
+        stop(gateway)
+        stop(simulator)
+    collapsed = raw.read_text()
+    if args.out:
+        args.out.write_text(collapsed)
+    print(f"miss {args.read}, wrk -c{args.connections}, {args.duration} s at {args.rate} Hz")
+    print("| part | share of the gateway's CPU |\n|---|---:|")
+    for part, share in summarise(collapsed):
+        print(f"| {part} | {share:.1f}% |")
+
+
+if __name__ == "__main__":
+    main()
