@@ -20,7 +20,6 @@ JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from typing import Any, TypeVar
 import httpx
 import stamina
 import structlog
+from pydantic_core import from_json
 
 from kernel.context import request_id_var, stale_fallback_var, writes_sent_var
 from kernel.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
@@ -51,7 +51,7 @@ class UpstreamResponse:
     def json(self, expected: type[T] = dict) -> T:  # type: ignore[assignment]
         """The body as JSON of type ``expected``; anything else is a 502."""
         try:
-            body = json.loads(self.content)
+            body = from_json(self.content, cache_strings="keys")
         except ValueError as exc:
             raise self.error("upstream answered with a body that is not JSON") from exc
         if not isinstance(body, expected):
@@ -60,7 +60,7 @@ class UpstreamResponse:
 
     def json_or_none(self) -> Any:
         try:
-            return json.loads(self.content) if self.content else None
+            return from_json(self.content) if self.content else None
         except ValueError:
             return None
 

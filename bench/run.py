@@ -2,32 +2,44 @@
 
     make bench                      # or: .venv/bin/python bench/run.py --help
 
-Starts the BorderBolt simulator as its own uvicorn process (with a fixed added latency,
-like a real upstream), then the gateway (uvicorn, 1 and then N workers) pointed at it
-over loopback, and drives each with wrk (Debian's package; installed if missing):
+Starts, all at once and each as its own process: the BorderBolt simulator (with a fixed
+added latency, like a real upstream), the floor (bench/floor.py: a minimal starlette +
+aiohttp pass-through to it), a one-worker gateway (local state) and an N-worker gateway
+(the redis state backend, so its figures keep every promise across processes; a Redis
+server is started for it). Then wrk (Debian's package; installed if missing) drives:
 
 - direct: GET straight to the simulator (single read, list of 25)
-- miss:   the same through the gateway with ``Cache-Control: no-cache`` (every request
+- floor:  the same through the floor
+- miss:   the same through a gateway with ``Cache-Control: no-cache`` (every request
           goes upstream: auth, routing, mapping, serialisation, the upstream call)
-- hit:    the same through the gateway from its read cache
+- hit:    the same through a gateway from its read cache
 
-It prints and writes ``bench/results.md``: req/s, p50 and p99 latency, the miss/direct
-throughput ratio, the p50 the gateway adds, hit/miss, and the gateway's peak RSS.
-Everything runs on this machine's loopback; each run is bounded by ``--duration``.
+Every variant runs once per repeat, interleaved, in three settings: ``-c16`` unpinned,
+``-c16`` pinned (wrk and the simulator on one core, the floor or the one-worker gateway
+on the other: ``os.sched_setaffinity`` on every thread of the tree), and ``-c1`` (the
+latency a request pays). Each figure is the median over the repeats. Per run: req/s, p50
+and p99, and CPU time per request, from /proc, of the measured process tree and of the
+simulator (an upstream doing more work per request when the gateway calls it would show
+there). It prints and writes ``bench/results.md`` with the ratios the targets are
+stated in (CPU vs the floor, throughput vs direct, hit vs miss, added p50 at -c1).
+Everything runs on this machine's loopback; a run takes about six minutes.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +47,10 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SIM_PORT, GW_PORT, REDIS_PORT, FLOOR_PORT = 9101, 9100, 9102, 9103
+SIM_PORT, GW_PORT, REDIS_PORT, FLOOR_PORT, GW2_PORT = 9101, 9100, 9102, 9103, 9104
+# Pinned runs: the load (wrk) and the upstream simulator on one core, the measured
+# proxy (gateway or floor) on the other.
+LOAD_CORE, PROXY_CORE = 0, 1
 UPSTREAM_TOKEN, KEY = "bench-upstream-token", "bench-key"
 # One worker keeps the default local state; several share the redis backend, so their
 # figures are for a configuration that keeps every promise across processes.
@@ -57,12 +72,31 @@ connections:
 
 @dataclass
 class Result:
-    name: str
+    name: str  # "<path> <read>", e.g. "gateway x1 miss single"
     rps: float
     p50_ms: float
     p99_ms: float
     errors: int
-    cpu_us: float | None = None  # CPU time per request of the measured process tree
+    cpu_us: float = 0.0  # CPU time per request of the measured process tree
+    upstream_us: float = 0.0  # and of the upstream simulator, per request
+
+    @property
+    def path(self) -> str:
+        return self.name.rsplit(" ", 1)[0]
+
+    @property
+    def read(self) -> str:
+        return self.name.rsplit(" ", 1)[1]
+
+
+@dataclass
+class Variant:
+    name: str
+    url: str
+    headers: dict[str, str]
+    pid: int  # whose process tree's CPU is measured
+    pinned: bool = True  # also measured with the processes pinned to cores
+    one_connection: bool = False  # also measured at one connection (added latency)
 
 
 def ensure_wrk() -> str:
@@ -123,24 +157,31 @@ def tree_cpu_seconds(pid: int) -> float:
 
 def wrk(
     binary: str,
-    name: str,
-    url: str,
-    headers: dict[str, str],
+    variant: Variant,
     args: argparse.Namespace,
-    measure: int | None = None,
+    *,
+    connections: int,
+    upstream: int,
+    warm: bool,
+    pinned: bool,
 ) -> Result:
-    """One timed wrk run; with ``measure`` (a pid), the CPU per request of its tree."""
-    base = [binary, f"-t{args.threads}", f"-c{args.connections}", "--latency"]
-    for key, value in headers.items():
+    """One timed wrk run: throughput, latency, and the CPU per request of the variant's
+    process tree and of the upstream simulator's."""
+    threads = min(args.threads, connections)
+    base = [binary, f"-t{threads}", f"-c{connections}", "--latency"]
+    if pinned:
+        base = ["taskset", "-c", str(LOAD_CORE), *base]
+    for key, value in variant.headers.items():
         base += ["-H", f"{key}: {value}"]
-    subprocess.run([*base, "-d1s", url], capture_output=True, check=True)  # warm up
-    before = tree_cpu_seconds(measure) if measure else 0.0
+    if warm:
+        subprocess.run([*base, "-d1s", variant.url], capture_output=True, check=True)
+    before, up_before = tree_cpu_seconds(variant.pid), tree_cpu_seconds(upstream)
     out = subprocess.run(
-        [*base, f"-d{args.duration}s", url], capture_output=True, text=True, check=True
+        [*base, f"-d{args.duration}s", variant.url], capture_output=True, text=True, check=True
     ).stdout
-    spent = tree_cpu_seconds(measure) - before if measure else None
+    spent = tree_cpu_seconds(variant.pid) - before
+    up_spent = tree_cpu_seconds(upstream) - up_before
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    cpu_us = spent * 1e6 / requests if spent is not None and requests else None
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     p99 = to_ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -148,13 +189,53 @@ def wrk(
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = int(bad.group(1)) if bad else 0
     errors += sum(int(g) for g in socket.groups()) if socket else 0
-    cpu = f"  CPU {cpu_us:7.0f} us/req" if cpu_us is not None else ""
+    per = 1e6 / requests if requests else 0.0
+    # The direct variant measures the simulator itself: its upstream column is the same.
+    result = Result(variant.name, rps, p50, p99, errors, spent * per, up_spent * per)
     print(
-        f"  {name:<28} {rps:>9.0f} req/s  p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  "
-        f"errors {errors}{cpu}",
+        f"  {'pinned ' if pinned else ''}c{connections:<3} {variant.name:<26} {rps:>7.0f} req/s  "
+        f"p50 {p50:6.2f} ms  p99 {p99:6.2f} ms  CPU {result.cpu_us:5.0f} us/req  "
+        f"upstream {result.upstream_us:5.0f} us/req  errors {errors}",
         flush=True,
     )
-    return Result(name, rps, p50, p99, errors, cpu_us)
+    return result
+
+
+def median(results: list[Result]) -> Result:
+    """Each figure's median over the repeats (of one variant, one setting)."""
+
+    def mid(values: list[float]) -> float:
+        return statistics.median(values)
+
+    return Result(
+        results[0].name,
+        mid([r.rps for r in results]),
+        mid([r.p50_ms for r in results]),
+        mid([r.p99_ms for r in results]),
+        sum(r.errors for r in results),
+        mid([r.cpu_us for r in results]),
+        mid([r.upstream_us for r in results]),
+    )
+
+
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and its children (uvicorn workers), with every thread of each."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        proc = int(stat.parent.name)
+        if proc == pid or parent == pid:
+            found += [int(task.name) for task in (stat.parent / "task").iterdir()]
+    return found
+
+
+def pin(pid: int, cores: set[int]) -> None:
+    for tid in tree_pids(pid):
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(tid, cores)
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -191,41 +272,76 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def run_gateway(
-    binary: str, workers: int, config: Path, args: argparse.Namespace
-) -> tuple[list[Result], float]:
-    gateway = start(
-        [
-            str(BIN / "gateway"),
-            "serve",
-            "--config",
-            str(config),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(GW_PORT),
-            "--workers",
-            str(workers),
-        ]
-    )
-    try:
-        key = {"Authorization": f"Bearer {KEY}"}
-        wait_until_up(f"http://127.0.0.1:{GW_PORT}/v1/customers/bb:501", key)
-        time.sleep(1 if workers > 1 else 0)
-        gw = f"http://127.0.0.1:{GW_PORT}"
-        miss = {**key, "Cache-Control": "no-cache"}
-        label = f"gateway x{workers}"
-        pid = gateway.pid
-        one, page = f"{gw}/v1/customers/bb:501", f"{gw}/v1/customers?limit=25"
-        results = [
-            wrk(binary, f"{label} miss  single", one, miss, args, pid),
-            wrk(binary, f"{label} miss  list", page, miss, args, pid),
-            wrk(binary, f"{label} hit   single", one, key, args, pid),
-            wrk(binary, f"{label} hit   list", page, key, args, pid),
-        ]
-        return results, peak_rss_mb(gateway.pid)
-    finally:
-        stop(gateway)
+def serve_gateway(workers: int, config: Path, port: int) -> subprocess.Popen[bytes]:
+    return start(
+        [str(BIN / "gateway"), "serve", "--config", str(config), "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers)]
+    )  # fmt: skip
+
+
+def variants(sim: int, floor: int, gateways: dict[int, int]) -> list[Variant]:
+    """What is measured: direct, the floor, and each gateway's miss and hit paths."""
+    upstream = {"Authorization": f"Bearer {UPSTREAM_TOKEN}"}
+    key = {"Authorization": f"Bearer {KEY}"}
+    miss = {**key, "Cache-Control": "no-cache"}
+    direct, proxy = f"http://127.0.0.1:{SIM_PORT}/api/v1", f"http://127.0.0.1:{FLOOR_PORT}"
+    one, page = "customers/501", "customers?page=1&per_page=25"
+    found = []
+    for read, upstream_path, gateway_path in (
+        ("single", one, "/v1/customers/bb:501"),
+        ("list", page, "/v1/customers?limit=25"),
+    ):
+        found += [
+            Variant(f"direct {read}", f"{direct}/{upstream_path}", upstream, sim,
+                    one_connection=True),
+            Variant(f"floor {read}", f"{proxy}/{upstream_path}", {}, floor, one_connection=True),
+        ]  # fmt: skip
+        for workers, pid in gateways.items():
+            port = GW_PORT if workers == 1 else GW2_PORT
+            url = f"http://127.0.0.1:{port}{gateway_path}"
+            # Several workers on the one proxy core are not a configuration anyone runs.
+            pinned = workers == 1
+            found += [
+                Variant(f"gateway x{workers} miss {read}", url, miss, pid, pinned, workers == 1),
+                Variant(f"gateway x{workers} hit {read}", url, key, pid, pinned),
+            ]
+    return found
+
+
+def measure(
+    binary: str, measured: list[Variant], sim: int, args: argparse.Namespace
+) -> dict[str, list[Result]]:
+    """Every variant in every setting, once per repeat, interleaved: a slow minute of the
+    shared machine lands on all of them alike. Answers the medians per setting."""
+    settings = [("c16", False), ("c16 pinned", True), ("c1", False)]
+    runs: dict[tuple[str, str], list[Result]] = {}
+    all_cores = set(range(os.cpu_count() or 1))
+    for repeat in range(args.repeats):
+        print(f"repeat {repeat + 1} of {args.repeats}", flush=True)
+        for setting, pinned in settings:
+            connections = 1 if setting == "c1" else args.connections
+            for variant in measured:
+                if (pinned and not variant.pinned) or (
+                    connections == 1 and not variant.one_connection
+                ):
+                    continue
+                if pinned:
+                    pin(sim, {LOAD_CORE})
+                    pin(variant.pid, {PROXY_CORE})
+                try:
+                    result = wrk(
+                        binary, variant, args, connections=connections, upstream=sim,
+                        warm=repeat == 0, pinned=pinned,
+                    )  # fmt: skip
+                finally:
+                    if pinned:
+                        pin(sim, all_cores)
+                        pin(variant.pid, all_cores)
+                runs.setdefault((setting, variant.name), []).append(result)
+    medians: dict[str, list[Result]] = {}
+    for (setting, _), results in runs.items():
+        medians.setdefault(setting, []).append(median(results))
+    return medians
 
 
 def main() -> None:
@@ -235,11 +351,12 @@ def main() -> None:
     parser.add_argument(
         "--latency", type=float, default=0.005, help="seconds the simulator adds per request"
     )
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--duration", type=int, default=4, help="seconds per measurement")
+    parser.add_argument("--repeats", type=int, default=3, help="runs per figure (median)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
-        "--workers", type=int, default=2, help="gateway workers for the second round"
+        "--workers", type=int, default=2, help="gateway workers for the second gateway"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
     args = parser.parse_args()
@@ -252,112 +369,156 @@ def main() -> None:
         configs[workers].write_text(CONFIG.replace("STATE", state))
     redis = start([ensure_redis(), "--port", str(REDIS_PORT), "--save", "", "--appendonly", "no"])
     simulator = start(
-        [
-            sys.executable,
-            "bench/simulator.py",
-            "borderbolt",
-            "--port",
-            str(SIM_PORT),
-            "--token",
-            UPSTREAM_TOKEN,
-            "--latency",
-            str(args.latency),
-        ]
-    )
+        [sys.executable, "bench/simulator.py", "borderbolt", "--port", str(SIM_PORT),
+         "--token", UPSTREAM_TOKEN, "--latency", str(args.latency)]
+    )  # fmt: skip
+    sim = f"http://127.0.0.1:{SIM_PORT}/api/v1"
+    floor = start(
+        [sys.executable, "bench/floor.py", "--port", str(FLOOR_PORT), "--upstream", sim,
+         "--token", UPSTREAM_TOKEN]
+    )  # fmt: skip
+    gateways = {
+        w: serve_gateway(w, configs[w], GW_PORT if w == 1 else GW2_PORT) for w in sorted(configs)
+    }
     try:
-        upstream = {"Authorization": f"Bearer {UPSTREAM_TOKEN}"}
-        sim = f"http://127.0.0.1:{SIM_PORT}/api/v1"
-        wait_until_up(f"{sim}/customers/501", upstream)
+        wait_until_up(f"{sim}/customers/501", {"Authorization": f"Bearer {UPSTREAM_TOKEN}"})
+        wait_until_up(f"http://127.0.0.1:{FLOOR_PORT}/customers/501", {})
+        for workers in gateways:
+            port = GW_PORT if workers == 1 else GW2_PORT
+            wait_until_up(
+                f"http://127.0.0.1:{port}/v1/customers/bb:501", {"Authorization": f"Bearer {KEY}"}
+            )
+        time.sleep(1)
         print(
-            f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s; upstream latency "
-            f"{args.latency * 1000:g} ms; {os.cpu_count()} cores",
+            f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s x{args.repeats}; "
+            f"upstream latency {args.latency * 1000:g} ms; {os.cpu_count()} cores",
             flush=True,
         )
-        one, page = "customers/501", "customers?page=1&per_page=25"
-        direct = [
-            wrk(binary, "direct          single", f"{sim}/{one}", upstream, args, simulator.pid),
-            wrk(binary, "direct          list", f"{sim}/{page}", upstream, args, simulator.pid),
-        ]
-        floor = start(
-            [sys.executable, "bench/floor.py", "--port", str(FLOOR_PORT), "--upstream", sim,
-             "--token", UPSTREAM_TOKEN]
-        )  # fmt: skip
-        try:
-            proxy = f"http://127.0.0.1:{FLOOR_PORT}"
-            wait_until_up(f"{proxy}/{one}", {})
-            direct += [
-                wrk(binary, "floor           single", f"{proxy}/{one}", {}, args, floor.pid),
-                wrk(binary, "floor           list", f"{proxy}/{page}", {}, args, floor.pid),
-            ]
-        finally:
-            stop(floor)
-        rounds = [(w, *run_gateway(binary, w, configs[w], args)) for w in sorted(configs)]
+        measured = variants(simulator.pid, floor.pid, {w: g.pid for w, g in gateways.items()})
+        medians = measure(binary, measured, simulator.pid, args)
+        rss = {w: peak_rss_mb(g.pid) for w, g in gateways.items()}
     finally:
-        stop(simulator)
-        stop(redis)
-    report = render(direct, rounds, args)
+        for process in (*gateways.values(), floor, simulator, redis):
+            stop(process)
+    report = render(medians, rss, args)
     print(report)
     args.out.write_text(report)
 
 
 def render(
-    direct: list[Result], rounds: list[tuple[int, list[Result], float]], args: argparse.Namespace
+    medians: dict[str, list[Result]], rss: dict[int, float], args: argparse.Namespace
 ) -> str:
     command = (
         f"make bench  # bench/run.py --latency {args.latency} --duration {args.duration} "
-        f"--connections {args.connections} --threads {args.threads} --workers {args.workers}"
+        f"--repeats {args.repeats} --connections {args.connections} --threads {args.threads} "
+        f"--workers {args.workers}"
     )
     lines = [
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores ({platform.machine()}, "
         f"Python {platform.python_version()}), loopback, simulator latency "
-        f"{args.latency * 1000:g} ms, "
-        f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s:",
+        f"{args.latency * 1000:g} ms; each figure the median of {args.repeats} runs of "
+        f"{args.duration} s, all variants interleaved:",
         f"`{command}`",
         "",
-        "| path | read | req/s | p50 ms | p99 ms | vs direct | added p50 ms | CPU µs/req "
-        "| CPU vs floor | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    floors = {r.name.split()[-1]: r for r in direct if r.name.startswith("floor")}
-    bases = {r.name.split()[-1]: r for r in direct if r.name.startswith("direct")}
-    for result in direct:
-        kind, what = result.name.split()[-1], result.name.split()[0]
-        base = bases[kind]
-        lines.append(
-            f"| {what} | {kind} | {result.rps:.0f} | {result.p50_ms:.2f} | "
-            f"{result.p99_ms:.2f} | {result.rps / base.rps:.2f} | "
-            f"{result.p50_ms - base.p50_ms:+.2f} | {_cpu(result)} | "
-            f"{_ratio(result, floors.get(kind))} | {result.errors} |"
-        )
-    for workers, results, rss in rounds:
-        for result in results:
-            kind = result.name.split()[-1]
-            base = bases[kind]
-            path = f"gateway x{workers} {result.name.split()[2]}"
-            added = result.p50_ms - base.p50_ms
+    titles = {
+        "c16": f"wrk -c{args.connections}, unpinned",
+        "c16 pinned": (
+            f"wrk -c{args.connections}, pinned: wrk and the simulator on core {LOAD_CORE}, "
+            f"the floor or gateway on core {PROXY_CORE}"
+        ),
+    }
+    for setting, title in titles.items():
+        results = medians.get(setting, [])
+        if results:
+            lines += [f"**{title}**", "", *_throughput_table(results), ""]
+    ones = {r.name: r for r in medians.get("c1", [])}
+    if ones:
+        lines += ["**one connection (wrk -c1): the latency a request pays**", ""]
+        lines += [
+            "| path | read | p50 ms | p99 ms | added p50 ms vs direct |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for result in ones.values():
+            added = result.p50_ms - ones[f"direct {result.read}"].p50_ms
             lines.append(
-                f"| {path} | {kind} | {result.rps:.0f} | {result.p50_ms:.2f} | "
-                f"{result.p99_ms:.2f} | {result.rps / base.rps:.2f} | {added:+.2f} | "
-                f"{_cpu(result)} | {_ratio(result, floors.get(kind))} | {result.errors} |"
+                f"| {result.path} | {result.read} | {result.p50_ms:.2f} | {result.p99_ms:.2f} | "
+                f"{added:+.2f} |"
             )
-        miss = {r.name.split()[-1]: r for r in results if " miss " in r.name}
-        hit = {r.name.split()[-1]: r for r in results if " hit " in r.name}
-        ratios = ", ".join(f"{k} {hit[k].rps / miss[k].rps:.1f}x" for k in ("single", "list"))
-        lines.append(f"| gateway x{workers} | hit/miss | {ratios} | | | | | | | |")
-        lines.append(
-            f"| gateway x{workers} | peak RSS | {rss:.0f} MiB (all processes) | | | | | | | |"
-        )
+        lines.append("")
+    lines += ["**targets (issue #16), from the unpinned run and one connection**", ""]
+    lines += _targets(medians, rss)
     return "\n".join(lines) + "\n"
 
 
-def _cpu(result: Result) -> str:
-    return f"{result.cpu_us:.0f}" if result.cpu_us is not None else ""
+def _throughput_table(results: list[Result]) -> list[str]:
+    by = {r.name: r for r in results}
+    lines = [
+        "| path | read | req/s | p50 ms | p99 ms | vs direct | CPU µs/req | CPU vs floor "
+        "| upstream CPU µs/req | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for result in results:
+        direct, floor = by.get(f"direct {result.read}"), by.get(f"floor {result.read}")
+        vs_direct = f"{result.rps / direct.rps:.2f}" if direct else ""
+        vs_floor = f"{result.cpu_us / floor.cpu_us:.1f}x" if floor and floor.cpu_us else ""
+        lines.append(
+            f"| {result.path} | {result.read} | {result.rps:.0f} | {result.p50_ms:.2f} | "
+            f"{result.p99_ms:.2f} | {vs_direct} | {result.cpu_us:.0f} | {vs_floor} | "
+            f"{result.upstream_us:.0f} | {result.errors} |"
+        )
+    return lines
 
 
-def _ratio(result: Result, floor: Result | None) -> str:
-    if result.cpu_us is None or floor is None or not floor.cpu_us:
-        return ""
-    return f"{result.cpu_us / floor.cpu_us:.1f}x"
+def _targets(medians: dict[str, list[Result]], rss: dict[int, float]) -> list[str]:
+    by = {r.name: r for r in medians.get("c16", [])}
+    ones = {r.name: r for r in medians.get("c1", [])}
+    lines = ["| target | single | list | met |", "|---|---:|---:|---|"]
+
+    def row(
+        label: str, figures: list[float | None], ok: Callable[[float], bool], unit: str
+    ) -> None:
+        shown = [f"{f:.2f}{unit}" if f is not None else "" for f in figures]
+        met = all(f is not None and ok(f) for f in figures)
+        lines.append(f"| {label} | {shown[0]} | {shown[1]} | {'yes' if met else 'no'} |")
+
+    def ratio(top: str, bottom: str, field: str) -> list[float | None]:
+        out: list[float | None] = []
+        for read in ("single", "list"):
+            a, b = by.get(f"{top} {read}"), by.get(f"{bottom} {read}")
+            out.append(getattr(a, field) / getattr(b, field) if a and b else None)
+        return out
+
+    row(
+        "miss CPU/request ≤ 3x the floor's",
+        ratio("gateway x1 miss", "floor", "cpu_us"),
+        lambda f: f <= 3,
+        "x",
+    )
+    row(
+        "miss throughput ≥ 40% of direct",
+        ratio("gateway x1 miss", "direct", "rps"),
+        lambda f: f >= 0.40,
+        "",
+    )
+    row(
+        "hits ≥ 5x the miss path",
+        ratio("gateway x1 hit", "gateway x1 miss", "rps"),
+        lambda f: f >= 5,
+        "x",
+    )
+    added: list[float | None] = []
+    for read in ("single", "list"):
+        miss, direct = ones.get(f"gateway x1 miss {read}"), ones.get(f"direct {read}")
+        added.append(miss.p50_ms - direct.p50_ms if miss and direct else None)
+    row("added p50 at one connection ≤ 2 ms", added, lambda f: f <= 2, " ms")
+    lines.append("")
+    lines.append(
+        "Peak RSS (all processes of a gateway): "
+        + ", ".join(f"x{w} {mb:.0f} MiB" for w, mb in sorted(rss.items()))
+        + "."
+    )
+    return lines
 
 
 if __name__ == "__main__":
