@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench redis-server fuzz
+.PHONY: run test lint install clean bench profile redis-server fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,12 @@ clean:
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz
 
-# Gateway vs direct upstream, side by side (installs wrk from Debian if missing).
+# Gateway vs direct upstream and the floor, side by side, median of 3 (about 6 minutes;
+# installs wrk and redis-server from Debian if missing).
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list.
+READ ?= single
+profile: $(STAMP)
+	$(BIN)/python -m bench.profile --read $(READ)

@@ -13,6 +13,7 @@ collapsed stacks for a flame graph (e.g. speedscope or flamegraph.pl).
 from __future__ import annotations
 
 import argparse
+import re
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ from bench.run import (
     ensure_wrk,
     start,
     stop,
+    tree_cpu_seconds,
     wait_until_up,
 )
 
@@ -41,13 +43,16 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("logging (structlog)", ("structlog/", "gateway/logging.py")),
     ("metrics (prometheus-client)", ("prometheus_client/", "gateway/metrics.py")),
     ("auth, quotas", ("gateway/auth.py", "gateway/quotas.py", "hashlib")),
+    (
+        "rendering (pydantic-core, responses)",
+        ("render (gateway/caching.py", "gateway/listing.py", "starlette/responses.py"),
+    ),
     ("cache", ("gateway/cache.py", "gateway/caching.py", "cachetools/")),
     ("upstream: httpx API", ("httpx/",)),
     ("upstream: aiohttp transport", ("aiohttp/", "gateway/transport.py", "yarl/", "multidict/")),
+    ("JSON parse of the upstream body", ("UpstreamResponse.json (", "json/decoder.py")),
     ("upstream call: adapters/upstream.py", ("adapters/upstream.py", "kernel/resilience.py")),
-    ("JSON parse of the upstream body", ("json/decoder.py", "json/__init__.py")),
     ("mapping to canonical (adapters)", ("adapters/", "schemas/", "pydantic/")),
-    ("rendering (pydantic-core, responses)", ("gateway/listing.py", "starlette/responses.py")),
     ("gateway: routing, handlers, middleware", ("gateway/", "kernel/")),
     ("starlette", ("starlette/",)),
     ("uvicorn + httptools", ("uvicorn/", "httptools/")),
@@ -105,8 +110,9 @@ def main() -> None:
         load = [wrk, "-t2", f"-c{args.connections}", "-H", f"Authorization: Bearer {KEY}",
                 "-H", "Cache-Control: no-cache"]  # fmt: skip
         subprocess.run([*load, "-d2s", url], capture_output=True, check=True)  # warm up
+        cpu_before = tree_cpu_seconds(gateway.pid)
         driver = subprocess.Popen(
-            [*load, f"-d{args.duration + 4}s", url], stdout=subprocess.DEVNULL
+            [*load, f"-d{args.duration + 4}s", url], stdout=subprocess.PIPE, text=True
         )
         time.sleep(1)
         raw = workdir / "stacks.txt"
@@ -116,14 +122,19 @@ def main() -> None:
              "--output", str(raw)],
             check=True, capture_output=True,
         )  # fmt: skip
-        driver.wait()
+        out, _ = driver.communicate()
+        cpu = tree_cpu_seconds(gateway.pid) - cpu_before
+        requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     finally:
         stop(gateway)
         stop(simulator)
     collapsed = raw.read_text()
     if args.out:
         args.out.write_text(collapsed)
-    print(f"miss {args.read}, wrk -c{args.connections}, {args.duration} s at {args.rate} Hz")
+    print(
+        f"miss {args.read}, wrk -c{args.connections}, {args.duration} s at {args.rate} Hz: "
+        f"{requests} requests, gateway CPU {cpu * 1e6 / requests:.0f} µs/request (sampled)"
+    )
     print("| part | share of the gateway's CPU |\n|---|---:|")
     for part, share in summarise(collapsed):
         print(f"| {part} | {share:.1f}% |")

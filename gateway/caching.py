@@ -45,7 +45,8 @@ async def cached_read(
         key = (call.key.digest, call.method, read.path, read.query)
         entry, status = await cache.get(key, tags, body, bypass=read.bypass)
     if connection is not None:
-        call.runtime.metrics.cache.labels(connection.name, status.value).inc()
+        metrics = call.runtime.metrics
+        metrics.child(metrics.cache, connection.name, status.value).inc()
     headers = {"ETag": entry.etag, "X-Cache": status.value}
     if _matches(read.if_none_match, entry.etag):
         return Response(status_code=304, headers=headers)

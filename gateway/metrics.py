@@ -21,7 +21,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -104,7 +104,18 @@ class Metrics:
             registry=self.registry,
         )
         self._gateway: Callable[[], Runtime] | None = None
+        self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
         self.registry.register(_CircuitCollector(self))
+
+    def child(self, metric: Counter | Histogram, *labels: str) -> Any:
+        """``metric.labels(*labels)``, looked up once: prometheus-client's ``labels`` takes a
+        lock and checks the values on every call, twice the cost of the increment. The
+        memo is as bounded as the metric's own children (route templates, not paths)."""
+        key = (metric, labels)
+        found = self._children.get(key)
+        if found is None:
+            found = self._children[key] = metric.labels(*labels)
+        return found
 
     def watch(self, current: Callable[[], Runtime]) -> None:
         """Where to read circuit states from at scrape time (the live gateway)."""
@@ -112,8 +123,8 @@ class Metrics:
 
     def upstream_observer(self, connection: str) -> Callable[[str, str, float], None]:
         def observe(method: str, outcome: str, seconds: float) -> None:
-            self.upstream.labels(connection, method, outcome).inc()
-            self.upstream_seconds.labels(connection, method).observe(seconds)
+            self.child(self.upstream, connection, method, outcome).inc()
+            self.child(self.upstream_seconds, connection, method).observe(seconds)
 
         return observe
 

@@ -96,8 +96,9 @@ class RequestContext:
             metrics = getattr(app_state, "metrics", None)
             if metrics is not None:
                 connection = str(state.get("connection") or "")
-                metrics.requests.labels(template, scope["method"], str(status), connection).inc()
-                metrics.request_seconds.labels(template, scope["method"]).observe(elapsed)
+                method = scope["method"]
+                metrics.child(metrics.requests, template, method, str(status), connection).inc()
+                metrics.child(metrics.request_seconds, template, method).observe(elapsed)
             log.info(
                 "request",
                 method=scope["method"],

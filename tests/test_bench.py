@@ -1,11 +1,12 @@
-"""The benchmark's own parsing and arithmetic (bench/run.py); no timing is asserted in
-the suite."""
+"""The benchmark's own parsing and arithmetic (bench/run.py, bench/report.py); no timing
+is asserted in the suite."""
 
 from __future__ import annotations
 
 import argparse
 
-from bench.run import Result, median, render, to_ms
+from bench.report import Result, median, render
+from bench.run import to_ms
 
 
 def test_wrk_units() -> None:
