@@ -49,7 +49,7 @@ fuzz: $(STAMP)
 # Gateway vs direct upstream and the floor, side by side, median of 3 (about 6 minutes;
 # installs wrk and redis-server from Debian if missing).
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.run
 
 # Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list.
 READ ?= single

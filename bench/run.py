@@ -1,6 +1,6 @@
 """Gateway overhead against direct upstream calls, measured side by side in one run.
 
-    make bench                      # or: .venv/bin/python bench/run.py --help
+    make bench                      # or: .venv/bin/python -m bench.run --help
 
 Starts, all at once and each as its own process: the BorderBolt simulator (with a fixed
 added latency, like a real upstream), the floor (bench/floor.py: a minimal starlette +
