@@ -33,7 +33,7 @@ from kernel.errors import GatewayError, NotFound
 async def render_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, HTTPException):
         if exc.status_code == 404:
-            exc = NotFound("no such endpoint")
+            exc = NotFound(_no_endpoint(request))
         else:
             headers = dict(exc.headers or {})
             if exc.status_code == 405:
@@ -53,6 +53,19 @@ def allowed_methods(request: Request) -> list[str]:
     if first is None:
         return []
     return sorted({m for r in routes if r.path == first.path for m in r.methods or ()})
+
+
+def _no_endpoint(request: Request) -> str:
+    """404 for a path no route serves; a trailing slash is named, not redirected (an
+    empty 307 teaches nothing, and a client that follows it re-sends a body)."""
+    path = request.url.path
+    stripped = path.rstrip("/")
+    if stripped and stripped != path:
+        scope = {**request.scope, "path": stripped}
+        routes = [r for r in request.app.routes if isinstance(r, Route)]
+        if any(r.matches(scope)[0] is not Match.NONE for r in routes):
+            return f"no such endpoint; did you mean {stripped}? (paths end without a slash)"
+    return "no such endpoint (the API reference is at /docs)"
 
 
 def _http_code(status: int) -> str:
@@ -96,6 +109,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
         exception_handlers={GatewayError: render_error, HTTPException: render_error},
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # a trailing slash is a 404 that says so
     app.state.runtime = runtime
     app.state.metrics = metrics
     app.state.host = Host(app.state, config_path, asyncio.Lock(), ENDPOINTS)

@@ -14,7 +14,17 @@ from gateway.config import DEFAULT_PATH, Config, ConfigError, LocalState, load_c
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="gateway", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="gateway",
+        description=(
+            "Customer Gateway: one REST API for customers, contacts and items over "
+            "BorderBolt, a CRM and Inventorum."
+        ),
+        epilog=(
+            "Start with 'gateway serve --config config.yaml' (what 'make run' does), then "
+            "open http://127.0.0.1:8000/docs. 'gateway <command> --help' tells more."
+        ),
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the gateway")
     serve.add_argument("--config", help="config file (default: $GATEWAY_CONFIG or ./config.yaml)")

@@ -116,3 +116,14 @@ def test_several_workers_with_sandbox_connections_are_refused(
     assert main(["serve", "--config", str(path), "--workers", "2"]) == 2
     error = capsys.readouterr().err
     assert "gateway simulate" in error and "'sandbox:'" in error
+
+
+@pytest.mark.parametrize("command", [[], ["serve"], ["check-config"], ["simulate"]])
+def test_help_reads_as_plain_text(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0 and out.startswith("usage: gateway")
+    assert "``" not in out  # no reStructuredText from the docstrings
+    if not command:
+        assert "gateway serve --config config.yaml" in out and "/docs" in out

@@ -74,6 +74,17 @@ async def test_every_error_has_the_envelope_and_request_id(client: httpx.AsyncCl
     assert responses[2].json()["error"]["upstream_status"] == 404
 
 
+async def test_a_trailing_slash_is_a_404_that_names_the_path(client: httpx.AsyncClient) -> None:
+    for sent, meant in (("/v1/customers/", "/v1/customers"), ("/v1/items/", "/v1/items")):
+        response = await client.get(sent)
+        assert response.status_code == 404 and "location" not in response.headers
+        assert f"did you mean {meant}?" in response.json()["error"]["message"]
+    posted = await client.post("/v1/customers/", json={"code": "S1", "name": "Slash"})
+    assert posted.status_code == 404  # not a redirect a client would re-send the body to
+    elsewhere = await client.get("/v1/nothing-here/")
+    assert "/docs" in elsewhere.json()["error"]["message"]
+
+
 async def test_request_id_is_taken_echoed_and_forwarded(
     client: httpx.AsyncClient, sim: Sandbox
 ) -> None:
