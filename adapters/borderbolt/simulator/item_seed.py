@@ -83,6 +83,8 @@ def seed_items(
             "documents": [],
         }
         if index % 9 == 4:
+            change_status = CHANGE_STATUSES[(index // 9) % 3]
+            reviewed = None if change_status == "pending" else stamp(created + timedelta(days=3))
             changes[item_id] = [
                 {
                     "id": 9000 + index,
@@ -90,10 +92,10 @@ def seed_items(
                     "field": "hs_code",
                     "current_value": hs_code,
                     "proposed_value": hs_code[:6] + "99",
-                    "status": CHANGE_STATUSES[(index // 9) % 3],
+                    "status": change_status,
                     "requested_by": "customs.expert@example.nl",
                     "created_at": stamp(created + timedelta(days=2)),
-                    "reviewed_at": None if index % 3 == 0 else stamp(created + timedelta(days=3)),
+                    "reviewed_at": reviewed,  # a change still pending was not reviewed
                 }
             ]
     items[FIRST_ID].update(doc_item())

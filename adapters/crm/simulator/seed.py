@@ -148,17 +148,23 @@ class CrmTenant:
         where = {
             k: v
             for k, v in (customer["billing_address"] or {}).items()
-            if k in ("line1", "city", "state", "postal_code")
+            if k in ("line1", "city", "state", "postal_code", "country")
         }
         orders = []
         doc_customer = customer_id == DOC_CUSTOMER_ID
+        # The doc's customer: 75 orders averaging 600.00 (lifetime value 45000.00), each
+        # its own amount: pairs of 600 + d and 600 - d, the odd one out exactly 600.
+        swing = [round(rng.uniform(20, 480), 2) for _ in range(count // 2)] if doc_customer else []
         for n in range(count):
             ordered = REFERENCE_DATE - timedelta(days=rng.randrange(1, span))
             status = rng.choice(ORDER_STATUSES[:-1] if doc_customer else ORDER_STATUSES)
             product_id, product_name = rng.choice(_PRODUCTS)
             quantity = rng.randrange(1, 10)
-            # The doc's customer: 75 orders averaging 600.00, lifetime value 45000.00.
-            amount = 600.0 if doc_customer else round(quantity * 99.99, 2)
+            amount = round(quantity * 99.99, 2)
+            if doc_customer:
+                pair, minus = divmod(n, 2)
+                d = swing[pair] if pair < len(swing) else 0.0
+                amount = round(600.0 - d if minus else 600.0 + d, 2)
             shipped = status in ("shipped", "delivered")
             orders.append(
                 {

@@ -20,6 +20,13 @@ async def bb() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
+def test_seeded_changes_are_reviewed_once_decided() -> None:
+    changes = [c for cs in BorderBoltSimulator(token="x").item_master.changes.values() for c in cs]
+    assert {c["status"] for c in changes} == {"pending", "approved", "rejected"}
+    for change in changes:
+        assert (change["reviewed_at"] is None) == (change["status"] == "pending"), change
+
+
 def test_seed() -> None:
     a, b = BorderBoltSimulator(token="x").item_master, BorderBoltSimulator(token="y").item_master
     assert a.items == b.items and len(a.items) == 342

@@ -89,6 +89,27 @@ async def test_orders_analytics_credit_shapes(crm: httpx.AsyncClient) -> None:
     assert set(check) == set(fixture("crm", "credit_check")["data"])
 
 
+async def test_the_doc_customers_orders_are_plausible(crm: httpx.AsyncClient) -> None:
+    """75 orders averaging 600.00 (the doc's figures), but each its own amount, shipped to
+    an address with its country; analytics differ by period."""
+    orders = (await crm.get("/customers/cust_456/orders", params={"limit": 100})).json()
+    amounts = [o["total_amount"] for o in orders["data"]]
+    assert orders["meta"]["total"] == 75 and len(amounts) == 75
+    assert len(set(amounts)) > 60 and round(sum(amounts), 2) == 45000.0
+    assert all(o["shipping_address"]["country"] == "US" for o in orders["data"])
+    overviews = {
+        period: (await crm.get("/customers/cust_456/analytics", params={"period": period})).json()[
+            "data"
+        ]
+        for period in ("30d", "90d", "1y", "all")
+    }
+    assert overviews["all"]["overview"]["avg_order_value"] == 600.0
+    assert overviews["all"]["overview"]["lifetime_value"] == 45000.0
+    revenues = {p: o["financial_summary"]["total_revenue"] for p, o in overviews.items()}
+    averages = {p: o["overview"]["avg_order_value"] for p, o in overviews.items()}
+    assert len(set(revenues.values())) == 4 and len(set(averages.values())) > 1
+
+
 async def test_error_shapes(crm: httpx.AsyncClient) -> None:
     assert (await crm.get("/customers/nope")).json() == {
         "error": {"code": "not_found", "message": "Customer not found"}
