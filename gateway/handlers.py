@@ -30,7 +30,7 @@ from gateway.edge import Call, chosen_connection, resolve_child_id, resolve_id, 
 from gateway.endpoint import WRITES, Endpoint, Handler
 from gateway.queries import OnConnection
 from kernel.context import writes_sent_var
-from kernel.errors import RateLimited, UpstreamError
+from kernel.errors import GatewayError, RateLimited, StateUnavailable, UpstreamError
 
 Target = Literal["collection", "resource", "child"]
 
@@ -86,6 +86,12 @@ def write_handler(
                 f"by a rate limit ({exc.message}); read the resource before retrying",
                 connection=exc.connection,
             ) from exc
+        except GatewayError as exc:
+            # Raised on the way to this connection's upstream (a body that does not fit
+            # it, its answer): the client is told which connection said so.
+            if exc.connection is None and not isinstance(exc, StateUnavailable):
+                exc.connection = connection.name
+            raise
         finally:
             writes_sent_var.reset(token)
         await record_write(

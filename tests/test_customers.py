@@ -348,3 +348,18 @@ async def test_slow_upstream_is_504(app, sim: Sandbox) -> None:
         response = await c.get("/v1/customers/borderbolt:501")
     assert response.status_code == 504
     assert response.json()["error"]["code"] == "upstream_timeout"
+
+
+async def test_a_body_that_does_not_fit_the_connection_names_it(
+    client: httpx.AsyncClient,
+) -> None:
+    """BorderBolt holds no customer email: the 422 says which connection refused it."""
+    response = await client.post(
+        "/v1/customers", json={"code": "E1", "name": "Mail Co", "email": "a@b.test"}
+    )
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["connection"] == "borderbolt"
+    assert [d["field"] for d in error["details"]] == ["email"]
+    generic = await client.post("/v1/customers", json={"code": "E2"})  # no name: any connection
+    assert generic.status_code == 422 and generic.json()["error"]["connection"] is None
