@@ -13,6 +13,7 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Match, Route
+from starlette.types import Scope
 
 from gateway.audit import AuditLog
 from gateway.changes.feed import ChangeFeed
@@ -48,11 +49,17 @@ async def render_error(request: Request, exc: Exception) -> Response:
 def allowed_methods(request: Request) -> list[str]:
     """The methods served at the path the request matched: its first matching route's
     template, which several routes (one per method) may share."""
-    routes = [r for r in request.app.routes if isinstance(r, Route)]
-    first = next((r for r in routes if r.matches(request.scope)[0] is not Match.NONE), None)
+    first = _first_route(request, request.scope)
     if first is None:
         return []
+    routes = [r for r in request.app.routes if isinstance(r, Route)]
     return sorted({m for r in routes if r.path == first.path for m in r.methods or ()})
+
+
+def _first_route(request: Request, scope: Scope) -> Route | None:
+    """The first route whose path matches ``scope``'s, whatever its method."""
+    routes = (r for r in request.app.routes if isinstance(r, Route))
+    return next((r for r in routes if r.matches(scope)[0] is not Match.NONE), None)
 
 
 def _no_endpoint(request: Request) -> str:
@@ -60,11 +67,9 @@ def _no_endpoint(request: Request) -> str:
     empty 307 teaches nothing, and a client that follows it re-sends a body)."""
     path = request.url.path
     stripped = path.rstrip("/")
-    if stripped and stripped != path:
-        scope = {**request.scope, "path": stripped}
-        routes = [r for r in request.app.routes if isinstance(r, Route)]
-        if any(r.matches(scope)[0] is not Match.NONE for r in routes):
-            return f"no such endpoint; did you mean {stripped}? (paths end without a slash)"
+    scope = {**request.scope, "path": stripped}
+    if stripped and stripped != path and _first_route(request, scope) is not None:
+        return f"no such endpoint; did you mean {stripped}? (paths end without a slash)"
     return "no such endpoint (the API reference is at /docs)"
 
 
