@@ -10,15 +10,27 @@ CONFIG ?= config.yaml
 .PHONY: run test lint install clean bench profile redis-server fuzz
 
 $(STAMP): pyproject.toml
+	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off --upgrade pip
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -e '.[dev]'
+	@touch $(STAMP)
+	@echo "== $(VENV) ready"
 
 install: $(STAMP)
 
-run: $(STAMP)
-	$(BIN)/gateway serve --config $(CONFIG) --host $(HOST) --port $(PORT)
+# The default config is served from a copy under .gateway/ (ignored by git), so the
+# admin API's writes never change the committed config.yaml; the copy is refreshed
+# whenever config.yaml is newer. Any other CONFIG is served as it is.
+SERVED := $(if $(filter config.yaml,$(CONFIG)),.gateway/config.yaml,$(CONFIG))
+
+.gateway/config.yaml: config.yaml
+	@mkdir -p .gateway
+	cp config.yaml $@
+	@echo "== serving $@, a copy of config.yaml: admin API writes go to the copy"
+
+run: $(STAMP) $(SERVED)
+	$(BIN)/gateway serve --config $(SERVED) --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check gateway adapters schemas kernel tests bench

@@ -17,25 +17,9 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kernel.errors import UpstreamError
+from kernel.wording import observed
 
 M = TypeVar("M", bound=BaseModel)
-
-# pydantic's error types, in the contract's words.
-WORDS = {
-    "string_type": "is not text",
-    "bool_type": "is not true or false",
-    "bool_parsing": "is not true or false",
-    "int_type": "is not a whole number",
-    "int_parsing": "is not a whole number",
-    "float_type": "is not a number",
-    "float_parsing": "is not a number",
-    "list_type": "is not a list",
-    "dict_type": "is not an object",
-    "model_type": "is not an object",
-    "model_attributes_type": "is not an object",
-    "missing": "is missing",
-    "extra_forbidden": "is not a canonical field",
-}
 
 
 @cache
@@ -66,7 +50,7 @@ def unreadable(
     row = location.pop(0) if page and location and isinstance(location[0], int) else None
     row = row if isinstance(row, int) else None
     field = ".".join(str(part) for part in location) or "the object"
-    said = WORDS.get(first["type"], str(first["msg"]).lower())
+    said = observed(first)
     where = f" (row {row + 1} of the page)" if row is not None else ""
     return UpstreamError(
         f"upstream answered a {model.__name__.lower()}{where} this gateway cannot read: "

@@ -8,7 +8,8 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from gateway.app import create_app
-from gateway.config import DEFAULT_PATH, load_config
+from gateway.config import DEFAULT_PATH
+from gateway.config_text import load_config
 from gateway.logging import configure_logging
 from gateway.server import use_limits
 

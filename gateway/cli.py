@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adapters import REGISTRY
-from gateway.config import DEFAULT_PATH, Config, ConfigError, LocalState, load_config
+from gateway.config import DEFAULT_PATH, Config, ConfigError, LocalState
+from gateway.config_text import load_config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,28 +141,34 @@ def config_file(path: str | None) -> Path:
 
 
 def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -> int:
-    import uvicorn
-
     from gateway.app import create_app
     from gateway.logging import configure_logging
-    from gateway.server import uvicorn_options
+    from gateway.server import serve
 
     configure_logging(config.server.log_level)
-    limits = uvicorn_options(config.server.limits)
+    announce = listening_line(config, host, port, workers)
     if workers > 1:
         # Each worker builds its own app from the same file (gateway.asgi).
         os.environ["GATEWAY_CONFIG"] = str(path)
-        uvicorn.run(
-            "gateway.asgi:create",
-            factory=True,
-            workers=workers,
-            host=host,
-            port=port,
-            access_log=False,
-            log_level="warning",
-            **limits,
-        )
-    else:
-        app = create_app(config, config_path=path)
-        uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning", **limits)
-    return 0
+        return serve("gateway.asgi:create", host, port, config.server.limits, announce, workers)
+    app = create_app(config, config_path=path)
+    return serve(app, host, port, config.server.limits, announce)
+
+
+def listening_line(config: Config, host: str, port: int, workers: int = 1) -> str:
+    """``listening on http://…  docs: …/docs  demo key: …``. A key is shown only when
+    every connection is a sandbox simulator (it guards no real data then) and it is
+    given as ``key``, never a ``key_sha256``; otherwise the line says where keys live."""
+    shown = f"[{host}]" if ":" in host else host
+    origin = f"http://{shown}:{port}"
+    line = f"listening on {origin}  docs: {origin}/docs"
+    if workers > 1:
+        line += f"  ({workers} workers)"
+    readers = [
+        k.key.get_secret_value()
+        for k in config.api_keys
+        if "customers:read" in k.scopes and k.key is not None
+    ]
+    if readers and all(c.is_sandbox for c in config.connections.values()):
+        return f"{line}  demo key: {readers[0]}"
+    return f"{line}  keys: api_keys in the config (not shown)"

@@ -10,29 +10,24 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import os
 import re
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Annotated, Any, Literal
+from collections.abc import Iterable
+from typing import Annotated, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
     SecretStr,
-    ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from adapters import ADAPTERS
 from adapters.field_mapping import MappingProblems
 from gateway.config_changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
-from gateway.nesting import MAX_DEPTH, flow_depth
+from kernel.wording import did_you_mean, in_words, one_of
 
 DEFAULT_PATH = "config.yaml"
 CONNECTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
@@ -49,8 +44,6 @@ SCOPES = frozenset(
         "admin",
     }
 )
-
-_ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}")
 
 
 class ConfigError(Exception):
@@ -136,7 +129,9 @@ class ApiKeyConfig(_Model):
     def _known_scopes(cls, scopes: list[str]) -> list[str]:
         unknown = sorted(set(scopes) - SCOPES)
         if unknown:
-            raise ValueError(f"unknown scope(s) {unknown}; known: {sorted(SCOPES)}")
+            raise ValueError(
+                "; ".join(f"unknown scope {name!r}" + _hint(name, SCOPES) for name in unknown)
+            )
         return scopes
 
     @model_validator(mode="after")
@@ -212,7 +207,7 @@ class ConnectionConfig(_Model):
     adapter: str
     base_url: str
     auth: Auth
-    api_version: int | None = None
+    api_version: int | None = Field(default=None, validate_default=True)
     timeout: TimeoutConfig = TimeoutConfig()
     retry: RetryConfig = RetryConfig()
     circuit_breaker: CircuitBreakerConfig = CircuitBreakerConfig()
@@ -229,7 +224,7 @@ class ConnectionConfig(_Model):
     @classmethod
     def _known_adapter(cls, name: str) -> str:
         if name not in ADAPTERS:
-            raise ValueError(f"unknown adapter {name!r}; known: {sorted(ADAPTERS)}")
+            raise ValueError(f"unknown adapter {name!r}" + _hint(name, ADAPTERS))
         return name
 
     @field_validator("base_url")
@@ -239,14 +234,20 @@ class ConnectionConfig(_Model):
             raise ValueError(f"must be {SANDBOX!r} or an http(s) URL")
         return url.rstrip("/") if url != SANDBOX else url
 
-    @model_validator(mode="after")
-    def _api_version_fits(self) -> ConnectionConfig:
-        versions = ADAPTERS[self.adapter].api_versions
-        if versions and self.api_version not in versions:
-            raise ValueError(f"api_version must be one of {list(versions)} for {self.adapter}")
-        if not versions and self.api_version is not None:
-            raise ValueError(f"adapter {self.adapter!r} takes no api_version")
-        return self
+    @field_validator("api_version")
+    @classmethod
+    def _api_version_fits(cls, version: int | None, info: ValidationInfo) -> int | None:
+        adapter = info.data.get("adapter")
+        if adapter is None:  # the adapter itself is the problem, reported on its own
+            return version
+        versions = ADAPTERS[adapter].api_versions
+        if versions and version not in versions:
+            said = "is required" if version is None else f"{version} is not offered"
+            choices = in_words([str(v) for v in versions])
+            raise ValueError(f"{said}: adapter {adapter!r} serves API version {choices}")
+        if not versions and version is not None:
+            raise ValueError(f"adapter {adapter!r} takes no api_version")
+        return version
 
     @property
     def is_sandbox(self) -> bool:
@@ -292,97 +293,6 @@ class Config(_Model):
         return problems
 
 
-def expand_env(node: Any, env: Mapping[str, str], path: str = "") -> Any:
-    """Return ``node`` with ``${VAR}`` and ``${VAR:-default}`` expanded in every string."""
-    if isinstance(node, dict):
-        return {k: expand_env(v, env, f"{path}.{k}" if path else str(k)) for k, v in node.items()}
-    if isinstance(node, list):
-        return [expand_env(v, env, f"{path}.{i}") for i, v in enumerate(node)]
-    if not isinstance(node, str):
-        return node
-
-    def substitute(match: re.Match[str]) -> str:
-        if match.group(0) == "$$":
-            return "$"
-        name, default = match.group(1), match.group(2)
-        value = env.get(name)
-        if value:
-            return value
-        if default is not None:
-            return default
-        raise ConfigError([(path, f"environment variable {name} is not set")])
-
-    return _ENV_REF.sub(substitute, node)
-
-
-MAX_CONFIG_BYTES = 1_048_576
-MAX_YAML_DEPTH = MAX_DEPTH
-
-
-def guard_yaml(text: str) -> None:
-    """Refuse what could make parsing a config expensive before it is loaded: more than
-    ``MAX_CONFIG_BYTES``, an alias (``*name``: a "billion laughs" document expands its
-    anchors exponentially), or nesting deeper than ``MAX_YAML_DEPTH``. A config never
-    needs any of them. Parsing events costs time linear in the text and expands nothing."""
-    if len(text) > MAX_CONFIG_BYTES:
-        raise ConfigError([("", f"the config is larger than {MAX_CONFIG_BYTES} bytes")])
-    if flow_depth(text) > MAX_YAML_DEPTH:  # ruamel's scanner is slow on deep flow nesting
-        raise ConfigError([("", f"the config nests deeper than {MAX_YAML_DEPTH} levels")])
-    depth = 0
-    try:
-        for event in YAML(typ="safe", pure=True).parse(text):
-            if isinstance(event, AliasEvent):
-                raise ConfigError(
-                    [("", "YAML aliases (*name) are not accepted in a config; write the value")]
-                )
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    raise ConfigError(
-                        [("", f"the config nests deeper than {MAX_YAML_DEPTH} levels")]
-                    )
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except YAMLError as exc:
-        raise ConfigError([("", f"not valid YAML: {exc}")]) from exc
-
-
-def parse_config(text: str, env: Mapping[str, str] | None = None) -> Config:
-    """Parse, expand and validate config text; raise ``ConfigError`` listing every problem."""
-    guard_yaml(text)
-    try:
-        raw = YAML(typ="safe", pure=True).load(text)
-    except YAMLError as exc:
-        raise ConfigError([("", f"not valid YAML: {exc}")]) from exc
-    if not isinstance(raw, dict):
-        raise ConfigError([("", "the config must be a mapping with 'connections'")])
-    expanded = expand_env(raw, os.environ if env is None else env)
-    try:
-        config = Config.model_validate(expanded)
-    except ValidationError as exc:
-        raise ConfigError(_problems(exc)) from exc
-    if problems := config.reference_problems():
-        raise ConfigError(problems)
-    return config
-
-
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Load the config from ``path``, else ``$GATEWAY_CONFIG``, else ``./config.yaml``."""
-    chosen = Path(path or os.environ.get("GATEWAY_CONFIG") or DEFAULT_PATH)
-    try:
-        text = chosen.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError([("", f"cannot read {chosen}: {exc.strerror}")]) from exc
-    except UnicodeDecodeError as exc:
-        raise ConfigError(
-            [("", f"{chosen} is not UTF-8 text (byte {exc.start}); save it as UTF-8")]
-        ) from exc
-    return parse_config(text)
-
-
-def _problems(exc: ValidationError) -> list[tuple[str, str]]:
-    problems = []
-    for err in exc.errors(include_url=False, include_input=False):
-        loc = [str(part) for part in err["loc"] if part not in UNION_TAGS]
-        problems.append((".".join(loc), err["msg"].removeprefix("Value error, ")))
-    return problems
+def _hint(name: str, known: Iterable[str]) -> str:
+    """``; did you mean 'crm'?``, else ``: one of borderbolt, crm or inventorum``."""
+    return did_you_mean(name, known) or f": {one_of(known)}"

@@ -32,7 +32,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from gateway.config import Config, ConfigError, guard_yaml, parse_config
+from gateway.config import Config, ConfigError
+from gateway.config_text import guard_yaml, parse_config
 
 MASK = "***"
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")

@@ -31,6 +31,7 @@ from kernel.errors import (
     UnsupportedOperation,
 )
 from kernel.ids import split_id
+from kernel.wording import did_you_mean, one_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,14 +106,16 @@ def chosen_connection(call: Call, op: Operation) -> Connection:
         if len(runtime.connections) == 1:
             return use(call, next(iter(runtime.connections.values())), op)
         raise ConnectionRequired(
-            "name a connection with ?connection= or X-Connection; "
-            f"one of {sorted(runtime.connections)}"
+            f"name a connection with ?connection= or X-Connection: {one_of(runtime.connections)}"
         )
     if name == "*" or "," in name:
         raise BadRequest("only GET /v1/customers lists across several connections")
     connection = runtime.connections.get(name)
     if connection is None:
-        raise BadRequest(f"no connection named {name!r}; one of {sorted(runtime.connections)}")
+        raise BadRequest(
+            f"no connection named {name[:64]!r}"
+            + (did_you_mean(name, runtime.connections) or f": {one_of(runtime.connections)}")
+        )
     return use(call, connection, op)
 
 
@@ -122,11 +125,39 @@ def resolve_id(call: Call, param: str, op: Operation) -> tuple[Connection, str]:
     parts = split_id(canonical)
     connection = call.runtime.connections.get(parts[0]) if parts else None
     if parts is None or connection is None or not connection.adapter.valid_remote_id(parts[1]):
-        raise NotFound(f"no resource with id {canonical[:100]!r}")
+        raise NotFound(unknown_id(call.runtime, canonical, op))
     hinted = call.named_connection
     if hinted and hinted != connection.name:
         raise BadRequest(f"the id belongs to connection {connection.name!r}, not {hinted!r}")
     return use(call, connection, op), parts[1]
+
+
+def unknown_id(runtime: Runtime, canonical: str, op: Operation) -> str:
+    """Why ``canonical`` names nothing, with the ID it was probably meant to be."""
+    shown = canonical[:100]
+    parts = split_id(canonical)
+    connections = runtime.connections
+    if parts is None:  # a bare remote ID: suggest it on the connections that could hold it
+        holders = [
+            name
+            for name, connection in connections.items()
+            if op in connection.adapter.capabilities
+            and connection.adapter.valid_remote_id(canonical)
+        ]
+        default = runtime.config.server.default_connection
+        holders.sort(key=lambda name: name != default)
+        if not holders:
+            return f"no resource with id {shown!r}: IDs are connection:remote_id"
+        return (
+            f"no resource with id {shown!r}: IDs are connection:remote_id, "
+            f"e.g. '{holders[0]}:{shown}'"
+        )
+    name = parts[0]
+    if name not in connections:
+        return f"no resource with id {shown!r}: there is no connection named {name[:64]!r}" + (
+            did_you_mean(name, connections) or f"; {one_of(connections)}"
+        )
+    return f"no resource with id {shown!r}"
 
 
 def resolve_child_id(call: Call, connection: Connection, param: str) -> str:

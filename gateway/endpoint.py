@@ -46,6 +46,7 @@ from kernel.errors import (
     ValidationFailed,
 )
 from kernel.numbers import ascii_int
+from kernel.wording import field_problems, sentence, unknown_name
 
 Handler = Callable[[Call], Awaitable[Response]]
 log = structlog.get_logger("gateway.endpoint")
@@ -239,16 +240,20 @@ def parse_query(model: type[Query], params: Any) -> Query:
     known = _names(model)
     unknown = sorted(set(params) - known) if params else ()
     if unknown:
+        details = [
+            FieldError(name, unknown_name(name, known, "a parameter here")) for name in unknown
+        ]
+        first = details[0]
         raise BadRequest(
-            f"unknown query parameter(s) {unknown}",
-            details=[FieldError(name, f"not one of {sorted(known)}") for name in unknown],
+            f"unknown query parameter {first.field!r}: {first.message}"
+            + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
+            details=details,
         )
     try:
         return model.model_validate(dict(params))
     except ValidationError as exc:  # a type without its own check; say which parameter
-        first = exc.errors(include_url=False, include_input=False)[0]
-        name = ".".join(str(p) for p in first["loc"])
-        raise BadRequest(f"{name} is not valid", details=[FieldError(name, first["msg"])]) from exc
+        name, phrase = field_problems(model, exc)[0]
+        raise BadRequest(sentence(name, phrase), details=[FieldError(name, phrase)]) from exc
 
 
 async def read_bytes(request: Request, limit: int) -> bytes:
@@ -276,10 +281,14 @@ def parse_body(model: type[BaseModel], content_type: str | None, raw: bytes) -> 
     try:
         return model.model_validate(data)
     except ValidationError as exc:
+        problems = field_problems(model, exc)
+        if problems[0][0] is None:  # the body itself: a list, a string, a number
+            raise ValidationFailed(
+                "the body must be a JSON object of fields", details=[FieldError(None, "an object")]
+            ) from exc
+        first = sentence(*problems[0])
+        more = f"; and {len(problems) - 1} more (see details)" if len(problems) > 1 else ""
         raise ValidationFailed(
-            "the body is not valid",
-            details=[
-                FieldError(".".join(str(p) for p in err["loc"]) or None, err["msg"])
-                for err in exc.errors(include_url=False, include_input=False)
-            ],
+            f"the body is not valid: {first}{more}",
+            details=[FieldError(field, phrase) for field, phrase in problems],
         ) from exc

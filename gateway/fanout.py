@@ -29,6 +29,7 @@ from kernel.errors import (
     UnsupportedOperation,
     UpstreamError,
 )
+from kernel.wording import in_words, quoted
 
 FAILURES = (UpstreamError, RateLimited)
 
@@ -51,7 +52,12 @@ def targets(state: Runtime, identity: Identity, value: str, op: Operation) -> li
     names = [n.strip() for n in value.split(",") if n.strip()]
     unknown = sorted(set(names) - set(state.connections))
     if unknown or not names:
-        raise BadRequest(f"no connection named {unknown}; one of {sorted(state.connections)}")
+        named = (
+            f"no connection named {in_words(quoted(unknown), 'or')}"
+            if unknown
+            else "no connection named"
+        )
+        raise BadRequest(f"{named}; connections are {in_words(sorted(state.connections), 'and')}")
     for name in names:
         identity.require_connection(name)
         if op not in state.connections[name].adapter.capabilities:

@@ -16,6 +16,7 @@ from typing import Annotated, Any, get_args
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
 
 from kernel.errors import BadRequest, FieldError
+from kernel.wording import COUNTRY_RULE, did_you_mean, in_words, quoted
 from schemas import ChangeStatus, CustomerSortKey, ItemSortKey, ItemStatus, Period
 
 TRUE, FALSE = "true", "false"
@@ -59,10 +60,8 @@ def _text(value: Any, info: ValidationInfo) -> Any:
 
 def _country(value: Any, info: ValidationInfo) -> Any:
     if not re.fullmatch(r"[A-Za-z]{2}", value):
-        raise BadRequest(
-            "country must be an ISO 3166-1 alpha-2 code",
-            details=[FieldError(info.field_name, "two letters, e.g. NL")],
-        )
+        name = info.field_name
+        raise BadRequest(f"{name} {COUNTRY_RULE}", details=[FieldError(name, COUNTRY_RULE)])
     return value.upper()
 
 
@@ -99,10 +98,9 @@ def choice(allowed: Any, description: str = "") -> Any:
 
     def check(value: Any, info: ValidationInfo) -> Any:
         if value not in values:
-            name = info.field_name
-            raise BadRequest(
-                f"{name} must be one of {values}", details=[FieldError(name, f"one of {values}")]
-            )
+            name, rule = info.field_name, f"must be {in_words(quoted(values))}"
+            hint = did_you_mean(str(value), values)
+            raise BadRequest(f"{name} {rule}{hint}", details=[FieldError(name, rule + hint)])
         return value
 
     schema = {"type": "string", "enum": values, "description": description}
@@ -115,10 +113,9 @@ def sort_of(keys: Any) -> Any:
 
     def check(value: Any, info: ValidationInfo) -> Any:
         if value.lstrip("-") not in allowed or value.startswith("--"):
-            raise BadRequest(
-                f"sort must be one of {allowed}, with '-' for descending",
-                details=[FieldError("sort", f"one of {allowed}")],
-            )
+            rule = f"must be {in_words(quoted(allowed))}, with '-' in front for descending"
+            hint = did_you_mean(str(value).lstrip("-"), allowed)
+            raise BadRequest(f"sort {rule}{hint}", details=[FieldError("sort", rule + hint)])
         return value
 
     schema = {

@@ -14,9 +14,13 @@ answered 503 at once.
 from __future__ import annotations
 
 import asyncio
+import socket
+import sys
 from typing import Any
 
+import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors import Multiprocess
 
 from gateway.config import Limits
 
@@ -27,6 +31,42 @@ def use_limits(limits: Limits) -> None:
     """The limits this process serves with (each worker sets them from its config)."""
     global _limits
     _limits = limits
+
+
+def serve(
+    target: Any, host: str, port: int, limits: Limits, announce: str, workers: int = 1
+) -> int:
+    """Serve ``target`` (an app, or ``"module:factory"`` for workers); ``announce`` is
+    printed once to stderr when the gateway really listens (stdout stays JSON logs)."""
+    config = uvicorn.Config(
+        target,
+        factory=isinstance(target, str),
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_level="warning",
+        **uvicorn_options(limits),
+    )
+    if workers > 1:
+        sock = config.bind_socket()  # exits with uvicorn's message when the port is taken
+        print(announce, file=sys.stderr, flush=True)
+        Multiprocess(config, sockets=[sock]).run()
+        return 0
+    server = _Announcing(config, announce)
+    server.run()
+    return 0 if server.started else 1
+
+
+class _Announcing(uvicorn.Server):
+    def __init__(self, config: uvicorn.Config, announce: str) -> None:
+        super().__init__(config)
+        self.announce = announce
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:  # the app started and the socket is bound
+            print(self.announce, file=sys.stderr, flush=True)
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
@@ -15,10 +16,12 @@ from starlette.applications import Starlette
 
 from adapters.sandbox import Sandbox, SandboxTransport
 from gateway.app import create_app
-from gateway.config import Config, parse_config
+from gateway.config import Config
+from gateway.config_text import parse_config
 from gateway.store import Store
 from gateway.store.local import LocalStore
 from gateway.store.redis import RedisStore
+from kernel.errors import GatewayError
 
 FIXTURES = Path(__file__).parent.parent / "adapters"
 OPS_KEY = "ops-secret-key"
@@ -142,6 +145,32 @@ def no_retry_waits() -> Iterator[None]:
     """Retries happen as configured, without their backoff waits (stamina's test mode)."""
     with stamina.set_testing(True, attempts=10, cap=True):
         yield
+
+
+# pydantic's own wording, Python reprs of lists or dicts: never in a message a client reads.
+BAD_WORDING = re.compile(
+    r"\['[^']*'(, |\])|\{'[^']*': |Input should|Field required|Extra inputs|instance of|"
+    r"Value error|String should"
+)
+
+
+@pytest.fixture(autouse=True)
+def errors_read_like_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every error envelope any test makes is checked for pydantic's wording and Python
+    reprs (kernel/wording.py), so a new message that slips is caught where it is made."""
+    envelope = GatewayError.envelope
+    seen: list[str] = []
+
+    def checked(self: GatewayError, request_id: str | None) -> dict[str, Any]:
+        body = envelope(self, request_id)
+        texts = [body["error"]["message"], *(d["message"] for d in body["error"]["details"])]
+        # Quoted text echoes the request ('Value error, ' may be an ID someone sent).
+        seen.extend(t for t in texts if BAD_WORDING.search(re.sub(r"'[^']*'", "''", t)))
+        return body
+
+    monkeypatch.setattr(GatewayError, "envelope", checked)
+    yield
+    assert not seen, f"error messages in pydantic's or Python's wording: {seen}"
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def test_a_gateway_without_sandboxes_imports_no_simulator() -> None:
     script = """
 import sys
 from gateway.app import create_app
-from gateway.config import parse_config
+from gateway.config_text import parse_config
 create_app(parse_config('''
 connections:
   bb: {adapter: borderbolt, base_url: "https://bb.example.test", auth: {type: bearer, token: t}}

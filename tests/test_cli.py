@@ -11,7 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.cli import main
+from gateway.cli import listening_line, main
+from gateway.config_text import parse_config
 from tests.test_config import MINIMAL
 
 ROOT = Path(__file__).parent.parent
@@ -88,12 +89,33 @@ def test_serve_answers_on_the_default_config(command: list[str], tmp_path: Path)
                 time.sleep(0.2)
         assert response.status_code == 200
         assert response.json()["meta"]["total"] == 156
+        index = httpx.get(f"http://127.0.0.1:{port}/", timeout=2).json()
+        assert index["links"]["docs"] == "/docs"
+        assert index["links"]["openapi"] == "/openapi.json"
+        assert index["links"]["connections"] == "/v1/connections"
     finally:
         process.terminate()
-        out, _ = process.communicate(timeout=10)
+        out, err = process.communicate(timeout=10)
+    origin = f"http://127.0.0.1:{port}"
+    said = err.decode().splitlines()
+    assert said.count(f"listening on {origin}  docs: {origin}/docs  demo key: demo-key") == 1
     lines = out.decode().splitlines()
     assert any('"event": "request"' in line and '"status": 200' in line for line in lines)
     assert not any("demo-key" in line for line in lines)
+
+
+def test_the_listening_line_shows_a_key_only_for_a_sandbox_only_config() -> None:
+    demo = parse_config(MINIMAL + "api_keys: [{name: d, key: k-1, scopes: [customers:read]}]")
+    assert listening_line(demo, "::1", 9000) == (
+        "listening on http://[::1]:9000  docs: http://[::1]:9000/docs  demo key: k-1"
+    )
+    real = parse_config(
+        MINIMAL.replace('"sandbox:"', "https://bb.example.test")
+        + "api_keys: [{name: d, key: k-1, scopes: [customers:read]}]"
+    )
+    line = listening_line(real, "127.0.0.1", 9000, workers=2)
+    assert line.endswith("(2 workers)  keys: api_keys in the config (not shown)")
+    assert "k-1" not in line
 
 
 def test_several_workers_on_local_state_are_refused(

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import ConfigError, expand_env, load_config, parse_config
+from gateway.config import ConfigError
+from gateway.config_text import expand_env, load_config, parse_config
 
 MINIMAL = """
 connections:
@@ -104,8 +105,23 @@ api_keys:
 def test_api_version_only_where_the_adapter_has_versions() -> None:
     text = MINIMAL.replace("adapter: borderbolt", "adapter: borderbolt\n    api_version: 10")
     assert problems(text) == [
-        ("connections.borderbolt", "adapter 'borderbolt' takes no api_version")
+        ("connections.borderbolt.api_version", "adapter 'borderbolt' takes no api_version")
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (
+            "    api_version: 11\n",
+            "11 is not offered: adapter 'inventorum' serves API version 9 or 10",
+        ),
+        ("", "is required: adapter 'inventorum' serves API version 9 or 10"),
+    ],
+)
+def test_api_version_problem_names_the_key_itself(line: str, said: str) -> None:
+    text = MINIMAL.replace("adapter: borderbolt", "adapter: inventorum\n" + line.rstrip("\n"))
+    assert problems(text) == [("connections.borderbolt.api_version", said)]
 
 
 @pytest.mark.parametrize("text", ["connections: [", "- a\n- b", "", "connections: {}"])

@@ -29,7 +29,7 @@ async def test_every_route_is_documented(app: Starlette) -> None:
     assert served - documented == set()
     assert all(
         path.startswith(("/v1/", "/admin/"))
-        or path in {"/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}
+        or path in {"/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}
         for path, _ in documented
     )
 

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from adapters.sandbox import Fault, Sandbox
 from gateway.app import create_app
 from gateway.changes import poller
-from gateway.config import parse_config
+from gateway.config_text import parse_config
 from tests.conftest import CONFIG, client_for, sandbox_of
 
 pytestmark = pytest.mark.anyio

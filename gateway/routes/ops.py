@@ -1,4 +1,7 @@
-"""Operations endpoints, no API key: liveness, readiness, Prometheus metrics.
+"""Operations endpoints, no API key: where to start, liveness, readiness, Prometheus metrics.
+
+- ``/``: what this is and where to go next (the docs, the OpenAPI document, the
+  connections), for a newcomer's first curl or browser visit.
 
 - ``/healthz``: the process answers (200).
 - ``/readyz``: 200 while at least one connection's circuit is not open (the gateway
@@ -16,6 +19,23 @@ from starlette.responses import JSONResponse, Response
 
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
+
+
+async def index(call: Call) -> Response:
+    return JSONResponse(
+        {
+            "name": "Customer Gateway",
+            "about": "One REST API for customers, contacts and items over several upstreams.",
+            "links": {
+                "docs": "/docs",
+                "openapi": "/openapi.json",
+                "connections": "/v1/connections",
+                "customers": "/v1/customers",
+                "health": "/healthz",
+            },
+            "auth": "Authorization: Bearer <API key> on /v1 and /admin; none here or on /docs",
+        }
+    )
 
 
 async def healthz(call: Call) -> Response:
@@ -45,6 +65,7 @@ async def metrics(call: Call) -> Response:
 
 
 endpoints = [
+    Endpoint("GET", "/", index, "Where to start", "operations", None, answer={}, errors=()),
     Endpoint("GET", "/healthz", healthz, "Liveness", "operations", None, answer={}, errors=()),
     Endpoint(
         "GET",
