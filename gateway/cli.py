@@ -130,10 +130,20 @@ def _load(path: str | None) -> Config | None:
     try:
         return load_config(path)
     except ConfigError as exc:
-        print(f"config error in {path or 'the config'}:", file=sys.stderr)
-        for where, message in exc.problems:
-            print(f"  {where or '(top)'}: {message}", file=sys.stderr)
+        print(config_report(config_file(path), exc), file=sys.stderr)
         return None
+
+
+def config_report(path: Path, error: ConfigError) -> str:
+    """The problems as a compiler reports them, in the order they are written:
+    ``config.yaml:12:5: connections.shop.api_version: 11 is not offered ...``."""
+    located = sorted(error.located(), key=lambda p: p[2] or (1 << 30, 0))
+    count = f"{len(located)} problem" + ("s" if len(located) != 1 else "")
+    lines = [f"config error in {path}: {count}"]
+    for where, message, position in located:
+        at = f"{path}:{position[0]}:{position[1]}" if position else str(path)
+        lines.append(f"  {at}: {where + ': ' if where else ''}{message}")
+    return "\n".join(lines)
 
 
 def config_file(path: str | None) -> Path:

@@ -49,9 +49,18 @@ SCOPES = frozenset(
 class ConfigError(Exception):
     """Every problem of one config, each as ``(path, message)``."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        problems: list[tuple[str, str]],
+        positions: list[tuple[int, int] | None] | None = None,
+    ) -> None:
         self.problems = problems
+        # Each problem's line and column in the text (1-based), where the text has it.
+        self.positions = positions or [None] * len(problems)
         super().__init__("; ".join(f"{p}: {m}" if p else m for p, m in problems))
+
+    def located(self) -> list[tuple[str, str, tuple[int, int] | None]]:
+        return [(p, m, pos) for (p, m), pos in zip(self.problems, self.positions, strict=True)]
 
 
 class _Model(BaseModel):
@@ -180,8 +189,6 @@ class OAuth2ClientCredentialsAuth(_Model):
 
 
 Auth = Annotated[BearerAuth | OAuth2ClientCredentialsAuth, Field(discriminator="type")]
-# Discriminator tags pydantic puts in error locations; config paths leave them out.
-UNION_TAGS = frozenset({"bearer", "oauth2_client_credentials", "local", "redis"})
 
 
 class RetryConfig(_Model):
@@ -232,6 +239,11 @@ class ConnectionConfig(_Model):
     def _http_or_sandbox(cls, url: str) -> str:
         if url != SANDBOX and not re.match(r"^https?://[^\s/]+", url):
             raise ValueError(f"must be {SANDBOX!r} or an http(s) URL")
+        if url != SANDBOX and re.search(r"[?#]", url):
+            raise ValueError(
+                "must not carry a query string or fragment: give the origin and any path "
+                "prefix (https://app.borderbolt.com/tenant), and credentials under auth"
+            )
         return url.rstrip("/") if url != SANDBOX else url
 
     @field_validator("api_version")

@@ -84,6 +84,11 @@ def problem(error: Mapping[str, Any], known: Iterable[str] = ()) -> str:
         return f"must be {ctx.get('expected')}"
     if kind in BOUNDS:
         return BOUNDS[kind].format(**ctx)
+    if kind == "union_tag_invalid":
+        tags = str(ctx.get("expected_tags", "")).split(", ")
+        return f"{str(ctx.get('discriminator', 'type')).strip(chr(39))} must be {in_words(tags)}"
+    if kind == "union_tag_not_found":
+        return f"needs {ctx.get('discriminator', 'a type')}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
     return TYPES.get(kind, "is not valid")
@@ -117,33 +122,52 @@ def field_problems(model: type[BaseModel], exc: ValidationError) -> list[tuple[s
     return problems
 
 
-def fields_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:
-    """The field names of the object at ``loc`` inside ``model`` (list indexes skipped)."""
+def fields_at(
+    model: type[BaseModel],
+    loc: tuple[int | str, ...],
+    tags: Mapping[str, type[BaseModel]] | None = None,
+) -> list[str]:
+    """The field names of the object at ``loc`` inside ``model``: through nested models,
+    lists (an index) and dicts (a key); ``tags`` names the model a discriminated
+    union's tag in ``loc`` stands for."""
     current: Any = model
     for part in loc:
-        if isinstance(part, int):
+        if tags and isinstance(part, str) and part in tags:
+            current = tags[part]
             continue
-        field = current.model_fields.get(part) if _is_model(current) else None
-        if field is None:
+        current = _step(_unwrapped(current), part)
+        if current is None:
             return []
-        current = _model_in(field.annotation)
-    return list(current.model_fields) if _is_model(current) else []
+    found = _unwrapped(current)
+    return list(found.model_fields) if _is_model(found) else []
+
+
+def _step(annotation: Any, part: int | str) -> Any:
+    origin = typing.get_origin(annotation)
+    if origin is dict:
+        return typing.get_args(annotation)[1]
+    if origin is list:
+        return typing.get_args(annotation)[0]
+    if _is_model(annotation) and isinstance(part, str):
+        field = annotation.model_fields.get(part)
+        return field.annotation if field is not None else None
+    return None
 
 
 def _is_model(value: Any) -> bool:
     return isinstance(value, type) and issubclass(value, BaseModel)
 
 
-def _model_in(annotation: Any) -> Any:
-    """The model inside ``X | None``, ``list[X]``, ``Annotated[X, ...]``, if any."""
-    if _is_model(annotation):
-        return annotation
+def _unwrapped(annotation: Any) -> Any:
+    """``X`` from ``X | None`` and ``Annotated[X, ...]`` (the first model of a union)."""
     origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType, list, typing.Annotated):
-        for arg in typing.get_args(annotation):
-            if (found := _model_in(arg)) is not None:
-                return found
-    return None
+    if origin is typing.Annotated:
+        return _unwrapped(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        models = [a for a in options if _is_model(_unwrapped(a))]
+        return _unwrapped((models or options)[0])
+    return annotation
 
 
 TYPES = {

@@ -125,6 +125,10 @@ async def test_validate_reports_every_problem(admin: httpx.AsyncClient) -> None:
     assert response.status_code == 422
     fields = {d["field"] for d in response.json()["error"]["details"]}
     assert {"connections.crm.adapter", "api_keys.1.scopes"} <= fields
+    line = 1 + broken.splitlines().index(next(x for x in broken.splitlines() if "salesforce" in x))
+    said = {d["field"]: d["message"] for d in response.json()["error"]["details"]}
+    assert said["connections.crm.adapter"].startswith("unknown adapter 'salesforce': one of ")
+    assert said["connections.crm.adapter"].endswith(f" (line {line}, column 5)")
 
 
 async def test_put_needs_a_fresh_if_match(admin: httpx.AsyncClient) -> None:

@@ -37,6 +37,49 @@ def test_check_config_errors_are_readable_and_exit_non_zero(
     assert "cannot read" in capsys.readouterr().err
 
 
+BROKEN = """\
+server:
+  default_conection: borderbolt
+connections:
+  shop:
+    adapter: inventorum
+    api_version: 11
+    base_url: "https://pos.example.test/api?tenant=1"
+    auth: {type: bearer, tokn: x}
+"""
+
+
+def test_check_config_reports_like_a_compiler(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN)
+    monkeypatch.setenv("GATEWAY_CONFIG", str(path))  # the path comes from the environment
+    assert main(["check-config"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"config error in {path}: 5 problems",
+        f"  {path}:2:3: server.default_conection: not a field here; "
+        "did you mean 'default_connection'?",
+        f"  {path}:6:5: connections.shop.api_version: 11 is not offered: adapter 'inventorum' "
+        "serves API version 9 or 10",
+        f"  {path}:7:5: connections.shop.base_url: must not carry a query string or fragment: "
+        "give the origin and any path prefix (https://app.borderbolt.com/tenant), and "
+        "credentials under auth",
+        f"  {path}:8:5: connections.shop.auth.token: required",
+        f"  {path}:8:26: connections.shop.auth.tokn: not a field here; did you mean 'token'?",
+    ]
+
+
+def test_check_config_places_a_yaml_syntax_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "c.yaml"
+    path.write_text("connections:\n  a: [1\n  b: 2\n")
+    assert main(["check-config", str(path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[1].startswith(f"  {path}:3:4: not valid YAML: expected ',' or ']'")
+
+
 def test_check_config_never_prints_a_secret(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

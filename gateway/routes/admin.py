@@ -65,7 +65,10 @@ def _path(call: Call) -> Path:
 def _invalid(error: ConfigError) -> ValidationFailed:
     return ValidationFailed(
         "the config is not valid",
-        details=[FieldError(where or None, message) for where, message in error.problems],
+        details=[
+            FieldError(where or None, message + (f" (line {at[0]}, column {at[1]})" if at else ""))
+            for where, message, at in error.located()
+        ],
     )
 
 
