@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench profile redis-server fuzz
+.PHONY: run test lint install clean bench profile test-tools fuzz
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -37,19 +37,27 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check gateway adapters schemas kernel tests bench
 	$(BIN)/mypy
 
-test: $(STAMP) lint redis-server
+test: $(STAMP) lint test-tools
 	$(BIN)/python -m pytest
 
-# The state store tests run against a real redis-server (Debian's package).
-redis-server:
-	@command -v redis-server >/dev/null 2>&1 || { \
+# Debian packages the tests use for real, as command:package: redis-server (the state
+# store), curl and jq (the README tour, run line by line), chromium and its driver
+# (the docs page and the admin console in a headless browser). Installed when missing
+# and root; otherwise the command to install them is printed.
+TEST_TOOLS := redis-server:redis-server curl:curl jq:jq chromium:chromium chromedriver:chromium-driver
+
+test-tools:
+	@missing=""; for pair in $(TEST_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing redis-server (Debian package) for the state store tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	    echo "== installing Debian packages the tests use:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
-	    echo "redis-server is missing: install it with 'sudo apt-get install redis-server', then run make test again" >&2; \
+	    echo "the tests need Debian packages:$$missing. Install them with 'sudo apt-get install$$missing', then run make test again" >&2; \
 	    exit 1; \
-	  fi; }
+	  fi; \
+	fi
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
