@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench profile test-tools fuzz
+.PHONY: run test lint install clean bench profile test-tools fuzz docs-examples vendor-swagger-ui
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -65,6 +65,21 @@ clean:
 # schemathesis against a served gateway, 200 examples per operation (minutes, not in CI).
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz
+
+# The OpenAPI examples, recorded from the sandbox simulators' answers (commit the file;
+# tests/test_openapi.py fails when it is stale).
+docs-examples: $(STAMP)
+	$(BIN)/python -m tests.examples
+
+# Swagger UI for /docs, vendored unmodified from npm's swagger-ui-dist (needs npm).
+SWAGGER_UI ?= 5.35.0
+vendor-swagger-ui:
+	rm -rf build/swagger-ui && mkdir -p build/swagger-ui
+	cd build/swagger-ui && npm pack --silent swagger-ui-dist@$(SWAGGER_UI) && tar xzf swagger-ui-dist-$(SWAGGER_UI).tgz
+	cp build/swagger-ui/package/swagger-ui-bundle.js build/swagger-ui/package/swagger-ui-bundle.js.LICENSE.txt \
+	  build/swagger-ui/package/swagger-ui.css build/swagger-ui/package/LICENSE build/swagger-ui/package/NOTICE \
+	  gateway/static/swagger-ui/
+	echo "swagger-ui-dist $(SWAGGER_UI) (npm), unmodified: make vendor-swagger-ui" > gateway/static/swagger-ui/VERSION
 
 # Gateway vs direct upstream and the floor, side by side, median of 3 (about 6 minutes;
 # installs wrk and redis-server from Debian if missing).

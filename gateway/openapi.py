@@ -12,8 +12,10 @@ declared, and schemathesis checks the app's answers against it.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Sequence
+from importlib.resources import files
 from typing import Any
 
 from pydantic import BaseModel
@@ -52,6 +54,28 @@ CACHE_HEADERS = {
     "ETag": {"schema": {"type": "string"}},
     "X-Cache": {"schema": {"type": "string", "enum": ["HIT", "MISS", "STALE", "BYPASS"]}},
 }
+
+
+# What each path parameter is, by path prefix (the first match wins) and name.
+PATH_PARAMS: tuple[tuple[str, str, str], ...] = (
+    ("/v1/items/", "id", "The item's canonical ID, connection:remote_id"),
+    ("/v1/customers/", "id", "The customer's canonical ID, connection:remote_id"),
+    ("/v1/customers/", "contact_id", "The contact's canonical ID, on the customer's connection"),
+    ("/v1/customers/", "code", "The customer's code in its upstream (BorderBolt's customer_code)"),
+    ("/admin/config/versions/", "id", "A config version's id, from GET /admin/config/versions"),
+    ("/admin/webhooks/", "id", "A delivery's id, from GET /admin/webhooks/deliveries"),
+    ("/v1/passthrough/", "connection", "A connection's name, from GET /v1/connections"),
+    ("/v1/passthrough/", "path", "The upstream's own path under its API root, with its query"),
+    ("/docs/", "name", "The file's name (swagger-ui-bundle.js, swagger-ui.css, docs.js, docs.css)"),
+)
+
+
+@functools.cache
+def examples() -> dict[str, Any]:
+    """Real answers of the sandbox simulators (tests/examples.py wrote them)."""
+    text = files("gateway").joinpath("static/examples.json").read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 def spec(endpoints: Sequence[Endpoint]) -> dict[str, Any]:
@@ -112,7 +136,42 @@ def operation(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
     elif endpoint.raw_content is not None:
         required = "*/*" not in endpoint.raw_content
         result["requestBody"] = {"required": required, "content": dict(endpoint.raw_content)}
+    _with_examples(result, path, examples()["operations"].get(f"{endpoint.method.lower()} {path}"))
     return result
+
+
+def _with_examples(operation: dict[str, Any], path: str, example: dict[str, Any] | None) -> None:
+    """The recorded call's parameters, body and answer as the operation's examples, and
+    each error status's recorded answer."""
+    errors = examples()["errors"]
+    for status, response in operation["responses"].items():
+        content = response.get("content", {}).get("application/json")
+        if content is not None and status in errors:
+            response["content"] = {"application/json": {**content, "example": errors[status]}}
+    if example is None:
+        return
+    values = _path_values(path, example["path"])
+    for parameter in operation["parameters"]:
+        if parameter["in"] == "path" and parameter["name"] in values:
+            parameter["example"] = values[parameter["name"]]
+    body = operation.get("requestBody", {}).get("content", {})
+    for media_type, content in body.items():
+        if example["request"] is not None and media_type != "*/*":
+            body[media_type] = {**content, "example": example["request"]}
+    response = operation["responses"].get(str(example["status"]), {})
+    content = response.get("content", {}).get("application/json")
+    if content is not None and example["answer"] is not None:
+        response["content"] = {"application/json": {**content, "example": example["answer"]}}
+
+
+def _path_values(template: str, called: str) -> dict[str, str]:
+    """``{"id": "borderbolt:501"}`` from ``/v1/customers/{id}`` and the path called."""
+    pattern = "".join(
+        f"(?P<{part[1:-1]}>[^?]+?)" if part.startswith("{") else re.escape(part)
+        for part in re.split(r"(\{\w+\})", template)
+    )
+    found = re.fullmatch(pattern + r"(?:\?.*)?", called)
+    return found.groupdict() if found else {}
 
 
 def query_params(endpoint: Endpoint) -> list[dict[str, Any]]:
@@ -204,7 +263,16 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _path_params(path: str) -> list[dict[str, Any]]:
-    names = re.findall(r"\{(\w+)\}", path)
     return [
-        {"name": n, "in": "path", "required": True, "schema": {"type": "string"}} for n in names
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": {"type": "string"},
+            "description": next(
+                (text for prefix, n, text in PATH_PARAMS if n == name and path.startswith(prefix)),
+                "",
+            ),
+        }
+        for name in re.findall(r"\{(\w+)\}", path)
     ]

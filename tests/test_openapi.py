@@ -9,6 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Route
 
+from tests import examples
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.anyio
@@ -30,6 +31,7 @@ async def test_every_route_is_documented(app: Starlette) -> None:
     assert all(
         path.startswith(("/v1/", "/admin/"))
         or path in {"/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"}
+        or path.startswith("/docs/")
         for path, _ in documented
     )
 
@@ -55,3 +57,40 @@ async def test_docs_page_loads_nothing_from_elsewhere(client: httpx.AsyncClient)
     page = await client.get("/docs")
     assert page.status_code == 200 and "/openapi.json" in page.text
     assert not re.search(r"(src|href)=\"https?://", page.text)
+
+
+async def test_every_parameter_is_described_and_every_body_has_an_example(
+    client: httpx.AsyncClient,
+) -> None:
+    doc = (await client.get("/openapi.json")).json()
+    missing = []
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            where = f"{method.upper()} {path}"
+            missing += [
+                f"{where} parameter {p['name']}"
+                for p in operation["parameters"]
+                if not p.get("description")
+            ]
+            body = operation.get("requestBody", {}).get("content", {})
+            missing += [
+                f"{where} request {m}" for m, c in body.items() if m != "*/*" and "example" not in c
+            ]
+            for status, response in operation["responses"].items():
+                content = response.get("content", {}).get("application/json")
+                if content is not None and "example" not in content and path != "/openapi.json":
+                    missing += [f"{where} answer {status}"]
+    assert missing == []
+    customer = doc["paths"]["/v1/customers/{id}"]["get"]
+    assert customer["parameters"][0]["example"] == "borderbolt:501"
+    answer = customer["responses"]["200"]["content"]["application/json"]["example"]
+    assert answer["id"] == "borderbolt:501" and answer["contacts"]
+    bare = customer["responses"]["404"]["content"]["application/json"]["example"]
+    assert "IDs are connection:remote_id" in bare["error"]["message"]
+
+
+async def test_the_examples_are_the_simulators_answers_today() -> None:
+    """gateway/static/examples.json is what tests/examples.py records now: an answer that
+    changed makes the committed examples stale (regenerate with make docs-examples)."""
+    recorded = await examples.collect()
+    assert examples.TARGET.read_text(encoding="utf-8") == examples.render(recorded)

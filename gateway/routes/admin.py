@@ -241,7 +241,13 @@ CONFIG_BODY = {
     "application/yaml": {"schema": {"type": "string"}},
     "application/json": {"schema": FREE},
 }
-IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"}}
+IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": "the ETag of GET /admin/config: the change applies only to the config you read",
+}
 
 
 def _admin(

@@ -1,7 +1,15 @@
-"""/openapi.json and /docs: the document, and a page that reads it (no CDN, no key)."""
+"""/openapi.json and /docs: the document, and Swagger UI reading it (no CDN, no key).
+
+Swagger UI is vendored, unmodified, from npm's swagger-ui-dist (gateway/static/
+swagger-ui/VERSION says which; ``make vendor-swagger-ui`` refreshes it), and served
+with the page's own two small files from ``/docs/assets/``: the page loads nothing
+from elsewhere, and its CSP allows scripts from this origin only.
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable
 from importlib.resources import files
 from typing import Any
@@ -13,9 +21,21 @@ from gateway.connections import Connection
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
 from gateway.openapi import spec
+from kernel.errors import NotFound
 
-PAGE = files("gateway").joinpath("static/docs.html").read_text(encoding="utf-8")
-CSP = "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
+STATIC = files("gateway").joinpath("static")
+PAGE = STATIC.joinpath("docs.html").read_text(encoding="utf-8")
+# Swagger UI sets inline styles and shows its icons as data: images.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'"
+)
+ASSETS = {
+    "swagger-ui-bundle.js": ("swagger-ui/swagger-ui-bundle.js", "text/javascript"),
+    "swagger-ui.css": ("swagger-ui/swagger-ui.css", "text/css"),
+    "docs.js": ("docs.js", "text/javascript"),
+    "docs.css": ("docs.css", "text/css"),
+}
 
 
 async def openapi(call: Call) -> Response:
@@ -55,6 +75,24 @@ async def docs(call: Call) -> Response:
     return HTMLResponse(PAGE, headers={"Content-Security-Policy": CSP})
 
 
+@functools.cache
+def _asset(name: str) -> tuple[bytes, str, str]:
+    path, media_type = ASSETS[name]
+    content = STATIC.joinpath(path).read_bytes()
+    return content, media_type, '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+async def asset(call: Call) -> Response:
+    name = call.path_params["name"]
+    if name not in ASSETS:
+        raise NotFound(f"no docs asset named {name[:64]!r}")
+    content, media_type, etag = _asset(name)
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+    if call.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(content, media_type=media_type, headers=headers)
+
+
 endpoints = [
     Endpoint(
         "GET", "/openapi.json", openapi, "This document", "operations", None, answer={}, errors=()
@@ -68,5 +106,15 @@ endpoints = [
         None,
         answer="text/html",
         errors=(),
+    ),
+    Endpoint(
+        "GET",
+        "/docs/assets/{name}",
+        asset,
+        "A file of the documentation page (Swagger UI, vendored)",
+        "operations",
+        None,
+        answer="text/plain",
+        errors=(404,),
     ),
 ]

@@ -1,0 +1,62 @@
+"""A real headless browser for the tests: Debian's chromium, driven through Debian's
+chromium-driver by selenium (which then downloads nothing)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+HINT = (
+    "{tool} is not installed; the browser tests need Debian's chromium and chromium-driver "
+    "(make test installs them when it runs as root: apt-get install chromium chromium-driver)"
+)
+# Without the background-networking flags chromium keeps trying hosts this machine
+# cannot reach (updates, sync, safe browsing).
+FLAGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--window-size=1400,1000",
+)
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    chromium = shutil.which("chromium")
+    driver_path = shutil.which("chromedriver")
+    for tool, found in (("chromium", chromium), ("chromedriver", driver_path)):
+        if found is None:
+            pytest.fail(HINT.format(tool=tool), pytrace=False)
+    assert chromium is not None and driver_path is not None
+    os.environ.setdefault("SE_AVOID_STATS", "true")
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        options = webdriver.ChromeOptions()
+        options.binary_location = chromium
+        for flag in FLAGS:
+            options.add_argument(flag)
+        options.add_argument(f"--user-data-dir={profile}")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+        driver.set_page_load_timeout(30)
+        try:
+            yield driver
+        finally:
+            driver.quit()
+
+
+def console_errors(driver: webdriver.Chrome) -> list[str]:
+    """The page's console errors so far (a CSP refusal shows here)."""
+    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
