@@ -54,6 +54,10 @@ class KeyStore:
             for key in keys
         }
 
+    def by_digest(self, digest: str) -> Identity | None:
+        """The key with this sha256, while the config still has it (console sessions)."""
+        return self._by_digest.get(digest)
+
     def authenticate(self, authorization: str | None) -> Identity:
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():

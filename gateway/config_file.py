@@ -33,7 +33,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
 from gateway.config import Config, ConfigError
-from gateway.config_text import guard_yaml, parse_config
+from gateway.config_text import guard_yaml, parse_config, positions_in
 
 MASK = "***"
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")
@@ -151,8 +151,13 @@ def _same_scalar(old: Any, new: Any) -> bool:
 
 
 def validate(document: Any) -> Config:
-    """The document as a validated Config (env references expanded)."""
-    return parse_config(dump(document))
+    """The document as a validated Config (env references expanded); its problems are
+    placed at their line and column in the text the document was read from."""
+    try:
+        return parse_config(dump(document))
+    except ConfigError as exc:
+        exc.positions = positions_in(document, [where for where, _ in exc.problems])
+        raise
 
 
 def as_json(document: Any) -> Any:

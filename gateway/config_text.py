@@ -147,6 +147,11 @@ def positions(text: str, paths: list[str]) -> list[tuple[int, int] | None]:
         tree = YAML(typ="rt", pure=True).load(text)
     except YAMLError as exc:
         return [_not_yaml(exc).positions[0]] * len(paths)
+    return positions_in(tree, paths)
+
+
+def positions_in(tree: Any, paths: list[str]) -> list[tuple[int, int] | None]:
+    """``positions`` in a round-trip document, as read from the text it came from."""
     return [_position(tree, path.split(".") if path else []) for path in paths]
 
 

@@ -147,7 +147,10 @@ def _with_examples(operation: dict[str, Any], path: str, example: dict[str, Any]
     for status, response in operation["responses"].items():
         content = response.get("content", {}).get("application/json")
         if content is not None and status in errors:
-            response["content"] = {"application/json": {**content, "example": errors[status]}}
+            response["content"] = {
+                **response["content"],
+                "application/json": {**content, "example": errors[status]},
+            }
     if example is None:
         return
     values = _path_values(path, example["path"])
@@ -161,7 +164,10 @@ def _with_examples(operation: dict[str, Any], path: str, example: dict[str, Any]
     response = operation["responses"].get(str(example["status"]), {})
     content = response.get("content", {}).get("application/json")
     if content is not None and example["answer"] is not None:
-        response["content"] = {"application/json": {**content, "example": example["answer"]}}
+        response["content"] = {
+            **response["content"],
+            "application/json": {**content, "example": example["answer"]},
+        }
 
 
 def _path_values(template: str, called: str) -> dict[str, str]:
@@ -210,7 +216,8 @@ def _headers(endpoint: Endpoint) -> list[dict[str, Any]]:
 def _responses(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
     answer = endpoint.answer
     if answer == "*/*":
-        responses: dict[str, Any] = {"default": {"description": "The upstream's answer"}}
+        said = "The upstream's answer" if endpoint.tag == "passthrough" else "The file, as it is"
+        responses: dict[str, Any] = {"default": {"description": said}}
     else:
         success: dict[str, Any] = {"description": "Done" if endpoint.status == 204 else "OK"}
         if endpoint.scope is not None:
@@ -225,8 +232,12 @@ def _responses(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
         responses = {str(endpoint.status): success}
     # Operations endpoints answer their own JSON on failure, not the error envelope.
     error = _ref(ErrorEnvelope, models) if endpoint.scope is not None else FREE
+    # A page (the admin console) answers its refusals as pages, or as the envelope when
+    # refused before it renders (no session, another origin, too large a body).
+    page = {"text/html": {"schema": {"type": "string"}}} if answer == "text/html" else {}
     for code in endpoint.errors:
-        responses[str(code)] = {"description": ERROR_TEXT[code], "content": _json(error)}
+        content = {**page, **_json(error)}
+        responses[str(code)] = {"description": ERROR_TEXT[code], "content": content}
     if endpoint.cached:
         responses["304"] = {"description": "Not modified (If-None-Match)"}
     return responses

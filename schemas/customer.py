@@ -32,7 +32,15 @@ class Customer(Resource):
     shipping_addresses: list[Address] = Field(default_factory=list)
     is_active: bool | None = None
     notes: str | None = None
-    contacts: list[Contact] | None = None
+    contacts: list[Contact] | None = Field(
+        None,
+        description=(
+            "On single reads, the contacts as the customer's upstream embeds them; null "
+            "where the connection has no contacts. An upstream may embed less than its "
+            "contact reads give (BorderBolt: no notes, no timestamps, null here): "
+            "GET /v1/customers/{id}/contacts has every field."
+        ),
+    )
     extra: Extra = Field(default_factory=dict)
     remote_data: dict[str, Any] | None = None
     created_at: str | None = None

@@ -57,6 +57,12 @@ def browser() -> Iterator[webdriver.Chrome]:
             driver.quit()
 
 
-def console_errors(driver: webdriver.Chrome) -> list[str]:
-    """The page's console errors so far (a CSP refusal shows here)."""
-    return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+def console_errors(driver: webdriver.Chrome, expected: tuple[int, ...] = ()) -> list[str]:
+    """The page's console errors so far (a CSP refusal shows here), but for pages that
+    answered one of the ``expected`` statuses (a refused sign-in is a 401 page)."""
+    allowed = tuple(f"responded with a status of {status} " for status in expected)
+    return [
+        e["message"]
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE" and not any(a in e["message"] for a in allowed)
+    ]

@@ -16,6 +16,7 @@ import re
 import select
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,17 +25,23 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers import ROOT, Process, gateway
+from tests.servers import ROOT, Process, free_port, gateway
 
 TOOLS_HINT = "the tour needs {tool}: make test installs it (Debian: apt-get install {tool})"
 
 
+# The sections whose first ``sh`` block is a tour, run in this order in one shell.
+TOURS = ("## A curl tour", "## Changes: events, polling, webhooks")
+
+
 def tour_steps(readme: str) -> list[str]:
-    """The commands of the ``sh`` block under "A curl tour", continuation lines joined."""
-    section = readme[readme.index("## A curl tour") :]
-    block = section.split("```sh\n", 1)[1].split("```", 1)[0]
+    """The commands of each tour's ``sh`` block, continuation lines joined."""
+    lines = []
+    for heading in TOURS:
+        section = readme[readme.index(heading) :]
+        lines += section.split("```sh\n", 1)[1].split("```", 1)[0].splitlines()
     steps, current = [], ""
-    for line in block.splitlines():
+    for line in lines:
         if not current and (not line.strip() or line.lstrip().startswith("#")):
             continue
         current += line + "\n"
@@ -118,8 +125,14 @@ def served(tmp_path: Path) -> Iterator[Process]:
 
 def test_the_readme_tour_runs_line_by_line(served: Process, tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    steps = [s.replace("http://127.0.0.1:8000", served.url) for s in tour_steps(readme)]
-    assert len(steps) > 40
+    receiver = str(free_port())  # the webhook receiver the changes tour starts
+    steps = [
+        s.replace("http://127.0.0.1:8000", served.url)
+        .replace(".venv/bin/gateway", f"{sys.executable} -m gateway")
+        .replace("9100", receiver)
+        for s in tour_steps(readme)
+    ]
+    assert len(steps) > 50
     bash = subprocess.Popen(
         ["bash", "--noprofile", "--norc"],
         cwd=tmp_path,
@@ -153,5 +166,6 @@ def test_the_readme_tour_runs_line_by_line(served: Process, tmp_path: Path) -> N
             if problems:
                 pytest.fail(f"step {number}: {step}\n{'; '.join(problems)}\n{output[-1500:]}")
     finally:
+        shell.run("kill $(jobs -p) 2>/dev/null; wait")  # the receiver it started
         bash.kill()
         bash.communicate(timeout=5)  # reaps it and closes its pipes

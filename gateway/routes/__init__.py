@@ -6,6 +6,7 @@ from gateway.endpoint import Endpoint
 from gateway.routes import (
     admin,
     connections,
+    console,
     contacts,
     customers,
     docs,
@@ -26,6 +27,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *connections.endpoints,
     *events.endpoints,
     *admin.endpoints,
+    *console.endpoints,
     *history.endpoints,
     *webhooks.endpoints,
     *ops.endpoints,

@@ -114,7 +114,7 @@ endpoints = [
         "A file of the documentation page (Swagger UI, vendored)",
         "operations",
         None,
-        answer="text/plain",
+        answer="*/*",
         errors=(404,),
     ),
 ]

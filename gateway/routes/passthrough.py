@@ -73,8 +73,12 @@ endpoints = [
         raw_body=method != "GET",
         raw_content={"*/*": {"schema": {}}} if method in ("POST", "PUT", "PATCH") else None,
         answer="*/*",
-        description="The upstream's answer, as it came (X-Passthrough: true).",
-        errors=(401, 403, 404, 413, 502, 503, 504),
+        description=(
+            "The upstream's answer, as it came (X-Passthrough: true), whatever its status: "
+            "a 404 may be the upstream's own. The gateway's own refusals (a key without "
+            "the scope, an unknown connection, an open circuit) use the error envelope."
+        ),
+        errors=(401, 403, 413, 502, 503, 504),
     )
     for method in METHODS
 ]

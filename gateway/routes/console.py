@@ -1,0 +1,244 @@
+"""/admin/ui: the admin console, pages rendered on the server (Jinja2, no script).
+
+It shows what the admin API answers, for people: each connection's health, circuit,
+cache and budget figures (``GET /admin/connections``), what each can do (``GET
+/v1/connections``), the config with an editor, the latest audit records and webhook
+deliveries. An edit is checked first, showing every problem with its path and line,
+or the diff against the running config; only then can it be applied, and applying
+is ``PUT /admin/config`` itself, with the ``If-Match`` of the config the editor
+loaded (so a change made meanwhile is refused, not overwritten) and its audit record.
+Sign-in and its cookie: gateway/console_session.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import re
+from typing import Any, Literal
+from urllib.parse import parse_qs
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from adapters.base import Operation
+from gateway import config_file as live
+from gateway import console_session as session
+from gateway.auth import Identity
+from gateway.changes.webhooks import shown
+from gateway.edge import Call
+from gateway.endpoint import Endpoint
+from gateway.queries import CUSTOMER_FILTERS, Query, choice
+from gateway.routes.admin import admin_connections, get_config, put_config, validate_config
+from gateway.routes.connections import describe
+from gateway.routes.docs import STATIC
+from kernel.errors import Forbidden, GatewayError, Unauthorized
+
+PAGES = Environment(
+    loader=PackageLoader("gateway", "templates"), autoescape=select_autoescape(["html"])
+)
+CSP = (
+    "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+NO_STORE = {"Cache-Control": "no-store", "Content-Security-Policy": CSP}
+AT = re.compile(r" \(line (\d+), column (\d+)\)$")
+RECENT = 10
+
+
+def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
+    text = PAGES.get_template(name).render(**values)
+    return HTMLResponse(text, status_code=status, headers=NO_STORE)
+
+
+def _form(call: Call) -> dict[str, str]:
+    fields = parse_qs(call.raw_body.decode("utf-8", "replace"), keep_blank_values=True)
+    return {name: values[0] for name, values in fields.items()}
+
+
+def _signed_in(call: Call) -> Call | None:
+    """The call as the session's admin key makes it, or None without a valid session."""
+    identity = session.identity_of(call.runtime, call.headers)
+    if identity is None:
+        return None
+    call.trace["key_name"] = identity.name  # the access log and the audit name the key
+    return dataclasses.replace(call, identity=identity)
+
+
+def _as(call: Call, body: str = "", **headers: str) -> Call:
+    """``call`` as an admin API request with this body and these headers."""
+    merged = {**{k.lower(): v for k, v in call.headers.items()}, **headers}
+    return dataclasses.replace(call, headers=merged, raw_body=body.encode("utf-8"))
+
+
+def _refuse_other_origins(call: Call) -> None:
+    if not session.same_origin(call.headers):
+        raise Forbidden("the console takes forms from its own pages only")
+
+
+class ConsoleQuery(Query):
+    notice: choice(Literal["applied"], "what the page says first") = None  # type: ignore[valid-type]
+
+
+NOTICES = {"applied": {"kind": "ok", "text": "Applied: the gateway runs on the new config."}}
+
+
+async def console(call: Call) -> Response:
+    admin = _signed_in(call)
+    if admin is None:
+        return _page("login.html")
+    query: ConsoleQuery = call.query
+    return await _console(admin, notice=NOTICES.get(query.notice or ""))
+
+
+async def _console(call: Call, status: int = 200, **shown_values: Any) -> Response:
+    current = await get_config(_as(call, accept="application/yaml"))
+    text = bytes(current.body).decode("utf-8")
+    figures = json.loads(bytes((await admin_connections(call)).body))["data"]
+    described = {name: describe(c) for name, c in call.runtime.connections.items()}
+    await call.host.audit.flush()
+    audit = await call.runtime.store.audit_page({}, RECENT, None)
+    deliveries = [shown(d) for d in await _deliveries(call)]
+    values: dict[str, Any] = {
+        "who": call.key.name,
+        "connections": figures,
+        "operations": [op.value for op in Operation],
+        "capabilities": {n: d["operations"] for n, d in described.items()},
+        "filters": CUSTOMER_FILTERS,
+        "customer_filters": {n: d["customer_filters"] for n, d in described.items()},
+        "text": text,
+        "etag": current.headers["etag"],
+        "audit": audit,
+        "deliveries": deliveries,
+        "webhooks": call.runtime.config.webhooks,
+        "problems": [],
+        "diff": None,
+        **shown_values,
+    }
+    return _page("console.html", status, **values)
+
+
+async def _deliveries(call: Call) -> list[dict[str, Any]]:
+    try:
+        return await call.runtime.store.deliveries_page(None, RECENT, None)
+    except GatewayError:
+        return []
+
+
+async def login(call: Call) -> Response:
+    _refuse_other_origins(call)
+    key = _form(call).get("key", "").strip()
+    try:
+        identity: Identity = call.runtime.keys.authenticate(f"Bearer {key}")
+        identity.require_scope("admin")
+    except (Unauthorized, Forbidden):
+        notice = {"kind": "error", "text": "That key is unknown or lacks the admin scope."}
+        return _page("login.html", 401, notice=notice)
+    call.trace["key_name"] = identity.name
+    secure = call.headers.get("x-forwarded-proto") == "https"
+    headers = {"Set-Cookie": session.issue(call.runtime, identity, secure), **NO_STORE}
+    return RedirectResponse(session.PATH, status_code=303, headers=headers)
+
+
+async def logout(call: Call) -> Response:
+    _refuse_other_origins(call)
+    headers = {"Set-Cookie": session.cleared(), **NO_STORE}
+    return RedirectResponse(session.PATH, status_code=303, headers=headers)
+
+
+async def check(call: Call) -> Response:
+    """The edited config's problems (path, line) or its diff; nothing is applied."""
+    admin = _require(call)
+    form = _form(admin)
+    text, etag = form.get("config", ""), form.get("etag", "")
+    try:
+        await validate_config(_as(admin, text, **{"content-type": "application/yaml"}))
+    except GatewayError as exc:
+        return await _console(admin, 422, text=text, etag=etag, problems=_problems(exc))
+    current = await get_config(_as(admin, accept="application/yaml"))
+    running = bytes(current.body).decode("utf-8")
+    diff = _diff(running, text)
+    return await _console(admin, text=text, etag=etag, diff=diff)
+
+
+async def apply(call: Call) -> Response:
+    """``PUT /admin/config`` with the editor's text and the ETag it loaded."""
+    admin = _require(call)
+    form = _form(admin)
+    text, etag = form.get("config", ""), form.get("etag", "")
+    headers = {"content-type": "application/yaml", "if-match": etag}
+    try:
+        await put_config(_as(admin, text, **headers))
+    except GatewayError as exc:
+        notice = {"kind": "error", "text": f"Not applied: {exc.message}."}
+        return await _console(admin, exc.status, text=text, notice=notice, problems=_problems(exc))
+    # Post/redirect/get: the page then shows the apply's own audit record, and a reload
+    # does not post the form again.
+    return RedirectResponse(f"{session.PATH}?notice=applied", status_code=303, headers=NO_STORE)
+
+
+def _require(call: Call) -> Call:
+    _refuse_other_origins(call)
+    admin = _signed_in(call)
+    if admin is None:
+        raise Unauthorized("sign in at /admin/ui first (the session ended)")
+    return admin
+
+
+def _problems(error: GatewayError) -> list[dict[str, Any]]:
+    problems = []
+    for detail in error.details:
+        found = AT.search(detail.message)
+        message = AT.sub("", detail.message)
+        line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
+        problems.append({"field": detail.field, "message": message, "line": line, "column": column})
+    if not problems:
+        problems.append({"field": None, "message": error.message, "line": None, "column": None})
+    return problems
+
+
+def _diff(running: str, edited: str) -> list[str]:
+    """The edit against the running config, both as the console shows them (masked)."""
+    before = live.dump(live.masked(live.load(running))).splitlines()
+    after = edited.splitlines()
+    return [
+        line
+        for line in difflib.unified_diff(before, after, "running", "edited", lineterm="", n=2)
+        if not line.startswith(("---", "+++"))
+    ]
+
+
+async def stylesheet(call: Call) -> Response:
+    css = STATIC.joinpath("console.css").read_bytes()
+    return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+def _page_endpoint(method: str, path: str, handler: Any, summary: str, **flags: Any) -> Endpoint:
+    """A console page: no API key (the session cookie), HTML, a form body when posted."""
+    errors = (400, 401, 403, 412, 413, 422, 428) if method == "POST" else (400,)
+    answer = flags.pop("answer", "text/html")
+    return Endpoint(
+        method, path, handler, summary, "admin", None, answer=answer, errors=errors, **flags
+    )
+
+
+endpoints = [
+    _page_endpoint(
+        "GET", "/admin/ui", console, "The admin console (signs in first)", query=ConsoleQuery
+    ),
+    _page_endpoint("POST", "/admin/ui/login", login, "Sign in with an admin key", raw_body=True),
+    _page_endpoint("POST", "/admin/ui/logout", logout, "Sign out", raw_body=True),
+    _page_endpoint("POST", "/admin/ui/check", check, "Check an edited config", raw_body=True),
+    _page_endpoint(
+        "POST",
+        "/admin/ui/apply",
+        apply,
+        "Apply a checked config",
+        raw_body=True,
+        action="config.put",
+    ),
+    _page_endpoint(
+        "GET", "/admin/ui/console.css", stylesheet, "The console's stylesheet", answer="text/css"
+    ),
+]
