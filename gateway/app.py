@@ -29,6 +29,7 @@ from gateway.routes import ENDPOINTS
 from gateway.runtime import Host, Runtime
 from gateway.store import open_store
 from kernel.errors import GatewayError, NotFound
+from kernel.wording import in_words
 
 
 async def render_error(request: Request, exc: Exception) -> Response:
@@ -37,9 +38,15 @@ async def render_error(request: Request, exc: Exception) -> Response:
             exc = NotFound(_no_endpoint(request))
         else:
             headers = dict(exc.headers or {})
+            message = exc.detail
             if exc.status_code == 405:
-                headers["Allow"] = ", ".join(allowed_methods(request))
-            error = GatewayError(exc.detail, headers=headers)
+                allowed = allowed_methods(request)
+                headers["Allow"] = ", ".join(allowed)
+                message = (
+                    f"{request.method} is not a method of {request.url.path[:200]}; "
+                    f"it takes {in_words(allowed)}"
+                )
+            error = GatewayError(message, headers=headers)
             error.status, error.code = exc.status_code, _http_code(exc.status_code)
             exc = error
     assert isinstance(exc, GatewayError)

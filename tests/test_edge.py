@@ -71,6 +71,10 @@ async def test_every_error_has_the_envelope_and_request_id(client: httpx.AsyncCl
         assert set(error) == ERROR_KEYS
         assert error["request_id"] == response.headers["x-request-id"]
     assert responses[1].json()["error"]["code"] == "method_not_allowed"
+    assert responses[1].json()["error"]["message"] == (
+        "PUT is not a method of /v1/customers/borderbolt:501; it takes DELETE, GET, HEAD or PATCH"
+    )
+    assert responses[1].headers["allow"] == "DELETE, GET, HEAD, PATCH"
     assert responses[2].json()["error"]["upstream_status"] == 404
 
 
