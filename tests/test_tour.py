@@ -30,6 +30,10 @@ from tests.servers import ROOT, Process, free_port, gateway
 TOOLS_HINT = "the tour needs {tool}: make test installs it (Debian: apt-get install {tool})"
 
 
+# The poller scans this often in the served copy (15 s in config.yaml), and the tour's
+# wait for it ("sleep 20") is shortened to match, so the test does not idle.
+POLL_EVERY = 2
+
 # The sections whose first ``sh`` block is a tour, run in this order in one shell.
 TOURS = ("## A curl tour", "## Changes: events, polling, webhooks")
 
@@ -117,7 +121,9 @@ def served(tmp_path: Path) -> Iterator[Process]:
         if shutil.which(tool) is None:
             pytest.fail(TOOLS_HINT.format(tool=tool), pytrace=False)
     config = tmp_path / "config.yaml"
-    shutil.copy(ROOT / "config.yaml", config)
+    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
+    assert "poll_every: 15" in text, "the tour's wait for the poller assumes a 15 s scan"
+    config.write_text(text.replace("poll_every: 15", f"poll_every: {POLL_EVERY}"))
     process = gateway(config, tmp_path).start()
     yield process
     process.stop()
@@ -125,11 +131,13 @@ def served(tmp_path: Path) -> Iterator[Process]:
 
 def test_the_readme_tour_runs_line_by_line(served: Process, tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert any("sleep 20;" in step for step in tour_steps(readme)), "the poller wait moved"
     receiver = str(free_port())  # the webhook receiver the changes tour starts
     steps = [
         s.replace("http://127.0.0.1:8000", served.url)
         .replace(".venv/bin/gateway", f"{sys.executable} -m gateway")
         .replace("9100", receiver)
+        .replace("sleep 20;", f"sleep {POLL_EVERY + 1};")
         for s in tour_steps(readme)
     ]
     assert len(steps) > 50
