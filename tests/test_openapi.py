@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -94,3 +95,24 @@ async def test_the_examples_are_the_simulators_answers_today() -> None:
     changed makes the committed examples stale (regenerate with make docs-examples)."""
     recorded = await examples.collect()
     assert examples.TARGET.read_text(encoding="utf-8") == examples.render(recorded)
+
+
+async def test_docs_assets_are_the_vendored_files_with_an_etag(client: httpx.AsyncClient) -> None:
+    script = await client.get("/docs/assets/swagger-ui-bundle.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith(
+        "text/javascript"
+    )
+    vendored = Path(__file__).parent.parent / "gateway/static/swagger-ui/swagger-ui-bundle.js"
+    assert script.content == vendored.read_bytes()
+    again = await client.get(
+        "/docs/assets/swagger-ui-bundle.js", headers={"If-None-Match": script.headers["etag"]}
+    )
+    assert again.status_code == 304 and not again.content
+    for name in ("../docs.html", "nothing.js", "swagger-ui"):
+        assert (await client.get(f"/docs/assets/{name}")).status_code == 404
+    page = await client.get("/docs")
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+    assert (
+        "unsafe-inline"
+        not in page.headers["content-security-policy"].split("script-src")[1].split(";")[0]
+    )
