@@ -241,7 +241,7 @@ def parse_query(model: type[Query], params: Any) -> Query:
     unknown = sorted(set(params) - known) if params else ()
     if unknown:
         details = [
-            FieldError(name, unknown_name(name, known, "a parameter here")) for name in unknown
+            FieldError(name[:64], unknown_name(name, known, "a parameter here")) for name in unknown
         ]
         first = details[0]
         raise BadRequest(

@@ -43,8 +43,11 @@ def one_of(names: Iterable[str]) -> str:
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     """``; did you mean 'limit'?`` when a candidate is close to ``word``, else ``""``."""
-    close = difflib.get_close_matches(word.lower(), list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+    if len(word) > 64:  # nothing this long is a typo of a name
+        return ""
+    by_lower = {candidate.lower(): candidate for candidate in candidates}
+    close = difflib.get_close_matches(word.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"; did you mean '{by_lower[close[0]]}'?" if close else ""
 
 
 def unknown_name(word: str, candidates: Iterable[str], what: str) -> str:
@@ -83,7 +86,10 @@ def problem(error: Mapping[str, Any], known: Iterable[str] = ()) -> str:
     if kind in ("literal_error", "enum"):
         return f"must be {ctx.get('expected')}"
     if kind in BOUNDS:
-        return BOUNDS[kind].format(**ctx)
+        try:
+            return BOUNDS[kind].format(**ctx)
+        except KeyError:
+            return "is out of range"
     if kind == "union_tag_invalid":
         tags = str(ctx.get("expected_tags", "")).split(", ")
         return f"{str(ctx.get('discriminator', 'type')).strip(chr(39))} must be {in_words(tags)}"
@@ -91,14 +97,14 @@ def problem(error: Mapping[str, Any], known: Iterable[str] = ()) -> str:
         return f"needs {ctx.get('discriminator', 'a type')}"
     if kind == "value_error":
         return str(ctx.get("error", error["msg"]))
-    return TYPES.get(kind, "is not valid")
+    return TYPES.get(kind, "not valid")
 
 
 def sentence(field: str | None, phrase: str) -> str:
     """``name is required``, ``name must be text``; the phrase alone without a field."""
     if not field:
         return phrase
-    verb = "" if phrase.split(" ", 1)[0] in ("must", "does") else "is "
+    verb = "" if phrase.split(" ", 1)[0] in ("must", "does", "needs", "is") else "is "
     return f"{field} {verb}{phrase}"
 
 
@@ -108,7 +114,9 @@ def observed(error: Mapping[str, Any]) -> str:
     phrase = problem(error)
     if phrase == "required":
         return "is missing"
-    return "is not " + phrase.removeprefix("must be ") if phrase.startswith("must be ") else phrase
+    if phrase.startswith("must be "):
+        return "is not " + phrase.removeprefix("must be ")
+    return sentence("_", phrase).removeprefix("_ ")
 
 
 def field_problems(model: type[BaseModel], exc: ValidationError) -> list[tuple[str | None, str]]:
