@@ -29,9 +29,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from redis.retry import Retry
 
 from gateway.config import CacheConfig, CircuitBreakerConfig
 from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, utc_now
