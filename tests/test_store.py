@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -136,6 +137,38 @@ async def test_a_breaker_opened_by_one_is_open_for_all(stores: StoreFactory) -> 
     with pytest.raises(UpstreamUnavailable):
         await b.acquire()
     assert b.state is CircuitState.OPEN
+
+
+async def test_a_closed_breaker_is_read_at_most_once_per_fresh_window(redis: Any) -> None:
+    """Under load, a closed breaker costs no round trip per call; one opened elsewhere
+    is seen within FRESH seconds."""
+    from gateway.store import shared_breaker
+
+    prefix = f"fb{uuid.uuid4().hex[:6]}:"
+    one = RedisStore(redis.url, prefix=prefix, timeout=1.0)
+    other = RedisStore(redis.url, prefix=prefix, timeout=1.0)
+    config = CircuitBreakerConfig(failures=1, reset_after=30)
+    a, b = one.breaker("c", "ns", config), other.breaker("c", "ns", config)
+    reads = []
+    real = other.client.hmget
+
+    async def counted(*args: Any) -> Any:
+        reads.append(args)
+        return await real(*args)
+
+    other.client.hmget = counted  # type: ignore[method-assign]
+    for _ in range(50):
+        await b.acquire()
+        await b.succeeded()
+    assert len(reads) == 1
+    await a.acquire()
+    await a.failed()  # opened by the other instance
+    await asyncio.sleep(shared_breaker.FRESH + 0.05)
+    with pytest.raises(UpstreamUnavailable):
+        await b.acquire()
+    assert len(reads) == 2
+    await one.aclose()
+    await other.aclose()
 
 
 async def test_one_trial_in_the_whole_deployment_after_reset(stores: StoreFactory) -> None:

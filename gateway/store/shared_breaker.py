@@ -1,11 +1,15 @@
 """A circuit breaker whose state every instance shares (on Redis): open on one, open on all.
 
 The state is a hash ``breaker:<connection>:<config digest>`` with the consecutive
-``failures`` and ``opened_at`` (wall clock, 0 when closed). Every upstream call reads
-it (one round trip); a failure increments it atomically and opens the breaker at the
-threshold; after ``reset_after`` one trial call in the whole deployment is let through
-(``SET NX`` on a trial key), and its success closes the breaker for everyone. While the
-store is down, each process falls back to its own count (kernel/resilience.py).
+``failures`` and ``opened_at`` (wall clock, 0 when closed). An upstream call reads it
+(one round trip), except that a process which read it closed and clean less than
+``FRESH`` seconds ago trusts that read: under load most calls then need no round
+trip, and a breaker opened elsewhere is seen here within ``FRESH`` seconds (a
+failure here is seen at once, from the answer of its own write). A failure
+increments the state atomically and opens the breaker at the threshold; after
+``reset_after`` one trial call in the whole deployment is let through (``SET NX`` on
+a trial key), and its success closes the breaker for everyone. While the store is
+down, each process falls back to its own count (kernel/resilience.py).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return {f, redis.call('HGET', KEYS[1], 'opened_at') or '0'}
 """
 KEEP_SECONDS = 3600  # a breaker's shared state outlives an hour of silence, then resets
+FRESH = 0.25  # seconds a closed, clean read is trusted by this process
 
 
 class SharedCircuitBreaker(CircuitBreaker):
@@ -48,6 +53,7 @@ class SharedCircuitBreaker(CircuitBreaker):
         self.key = store.key("breaker", connection, namespace)
         self.trial_key = self.key + ":trial"
         self._seen: tuple[int, float] | None = None  # (failures, opened_at) last read
+        self._read_at = 0.0  # monotonic time of that read
 
     @property
     def state(self) -> CircuitState:
@@ -67,6 +73,9 @@ class SharedCircuitBreaker(CircuitBreaker):
         return self._seen[0]
 
     async def acquire(self) -> None:
+        now = time.monotonic()
+        if self._seen == (0, 0.0) and now - self._read_at < FRESH and self.store.healthy:
+            return
         client = self.store.client
         try:
             raw = await self.store.call(
@@ -74,7 +83,7 @@ class SharedCircuitBreaker(CircuitBreaker):
             )
         except StoreDown:
             return self.before_call()
-        self._seen = (int(raw[0] or 0), float(raw[1] or 0))
+        self._seen, self._read_at = (int(raw[0] or 0), float(raw[1] or 0)), now
         opened_at = self._seen[1]
         if not opened_at:
             return
