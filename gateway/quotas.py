@@ -47,6 +47,7 @@ from limits.aio.strategies import MovingWindowRateLimiter
 
 from gateway.config import BudgetLimit, RateLimit
 from gateway.store import Store, StoreDown
+from gateway.store.redis import RedisStore
 from kernel.errors import RateLimited
 
 log = structlog.get_logger("gateway.quotas")
@@ -108,21 +109,19 @@ class SlidingLog:
     """
 
     def __init__(self, store: Store) -> None:
-        self.store = store
-        self.shared = store.backend == "redis"
+        self.redis = store if isinstance(store, RedisStore) else None
+        self.shared = self.redis is not None
         self.local: dict[str, dict[str, float]] = {}
-
-    def _key(self, name: str) -> str:
-        return str(self.store.key("budget", name))  # type: ignore[attr-defined]
 
     async def take(self, name: str, limit: RateLimit, ticket: str) -> tuple[bool, float]:
         """``(taken, seconds)``: the calls held now, or the wait before trying again."""
-        if not self.shared:
+        redis = self.redis
+        if redis is None:
             return self.take_local(name, limit, ticket)
-        client = self.store.client  # type: ignore[attr-defined]
-        args = (limit.requests, limit.per, LEASE, ticket, POLL)
-        taken, figure = await self.store.call(  # type: ignore[attr-defined]
-            "budget", lambda: client.eval(TAKE, 1, self._key(name), *args)
+        key, args = redis.key("budget", name), (limit.requests, limit.per, LEASE, ticket, POLL)
+        taken, figure = await redis.call(
+            "budget",
+            lambda: redis.client.eval(TAKE, 1, key, *args),
         )
         return bool(taken), float(figure)
 
@@ -133,10 +132,10 @@ class SlidingLog:
             if ticket in entries:
                 entries[ticket] = time.monotonic()
             return
-        client = self.store.client  # type: ignore[attr-defined]
-        await self.store.call(  # type: ignore[attr-defined]
-            "budget", lambda: client.eval(DONE, 1, self._key(name), ticket)
-        )
+        redis = self.redis
+        assert redis is not None, "a shared call is taken on the redis store"
+        key = redis.key("budget", name)
+        await redis.call("budget", lambda: redis.client.eval(DONE, 1, key, ticket))
 
     def take_local(self, name: str, limit: RateLimit, ticket: str) -> tuple[bool, float]:
         now = time.monotonic()  # one process: a clock no adjustment can step
@@ -152,13 +151,10 @@ class SlidingLog:
         return True, float(len(entries))
 
     async def count(self, name: str, limit: RateLimit) -> int:
-        if self.shared:
-            client = self.store.client  # type: ignore[attr-defined]
-            return int(
-                await self.store.call(  # type: ignore[attr-defined]
-                    "budget", lambda: client.zcount(self._key(name), "-inf", "+inf")
-                )
-            )
+        redis = self.redis
+        if redis is not None:
+            key = redis.key("budget", name)
+            return int(await redis.call("budget", lambda: redis.client.zcount(key, "-inf", "+inf")))
         now = time.monotonic()
         return sum(1 for at in self.local.get(name, {}).values() if at > now - limit.per)
 
@@ -169,15 +165,14 @@ class Quotas:
         self.on_limited = on_limited or (lambda key, connection: None)
         self.local = MovingWindowRateLimiter(MemoryStorage())
         self.shared: MovingWindowRateLimiter | None = None
-        url = getattr(store, "url", None)
-        if store.backend == "redis" and url:
+        if isinstance(store, RedisStore):
             storage = RedisStorage(
-                "async+" + url,
+                "async+" + store.url,
                 implementation="redispy",
-                key_prefix=store.key("limits"),  # type: ignore[attr-defined]
+                key_prefix=store.key("limits"),
                 wrap_exceptions=True,
-                socket_timeout=store.timeout,  # type: ignore[attr-defined]
-                socket_connect_timeout=store.timeout,  # type: ignore[attr-defined]
+                socket_timeout=store.timeout,
+                socket_connect_timeout=store.timeout,
             )
             self.shared = MovingWindowRateLimiter(storage)
             self._redis = storage
