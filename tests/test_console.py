@@ -140,3 +140,18 @@ async def test_apply_needs_the_etag_the_editor_loaded(
         assert applied.status_code == 303 and applied.headers["location"].endswith("applied")
         assert "max_body_bytes: 65537" in config_file.read_text()
         assert console_app.state.runtime.config.server.max_body_bytes == 65537
+
+
+async def test_the_console_works_while_the_state_store_is_down(tmp_path: Path) -> None:
+    """Audit and deliveries live in the store; the figures and the editor do not."""
+    from tests.servers import free_port
+
+    down = f'  state: {{backend: redis, url: "redis://127.0.0.1:{free_port()}/0", timeout: 0.2}}\n'
+    path = tmp_path / "config.yaml"
+    path.write_text(TEXT.replace("server:\n", "server:\n" + down, 1))
+    app = create_app(load_config(path), config_path=path)
+    async with signed_in(app) as client:
+        page = await client.get("/admin/ui")
+    assert page.status_code == 200
+    assert 'data-connection="borderbolt"' in page.text and "none yet" in page.text
+    await app.state.runtime.store.aclose()

@@ -33,6 +33,7 @@ from gateway.queries import CUSTOMER_FILTERS, Query, choice
 from gateway.routes.admin import admin_connections, get_config, put_config, validate_config
 from gateway.routes.connections import describe
 from gateway.routes.docs import STATIC
+from gateway.store import StoreDown
 from kernel.errors import Forbidden, GatewayError, Unauthorized
 
 PAGES = Environment(
@@ -97,9 +98,7 @@ async def _console(call: Call, status: int = 200, **shown_values: Any) -> Respon
     text = bytes(current.body).decode("utf-8")
     figures = json.loads(bytes((await admin_connections(call)).body))["data"]
     described = {name: describe(c) for name, c in call.runtime.connections.items()}
-    await call.host.audit.flush()
-    audit = await call.runtime.store.audit_page({}, RECENT, None)
-    deliveries = [shown(d) for d in await _deliveries(call)]
+    audit, deliveries = await _recent(call)
     values: dict[str, Any] = {
         "who": call.key.name,
         "connections": figures,
@@ -119,11 +118,17 @@ async def _console(call: Call, status: int = 200, **shown_values: Any) -> Respon
     return _page("console.html", status, **values)
 
 
-async def _deliveries(call: Call) -> list[dict[str, Any]]:
+async def _recent(call: Call) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The latest audit records and deliveries; none while the state store is down (the
+    rest of the page, and the config editor, work without it)."""
+    store = call.runtime.store
     try:
-        return await call.runtime.store.deliveries_page(None, RECENT, None)
-    except GatewayError:
-        return []
+        await call.host.audit.flush()
+        audit = await store.audit_page({}, RECENT, None)
+        deliveries = [shown(d) for d in await store.deliveries_page(None, RECENT, None)]
+    except (StoreDown, GatewayError):
+        return [], []
+    return audit, deliveries
 
 
 async def login(call: Call) -> Response:
