@@ -57,6 +57,7 @@ class Call:
     headers: Mapping[str, str]
     read: ReadKey
     raw_query: str = ""
+    client: str | None = None  # the peer's address (a proxy's, behind one)
     body: Any = None
     raw_body: bytes = b""
     trace: dict[str, Any] = field(default_factory=dict)  # read by the access log

@@ -223,6 +223,13 @@ class Quotas:
         reset = max(0, math.ceil(reset_at - time.time()))
         return Decision(allowed, limit.requests, remaining, reset)
 
+    async def check_sign_in(self, address: str, limit: RateLimit) -> Decision:
+        """Count one console sign-in attempt from ``address`` (every instance's)."""
+        allowed, reset_at, remaining = await self._ask("hit", limit, "sign-in", address)
+        return Decision(
+            allowed, limit.requests, remaining, max(0, math.ceil(reset_at - time.time()))
+        )
+
     async def take_budget(self, connection: str, limit: BudgetLimit) -> tuple[str, bool]:
         """Hold one slot of ``connection``'s budget, waiting up to ``max_wait`` for it;
         the ticket to give back to ``call_done`` once the call's answer arrived."""

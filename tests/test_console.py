@@ -155,3 +155,14 @@ async def test_the_console_works_while_the_state_store_is_down(tmp_path: Path) -
     assert page.status_code == 200
     assert 'data-connection="borderbolt"' in page.text and "none yet" in page.text
     await app.state.runtime.store.aclose()
+
+
+async def test_sign_in_attempts_are_limited_per_address(console_app: Starlette) -> None:
+    async with client_for(console_app, key=None) as anon:
+        for _ in range(10):
+            wrong = await anon.post("/admin/ui/login", data={"key": "guess"}, headers=ORIGIN)
+            assert wrong.status_code == 401
+        limited = await anon.post("/admin/ui/login", data={"key": "admin-key"}, headers=ORIGIN)
+    assert limited.status_code == 429 and "Too many sign-in attempts" in limited.text
+    assert 1 <= int(limited.headers["retry-after"]) <= 60
+    assert "set-cookie" not in limited.headers

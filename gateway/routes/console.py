@@ -27,6 +27,7 @@ from gateway import config_file as live
 from gateway import console_session as session
 from gateway.auth import Identity
 from gateway.changes.webhooks import shown
+from gateway.config import RateLimit
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
 from gateway.queries import CUSTOMER_FILTERS, Query, choice
@@ -46,6 +47,9 @@ CSP = (
 NO_STORE = {"Cache-Control": "no-store", "Content-Security-Policy": CSP}
 AT = re.compile(r" \(line (\d+), column (\d+)\)$")
 RECENT = 10
+# Sign-in attempts per client address, counted across instances, so a key cannot be
+# guessed at speed (behind a proxy the address is the proxy's: its clients share it).
+SIGN_INS = RateLimit(requests=10, per=60)
 
 
 def _page(name: str, status: int = 200, **values: Any) -> HTMLResponse:
@@ -133,6 +137,14 @@ async def _recent(call: Call) -> tuple[list[dict[str, Any]], list[dict[str, Any]
 
 async def login(call: Call) -> Response:
     _refuse_other_origins(call)
+    decision = await call.runtime.quotas.check_sign_in(call.client or "unknown", SIGN_INS)
+    if not decision.allowed:
+        wait = max(1, decision.reset)
+        notice = {"kind": "error", "text": f"Too many sign-in attempts; try again in {wait} s."}
+        headers = {"Retry-After": str(wait), **NO_STORE}
+        response = _page("login.html", 429, notice=notice)
+        response.headers.update(headers)
+        return response
     key = _form(call).get("key", "").strip()
     try:
         identity: Identity = call.runtime.keys.authenticate(f"Bearer {key}")
@@ -221,7 +233,7 @@ async def stylesheet(call: Call) -> Response:
 
 def _page_endpoint(method: str, path: str, handler: Any, summary: str, **flags: Any) -> Endpoint:
     """A console page: no API key (the session cookie), HTML, a form body when posted."""
-    errors = (400, 401, 403, 412, 413, 422, 428) if method == "POST" else (400,)
+    errors = (400, 401, 403, 412, 413, 422, 428, 429) if method == "POST" else (400,)
     answer = flags.pop("answer", "text/html")
     return Endpoint(
         method, path, handler, summary, "admin", None, answer=answer, errors=errors, **flags
