@@ -5,7 +5,9 @@ starlette's ``SchemaGenerator`` walks its routes) and writes each operation from
 declaration: path parameters from the path, query parameters from the query model's
 JSON schema, the body and answer models as ``$ref``s into the components, the scope,
 the errors it can give, the cache headers of a cached read and ``Idempotency-Key`` on
-an idempotent POST. A test checks that every route is in the document exactly as
+an idempotent POST. Each operation carries the examples recorded from the sandbox
+simulators' real answers (gateway/static/examples.json, written by tests/examples.py):
+its path parameters, body and answer, and one real answer per error status. A test checks that every route is in the document exactly as
 declared, and schemathesis checks the app's answers against it.
 """
 
