@@ -7,8 +7,9 @@ JSON schema, the body and answer models as ``$ref``s into the components, the sc
 the errors it can give, the cache headers of a cached read and ``Idempotency-Key`` on
 an idempotent POST. Each operation carries the examples recorded from the sandbox
 simulators' real answers (gateway/static/examples.json, written by tests/examples.py):
-its path parameters, body and answer, and one real answer per error status. A test checks that every route is in the document exactly as
-declared, and schemathesis checks the app's answers against it.
+its path parameters, body and answer, and one real answer per error status. A test
+checks that every route is in the document exactly as declared, and schemathesis
+checks the app's answers against it.
 """
 
 from __future__ import annotations
