@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import ipaddress
 import re
 from collections.abc import Iterable
 from typing import Annotated, Literal
@@ -110,6 +111,20 @@ class ServerConfig(_Model):
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     cursor_secret: SecretStr | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed.
+    trusted_proxies: list[str] = Field(default_factory=list)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, entries: list[str]) -> list[str]:
+        for entry in entries:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"{entry!r} is not an IP address or network (e.g. 10.0.0.0/8)"
+                ) from exc
+        return entries
 
 
 class RateLimit(_Model):

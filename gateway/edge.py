@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from adapters.base import Operation
 from gateway.auth import Identity
 from gateway.connections import Connection
+from gateway.forwarded import client_address, forwarded_https, networks
 from gateway.runtime import Host, Runtime
 from kernel.context import request_id_var
 from kernel.errors import (
@@ -57,7 +58,7 @@ class Call:
     headers: Mapping[str, str]
     read: ReadKey
     raw_query: str = ""
-    client: str | None = None  # the peer's address (a proxy's, behind one)
+    peer: str | None = None  # the connection's other end (a proxy's address, behind one)
     body: Any = None
     raw_body: bytes = b""
     trace: dict[str, Any] = field(default_factory=dict)  # read by the access log
@@ -72,6 +73,18 @@ class Call:
         """The connection the query or ``X-Connection`` names (query first)."""
         named: str | None = getattr(self.query, "connection", None)
         return named or self.headers.get("x-connection")
+
+    @property
+    def client(self) -> str | None:
+        """The client's address, through ``server.trusted_proxies`` (gateway/forwarded.py)."""
+        trusted = networks(tuple(self.runtime.config.server.trusted_proxies))
+        return client_address(self.peer, self.headers, trusted)
+
+    @property
+    def forwarded_https(self) -> bool:
+        """Whether a trusted proxy says the client connected with HTTPS."""
+        trusted = networks(tuple(self.runtime.config.server.trusted_proxies))
+        return forwarded_https(self.peer, self.headers, trusted)
 
     def note_connection(self, name: str) -> None:
         self.trace["connection"] = name

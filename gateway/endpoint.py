@@ -155,7 +155,7 @@ class Endpoint:
                 if_none_match=headers.get("if-none-match"),
             ),
             raw_query=scope["query_string"].decode("latin-1"),
-            client=(scope.get("client") or (None,))[0],
+            peer=(scope.get("client") or (None,))[0],
             trace=trace,
         )
         if self.body is not None or self.raw_body or self.idempotent:

@@ -166,3 +166,19 @@ async def test_sign_in_attempts_are_limited_per_address(console_app: Starlette) 
     assert limited.status_code == 429 and "Too many sign-in attempts" in limited.text
     assert 1 <= int(limited.headers["retry-after"]) <= 60
     assert "set-cookie" not in limited.headers
+
+
+async def test_behind_a_trusted_proxy_the_limit_is_per_forwarded_client(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(TEXT.replace("server:\n", "server:\n  trusted_proxies: [127.0.0.1]\n", 1))
+    app = create_app(load_config(path), config_path=path)
+    async with client_for(app, key=None) as client:  # it connects from 127.0.0.1
+
+        async def attempt(forwarded_for: str) -> int:
+            headers = {**ORIGIN, "X-Forwarded-For": forwarded_for}
+            answer = await client.post("/admin/ui/login", data={"key": "x"}, headers=headers)
+            return answer.status_code
+
+        assert [await attempt("198.51.100.1") for _ in range(11)][-2:] == [401, 429]
+        assert await attempt("198.51.100.2") == 401  # another client has its own allowance
+        assert await attempt("198.51.100.9, 198.51.100.1") == 429  # a spoofed hop changes nothing

@@ -153,7 +153,7 @@ async def login(call: Call) -> Response:
         notice = {"kind": "error", "text": "That key is unknown or lacks the admin scope."}
         return _page("login.html", 401, notice=notice)
     call.trace["key_name"] = identity.name
-    secure = call.headers.get("x-forwarded-proto") == "https"
+    secure = call.forwarded_https or call.headers.get("x-forwarded-proto") == "https"
     headers = {"Set-Cookie": session.issue(call.runtime, identity, secure), **NO_STORE}
     return RedirectResponse(session.PATH, status_code=303, headers=headers)
 

@@ -1,0 +1,47 @@
+"""gateway/forwarded.py: the client's address behind trusted proxies, and only those."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.config import ConfigError
+from gateway.config_text import parse_config
+from gateway.forwarded import client_address, forwarded_https, networks
+from tests.test_config import MINIMAL
+
+TRUSTED = networks(("10.0.0.0/8", "::1"))
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for", "client"),
+    [
+        ("203.0.113.9", "198.51.100.1", "203.0.113.9"),  # not a proxy: its header is ignored
+        ("10.0.0.2", "198.51.100.1", "198.51.100.1"),
+        ("10.0.0.2", "6.6.6.6, 198.51.100.1, 10.0.0.7", "198.51.100.1"),  # spoofed left part
+        ("10.0.0.2", "", "10.0.0.2"),  # a proxy's own request
+        ("::1", "2001:db8::5", "2001:db8::5"),
+        ("10.0.0.2", "10.0.0.3, 10.0.0.4", "10.0.0.3"),  # every hop trusted: the first
+    ],
+)
+def test_the_client_is_the_last_untrusted_hop(peer: str, forwarded_for: str, client: str) -> None:
+    headers = {"x-forwarded-for": forwarded_for} if forwarded_for else {}
+    assert client_address(peer, headers, TRUSTED) == client
+
+
+def test_without_trusted_proxies_the_headers_are_ignored() -> None:
+    headers = {"x-forwarded-for": "198.51.100.1", "x-forwarded-proto": "https"}
+    assert client_address("10.0.0.2", headers, ()) == "10.0.0.2"
+    assert not forwarded_https("10.0.0.2", headers, ())
+    assert forwarded_https("10.0.0.2", headers, TRUSTED)
+    assert not forwarded_https("203.0.113.9", headers, TRUSTED)
+
+
+def test_trusted_proxies_must_be_addresses_or_networks() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config(MINIMAL + "server: {trusted_proxies: [10.0.0.0/8, lb.internal]}\n", env={})
+    assert caught.value.problems == [
+        (
+            "server.trusted_proxies",
+            "'lb.internal' is not an IP address or network (e.g. 10.0.0.0/8)",
+        )
+    ]
