@@ -12,7 +12,6 @@ import fnmatch
 import hashlib
 import ipaddress
 import re
-from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -28,7 +27,7 @@ from pydantic import (
 from adapters import ADAPTERS
 from adapters.field_mapping import MappingProblems
 from gateway.config_changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
-from kernel.wording import did_you_mean, in_words, one_of
+from kernel.wording import in_words, suggestion
 
 DEFAULT_PATH = "config.yaml"
 CONNECTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
@@ -154,7 +153,7 @@ class ApiKeyConfig(_Model):
         unknown = sorted(set(scopes) - SCOPES)
         if unknown:
             raise ValueError(
-                "; ".join(f"unknown scope {name!r}" + _hint(name, SCOPES) for name in unknown)
+                "; ".join(f"unknown scope {name!r}" + suggestion(name, SCOPES) for name in unknown)
             )
         return scopes
 
@@ -246,7 +245,7 @@ class ConnectionConfig(_Model):
     @classmethod
     def _known_adapter(cls, name: str) -> str:
         if name not in ADAPTERS:
-            raise ValueError(f"unknown adapter {name!r}" + _hint(name, ADAPTERS))
+            raise ValueError(f"unknown adapter {name!r}" + suggestion(name, ADAPTERS))
         return name
 
     @field_validator("base_url")
@@ -318,8 +317,3 @@ class Config(_Model):
                 where = f"connections.{name}.field_mapping"
                 problems += [(f"{where}.{path}", message) for path, message in exc.problems]
         return problems
-
-
-def _hint(name: str, known: Iterable[str]) -> str:
-    """``; did you mean 'crm'?``, else ``: one of borderbolt, crm or inventorum``."""
-    return did_you_mean(name, known) or f": {one_of(known)}"

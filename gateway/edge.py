@@ -32,7 +32,7 @@ from kernel.errors import (
     UnsupportedOperation,
 )
 from kernel.ids import split_id
-from kernel.wording import did_you_mean, one_of
+from kernel.wording import one_of, suggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,8 +127,7 @@ def chosen_connection(call: Call, op: Operation) -> Connection:
     connection = runtime.connections.get(name)
     if connection is None:
         raise BadRequest(
-            f"no connection named {name[:64]!r}"
-            + (did_you_mean(name, runtime.connections) or f": {one_of(runtime.connections)}")
+            f"no connection named {name[:64]!r}" + suggestion(name, runtime.connections)
         )
     return use(call, connection, op)
 
@@ -169,7 +168,7 @@ def unknown_id(runtime: Runtime, canonical: str, op: Operation) -> str:
     name = parts[0]
     if name not in connections:
         return f"no resource with id {shown!r}: there is no connection named {name[:64]!r}" + (
-            did_you_mean(name, connections) or f"; {one_of(connections)}"
+            suggestion(name, connections, "; ")
         )
     return f"no resource with id {shown!r}"
 

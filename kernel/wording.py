@@ -50,12 +50,17 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean '{by_lower[close[0]]}'?" if close else ""
 
 
+def suggestion(word: str, candidates: Iterable[str], separator: str = ": ") -> str:
+    """``; did you mean 'crm'?`` when a candidate is close, else the candidates in words
+    after ``separator``: ``: one of borderbolt, crm or shop``."""
+    names = sorted(candidates)
+    return did_you_mean(word, names) or f"{separator}{one_of(names)}"
+
+
 def unknown_name(word: str, candidates: Iterable[str], what: str) -> str:
     """``not a query parameter here; did you mean 'limit'?`` or, with no close match,
     ``not a query parameter here: one of a, b or c``."""
-    names = sorted(candidates)
-    hint = did_you_mean(word, names)
-    return f"not {what}{hint}" if hint else f"not {what}: {one_of(names)}"
+    return f"not {what}{suggestion(word, candidates)}"
 
 
 def location(loc: Iterable[int | str]) -> str:
@@ -100,12 +105,14 @@ def problem(error: Mapping[str, Any], known: Iterable[str] = ()) -> str:
     return TYPES.get(kind, "not valid")
 
 
+def predicate(phrase: str) -> str:
+    """A phrase with its verb: ``required`` -> ``is required``; ``must be text`` as is."""
+    return phrase if phrase.split(" ", 1)[0] in ("must", "does", "needs", "is") else f"is {phrase}"
+
+
 def sentence(field: str | None, phrase: str) -> str:
     """``name is required``, ``name must be text``; the phrase alone without a field."""
-    if not field:
-        return phrase
-    verb = "" if phrase.split(" ", 1)[0] in ("must", "does", "needs", "is") else "is "
-    return f"{field} {verb}{phrase}"
+    return f"{field} {predicate(phrase)}" if field else phrase
 
 
 def observed(error: Mapping[str, Any]) -> str:
@@ -116,7 +123,7 @@ def observed(error: Mapping[str, Any]) -> str:
         return "is missing"
     if phrase.startswith("must be "):
         return "is not " + phrase.removeprefix("must be ")
-    return sentence("_", phrase).removeprefix("_ ")
+    return predicate(phrase)
 
 
 def field_problems(model: type[BaseModel], exc: ValidationError) -> list[tuple[str | None, str]]:

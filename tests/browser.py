@@ -7,10 +7,13 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+
+from tests.servers import Process, demo_gateway
 
 HINT = (
     "{tool} is not installed; the browser tests need Debian's chromium and chromium-driver "
@@ -55,6 +58,13 @@ def browser() -> Iterator[webdriver.Chrome]:
             yield driver
         finally:
             driver.quit()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Process]:
+    """A gateway on the default config, for the browser to load."""
+    with demo_gateway(tmp_path) as process:
+        yield process
 
 
 def console_errors(driver: webdriver.Chrome, expected: tuple[int, ...] = ()) -> list[str]:

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
@@ -141,3 +141,16 @@ def gateway(config: Path, log_dir: Path) -> Process:
     port = free_port()
     args = [sys.executable, "-m", "gateway", "serve", "--config", str(config)]
     return Process([*args, "--port", str(port)], port, "/healthz", log_dir / f"gw-{port}.log")
+
+
+@contextlib.contextmanager
+def demo_gateway(folder: Path, edit: Callable[[str], str] = str) -> Iterator[Process]:
+    """A gateway process serving a copy of the default config.yaml (``edit`` applied to
+    its text) from ``folder``, as ``make run`` serves it."""
+    config = folder / "config.yaml"
+    config.write_text(edit((ROOT / "config.yaml").read_text(encoding="utf-8")))
+    process = gateway(config, folder).start()
+    try:
+        yield process
+    finally:
+        process.stop()

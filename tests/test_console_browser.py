@@ -4,31 +4,17 @@ and visible in GET /admin/config."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import httpx
-import pytest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser import browser, console_errors
-from tests.servers import ROOT, Process, gateway
+from tests.browser import browser, console_errors, served
+from tests.servers import Process
 
-__all__ = ["browser"]
+__all__ = ["browser", "served"]
 ADMIN = {"Authorization": "Bearer admin-key"}
-
-
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Process]:
-    config = tmp_path / "config.yaml"
-    shutil.copy(ROOT / "config.yaml", config)
-    process = gateway(config, tmp_path).start()
-    yield process
-    process.stop()
 
 
 def _edit(browser: webdriver.Chrome, change: tuple[str, str]) -> str:

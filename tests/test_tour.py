@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.servers import ROOT, Process, free_port, gateway
+from tests.servers import ROOT, Process, demo_gateway, free_port
 
 TOOLS_HINT = "the tour needs {tool}: make test installs it (Debian: apt-get install {tool})"
 
@@ -120,13 +120,13 @@ def served(tmp_path: Path) -> Iterator[Process]:
     for tool in ("curl", "jq"):
         if shutil.which(tool) is None:
             pytest.fail(TOOLS_HINT.format(tool=tool), pytrace=False)
-    config = tmp_path / "config.yaml"
-    text = (ROOT / "config.yaml").read_text(encoding="utf-8")
-    assert "poll_every: 15" in text, "the tour's wait for the poller assumes a 15 s scan"
-    config.write_text(text.replace("poll_every: 15", f"poll_every: {POLL_EVERY}"))
-    process = gateway(config, tmp_path).start()
-    yield process
-    process.stop()
+
+    def faster_polls(text: str) -> str:
+        assert "poll_every: 15" in text, "the tour's wait for the poller assumes a 15 s scan"
+        return text.replace("poll_every: 15", f"poll_every: {POLL_EVERY}")
+
+    with demo_gateway(tmp_path, faster_polls) as process:
+        yield process
 
 
 def test_the_readme_tour_runs_line_by_line(served: Process, tmp_path: Path) -> None:

@@ -43,7 +43,7 @@ async def _read(path: Path) -> str:
     try:
         return await asyncio.to_thread(path.read_text, encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise _invalid(ConfigError([("", f"{path.name} is not UTF-8 text")])) from exc
+        raise ConfigInvalid(ConfigError([("", f"{path.name} is not UTF-8 text")])) from exc
 
 
 async def _off_loop(work: Callable[[], T]) -> T:
@@ -62,14 +62,21 @@ def _path(call: Call) -> Path:
     return path
 
 
-def _invalid(error: ConfigError) -> ValidationFailed:
-    return ValidationFailed(
-        "the config is not valid",
-        details=[
-            FieldError(where or None, message + (f" (line {at[0]}, column {at[1]})" if at else ""))
-            for where, message, at in error.located()
-        ],
-    )
+class ConfigInvalid(ValidationFailed):
+    """422 for a config: each problem's message ends with its line and column, which
+    ``located`` also keeps as values (the admin console shows them in its own columns)."""
+
+    def __init__(self, error: ConfigError) -> None:
+        self.located = error.located()
+        super().__init__(
+            "the config is not valid",
+            details=[
+                FieldError(
+                    where or None, message + (f" (line {at[0]}, column {at[1]})" if at else "")
+                )
+                for where, message, at in self.located
+            ],
+        )
 
 
 def _shown(call: Call, document: Any, text: str) -> Response:
@@ -93,14 +100,14 @@ def _body_document(call: Call, current: Any) -> tuple[Any, live.Kept]:
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(f"the body is not YAML or JSON: {exc}") from exc
     except ConfigError as exc:
-        raise _invalid(exc) from exc
+        raise ConfigInvalid(exc) from exc
     return _restored(document, current)
 
 
 def _restored(document: Any, current: Any) -> tuple[Any, live.Kept]:
     kept = live.kept_secrets(document)
     if problems := live.restore_secrets(document, current):
-        raise _invalid(ConfigError(problems))
+        raise ConfigInvalid(ConfigError(problems))
     return document, kept
 
 
@@ -108,14 +115,14 @@ def _validated(document: Any) -> Config:
     try:
         return live.validate(document)
     except ConfigError as exc:
-        raise _invalid(exc) from exc
+        raise ConfigInvalid(exc) from exc
 
 
 def _loaded(text: str) -> Any:
     try:
         return live.load(text)
     except ConfigError as exc:
-        raise _invalid(exc) from exc
+        raise ConfigInvalid(exc) from exc
 
 
 async def get_config(call: Call) -> Response:

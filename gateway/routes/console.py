@@ -15,7 +15,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import re
 from typing import Any, Literal
 from urllib.parse import parse_qs
 
@@ -23,7 +22,6 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.base import Operation
-from gateway import config_file as live
 from gateway import console_session as session
 from gateway.auth import Identity
 from gateway.changes.webhooks import shown
@@ -31,9 +29,15 @@ from gateway.config import RateLimit
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
 from gateway.queries import CUSTOMER_FILTERS, Query, choice
-from gateway.routes.admin import admin_connections, get_config, put_config, validate_config
+from gateway.routes.admin import (
+    ConfigInvalid,
+    admin_connections,
+    get_config,
+    put_config,
+    validate_config,
+)
 from gateway.routes.connections import describe
-from gateway.routes.docs import STATIC
+from gateway.routes.docs import static_file
 from gateway.store import StoreDown
 from kernel.errors import Forbidden, GatewayError, Unauthorized
 
@@ -45,7 +49,6 @@ CSP = (
     "frame-ancestors 'none'"
 )
 NO_STORE = {"Cache-Control": "no-store", "Content-Security-Policy": CSP}
-AT = re.compile(r" \(line (\d+), column (\d+)\)$")
 RECENT = 10
 # Sign-in attempts per client address, counted across instances, so a key cannot be
 # guessed at speed (behind a proxy the address is the proxy's: its clients share it).
@@ -97,9 +100,15 @@ async def console(call: Call) -> Response:
     return await _console(admin, notice=NOTICES.get(query.notice or ""))
 
 
-async def _console(call: Call, status: int = 200, **shown_values: Any) -> Response:
+async def _console(
+    call: Call, status: int = 200, *, diffed: str | None = None, **shown_values: Any
+) -> Response:
+    """The page; ``diffed`` is a checked edit, shown as its diff against the running
+    config (the masked YAML the editor loads)."""
     current = await get_config(_as(call, accept="application/yaml"))
     text = bytes(current.body).decode("utf-8")
+    if diffed is not None:
+        shown_values["diff"] = _diff(text, diffed)
     figures = json.loads(bytes((await admin_connections(call)).body))["data"]
     described = {name: describe(c) for name, c in call.runtime.connections.items()}
     audit, deliveries = await _recent(call)
@@ -173,10 +182,7 @@ async def check(call: Call) -> Response:
         await validate_config(_as(admin, text, **{"content-type": "application/yaml"}))
     except GatewayError as exc:
         return await _console(admin, 422, text=text, etag=etag, problems=_problems(exc))
-    current = await get_config(_as(admin, accept="application/yaml"))
-    running = bytes(current.body).decode("utf-8")
-    diff = _diff(running, text)
-    return await _console(admin, text=text, etag=etag, diff=diff)
+    return await _console(admin, text=text, etag=etag, diffed=text)
 
 
 async def apply(call: Call) -> Response:
@@ -204,31 +210,30 @@ def _require(call: Call) -> Call:
 
 
 def _problems(error: GatewayError) -> list[dict[str, Any]]:
-    problems = []
-    for detail in error.details:
-        found = AT.search(detail.message)
-        message = AT.sub("", detail.message)
-        line, column = (int(found.group(1)), int(found.group(2))) if found else (None, None)
-        problems.append({"field": detail.field, "message": message, "line": line, "column": column})
-    if not problems:
-        problems.append({"field": None, "message": error.message, "line": None, "column": None})
-    return problems
+    if isinstance(error, ConfigInvalid):
+        return [
+            {
+                "field": where or None,
+                "message": message,
+                "line": at and at[0],
+                "column": at and at[1],
+            }
+            for where, message, at in error.located
+        ]
+    problems = [{"field": d.field, "message": d.message} for d in error.details]
+    return problems or [{"field": None, "message": error.message}]
 
 
 def _diff(running: str, edited: str) -> list[str]:
     """The edit against the running config, both as the console shows them (masked)."""
-    before = live.dump(live.masked(live.load(running))).splitlines()
-    after = edited.splitlines()
-    return [
-        line
-        for line in difflib.unified_diff(before, after, "running", "edited", lineterm="", n=2)
-        if not line.startswith(("---", "+++"))
-    ]
+    lines = difflib.unified_diff(
+        running.splitlines(), edited.splitlines(), "running", "edited", lineterm="", n=2
+    )
+    return [line for line in lines if not line.startswith(("---", "+++"))]
 
 
 async def stylesheet(call: Call) -> Response:
-    css = STATIC.joinpath("console.css").read_bytes()
-    return Response(css, media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+    return static_file(call, "console.css", "text/css")
 
 
 def _page_endpoint(method: str, path: str, handler: Any, summary: str, **flags: Any) -> Endpoint:

@@ -76,21 +76,26 @@ async def docs(call: Call) -> Response:
 
 
 @functools.cache
-def _asset(name: str) -> tuple[bytes, str, str]:
-    path, media_type = ASSETS[name]
+def _read(path: str) -> tuple[bytes, str]:
+    """A packaged static file and its ETag, read once."""
     content = STATIC.joinpath(path).read_bytes()
-    return content, media_type, '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    return content, '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def static_file(call: Call, path: str, media_type: str) -> Response:
+    """A file of gateway/static/, with its ETag (304 when the client has it)."""
+    content, etag = _read(path)
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
+    if call.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(content, media_type=media_type, headers=headers)
 
 
 async def asset(call: Call) -> Response:
     name = call.path_params["name"]
     if name not in ASSETS:
         raise NotFound(f"no docs asset named {name[:64]!r}")
-    content, media_type, etag = _asset(name)
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=3600"}
-    if call.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(content, media_type=media_type, headers=headers)
+    return static_file(call, *ASSETS[name])
 
 
 endpoints = [
