@@ -125,6 +125,8 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     app.state.runtime = runtime
     app.state.metrics = metrics
     app.state.host = Host(app.state, config_path, asyncio.Lock(), ENDPOINTS)
+    if config_path is not None:  # the text the admin API edits (the follower reads it again)
+        app.state.host.read_file()
     app.state.host.audit = AuditLog(
         store, metrics, lambda: app.state.runtime.config.server.audit.retention
     )

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import difflib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -42,30 +41,6 @@ def changed_fields(body: dict[str, Any]) -> list[str]:
     fields = [k for k in body if k != "extra"]
     fields += [f"extra.{k}" for k in body.get("extra") or {}]
     return sorted(fields)
-
-
-def config_changes(before: Any, after: Any) -> tuple[list[str], str]:
-    """The config paths that differ, and a unified diff; both of masked documents."""
-    old, new = dict(_flat(before)), dict(_flat(after))
-    paths = sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
-    diff = "".join(
-        difflib.unified_diff(_lines(before), _lines(after), fromfile="before", tofile="after", n=2)
-    )
-    return paths, diff
-
-
-def _flat(node: Any, prefix: str = "") -> list[tuple[str, Any]]:
-    if isinstance(node, dict):
-        return [p for k, v in node.items() for p in _flat(v, f"{prefix}{k}.")]
-    if isinstance(node, list):
-        return [p for i, v in enumerate(node) for p in _flat(v, f"{prefix}{i}.")]
-    return [(prefix.rstrip("."), node)]
-
-
-def _lines(document: Any) -> list[str]:
-    from gateway import config_file
-
-    return config_file.dump(document).splitlines(keepends=True)
 
 
 class AuditLog:

@@ -2,10 +2,12 @@
 
 - The file is read with ruamel.yaml's round-trip mode, so a write keeps its comments,
   key order, quoting and ``${VAR}`` references as written; only changed values move.
-- Secrets (API keys, upstream tokens and client secrets, the cursor secret) are shown
-  as ``"***"``. A value that is an environment reference is shown as written, with any
-  default masked: ``${BORDERBOLT_TOKEN:-***}``. Sending ``"***"`` (or the masked
-  reference) back keeps the current secret.
+- Secrets (API keys, upstream tokens and client secrets, webhook secrets, the cursor
+  secret, credentials inside URLs) are shown as ``"***"``. A value that is an
+  environment reference is shown as written, with any default masked:
+  ``${BORDERBOLT_TOKEN:-***}``; a URL keeps all but its credentials
+  (``https://user:***@host/?token=***``). Sending the masked value back keeps the
+  current secret.
 - Writes are atomic: a temporary file unique to the write in the same folder, fsync,
   the previous file kept as ``config.yaml.bak``, then a rename over the original; the
   file keeps its permissions (several processes may write it: each instance writes
@@ -20,7 +22,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import stat
 import tempfile
 import time
@@ -32,18 +33,12 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
-from gateway.config import Config, ConfigError
-from gateway.config_text import guard_yaml, parse_config, positions_in
+from gateway import config_secrets
+from gateway.config import ConfigError
+from gateway.config_secrets import MASK, shown
+from gateway.config_text import guard_yaml
 
-MASK = "***"
-ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")
-SECRET_PATHS = (
-    ("server", "cursor_secret"),
-    ("api_keys", "*", "key"),
-    ("connections", "*", "auth", "token"),
-    ("connections", "*", "auth", "client_secret"),
-    ("webhooks", "*", "secret"),
-)
+SECRET_PATHS = config_secrets.SECRET_PATHS + config_secrets.URL_PATHS
 
 
 def _yaml() -> YAML:
@@ -77,70 +72,80 @@ def dump(document: Any) -> str:
     return out.getvalue()
 
 
-def masked(document: Any) -> Any:
-    """A copy of the document with every secret masked."""
-    shown = copy.deepcopy(document)
-    for parent, key, value in _secrets(shown):
-        parent[key] = mask(value)
-    return shown
-
-
-def mask(value: Any) -> str:
-    if not isinstance(value, str):
-        return MASK
-    shown = ENV_REF.sub(lambda m: f"${{{m.group(1)}{':-' + MASK if m.group(2) else ''}}}", value)
-    return shown if ENV_REF.sub("", value) == "" else MASK
+def masked(document: Any, changed: frozenset[str] = frozenset()) -> Any:
+    """A copy of the document with every secret masked; a secret whose path is in
+    ``changed`` reads ``*** (changed)``, so a diff shows the rotation without the value."""
+    copied = copy.deepcopy(document)
+    for parent, key, value, path in _secrets(copied):
+        hidden = shown(_dotted(path), value)
+        if hidden == value:
+            continue  # a URL without credentials, a bare ${VAR}
+        parent[key] = f"{hidden} (changed)" if _dotted(path) in changed else hidden
+    return copied
 
 
 def restore_secrets(new: Any, current: Any) -> list[tuple[str, str]]:
-    """Put the current secret back wherever ``new`` says ``***``; problems where none."""
+    """Put the current secret back wherever ``new`` sends it masked (``***``, or exactly
+    as ``GET /admin/config`` shows it); problems where there is none to keep."""
     problems = []
-    for parent, key, value, path in _secrets(new, with_path=True):
+    for parent, key, value, path in _secrets(new):
         if not isinstance(value, str) or MASK not in value:
             continue
         kept = _current_secret(current, new, path)
-        if kept is None:
-            problems.append((".".join(map(str, path)), "'***' keeps a current secret; none here"))
-        elif mask(kept) == value or value == MASK:
+        where = _dotted(path)
+        if kept is not None and (value == MASK or shown(where, kept) == value):
             parent[key] = kept
+        elif kept is None:
+            problems.append((where, "'***' keeps a current secret; none here"))
         else:
-            problems.append((".".join(map(str, path)), "send the secret, or '***' to keep it"))
+            problems.append((where, "send the secret, or '***' to keep it"))
     return problems
 
 
-Kept = tuple[tuple[str | int, ...], ...]
-
-
-def kept_secrets(document: Any) -> Kept:
-    """The paths of the secrets ``document`` sends as ``'***'`` (keep the current one)."""
-    return tuple(
-        path
-        for _, _, value, path in _secrets(document, with_path=True)
-        if isinstance(value, str) and MASK in value
-    )
-
-
-def mask_at(document: Any, paths: Kept) -> Any:
-    """``document`` with the secret at each of ``paths`` sent as ``'***'`` again."""
-    for parent, key, _, path in _secrets(document, with_path=True):
-        if path in paths:
-            parent[key] = MASK
-    return document
-
-
 def merge(old: Any, new: Any) -> Any:
-    """``new``'s values in ``old``'s document, so comments and layout stay where they can."""
+    """``new``'s values in ``old``'s document, so comments and layout stay where they can:
+    maps key by key, lists item by item, or entry by ``name`` for lists of named entries
+    (an API key added before the others keeps the others' comments in place). What the
+    merge gives is checked by the caller (gateway/config_change.py ``render``)."""
     if isinstance(old, CommentedMap) and isinstance(new, dict):
         for key in [k for k in old if k not in new]:
             del old[key]
         for key, value in new.items():
             old[key] = merge(old[key], value) if key in old else value
         return old
-    if isinstance(old, CommentedSeq) and isinstance(new, list) and len(old) == len(new):
-        for index, value in enumerate(new):
-            old[index] = merge(old[index], value)
-        return old
+    if isinstance(old, CommentedSeq) and isinstance(new, list):
+        if len(old) == len(new) and _names(old) == _names(new):
+            for index, value in enumerate(new):
+                old[index] = merge(old[index], value)
+            return old
+        if _names(old) is not None and _names(new) is not None:
+            return _merge_named(old, new)
     return old if _same_scalar(old, new) else new
+
+
+def _names(entries: list[Any]) -> list[str] | None:
+    """The ``name`` of each entry, when every entry is a map with a distinct one."""
+    names = [e.get("name") if isinstance(e, dict) else None for e in entries]
+    if not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        return None
+    return names  # type: ignore[return-value]
+
+
+def _merge_named(old: CommentedSeq, new: list[Any]) -> CommentedSeq:
+    position = {entry["name"]: index for index, entry in enumerate(old)}
+    merged = CommentedSeq()
+    if old.fa.flow_style():
+        merged.fa.set_flow_style()
+    for index, entry in enumerate(new):
+        was = position.get(entry["name"])
+        if was is None:
+            merged.append(entry)
+            continue
+        merged.append(merge(old[was], entry))
+        if was in old.ca.items:
+            merged.ca.items[index] = old.ca.items[was]
+    merged.ca.comment = old.ca.comment
+    return merged
 
 
 def _same_scalar(old: Any, new: Any) -> bool:
@@ -148,16 +153,6 @@ def _same_scalar(old: Any, new: Any) -> bool:
     if isinstance(old, str) and isinstance(new, str):
         return old == new
     return type(old) is type(new) and old == new
-
-
-def validate(document: Any) -> Config:
-    """The document as a validated Config (env references expanded); its problems are
-    placed at their line and column in the text the document was read from."""
-    try:
-        return parse_config(dump(document))
-    except ConfigError as exc:
-        exc.positions = positions_in(document, [where for where, _ in exc.problems])
-        raise
 
 
 def as_json(document: Any) -> Any:
@@ -201,11 +196,15 @@ def sweep_temporaries(path: Path, older_than: float = 60.0) -> list[Path]:
     return removed
 
 
-def _secrets(document: Any, *, with_path: bool = False) -> Iterator[Any]:
+def _secrets(document: Any) -> Iterator[Any]:
+    """``(parent, key, value, path)`` of every place a secret may be (URLs included)."""
     for pattern in SECRET_PATHS:
         for parent, key, path in _walk(document, pattern, ()):
-            value = parent[key]
-            yield (parent, key, value, path) if with_path else (parent, key, value)
+            yield parent, key, parent[key], path
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in path)
 
 
 def _walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterator[Any]:

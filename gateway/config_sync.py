@@ -1,14 +1,25 @@
-"""Config changes reach every instance (API.md section 7).
+"""One config across instances (API.md section 7): every instance runs the store's
+current version, followed by its ETag.
 
-Every accepted config (the one loaded at start, an admin PUT, a reload) is published
-to the state store as a new version. On ``redis`` each instance follows the current
-version (polled every half second, so a change is live everywhere within 2 s): a new
-one is validated, written to the instance's own config file (atomically, as a PUT does)
-and applied live, so afterwards ``GET /admin/config`` answers the same ETag on every
-instance. At start an instance whose file differs from the store's current version
-publishes its file: a hand edit followed by a restart is a deliberate change. A version
-this instance cannot load (an environment variable missing here, say) is logged and
-skipped; the running config stays.
+At start (``start``) an instance compares its config file with the store's current
+version:
+
+- the store has none (a new store, or one that lost its data): the file is published;
+- the same ETag: nothing to do;
+- the file is an *earlier* version (this instance was stopped, or crashed between
+  publishing a change and writing its file): the current version is adopted — written
+  to the file and applied;
+- any other text is a hand edit made while the gateway was stopped, a deliberate
+  change: it is published as the new version.
+
+Then, on ``redis``, it follows: every half second it reads the current ETag (one small
+read), so a change is live everywhere within 2 s. A version it does not run is
+restored (gateway/config_secrets.py), validated, written to the file atomically and
+applied; if the store has no version any more (it lost its data), the instance
+republishes what it runs, compare-and-set, so the first instance to notice wins and
+the others converge on it. A version this instance cannot load (an environment variable
+missing here, a secret it cannot restore) is logged once and skipped; the running
+config stays. While the store is down the instance keeps its config and tries again.
 """
 
 from __future__ import annotations
@@ -20,36 +31,38 @@ import structlog
 
 from gateway import config_file
 from gateway.config import ConfigError
+from gateway.config_change import commit, validated
+from gateway.config_secrets import Unrestorable
 from gateway.runtime import Host
-from gateway.store import StoreDown
+from gateway.store import ConfigVersion, StaleConfig, StoreDown
 from gateway.tasks import cancel_all
 
 POLL_SECONDS = 0.5
+KNOWN_VERSIONS = 1000  # versions looked through to tell an earlier one from a hand edit
 log = structlog.get_logger("gateway.config_sync")
 
 
 class ConfigFollower:
     def __init__(self, host: Host) -> None:
         self.host = host
-        self._seen: int | None = None
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._synced = False  # the start-up comparison has been made
+        self._refused: str | None = None  # the ETag of a version this instance cannot run
 
     async def start(self) -> None:
-        """Publish this instance's config when the store's differs; follow on ``redis``."""
+        """Read the config file, then compare it with the store (module docstring); follow
+        on ``redis``."""
         store = self.host.runtime.store
         await store.ready()
         path = self.host.config_path
         if path is not None:
             await asyncio.to_thread(config_file.sweep_temporaries, path)
-            text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-            self.host.etag = config_file.etag_of(text)
+            await asyncio.to_thread(self.host.read_file)
             with contextlib.suppress(StoreDown):
-                current = await store.current_config()
-                if current is None or current.etag != self.host.etag:
-                    current = await store.publish_config(text, self.host.etag, "startup")
-                self._seen = current.id
-        if store.backend == "redis":
+                await self._take_legacy()
+                await self._sync_on_start()
+        if store.backend != "local":
             self._task = asyncio.get_running_loop().create_task(self._follow())
 
     async def stop(self) -> None:
@@ -68,30 +81,83 @@ class ConfigFollower:
                 log.exception("config_follow_failed")
 
     async def check(self) -> None:
-        store = self.host.runtime.store
-        if not await store.ping():
+        """One look at the store's current version (module docstring)."""
+        if self.host.text is None:
             return
-        current = await store.current_config()
-        if current is None or current.id == self._seen:
+        if not self._synced:
+            async with self.host.lock:
+                await self._sync_on_start()
+            return
+        current = await self.host.runtime.store.current_config_etag()
+        if current == self.host.etag:
+            await self.host.write_file()  # a write that failed earlier (a full disk)
+            return
+        if current is not None and current == self._refused:
             return
         async with self.host.lock:
-            # read again under the lock: a change this instance made meanwhile (it holds
-            # the lock until published) is newer than what was read above
-            current = await store.current_config()
-            if current is None or current.id == self._seen:
-                return
-            self._seen = current.id
-            if current.etag == self.host.etag:
-                return
-            try:
-                config = config_file.validate(config_file.load(current.text))
-            except ConfigError as exc:
-                log.error("config_version_refused", version=current.id, problems=exc.problems)
-                return
-            if self.host.config_path is not None:
-                await asyncio.to_thread(
-                    config_file.write_atomically, self.host.config_path, current.text
-                )
-            self.host.apply(config)
-            self.host.etag = current.etag
-        log.info("config_version_applied", version=current.id, actor=current.actor)
+            await self._converge()
+
+    async def _converge(self) -> None:
+        """Run the store's current version, or republish ours when it has none."""
+        store = self.host.runtime.store
+        version = await store.current_config()
+        if version is None:
+            await self._publish("republished", expected=None)
+        elif version.etag != self.host.etag:
+            await self._adopt(version)
+
+    async def _sync_on_start(self) -> None:
+        store = self.host.runtime.store
+        current = await store.current_config()
+        if current is None:
+            await self._publish("startup", expected=None)
+        elif current.etag != self.host.etag:
+            earlier = {v.etag for v in await store.config_versions(KNOWN_VERSIONS)}
+            if self.host.etag in earlier:
+                await self._adopt(current)
+            else:
+                await self._publish("startup", expected=current.etag)
+        self._synced = True
+
+    async def _publish(self, actor: str, expected: str | None) -> None:
+        """Publish the running text; a version published meanwhile elsewhere wins."""
+        text = self.host.text
+        assert text is not None
+        try:
+            await commit(self.host, text, validated(text), actor, expected)
+        except StaleConfig:
+            return  # another instance was first: follow it next time
+        except ConfigError as exc:
+            log.error("config_not_published", problems=exc.problems)
+            return
+        log.info("config_version_published", actor=actor, etag=self.host.etag)
+
+    async def _adopt(self, version: ConfigVersion) -> None:
+        sealer = await self.host.sealer()
+        try:
+            text = sealer.restore(version.kept, self.host.text or "")
+            config = await asyncio.to_thread(validated, text)
+        except (Unrestorable, ConfigError) as exc:
+            if self._refused != version.etag:
+                problems = exc.paths if isinstance(exc, Unrestorable) else exc.problems
+                log.error("config_version_refused", version=version.id, problems=problems)
+            self._refused = version.etag
+            return
+        self.host.apply(config)
+        self.host.text, self.host.etag = text, version.etag
+        await self.host.write_file()
+        log.info("config_version_applied", version=version.id, actor=version.actor)
+
+    async def _take_legacy(self) -> None:
+        """Versions an older gateway kept in clear text, sealed and published again."""
+        store = self.host.runtime.store
+        legacy = await store.take_legacy_configs()
+        if not legacy:
+            return
+        sealer = await self.host.sealer()
+        for _at, actor, text in legacy:
+            expected = await store.current_config_etag()
+            kept = await asyncio.to_thread(sealer.seal, text)
+            with contextlib.suppress(StaleConfig):
+                await store.publish_config(kept, config_file.etag_of(text), actor, expected)
+        log.info("config_versions_sealed", count=len(legacy))

@@ -18,13 +18,15 @@ import structlog
 
 from gateway.auth import KeyStore
 from gateway.config import BearerAuth, Config
+from gateway.config_file import etag_of, write_atomically
+from gateway.config_secrets import Sealer, keys_from_env
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
 from gateway.idempotency import IdempotencyStore
 from gateway.logging import redactor
 from gateway.metrics import Metrics
 from gateway.quotas import Quotas
-from gateway.store import Store, StoreDown, open_store
+from gateway.store import Store, open_store
 
 log = structlog.get_logger("gateway.runtime")
 
@@ -132,17 +134,39 @@ class Host:
     changes: Any = None  # the ChangeFeed (gateway/changes/feed.py), one per process
     pollers: Any = None  # Pollers (gateway/changes/poller.py), started with the app
     deliveries: Any = None  # the DeliveryWorker (gateway/changes/webhooks.py), likewise
-    etag: str | None = None  # of the config text live now, as published to the store
+    text: str | None = None  # the config text live now (as published to the store)
+    etag: str | None = None  # of ``text``
+    file_etag: str | None = None  # of the config file as last written or read
+    _sealer: Sealer | None = None
 
-    async def record(
-        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
-    ) -> None:
-        """Publish an accepted config as the newest version (every instance follows)."""
-        self.etag = etag
+    async def sealer(self) -> Sealer:
+        """Seals config versions: ``GATEWAY_SECRETS_KEY`` and the store's salt (read once;
+        ``StoreDown`` while the store cannot give it)."""
+        if self._sealer is None:
+            salt = await self.runtime.store.config_salt()
+            self._sealer = Sealer(keys_from_env(), salt)
+        return self._sealer
+
+    def read_file(self) -> str:
+        """Take the config file's text as the one running (at start)."""
+        assert self.config_path is not None
+        text = self.config_path.read_text(encoding="utf-8")
+        self.text, self.etag = text, etag_of(text)
+        self.file_etag = self.etag
+        return text
+
+    async def write_file(self) -> None:
+        """Write the live text to the config file, if it is not there yet. A failure
+        (a full disk) is logged; the file is written again at the next change or by the
+        config follower, which keeps trying."""
+        if self.config_path is None or self.text is None or self.file_etag == self.etag:
+            return
         try:
-            await self.runtime.store.publish_config(text, etag, actor, kept)
-        except StoreDown:
-            log.error("config_version_not_published", etag=etag)
+            await asyncio.to_thread(write_atomically, self.config_path, self.text)
+        except OSError as exc:
+            log.error("config_file_not_written", path=str(self.config_path), error=str(exc))
+            return
+        self.file_etag = self.etag
 
     @property
     def runtime(self) -> Runtime:

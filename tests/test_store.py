@@ -10,8 +10,9 @@ import pytest
 
 from gateway.cache import CacheStatus
 from gateway.config import CacheConfig, CircuitBreakerConfig
+from gateway.config_secrets import Sealed
 from gateway.idempotency import IdempotencyStore
-from gateway.store import IdempotencyRecord, StoreDown
+from gateway.store import IdempotencyRecord, StaleConfig, StoreDown
 from gateway.store.redis import RedisStore
 from kernel.errors import StateUnavailable, UpstreamError, UpstreamUnavailable
 from kernel.resilience import CircuitState
@@ -84,13 +85,44 @@ async def test_the_cursor_secret_is_shared_and_kept(stores: StoreFactory) -> Non
     assert b.cursor_secret == secret and len(secret) == 32
 
 
+def _sealed(text: str) -> Sealed:
+    return Sealed(text, ((1, "server.cursor_secret", "fp"),), b"ciphertext")
+
+
 async def test_config_versions_are_kept_newest_first(stores: StoreFactory) -> None:
     store = stores()
-    one = await store.publish_config("a: 1\n", '"e1"', "startup")
-    two = await store.publish_config("a: 2\n", '"e2"', "ops")
+    one = await store.publish_config(_sealed("a: 1\n"), '"e1"', "startup", None)
+    two = await store.publish_config(_sealed("a: 2\n"), '"e2"', "ops", '"e1"')
     assert two.id > one.id
     assert await stores().current_config() == two
+    assert await stores().current_config_etag() == '"e2"'
     assert [v.etag for v in await store.config_versions()] == ['"e2"', '"e1"']
+    assert (await store.config_version(one.id)) == one
+    assert await store.config_version(2**63) is None
+
+
+async def test_publishing_is_compare_and_set_on_the_current_etag(stores: StoreFactory) -> None:
+    """Of concurrent changes based on one version, exactly one is published."""
+    store = stores()
+    await store.publish_config(_sealed("a: 1\n"), '"e1"', "startup", None)
+    with pytest.raises(StaleConfig) as stale:
+        await store.publish_config(_sealed("a: 0\n"), '"e0"', "late", None)
+    assert stale.value.current == '"e1"'
+    racers = [stores() for _ in range(5)]
+    outcomes = await asyncio.gather(
+        *(
+            s.publish_config(_sealed(f"a: {i}\n"), f'"r{i}"', "ops", '"e1"')
+            for i, s in enumerate(racers)
+        ),
+        return_exceptions=True,
+    )
+    assert sum(1 for o in outcomes if not isinstance(o, BaseException)) == 1
+    assert all(isinstance(o, StaleConfig) for o in outcomes if isinstance(o, BaseException))
+
+
+async def test_the_fingerprint_salt_is_made_once_and_shared(stores: StoreFactory) -> None:
+    salt = await stores().config_salt()
+    assert len(salt) == 16 and await stores().config_salt() == salt
 
 
 async def _bodies(cache: Any, key: tuple[str, ...], tags: list[str], body: bytes) -> Any:

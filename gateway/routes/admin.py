@@ -16,14 +16,23 @@ from typing import Any, TypeVar
 
 from starlette.responses import JSONResponse, Response
 
+from gateway import config_change as change
 from gateway import config_file as live
-from gateway.audit import config_changes
 from gateway.config import BudgetLimit, Config, ConfigError
+from gateway.config_diff import config_changes
 from gateway.connections import health
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
 from gateway.runtime import Runtime
-from kernel.errors import BadRequest, Conflict, FieldError, GatewayError, ValidationFailed
+from gateway.store import StaleConfig, StoreDown
+from kernel.errors import (
+    BadRequest,
+    Conflict,
+    FieldError,
+    GatewayError,
+    StateUnavailable,
+    ValidationFailed,
+)
 
 T = TypeVar("T")
 
@@ -47,19 +56,19 @@ async def _read(path: Path) -> str:
 
 
 async def _off_loop(work: Callable[[], T]) -> T:
-    """Parse or validate YAML in a worker thread, bounded in time (gateway/config.py
-    already refuses what could make it slow: aliases, depth, size)."""
+    """Parse or validate YAML in a worker thread, bounded in time (gateway/config_text.py
+    already bounds what could make it slow: aliases, depth, size)."""
     try:
         return await asyncio.wait_for(asyncio.to_thread(work), PARSE_SECONDS)
     except TimeoutError as exc:
         raise ValidationFailed(f"the config took longer than {PARSE_SECONDS:g} s to read") from exc
 
 
-def _path(call: Call) -> Path:
-    path: Path | None = call.host.config_path
-    if path is None:
+def _running(call: Call) -> str:
+    """The config text live now (published in the store, written to the file)."""
+    if call.host.config_path is None or call.host.text is None:
         raise Conflict("this gateway was started without a config file to edit")
-    return path
+    return call.host.text
 
 
 class ConfigInvalid(ValidationFailed):
@@ -79,41 +88,38 @@ class ConfigInvalid(ValidationFailed):
         )
 
 
-def _shown(call: Call, document: Any, text: str) -> Response:
-    headers = {"ETag": live.etag_of(text), "Cache-Control": "no-store"}
+def _shown(call: Call, document: Any, etag: str) -> Response:
+    headers = {"ETag": etag, "Cache-Control": "no-store"}
     shown = live.masked(document)
     if "yaml" in call.headers.get("accept", ""):
         return Response(live.dump(shown), media_type="application/yaml", headers=headers)
     return JSONResponse(live.as_json(shown), headers=headers)
 
 
-def _body_document(call: Call, current: Any) -> tuple[Any, live.Kept]:
-    """The config the body sends, with ``'***'`` secrets restored from ``current``, and
-    the paths of those it kept."""
+def _body_text(call: Call) -> str:
+    """The body as YAML text (JSON as the YAML it stands for, so the file stays YAML)."""
     if not call.raw_body.strip():
         raise BadRequest("send the config as the body (YAML or JSON)")
     try:
         text = call.raw_body.decode("utf-8")
         if "json" in call.headers.get("content-type", ""):
-            text = live.dump(json.loads(text))  # JSON in, but merged and kept as YAML
-        document = live.load(text)
+            text = live.dump(json.loads(text))
     except (UnicodeDecodeError, ValueError) as exc:
         raise ValidationFailed(f"the body is not YAML or JSON: {exc}") from exc
-    except ConfigError as exc:
-        raise ConfigInvalid(exc) from exc
-    return _restored(document, current)
+    return text
 
 
-def _restored(document: Any, current: Any) -> tuple[Any, live.Kept]:
-    kept = live.kept_secrets(document)
+def _body_document(text: str, current: Any) -> Any:
+    """The config ``text`` sends, with its masked secrets restored from ``current``."""
+    document = _loaded(text)
     if problems := live.restore_secrets(document, current):
         raise ConfigInvalid(ConfigError(problems))
-    return document, kept
+    return document
 
 
-def _validated(document: Any) -> Config:
+def validated_config(text: str, sent: str | None = None) -> Config:
     try:
-        return live.validate(document)
+        return change.validated(text, sent)
     except ConfigError as exc:
         raise ConfigInvalid(exc) from exc
 
@@ -126,69 +132,95 @@ def _loaded(text: str) -> Any:
 
 
 async def get_config(call: Call) -> Response:
-    text = await _read(_path(call))
-    return _shown(call, await _off_loop(lambda: _loaded(text)), text)
+    text = _running(call)
+    return _shown(call, await _off_loop(lambda: _loaded(text)), live.etag_of(text))
 
 
 async def validate_config(call: Call) -> Response:
-    text = await _read(_path(call))
-    if not call.raw_body.strip():
-        raise BadRequest("send the config as the body (YAML or JSON)")
+    current, sent = _running(call), _body_text(call)
 
     def check() -> Config:
-        return _validated(_body_document(call, _loaded(text))[0])
+        document = _body_document(sent, _loaded(current))
+        return validated_config(change.render(current, document), sent)
 
     config = await _off_loop(check)
     return JSONResponse({"valid": True, "connections": list(config.connections)})
 
 
 async def put_config(call: Call) -> Response:
-    if not call.raw_body.strip():
-        raise BadRequest("send the new config as the body (YAML or JSON)")
-    return await replace_config(call, lambda current: _body_document(call, current))
+    sent = _body_text(call)
+
+    def proposed(current: str) -> tuple[str, Config]:
+        text = change.render(current, _body_document(sent, _loaded(current)))
+        return text, validated_config(text, sent)
+
+    return await replace_config(call, proposed)
 
 
-async def replace_config(call: Call, incoming: Callable[[Any], tuple[Any, live.Kept]]) -> Response:
+Proposal = Callable[[str], tuple[str, Config]]
+
+
+async def replace_config(call: Call, proposed: Proposal) -> Response:
     """Replace the config as ``PUT /admin/config`` does: ``If-Match`` (428, 412), the
-    incoming document (its ``'***'`` secrets restored) merged into the file, validated,
-    written atomically, applied live, published as a new version and audited with its
-    changed paths and the diff (of masked configs)."""
-    path = _path(call)
+    text ``proposed`` makes of the running one, committed (gateway/config_change.py:
+    published by compare-and-set, written, applied) and audited with its changed
+    paths and the diff (secrets masked)."""
     if_match = call.headers.get("if-match")
     if if_match is None:
         raise PreconditionRequired("send If-Match with the ETag of GET /admin/config")
     async with call.host.lock:
-        text = await _read(path)
-        if if_match.strip() != live.etag_of(text):
-            raise PreconditionFailed("the config changed since you read it; GET it again")
+        current = _running(call)
+        if if_match.strip() != live.etag_of(current):
+            raise PreconditionFailed(STALE)
+        text, config = await _off_loop(lambda: proposed(current))
+        await _commit(call, text, config, expected=if_match.strip())
+    return _shown(call, live.load(text), live.etag_of(text))
 
-        def merged() -> tuple[Config, str, live.Kept, list[str], str]:
-            document, kept = incoming(_loaded(text))
-            before = live.masked(_loaded(text))
-            document = live.merge(_loaded(text), document)
-            fields, diff = config_changes(before, live.masked(document))
-            return _validated(document), live.dump(document), kept, fields, diff
 
-        config, written, kept, fields, diff = await _off_loop(merged)
-        await asyncio.to_thread(live.write_atomically, path, written)
-        call.host.apply(config)
-        await call.host.record(written, live.etag_of(written), call.key.name, kept)
-        call.trace["audit"] = {"changed_fields": fields, "diff": diff}
-    return _shown(call, live.load(written), written)
+STALE = "the config changed since you read it; read it again (GET /admin/config) and redo the edit"
+
+
+async def _commit(call: Call, text: str, config: Config, expected: str | None) -> None:
+    """``change.commit`` as an admin request: stale is 412, a store down 503; the audit
+    record names what changed."""
+    before = call.host.text or ""
+    try:
+        await change.commit(call.host, text, config, call.key.name, expected)
+    except StaleConfig as exc:
+        raise PreconditionFailed(STALE) from exc
+    except StoreDown as exc:
+        raise StateUnavailable(
+            "the state store is unavailable, so the change cannot reach every instance; "
+            "nothing was changed, try again shortly",
+            headers={"Retry-After": "1"},
+        ) from exc
+    fields, diff = await asyncio.to_thread(config_changes, before, text)
+    call.trace["audit"] = {"changed_fields": fields, "diff": diff}
 
 
 async def reload_config(call: Call) -> Response:
     path = _path(call)
     async with call.host.lock:
         text = await _read(path)
-        config = await _off_loop(lambda: _validated(_loaded(text)))
-        call.host.apply(config)
-        await call.host.record(text, live.etag_of(text), call.key.name)
-        call.trace["audit"] = {"changed_fields": [], "diff": ""}
+        config = await _off_loop(lambda: validated_config(text))
+        try:
+            await _commit(call, text, config, expected=call.host.etag)
+        except PreconditionFailed as exc:
+            raise Conflict(
+                "the config changed on another instance meanwhile; this instance follows it "
+                "within 2 s: edit the file again from it, then reload"
+            ) from exc
     return JSONResponse(
         {"reloaded": True, "connections": list(config.connections)},
         headers={"ETag": live.etag_of(text)},
     )
+
+
+def _path(call: Call) -> Path:
+    path: Path | None = call.host.config_path
+    if path is None:
+        raise Conflict("this gateway was started without a config file to edit")
+    return path
 
 
 async def admin_connections(call: Call) -> Response:
@@ -274,7 +306,7 @@ endpoints = [
         "/admin/config",
         put_config,
         "Replace the config (If-Match), applied live",
-        (401, 403, 409, 412, 413, 422, 428),
+        (401, 403, 409, 412, 413, 422, 428, 503),
         raw_body=True,
         raw_content=CONFIG_BODY,
         headers=(IF_MATCH,),
@@ -294,7 +326,7 @@ endpoints = [
         "/admin/reload",
         reload_config,
         "Re-read the config file",
-        (401, 403, 409, 422),
+        (401, 403, 409, 422, 503),
         action="config.reload",
     ),
     _admin(

@@ -7,27 +7,42 @@ and every accepted config, with rollback.
   included), newest first: ``{id, at, actor, etag}``.
 - ``GET /admin/config/versions/{id}``: one, with its config, secrets masked.
 - ``POST /admin/config/rollback {"version": id}`` with ``If-Match``: that version's
-  config, validated, written, applied and published exactly like a PUT, and itself a
-  new version. Secrets the admin had sent as ``'***'`` in that version take the current
-  ones (a rotated token stays rotated); others are that version's.
+  config exactly, secrets included (it ends on that version's ETag), validated,
+  published, written and applied like a PUT, and itself a new version. A version's
+  secrets come back from ``GATEWAY_SECRETS_KEY``, or without it from the running config
+  where they did not change since; a rollback that needs a secret neither can give is
+  refused (409, naming the paths), never applied in part.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
 from gateway import config_file as live
+from gateway.config import Config
+from gateway.config_secrets import Unrestorable
 from gateway.cursor import binding
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
 from gateway.queries import Limit, Query
-from gateway.routes.admin import FREE, IF_MATCH, replace_config
-from kernel.errors import FieldError, InvalidCursor, NotFound, ValidationFailed
+from gateway.routes.admin import FREE, IF_MATCH, replace_config, validated_config
+from gateway.store import StoreDown
+from kernel.errors import (
+    Conflict,
+    FieldError,
+    InvalidCursor,
+    NotFound,
+    StateUnavailable,
+    ValidationFailed,
+)
 from kernel.numbers import ascii_int
 from schemas.base import Input
+
+T = TypeVar("T")
 
 
 class AuditQuery(Query):
@@ -39,7 +54,9 @@ class AuditQuery(Query):
 
 
 class Rollback(Input):
-    version: int = Field(ge=1, description="the id of a version in GET /admin/config/versions")
+    version: int = Field(
+        ge=1, lt=2**63, description="the id of a version in GET /admin/config/versions"
+    )
 
 
 async def list_audit(call: Call) -> Response:
@@ -60,17 +77,18 @@ async def list_audit(call: Call) -> Response:
 
 
 async def list_versions(call: Call) -> Response:
-    versions = await call.runtime.store.config_versions()
+    versions = await _store_read(call.runtime.store.config_versions())
     data = [{"id": v.id, "at": v.at, "actor": v.actor, "etag": v.etag} for v in versions]
     return JSONResponse({"data": data, "meta": {"current": call.host.etag}})
 
 
 async def get_version(call: Call) -> Response:
     version_id = ascii_int(call.path_params["id"])
-    version = await call.runtime.store.config_version(version_id) if version_id else None
+    store = call.runtime.store
+    version = await _store_read(store.config_version(version_id)) if version_id else None
     if version is None:
         raise NotFound("no such config version; see GET /admin/config/versions")
-    shown = live.as_json(live.masked(live.load(version.text)))
+    shown = live.as_json(live.masked(live.load(version.kept.skeleton)))
     body: dict[str, Any] = {
         "id": version.id,
         "at": version.at,
@@ -83,24 +101,34 @@ async def get_version(call: Call) -> Response:
 
 async def rollback(call: Call) -> Response:
     wanted: Rollback = call.body
-    version = await call.runtime.store.config_version(wanted.version)
+    version = await _store_read(call.runtime.store.config_version(wanted.version))
     if version is None:
         raise ValidationFailed(
             "no such config version",
             details=[FieldError("version", "an id from GET /admin/config/versions")],
         )
+    sealer = await _store_read(call.host.sealer())
 
-    def incoming(current: Any) -> tuple[Any, live.Kept]:
-        document = live.mask_at(live.load(version.text), version.kept)
-        kept = live.kept_secrets(document)
-        if problems := live.restore_secrets(document, current):
-            raise ValidationFailed(
-                "the version's kept secrets have no current value",
-                details=[FieldError(where, message) for where, message in problems],
-            )
-        return document, kept
+    def proposed(current: str) -> tuple[str, Config]:
+        try:
+            text = sealer.restore(version.kept, current)
+        except Unrestorable as exc:
+            raise Conflict(
+                f"version {version.id} had secrets this gateway cannot restore: they are kept "
+                f"only encrypted (GATEWAY_SECRETS_KEY) and differ from the running config's; "
+                "send that config with PUT /admin/config instead",
+                details=[FieldError(path, "secret not restorable") for path in exc.paths],
+            ) from exc
+        return text, validated_config(text)
 
-    return await replace_config(call, incoming)
+    return await replace_config(call, proposed)
+
+
+async def _store_read(pending: Awaitable[T]) -> T:
+    try:
+        return await pending
+    except StoreDown as exc:
+        raise StateUnavailable("the state store is unavailable; try again shortly") from exc
 
 
 def admin_endpoint(method: str, path: str, handler: Any, summary: str, **more: Any) -> Endpoint:
@@ -118,14 +146,18 @@ endpoints = [
         errors=(400, 401, 403),
     ),
     admin_endpoint(
-        "GET", "/admin/config/versions", list_versions, "Every accepted config", errors=(401, 403)
+        "GET",
+        "/admin/config/versions",
+        list_versions,
+        "Every accepted config",
+        errors=(401, 403, 503),
     ),
     admin_endpoint(
         "GET",
         "/admin/config/versions/{id}",
         get_version,
         "One config version",
-        errors=(401, 403, 404),
+        errors=(401, 403, 404, 503),
     ),
     admin_endpoint(
         "POST",
@@ -134,7 +166,7 @@ endpoints = [
         "Go back to a config version (If-Match), applied live",
         body=Rollback,
         headers=(IF_MATCH,),
-        errors=(400, 401, 403, 409, 412, 413, 422, 428),
+        errors=(400, 401, 403, 409, 412, 413, 422, 428, 503),
         action="config.rollback",
     ),
 ]

@@ -30,9 +30,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from gateway.config import Config, LocalState
-from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, StoreDown
+from gateway.store.base import (
+    ConfigVersion,
+    ErrorHook,
+    IdempotencyRecord,
+    StaleConfig,
+    Store,
+    StoreDown,
+)
 
-__all__ = ["ConfigVersion", "IdempotencyRecord", "Store", "StoreDown", "open_store"]
+__all__ = ["ConfigVersion", "IdempotencyRecord", "StaleConfig", "Store", "StoreDown", "open_store"]
 
 
 def open_store(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.config import CacheConfig, CircuitBreakerConfig
+from gateway.config_secrets import Sealed
 from kernel.resilience import CircuitBreaker
 
 ErrorHook = Callable[[str], None]  # told the operation of every failed store call
@@ -37,14 +38,22 @@ class IdempotencyRecord:
 
 @dataclass(frozen=True, slots=True)
 class ConfigVersion:
-    """An accepted config: the text as written to the file, and who made it live."""
+    """An accepted config: its text as kept at rest (sealed, gateway/config_secrets.py),
+    the ETag of the text as written to the file, and who made it live."""
 
     id: int
     at: str
     actor: str
     etag: str
-    text: str
-    kept: tuple[tuple[str | int, ...], ...] = ()  # secret paths the admin sent as '***'
+    kept: Sealed
+
+
+class StaleConfig(Exception):
+    """A config change based on a version that is no longer the current one."""
+
+    def __init__(self, current: str | None) -> None:
+        self.current = current  # the current version's ETag (None: the store has none)
+        super().__init__(f"the current config version is {current}")
 
 
 class Store(ABC):
@@ -130,12 +139,18 @@ class Store(ABC):
 
     @abstractmethod
     async def publish_config(
-        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
+        self, kept: Sealed, etag: str, actor: str, expected: str | None
     ) -> ConfigVersion:
-        """Record an accepted config as the newest version (and tell every instance)."""
+        """Record an accepted config as the newest version (every instance follows),
+        atomically and only if the current version's ETag is ``expected`` (None: the
+        store has no version yet); else ``StaleConfig`` and nothing changes."""
 
     @abstractmethod
     async def current_config(self) -> ConfigVersion | None: ...
+
+    @abstractmethod
+    async def current_config_etag(self) -> str | None:
+        """The current version's ETag (one cheap read: instances poll it)."""
 
     @abstractmethod
     async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
@@ -143,6 +158,15 @@ class Store(ABC):
 
     @abstractmethod
     async def config_version(self, version_id: int) -> ConfigVersion | None: ...
+
+    @abstractmethod
+    async def config_salt(self) -> bytes:
+        """The salt of secret fingerprints, made once and shared by every instance."""
+
+    @abstractmethod
+    async def take_legacy_configs(self) -> list[tuple[str, str, str]]:
+        """``(at, actor, text)`` of versions an older gateway kept in clear text, oldest
+        first, removed from the store."""
 
     # Audit ----------------------------------------------------------------------------
 

@@ -22,9 +22,11 @@ from typing import Any, TypeVar
 
 from gateway.cache import ResponseCache
 from gateway.config import CacheConfig
-from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, utc_now
+from gateway.store.base import ErrorHook, IdempotencyRecord, Store
 from gateway.store.local_changes import SCHEMA as CHANGES_SCHEMA
 from gateway.store.local_changes import LocalChanges
+from gateway.store.local_config import SCHEMA as CONFIG_SCHEMA
+from gateway.store.local_config import LocalConfig
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS idempotency (
@@ -32,10 +34,6 @@ CREATE TABLE IF NOT EXISTS idempotency (
     body BLOB NOT NULL, headers TEXT NOT NULL, expires REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS config_versions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL,
-    etag TEXT NOT NULL, text TEXT NOT NULL, kept TEXT NOT NULL DEFAULT '[]'
-);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT,
     action TEXT NOT NULL, connection TEXT, record TEXT NOT NULL
@@ -46,7 +44,7 @@ T = TypeVar("T")
 PURGE_EVERY = 500  # writes between sweeps of expired idempotency answers
 
 
-class LocalStore(LocalChanges, Store):
+class LocalStore(LocalConfig, LocalChanges, Store):
     backend = "local"
 
     def __init__(
@@ -64,12 +62,8 @@ class LocalStore(LocalChanges, Store):
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA + CHANGES_SCHEMA)
-            columns = {row[1] for row in self._db.execute("PRAGMA table_info(config_versions)")}
-            if "kept" not in columns:  # a state file from before config history kept it
-                self._db.execute(
-                    "ALTER TABLE config_versions ADD COLUMN kept TEXT NOT NULL DEFAULT '[]'"
-                )
+            self._db.execute("PRAGMA secure_delete=ON")  # what is deleted is overwritten
+            self._db.executescript(SCHEMA + CHANGES_SCHEMA + CONFIG_SCHEMA)
             self._secret = self._load_secret()
         self._running: dict[str, tuple[str, asyncio.Future[IdempotencyRecord | None]]] = {}
         self._writes = 0
@@ -191,44 +185,6 @@ class LocalStore(LocalChanges, Store):
             ttl=config.ttl, stale_if_error=config.stale_if_error, max_entries=config.max_entries
         )
 
-    # Config versions ------------------------------------------------------------------
-
-    async def publish_config(
-        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
-    ) -> ConfigVersion:
-        at = utc_now()
-        rows = await self._run(
-            "publish_config",
-            "INSERT INTO config_versions (at, actor, etag, text, kept) VALUES (?, ?, ?, ?, ?)"
-            " RETURNING id",
-            at,
-            actor,
-            etag,
-            text,
-            json.dumps(kept),
-        )
-        return ConfigVersion(int(rows[0][0]), at, actor, etag, text, kept)
-
-    async def current_config(self) -> ConfigVersion | None:
-        versions = await self.config_versions(1)
-        return versions[0] if versions else None
-
-    async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
-        rows = await self._run(
-            "config_versions",
-            "SELECT id, at, actor, etag, text, kept FROM config_versions ORDER BY id DESC LIMIT ?",
-            limit,
-        )
-        return [_version(row) for row in rows]
-
-    async def config_version(self, version_id: int) -> ConfigVersion | None:
-        rows = await self._run(
-            "config_version",
-            "SELECT id, at, actor, etag, text, kept FROM config_versions WHERE id = ?",
-            version_id,
-        )
-        return _version(rows[0]) if rows else None
-
     # Audit ----------------------------------------------------------------------------
 
     async def audit_append(self, record: dict[str, Any], retention: float) -> int:
@@ -260,12 +216,6 @@ class LocalStore(LocalChanges, Store):
         sql = f"SELECT id, record FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed column names, values bound
         rows = await self._run("audit_page", sql, *args, limit)
         return [{**json.loads(record), "id": int(row_id)} for row_id, record in rows]
-
-
-def _version(row: Any) -> ConfigVersion:
-    version_id, at, actor, etag, text, kept = row
-    paths = tuple(tuple(path) for path in json.loads(kept or "[]"))
-    return ConfigVersion(int(version_id), at, actor, etag, text, paths)
 
 
 def _headers(raw: str) -> tuple[tuple[str, str], ...]:

@@ -8,8 +8,8 @@ carries a TTL:
   make one upstream write), then replaced by the kept answer for 24 h. A duplicate that
   arrives while the first is in flight polls until the answer is there.
 - ``cursor_secret``: made once by whichever instance comes first (``SET NX``).
-- ``config:seq``, ``config:current``, ``config:v:<id>``, ``config:versions``: accepted
-  configs, published atomically (one Lua script) and followed by every instance.
+- ``{config}:*``: accepted configs, sealed, published by compare-and-set and followed
+  by every instance (gateway/store/redis_config.py).
 - ``cache:*``, ``gen:*`` (gateway/store/shared_cache.py), ``breaker:*``
   (gateway/store/shared_breaker.py), and events, snapshots, leases and webhook
   deliveries (gateway/store/redis_changes.py).
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import secrets
 import time
@@ -34,26 +35,34 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from gateway.config import CacheConfig, CircuitBreakerConfig
-from gateway.store.base import ConfigVersion, ErrorHook, IdempotencyRecord, Store, utc_now
+from gateway.store.base import ErrorHook, IdempotencyRecord, Store
 from gateway.store.redis_changes import RedisChanges
+from gateway.store.redis_config import RedisConfig
 from kernel.resilience import CircuitBreaker
 
 T = TypeVar("T")
 FAILURES = (RedisError, OSError, TimeoutError)
 POLL = 0.05  # seconds between looks at an in-flight idempotency claim
 RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end"
-PUBLISH = """
-local id = redis.call('INCR', KEYS[1])
-local version = KEYS[2] .. id
-redis.call('HSET', version, 'at', ARGV[1], 'actor', ARGV[2], 'etag', ARGV[3], 'text', ARGV[4],
-           'kept', ARGV[5])
-redis.call('SET', KEYS[3], id)
-redis.call('LPUSH', KEYS[4], id)
-return id
-"""
 
 
-class RedisStore(RedisChanges, Store):
+class _Connection(aioredis.Connection):
+    """A TCP connection whose connect, once started, finishes even if the caller is
+    cancelled (a background loop stopping), and is then closed: redis-py leaves the
+    socket of a connect cancelled mid-handshake open."""
+
+    async def connect(self) -> None:
+        attempt = asyncio.ensure_future(super().connect())  # type: ignore[no-untyped-call]
+        try:
+            await asyncio.shield(attempt)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await attempt
+            await self.disconnect()
+            raise
+
+
+class RedisStore(RedisConfig, RedisChanges, Store):
     backend = "redis"
 
     def __init__(
@@ -63,8 +72,12 @@ class RedisStore(RedisChanges, Store):
         self.url = url
         self.prefix = prefix
         self.timeout = timeout
+        tcp: dict[str, Any] = (
+            {"connection_class": _Connection} if url.startswith("redis://") else {}
+        )
         self.client: aioredis.Redis = aioredis.Redis.from_url(  # bytes in, bytes out
             url,
+            **tcp,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),
@@ -179,55 +192,6 @@ class RedisStore(RedisChanges, Store):
         from gateway.store.shared_breaker import SharedCircuitBreaker
 
         return SharedCircuitBreaker(self, connection, namespace, **config.model_dump())
-
-    # Config versions ------------------------------------------------------------------
-
-    async def publish_config(
-        self, text: str, etag: str, actor: str, kept: tuple[tuple[str | int, ...], ...] = ()
-    ) -> ConfigVersion:
-        at = utc_now()
-        keys = (
-            self.key("config", "seq"),
-            self.key("config", "v", ""),
-            self.key("config", "current"),
-            self.key("config", "versions"),
-        )
-        version = await self.call(
-            "publish_config",
-            lambda: self.client.eval(
-                PUBLISH, len(keys), *keys, at, actor, etag, text, json.dumps(kept)
-            ),
-        )
-        return ConfigVersion(int(version), at, actor, etag, text, kept)
-
-    async def current_config(self) -> ConfigVersion | None:
-        current = await self.call(
-            "current_config", lambda: self.client.get(self.key("config", "current"))
-        )
-        return None if current is None else await self.config_version(int(current))
-
-    async def current_config_id(self) -> int | None:
-        current = await self.call(
-            "current_config", lambda: self.client.get(self.key("config", "current"))
-        )
-        return None if current is None else int(current)
-
-    async def config_versions(self, limit: int = 100) -> list[ConfigVersion]:
-        ids = await self.call(
-            "config_versions",
-            lambda: self.client.lrange(self.key("config", "versions"), 0, limit - 1),
-        )
-        versions = [await self.config_version(int(i)) for i in ids]
-        return [v for v in versions if v is not None]
-
-    async def config_version(self, version_id: int) -> ConfigVersion | None:
-        key = self.key("config", "v", str(version_id))
-        fields = await self.call("config_version", lambda: self.client.hgetall(key))
-        if not fields:
-            return None
-        got = {_text(k): _text(v) for k, v in fields.items()}
-        kept = tuple(tuple(path) for path in json.loads(got.get("kept") or "[]"))
-        return ConfigVersion(version_id, got["at"], got["actor"], got["etag"], got["text"], kept)
 
     # Audit ----------------------------------------------------------------------------
     # A sorted set scored by id; ids are milliseconds * 1000 plus a counter, so they
