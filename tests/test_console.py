@@ -142,6 +142,33 @@ async def test_apply_needs_the_etag_the_editor_loaded(
         assert console_app.state.runtime.config.server.max_body_bytes == 65537
 
 
+async def test_an_apply_is_audited_with_the_status_of_the_config_change(
+    console_app: Starlette,
+) -> None:
+    """Not the 303 the browser is redirected with: 200 when applied, 412 when refused."""
+    async with signed_in(console_app) as client:
+        edited = TEXT.replace("max_body_bytes: 65536", "max_body_bytes: 65538")
+        refused = await client.post(
+            "/admin/ui/apply", data={"config": edited, "etag": '"stale"'}, headers=ORIGIN
+        )
+        assert refused.status_code == 412
+        applied = await client.post(
+            "/admin/ui/apply",
+            data={"config": edited, "etag": _etag((await client.get("/admin/ui")).text)},
+            headers=ORIGIN,
+        )
+        assert applied.status_code == 303
+        await console_app.state.host.audit.flush()
+    async with client_for(console_app, key="admin-key") as admin:
+        records = (await admin.get("/admin/audit", params={"action": "config.put"})).json()
+    assert [(r["actor"], r["status"]) for r in records["data"]] == [("admin", 200), ("admin", 412)]
+    assert records["data"][0]["changed_fields"] == ["server.max_body_bytes"]
+
+
+def _etag(page: str) -> str:
+    return page.split('name="etag" value="', 1)[1].split('"', 1)[0].replace("&#34;", '"')
+
+
 async def test_the_console_works_while_the_state_store_is_down(tmp_path: Path) -> None:
     """Audit and deliveries live in the store; the figures and the editor do not."""
     from tests.servers import free_port

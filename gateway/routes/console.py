@@ -194,10 +194,12 @@ async def apply(call: Call) -> Response:
     try:
         await put_config(_as(admin, text, **headers))
     except GatewayError as exc:
+        admin.trace.setdefault("audit", {})["status"] = exc.status
         notice = {"kind": "error", "text": f"Not applied: {exc.message}."}
         return await _console(admin, exc.status, text=text, notice=notice, problems=_problems(exc))
     # Post/redirect/get: the page then shows the apply's own audit record, and a reload
-    # does not post the form again.
+    # does not post the form again. The record has the config change's status, not 303.
+    admin.trace.setdefault("audit", {})["status"] = 200
     return RedirectResponse(f"{session.PATH}?notice=applied", status_code=303, headers=NO_STORE)
 
 
