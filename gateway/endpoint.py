@@ -8,7 +8,9 @@ limit (429, gateway/quotas.py); refuses query
 parameters the model does not declare and parses the rest (400); reads the body
 (413 too large, 400 malformed, 422 invalid); runs ``Idempotency-Key`` for an
 idempotent POST; then calls the handler with one ``Call`` of plain values. An
-endpoint with an ``action`` is audited: its outcome, success or failure, is recorded.
+endpoint with an ``action`` is audited: its outcome, success or failure, is recorded
+with the status answered, or the one the handler names in ``trace["audit"]["status"]``
+when its answer is not the action's (the console's redirect after a config change).
 ``gateway/openapi.py`` walks the same declarations to write the document.
 """
 
@@ -192,7 +194,7 @@ class Endpoint:
                 "connection": trace.get("connection"),
                 "resource_id": resource,
                 "request_id": request_id_var.get(),
-                "status": status,
+                "status": details.get("status", status),
                 "changed_fields": details.get("changed_fields")
                 or (changed_fields(body.model_dump(exclude_unset=True)) if body else []),
                 **({"diff": details["diff"]} if "diff" in details else {}),

@@ -43,7 +43,7 @@ ERROR_TEXT = {
     429: "The upstream's rate limit; see Retry-After",
     501: "The connection cannot do this",
     502: "The upstream failed or answered nonsense",
-    503: "The connection's circuit is open; see Retry-After",
+    503: "The connection's circuit is open (see Retry-After), or the state store is down",
     504: "The upstream did not answer in time",
 }
 IDEMPOTENCY = {

@@ -46,6 +46,9 @@ def serve(
         workers=workers,
         access_log=False,
         log_level="warning",
+        # server.trusted_proxies is the one rule for X-Forwarded-* (gateway/forwarded.py):
+        # uvicorn's own would believe them from 127.0.0.1 before the gateway decides.
+        proxy_headers=False,
         **uvicorn_options(limits),
     )
     if workers > 1:

@@ -3,22 +3,34 @@ drives the pages in chromium)."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
+import re
+import socket
 import time
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 from starlette.applications import Starlette
 
 from gateway import console_session
-from gateway.app import create_app
+from gateway.app import create_app, shutdown
 from gateway.config_text import load_config
+from gateway.store.local import LocalStore
 from tests.conftest import CONFIG, client_for
+from tests.servers import redis_server
 
 pytestmark = pytest.mark.anyio
 ORIGIN = {"Origin": "http://gateway.test"}
+PATH = console_session.PATH
+ADMIN_DIGEST = hashlib.sha256(b"admin-key").hexdigest()
 
 
 # A config is posted as a form: the body limit must fit it.
@@ -64,18 +76,21 @@ async def test_without_a_session_the_console_is_the_sign_in_page(console_app: St
         assert posted.status_code == 401
 
 
-async def test_a_session_names_the_admin_and_a_forged_one_is_not_one(
+async def test_the_cookie_is_a_random_id_and_a_made_up_one_is_not_a_session(
     console_app: Starlette,
 ) -> None:
-    async with signed_in(console_app) as client:
+    """No key material in the cookie: not the key, not its digest, nothing to guess from."""
+    async with signed_in(console_app) as client, signed_in(console_app) as other:
         page = await client.get("/admin/ui")
         assert page.status_code == 200 and "signed in as admin" in page.text
-        token = client.cookies[console_session.COOKIE]
-        body, signature = token.split(".")
-        flipped = "A" if signature[3] != "A" else "B"  # a whole sextet of the signature
-        forged = f"{body}.{signature[:3]}{flipped}{signature[4:]}"
-        client.cookies.set(console_session.COOKIE, forged, domain="gateway.test", path="/admin/ui")
-        assert 'action="/admin/ui/login"' in (await client.get("/admin/ui")).text
+        cookie = client.cookies[console_session.COOKIE]
+        assert re.fullmatch(r"[A-Za-z0-9_-]{43}", cookie)
+        assert cookie != other.cookies[console_session.COOKIE]
+        assert ADMIN_DIGEST not in cookie and "admin" not in cookie
+        for made_up in ("A" * 43, cookie[:-1] + ("A" if cookie[-1] != "A" else "B"), "x" * 5000):
+            client.cookies.set(console_session.COOKIE, made_up, domain="gateway.test", path=PATH)
+            again = await client.get("/admin/ui")
+            assert again.status_code == 200 and 'action="/admin/ui/login"' in again.text
 
 
 async def test_a_session_ends_with_its_expiry_and_with_its_key(
@@ -87,12 +102,37 @@ async def test_a_session_ends_with_its_expiry_and_with_its_key(
         assert 'action="/admin/ui/login"' in (await client.get("/admin/ui")).text
     monkeypatch.undo()
     async with signed_in(console_app) as client:
-        runtime = console_app.state.runtime
-        config = runtime.config.model_copy(
-            update={"api_keys": [k for k in runtime.config.api_keys if k.name != "admin"]}
-        )
-        console_app.state.host.apply(config)  # the admin key is gone from the config
+        _apply_keys(console_app, lambda k: k.name != "admin")  # the key left the config
         assert 'action="/admin/ui/login"' in (await client.get("/admin/ui")).text
+
+
+async def test_a_new_value_for_the_key_ends_its_sessions(console_app: Starlette) -> None:
+    async with signed_in(console_app) as client:
+        runtime = console_app.state.runtime
+        [admin] = [k for k in runtime.config.api_keys if k.name == "admin"]
+        rotated = admin.model_copy(update={"key": SecretStr("admin-key-2"), "key_sha256": None})
+        keys = [rotated if k.name == "admin" else k for k in runtime.config.api_keys]
+        console_app.state.host.apply(runtime.config.model_copy(update={"api_keys": keys}))
+        assert console_app.state.runtime.keys.authenticate("Bearer admin-key-2").name == "admin"
+        assert 'action="/admin/ui/login"' in (await client.get("/admin/ui")).text
+
+
+async def test_a_session_unused_for_the_idle_time_ends_and_each_request_keeps_it(
+    console_app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(console_session, "IDLE", 1.0)
+    async with signed_in(console_app) as client:
+        for _ in range(3):  # 1.2 s in all: alive only because each request moved it on
+            await asyncio.sleep(0.4)
+            assert "signed in as admin" in (await client.get("/admin/ui")).text
+        await asyncio.sleep(1.2)
+        assert 'action="/admin/ui/login"' in (await client.get("/admin/ui")).text
+
+
+def _apply_keys(app: Starlette, keep: Callable[[Any], bool]) -> None:
+    runtime = app.state.runtime
+    keys = [k for k in runtime.config.api_keys if keep(k)]
+    app.state.host.apply(runtime.config.model_copy(update={"api_keys": keys}))
 
 
 async def test_forms_from_another_origin_are_refused(console_app: Starlette) -> None:
@@ -142,19 +182,147 @@ async def test_apply_needs_the_etag_the_editor_loaded(
         assert console_app.state.runtime.config.server.max_body_bytes == 65537
 
 
-async def test_the_console_works_while_the_state_store_is_down(tmp_path: Path) -> None:
-    """Audit and deliveries live in the store; the figures and the editor do not."""
-    from tests.servers import free_port
+async def test_an_apply_is_audited_with_the_status_of_the_config_change(
+    console_app: Starlette,
+) -> None:
+    """Not the 303 the browser is redirected with: 200 when applied, 412 when refused."""
+    async with signed_in(console_app) as client:
+        edited = TEXT.replace("max_body_bytes: 65536", "max_body_bytes: 65538")
+        refused = await client.post(
+            "/admin/ui/apply", data={"config": edited, "etag": '"stale"'}, headers=ORIGIN
+        )
+        assert refused.status_code == 412
+        applied = await client.post(
+            "/admin/ui/apply",
+            data={"config": edited, "etag": _etag((await client.get("/admin/ui")).text)},
+            headers=ORIGIN,
+        )
+        assert applied.status_code == 303
+        await console_app.state.host.audit.flush()
+    async with client_for(console_app, key="admin-key") as admin:
+        records = (await admin.get("/admin/audit", params={"action": "config.put"})).json()
+    assert [(r["actor"], r["status"]) for r in records["data"]] == [("admin", 200), ("admin", 412)]
+    assert records["data"][0]["changed_fields"] == ["server.max_body_bytes"]
 
-    down = f'  state: {{backend: redis, url: "redis://127.0.0.1:{free_port()}/0", timeout: 0.2}}\n'
+
+def _etag(page: str) -> str:
+    return page.split('name="etag" value="', 1)[1].split('"', 1)[0].replace("&#34;", '"')
+
+
+# Sessions live in the state store: the same tests on both backends -----------------------
+
+
+@pytest.fixture(params=["local", "redis"])
+def backend_config(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """A config file whose sessions are kept locally (SQLite next to it) or in Redis."""
+    if request.param == "local":
+        state = "{backend: local}"
+    else:
+        url = request.getfixturevalue("redis").url
+        state = f"{{backend: redis, url: '{url}', prefix: 'c{uuid.uuid4().hex[:8]}:'}}"
     path = tmp_path / "config.yaml"
-    path.write_text(TEXT.replace("server:\n", "server:\n" + down, 1))
-    app = create_app(load_config(path), config_path=path)
-    async with signed_in(app) as client:
-        page = await client.get("/admin/ui")
-    assert page.status_code == 200
-    assert 'data-connection="borderbolt"' in page.text and "none yet" in page.text
-    await app.state.runtime.store.aclose()
+    path.write_text(TEXT.replace("server:\n", f"server:\n  state: {state}\n", 1))
+    return path
+
+
+@asynccontextmanager
+async def served(config_file: Path) -> AsyncIterator[Starlette]:
+    """One gateway on ``config_file``, closed after (a restart is a second one)."""
+    app = create_app(load_config(config_file), config_path=config_file)
+    try:
+        yield app
+    finally:
+        await shutdown(app)
+
+
+async def test_sign_out_ends_the_session_for_a_copied_cookie_too(backend_config: Path) -> None:
+    async with (
+        served(backend_config) as one,
+        served(backend_config) as two,  # another instance on the same store
+        signed_in(one) as client,
+        client_for(two, key=None) as elsewhere,
+    ):
+        copied = _cookie_of(client)
+        assert "signed in as admin" in (await elsewhere.get(PATH, headers=copied)).text
+        out = await client.post("/admin/ui/logout", headers=ORIGIN)
+        assert out.status_code == 303 and "Max-Age=0" in out.headers["set-cookie"]
+        after = await elsewhere.get(PATH, headers=copied)
+        assert 'action="/admin/ui/login"' in after.text
+        posted = await elsewhere.post(
+            "/admin/ui/check", data={"config": TEXT}, headers={**ORIGIN, **copied}
+        )
+        assert posted.status_code == 401
+
+
+async def test_a_session_outlives_a_restart(backend_config: Path) -> None:
+    async with served(backend_config) as before, signed_in(before) as client:
+        copied = _cookie_of(client)
+    async with served(backend_config) as after, client_for(after, key=None) as browser:
+        assert "signed in as admin" in (await browser.get(PATH, headers=copied)).text
+
+
+def _cookie_of(client: httpx.AsyncClient) -> dict[str, str]:
+    """The session cookie as a header, as a copy of it would be sent from elsewhere."""
+    return {"Cookie": f"{console_session.COOKIE}={client.cookies[console_session.COOKIE]}"}
+
+
+async def test_the_store_holds_no_session_id_and_no_key_digest(backend_config: Path) -> None:
+    """A read of the store hands out no live session, nor anything to guess a key from."""
+    async with served(backend_config) as app, signed_in(app) as client:
+        session_id = client.cookies[console_session.COOKIE]
+        store = app.state.runtime.store
+        kept = await _everything_in(store)
+        assert session_id.encode() not in kept and ADMIN_DIGEST.encode() not in kept
+        named = "console-session:" + hashlib.sha256(session_id.encode()).hexdigest()
+        record = json.loads(await store.value_get(named))
+        assert record["key"] == "admin" and set(record) == {"key", "fingerprint", "until"}
+
+
+async def _everything_in(store: Any) -> bytes:
+    if isinstance(store, LocalStore):
+        files = [store.path, store.path.with_name(store.path.name + "-wal")]
+        return b"".join(f.read_bytes() for f in files if f.exists())
+    kept = b""
+    async for key in store.client.scan_iter(match=store.prefix + "*"):
+        kept += key
+        if await store.client.type(key) == b"string":
+            kept += await store.client.get(key)
+    return kept
+
+
+async def test_while_the_store_is_down_the_console_refuses_to_sign_in_and_says_so(
+    tmp_path: Path,
+) -> None:
+    """No session can be kept or read: sessions are treated as absent (not ended: they
+    work again once the store answers), and sign-out waits for the store."""
+    with redis_server() as redis:
+        state = f"{{backend: redis, url: '{redis.url}', timeout: 0.2}}"
+        path = tmp_path / "config.yaml"
+        path.write_text(TEXT.replace("server:\n", f"server:\n  state: {state}\n", 1))
+        async with served(path) as app, signed_in(app) as client:
+            _pause(redis, seconds=2.0)  # it answers no client meanwhile, its data kept
+            paused = time.monotonic()
+            page = await client.get(PATH)
+            assert page.status_code == 503 and 'action="/admin/ui/login"' in page.text
+            assert "state store is unavailable" in page.text
+            login = await client.post(PATH + "/login", data={"key": "admin-key"}, headers=ORIGIN)
+            assert login.status_code == 503 and "set-cookie" not in login.headers
+            assert "state store is unavailable" in login.text
+            check = await client.post(PATH + "/check", data={"config": TEXT}, headers=ORIGIN)
+            assert check.status_code == 503
+            assert check.json()["error"]["code"] == "state_unavailable"
+            out = await client.post(PATH + "/logout", headers=ORIGIN)
+            assert out.status_code == 503 and "set-cookie" not in out.headers
+            assert "not signed out" in out.json()["error"]["message"]
+            assert time.monotonic() - paused < 2.0, "the calls above must fall in the pause"
+            await asyncio.sleep(2.0 - (time.monotonic() - paused) + 1.1)  # + the 1 s back-off
+            assert "signed in as admin" in (await client.get(PATH)).text
+
+
+def _pause(redis: Any, seconds: float) -> None:
+    with socket.create_connection(("127.0.0.1", redis.port), timeout=1) as sock:
+        sock.sendall(f"CLIENT PAUSE {int(seconds * 1000)} ALL\r\n".encode())
+        assert sock.recv(16).startswith(b"+OK")
 
 
 async def test_sign_in_attempts_are_limited_per_address(console_app: Starlette) -> None:

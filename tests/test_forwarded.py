@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import httpx
 import pytest
 
 from gateway.config import ConfigError
 from gateway.config_text import parse_config
 from gateway.forwarded import client_address, forwarded_https, networks
+from tests.servers import demo_gateway
 from tests.test_config import MINIMAL
 
 TRUSTED = networks(("10.0.0.0/8", "::1"))
@@ -45,3 +49,21 @@ def test_trusted_proxies_must_be_addresses_or_networks() -> None:
             "'lb.internal' is not an IP address or network (e.g. 10.0.0.0/8)",
         )
     ]
+
+
+def test_a_served_gateway_believes_no_forwarded_header_without_trusted_proxies(
+    tmp_path: Path,
+) -> None:
+    """uvicorn's own proxy-header trust is off: with ``server.trusted_proxies`` unset, a
+    client on loopback changing ``X-Forwarded-For`` on every try is still one client
+    to the console's sign-in limit (10 a minute), in a real ``gateway serve``."""
+    with demo_gateway(tmp_path) as served, httpx.Client(base_url=served.url) as client:
+        statuses = [
+            client.post(
+                "/admin/ui/login",
+                data={"key": f"guess-{n}"},
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+            ).status_code
+            for n in range(14)
+        ]
+    assert statuses == [401] * 10 + [429] * 4

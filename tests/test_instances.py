@@ -170,16 +170,26 @@ async def test_a_cursor_from_one_instance_works_on_the_other(deployment: Deploym
     assert rest.json()["data"][0]["id"] not in {c["id"] for c in page["data"]}
 
 
-async def test_a_console_session_from_one_instance_works_on_the_other(
+async def test_a_console_session_from_one_instance_works_on_the_other_until_sign_out(
     deployment: Deployment,
 ) -> None:
-    """Behind a load balancer the sign-in and the next page may reach different instances."""
+    """Behind a load balancer the sign-in and the next page may reach different
+    instances; signing out on one ends the session on every one, also for a copy of
+    the cookie, and a restart keeps the sessions."""
     async with httpx.AsyncClient() as client:
         signed = await client.post(deployment.a.url + "/admin/ui/login", data={"key": "admin-key"})
         assert signed.status_code == 303
-        cookie = signed.headers["set-cookie"].split(";", 1)[0]
-        page = await client.get(deployment.b.url + "/admin/ui", headers={"Cookie": cookie})
-    assert page.status_code == 200 and "signed in as admin" in page.text
+        cookie = {"Cookie": signed.headers["set-cookie"].split(";", 1)[0]}
+        page = await client.get(deployment.b.url + "/admin/ui", headers=cookie)
+        assert page.status_code == 200 and "signed in as admin" in page.text
+        deployment.b.stop(kill=True)
+        deployment.b.start()
+        page = await client.get(deployment.b.url + "/admin/ui", headers=cookie)
+        assert "signed in as admin" in page.text
+        out = await client.post(deployment.b.url + "/admin/ui/logout", headers=cookie)
+        assert out.status_code == 303
+        ended = await client.get(deployment.a.url + "/admin/ui", headers=cookie)
+    assert ended.status_code == 200 and 'action="/admin/ui/login"' in ended.text
 
 
 async def test_a_breaker_opened_on_one_instance_is_open_on_the_other(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import httpx
 import pytest
 from starlette.applications import Starlette
 
-from adapters.sandbox import Sandbox
+from adapters.sandbox import Fault, Sandbox
 from tests.conftest import client_for, raw_request
 
 pytestmark = pytest.mark.anyio
@@ -86,3 +89,67 @@ async def test_scope_and_allowlist(
     assert (await client.get("/v1/passthrough/borderbolt/customers")).status_code == 403  # no scope
     assert (await raw.get("/v1/passthrough/crm/customers")).status_code == 403  # not its connection
     assert (await raw.get("/v1/passthrough/nowhere/customers")).status_code == 404
+
+
+# The gateway's own secrets never come back in a passthrough answer (API.md section 5) --
+
+
+async def test_an_upstream_echoing_the_gateways_token_answers_stars(
+    raw: httpx.AsyncClient, sim: Sandbox
+) -> None:
+    token = "bb-upstream-token"
+    echo = {"received": {"Authorization": f"Bearer {token}"}, "basic": _b64(f"gw:{token}")}
+    sim.faults.add(
+        Fault(
+            status=401,
+            body=json.dumps(echo).encode(),
+            headers={
+                "Content-Type": "application/json",
+                "Location": f"https://bb.example.test/login?token={token}",
+                "Cache-Control": "private",
+            },
+            path_prefix="/api/v1/customers",
+        )
+    )
+    answer = await raw.get("/v1/passthrough/borderbolt/customers")
+    assert answer.status_code == 401 and answer.headers["x-passthrough"] == "true"
+    assert token not in answer.text and _b64(token)[4:-4] not in answer.text
+    assert answer.json()["received"] == {"Authorization": "Bearer ***"}
+    assert "***" in answer.json()["basic"]
+    assert answer.headers["location"] == "https://bb.example.test/login?token=***"
+    assert answer.headers["cache-control"] == "private"
+    assert int(answer.headers["content-length"]) == len(answer.content)
+
+
+async def test_a_fetched_oauth_token_is_masked_in_a_passthrough_answer(
+    raw: httpx.AsyncClient, app: Starlette
+) -> None:
+    shop: Sandbox = app.state.runtime.connections["shop"].sandbox
+    assert (await raw.get("/v1/passthrough/shop/customers/")).status_code == 200
+    [token] = shop.simulator.oauth.tokens  # type: ignore[attr-defined]
+    shop.faults.add(Fault(status=200, body={"debug": f"you sent Bearer {token}"}))
+    answer = await raw.get("/v1/passthrough/shop/customers/")
+    assert answer.json() == {"debug": "you sent Bearer ***"}
+
+
+async def test_a_binary_answer_comes_back_byte_for_byte(
+    raw: httpx.AsyncClient, sim: Sandbox
+) -> None:
+    binary = bytes(range(256)) * 64
+    for body in (binary, binary + b"bb-upstream-token" + binary):
+        sim.faults.add(
+            Fault(
+                status=200,
+                body=body,
+                headers={"Content-Type": "application/octet-stream"},
+                path_prefix="/api/v1/documents",
+            )
+        )
+        answer = await raw.get("/v1/passthrough/borderbolt/documents/1")
+        assert answer.headers["content-type"] == "application/octet-stream"
+        assert answer.content == body.replace(b"bb-upstream-token", b"***")
+        assert int(answer.headers["content-length"]) == len(answer.content)
+
+
+def _b64(text: str) -> str:
+    return base64.b64encode(text.encode()).decode()

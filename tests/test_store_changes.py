@@ -4,11 +4,15 @@ real Redis): event positions, snapshots compared and set, leases, deliveries."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 
+from gateway.store.local import LocalStore
 from tests.conftest import StoreFactory
 
 pytestmark = pytest.mark.anyio
@@ -141,3 +145,53 @@ async def test_small_values_are_shared(stores: StoreFactory) -> None:
     assert await two.value_get("poll:crm") is None
     await one.value_set("poll:crm", '{"next": 1}')
     assert await two.value_get("poll:crm") == '{"next": 1}'
+
+
+async def test_a_value_with_a_ttl_expires_and_a_touch_keeps_it(stores: StoreFactory) -> None:
+    one, two = stores(), stores()
+    await one.value_set("session:a", "x", ttl=1.0)
+    await one.value_set("session:b", "y", ttl=0.5)
+    await one.value_set("kept", "z")
+    assert await two.value_get("session:b") == "y"
+    await asyncio.sleep(0.6)
+    assert await two.value_touch("session:a", 1.0)  # now 1 s from here
+    assert await one.value_get("session:b") is None  # its 0.5 s are over
+    assert not await one.value_touch("session:b", 60)  # an expired value is not revived
+    await asyncio.sleep(0.6)  # past the first 1 s
+    assert await one.value_get("session:a") == "x"
+    assert await one.value_get("session:b") is None
+    assert await one.value_get("kept") == "z"  # no ttl: kept
+    await one.value_set("session:a", "x2")  # set again without a ttl: kept too
+    await asyncio.sleep(0.5)  # past the touched 1 s
+    assert await two.value_get("session:a") == "x2"
+
+
+async def test_a_deleted_value_is_gone_everywhere_and_a_touch_does_not_bring_it_back(
+    stores: StoreFactory,
+) -> None:
+    one, two = stores(), stores()
+    await one.value_set("session:c", "x", ttl=60)
+    await two.value_delete("session:c")
+    assert await one.value_get("session:c") is None
+    assert not await one.value_touch("session:c", 60)
+    assert await two.value_get("session:c") is None
+    await two.value_delete("never-set")  # deleting what is absent is fine
+
+
+async def test_values_a_state_file_kept_before_are_still_read(tmp_path: Path) -> None:
+    """The local backend once kept values in its ``meta`` table as ``v:<name>``."""
+    path = tmp_path / "state.db"
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.execute("INSERT INTO meta VALUES ('v:poll:crm', '{\"next\": 1}')")
+    store = LocalStore(path)
+    try:
+        assert await store.value_get("poll:crm") == '{"next": 1}'
+        await store.value_delete("poll:crm")
+    finally:
+        await store.aclose()
+    store = LocalStore(path)  # and a value deleted since stays deleted
+    try:
+        assert await store.value_get("poll:crm") is None
+    finally:
+        await store.aclose()

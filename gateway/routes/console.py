@@ -39,7 +39,7 @@ from gateway.routes.admin import (
 from gateway.routes.connections import describe
 from gateway.routes.docs import static_file
 from gateway.store import StoreDown
-from kernel.errors import Forbidden, GatewayError, Unauthorized
+from kernel.errors import Forbidden, GatewayError, StateUnavailable, Unauthorized
 
 PAGES = Environment(
     loader=PackageLoader("gateway", "templates"), autoescape=select_autoescape(["html"])
@@ -65,9 +65,10 @@ def _form(call: Call) -> dict[str, str]:
     return {name: values[0] for name, values in fields.items()}
 
 
-def _signed_in(call: Call) -> Call | None:
-    """The call as the session's admin key makes it, or None without a valid session."""
-    identity = session.identity_of(call.runtime, call.headers)
+async def _signed_in(call: Call) -> Call | None:
+    """The call as the session's admin key makes it, or None without a valid session
+    (``StoreDown`` when the sessions cannot be read)."""
+    identity = await session.identity_of(call.runtime, call.headers)
     if identity is None:
         return None
     call.trace["key_name"] = identity.name  # the access log and the audit name the key
@@ -90,10 +91,20 @@ class ConsoleQuery(Query):
 
 
 NOTICES = {"applied": {"kind": "ok", "text": "Applied: the gateway runs on the new config."}}
+STORE_DOWN = {
+    "kind": "error",
+    "text": (
+        "The state store is unavailable, and console sessions are kept there: "
+        "signing in is not possible until it is back."
+    ),
+}
 
 
 async def console(call: Call) -> Response:
-    admin = _signed_in(call)
+    try:
+        admin = await _signed_in(call)
+    except StoreDown:
+        return _page("login.html", 503, notice=STORE_DOWN)
     if admin is None:
         return _page("login.html")
     query: ConsoleQuery = call.query
@@ -162,20 +173,32 @@ async def login(call: Call) -> Response:
         notice = {"kind": "error", "text": "That key is unknown or lacks the admin scope."}
         return _page("login.html", 401, notice=notice)
     call.trace["key_name"] = identity.name
+    try:
+        session_id = await session.begin(call.runtime, identity)
+    except StoreDown:
+        return _page("login.html", 503, notice=STORE_DOWN)
     secure = call.forwarded_https or call.headers.get("x-forwarded-proto") == "https"
-    headers = {"Set-Cookie": session.issue(call.runtime, identity, secure), **NO_STORE}
+    headers = {"Set-Cookie": session.cookie(session_id, secure), **NO_STORE}
     return RedirectResponse(session.PATH, status_code=303, headers=headers)
 
 
 async def logout(call: Call) -> Response:
+    """Ends the session on every instance (module gateway/console_session.py)."""
     _refuse_other_origins(call)
+    try:
+        await session.end(call.runtime, call.headers)
+    except StoreDown as exc:
+        raise StateUnavailable(
+            "not signed out: the state store is unavailable, so the session cannot be "
+            "ended on every instance; sign out again when it is back"
+        ) from exc
     headers = {"Set-Cookie": session.cleared(), **NO_STORE}
     return RedirectResponse(session.PATH, status_code=303, headers=headers)
 
 
 async def check(call: Call) -> Response:
     """The edited config's problems (path, line) or its diff; nothing is applied."""
-    admin = _require(call)
+    admin = await _require(call)
     form = _form(admin)
     text, etag = form.get("config", ""), form.get("etag", "")
     try:
@@ -187,23 +210,31 @@ async def check(call: Call) -> Response:
 
 async def apply(call: Call) -> Response:
     """``PUT /admin/config`` with the editor's text and the ETag it loaded."""
-    admin = _require(call)
+    admin = await _require(call)
     form = _form(admin)
     text, etag = form.get("config", ""), form.get("etag", "")
     headers = {"content-type": "application/yaml", "if-match": etag}
     try:
         await put_config(_as(admin, text, **headers))
     except GatewayError as exc:
+        admin.trace.setdefault("audit", {})["status"] = exc.status
         notice = {"kind": "error", "text": f"Not applied: {exc.message}."}
         return await _console(admin, exc.status, text=text, notice=notice, problems=_problems(exc))
     # Post/redirect/get: the page then shows the apply's own audit record, and a reload
-    # does not post the form again.
+    # does not post the form again. The record has the config change's status, not 303.
+    admin.trace.setdefault("audit", {})["status"] = 200
     return RedirectResponse(f"{session.PATH}?notice=applied", status_code=303, headers=NO_STORE)
 
 
-def _require(call: Call) -> Call:
+async def _require(call: Call) -> Call:
     _refuse_other_origins(call)
-    admin = _signed_in(call)
+    try:
+        admin = await _signed_in(call)
+    except StoreDown as exc:
+        raise StateUnavailable(
+            "the state store is unavailable, and console sessions are kept there; "
+            "try again when it is back"
+        ) from exc
     if admin is None:
         raise Unauthorized("sign in at /admin/ui first (the session ended)")
     return admin
@@ -238,8 +269,11 @@ async def stylesheet(call: Call) -> Response:
 
 def _page_endpoint(method: str, path: str, handler: Any, summary: str, **flags: Any) -> Endpoint:
     """A console page: no API key (the session cookie), HTML, a form body when posted."""
-    errors = (400, 401, 403, 412, 413, 422, 428, 429) if method == "POST" else (400,)
     answer = flags.pop("answer", "text/html")
+    # 503: the state store, which keeps the sessions, is down (the stylesheet needs none)
+    errors: tuple[int, ...] = (400, 401, 403, 412, 413, 422, 428, 429, 503)
+    if method == "GET":
+        errors = (400, 503) if answer == "text/html" else (400,)
     return Endpoint(
         method, path, handler, summary, "admin", None, answer=answer, errors=errors, **flags
     )

@@ -6,7 +6,10 @@ segment, percent-encoded again; empty, ``.`` and ``..`` segments are refused (40
 as the middleware already refuses encoded separators, so no call leaves that root.
 The gateway's credentials, the version header and ``X-Request-ID`` are added; the
 client's ``Authorization`` and cookies are not forwarded. The answer comes back as
-the upstream gave it (status, body, content type), marked ``X-Passthrough: true``.
+the upstream gave it (status, body, content type), marked ``X-Passthrough: true``,
+but for the gateway's own secrets: a body or returned header that echoes one (the
+token it sent, a fetched OAuth token, in the forms kernel/secrets.py lists) has it
+replaced by ``***``, and ``Content-Length`` is that of the body sent.
 Not cached, and a write drops the connection's whole read cache; GETs are retried like
 any GET; the circuit breaker applies.
 """
@@ -21,6 +24,7 @@ from starlette.responses import Response
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
 from kernel.errors import NotFound
+from kernel.secrets import KNOWN
 
 FORWARDED = ("content-type", "accept", "accept-language", "if-none-match", "if-match")
 RETURNED = ("content-type", "etag", "retry-after", "location", "cache-control", "last-modified")
@@ -55,9 +59,15 @@ async def passthrough(call: Call) -> Response:
     finally:
         if writes:
             await connection.cache.ainvalidate_all()  # a raw write may have changed anything
-    returned = {k: v for k, v in answer.headers.items() if k.lower() in RETURNED}
+    returned = {
+        name.decode("latin-1"): KNOWN.redact_bytes(value).decode("latin-1")
+        for name, value in answer.headers.raw
+        if name.decode("latin-1").lower() in RETURNED
+    }
     return Response(
-        answer.content, status_code=answer.status, headers={**returned, "X-Passthrough": "true"}
+        KNOWN.redact_bytes(answer.content),
+        status_code=answer.status,
+        headers={**returned, "X-Passthrough": "true"},
     )
 
 

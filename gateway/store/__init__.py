@@ -17,6 +17,10 @@ circuit breaker   memory (kernel/resilience.py)          a hash per connection, 
 cursor secret     SQLite (survives a restart)            one key, made once (SET NX)
 config versions   SQLite                                 a list and a current version,
                                                          followed by every instance
+named values      SQLite, each with its expiry           one key each, Redis's own expiry
+(console                                                 (PX, PEXPIRE)
+sessions, poller
+schedules)
 ================  =====================================  ==================================
 
 A store call that fails raises ``StoreDown``; the callers degrade as the contract says

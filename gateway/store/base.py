@@ -168,6 +168,24 @@ class Store(ABC):
         """``(at, actor, text)`` of versions an older gateway kept in clear text, oldest
         first, removed from the store."""
 
+    # Small named values: a poller's schedule, a console session ------------------------
+
+    @abstractmethod
+    async def value_get(self, name: str) -> str | None:
+        """The value of ``name``; None when it was never set, was deleted or expired."""
+
+    @abstractmethod
+    async def value_set(self, name: str, value: str, ttl: float | None = None) -> None:
+        """Set ``name``, kept ``ttl`` seconds from now (None: until set again or deleted)."""
+
+    @abstractmethod
+    async def value_touch(self, name: str, ttl: float) -> bool:
+        """Keep ``name`` ``ttl`` seconds from now; False (and nothing set) when it is
+        absent or expired, so a value deleted meanwhile is not brought back."""
+
+    @abstractmethod
+    async def value_delete(self, name: str) -> None: ...
+
     # Audit ----------------------------------------------------------------------------
 
     @abstractmethod
@@ -215,13 +233,6 @@ class Store(ABC):
 
     @abstractmethod
     async def lease_release(self, name: str, holder: str) -> None: ...
-
-    @abstractmethod
-    async def value_get(self, name: str) -> str | None:
-        """A small named value (a poller's schedule)."""
-
-    @abstractmethod
-    async def value_set(self, name: str, value: str) -> None: ...
 
     @abstractmethod
     async def delivery_put(self, delivery: dict[str, Any], retention: float) -> None:

@@ -1,5 +1,6 @@
 """The ``local`` backend's share of change tracking (gateway/changes/): events, poller
-snapshots and leases, webhook deliveries, in the same SQLite file as the rest.
+snapshots and leases, webhook deliveries, in the same SQLite file as the rest; and the
+small named values (``named_values``, each with its expiry, swept as values are set).
 
 Event positions are the ``events`` table's AUTOINCREMENT ids: one process appends, each
 append commits before the next, so positions only grow and a reader never skips one.
@@ -28,6 +29,12 @@ CREATE TABLE IF NOT EXISTS deliveries (
     due REAL, at REAL NOT NULL, body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (status, due);
+CREATE TABLE IF NOT EXISTS named_values (name TEXT PRIMARY KEY, value TEXT NOT NULL, expires REAL);
+CREATE INDEX IF NOT EXISTS named_values_expires ON named_values (expires);
+-- values a state file from before kept in meta as 'v:<name>', moved once
+INSERT OR IGNORE INTO named_values (name, value)
+    SELECT substr(key, 3), CAST(value AS TEXT) FROM meta WHERE key LIKE 'v:%';
+DELETE FROM meta WHERE key LIKE 'v:%';
 """
 
 
@@ -131,17 +138,45 @@ class LocalChanges:
             "lease_release", "DELETE FROM leases WHERE name = ? AND holder = ?", name, holder
         )
 
+    # Small named values -----------------------------------------------------------------
+
     async def value_get(self, name: str) -> str | None:
-        rows = await self._run("value_get", "SELECT value FROM meta WHERE key = ?", f"v:{name}")
+        rows = await self._run(
+            "value_get",
+            "SELECT value FROM named_values WHERE name = ? AND (expires IS NULL OR expires > ?)",
+            name,
+            self._clock(),
+        )
         return str(rows[0][0]) if rows else None
 
-    async def value_set(self, name: str, value: str) -> None:
-        await self._run(
-            "value_set",
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            f"v:{name}",
-            value,
-        )
+    async def value_set(self, name: str, value: str, ttl: float | None = None) -> None:
+        now = self._clock()
+        expires = None if ttl is None else now + ttl
+
+        def work(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT OR REPLACE INTO named_values (name, value, expires) VALUES (?, ?, ?)",
+                (name, value, expires),
+            )
+            db.execute("DELETE FROM named_values WHERE expires <= ?", (now,))
+
+        await self._atomic("value_set", work)
+
+    async def value_touch(self, name: str, ttl: float) -> bool:
+        now = self._clock()
+
+        def work(db: sqlite3.Connection) -> bool:
+            changed = db.execute(
+                "UPDATE named_values SET expires = ?"
+                " WHERE name = ? AND (expires IS NULL OR expires > ?)",
+                (now + ttl, name, now),
+            )
+            return changed.rowcount > 0
+
+        return await self._off_loop("value_touch", work)  # type: ignore[no-any-return]
+
+    async def value_delete(self, name: str) -> None:
+        await self._run("value_delete", "DELETE FROM named_values WHERE name = ?", name)
 
     # Webhook deliveries -----------------------------------------------------------------
 

@@ -6,7 +6,8 @@ instance:
 - ``snap:<name>`` (a hash of record key -> entry) and ``snap:<name>:base`` (set once
   the baseline is taken); saves are compare-and-set per entry in one script.
 - ``lease:<name>``: ``SET NX PX`` by a holder, renewed only by that holder.
-- ``val:<name>``: small values (a poller's schedule).
+- ``val:<name>``: small named values (a poller's schedule, a console session), with
+  Redis's own expiry (``PX``, ``PEXPIRE``) when they have one.
 - ``dlv`` (id -> delivery JSON), ``dlv:seq`` (listing order), ``dlv:due`` (pending
   deliveries by due time; claimed by moving them later in one script), ``dlv:done``
   (finished ones by time, for retention).
@@ -150,12 +151,22 @@ class RedisChanges:
         key = self.key("lease", name)
         await self.call("lease_release", lambda: self.client.eval(RELEASE_LEASE, 1, key, holder))
 
+    # Small named values -----------------------------------------------------------------
+
     async def value_get(self, name: str) -> str | None:
         raw = await self.call("value_get", lambda: self.client.get(self.key("val", name)))
         return None if raw is None else _text(raw)
 
-    async def value_set(self, name: str, value: str) -> None:
-        await self.call("value_set", lambda: self.client.set(self.key("val", name), value))
+    async def value_set(self, name: str, value: str, ttl: float | None = None) -> None:
+        key, px = self.key("val", name), None if ttl is None else max(1, int(ttl * 1000))
+        await self.call("value_set", lambda: self.client.set(key, value, px=px))
+
+    async def value_touch(self, name: str, ttl: float) -> bool:
+        key, px = self.key("val", name), max(1, int(ttl * 1000))
+        return bool(await self.call("value_touch", lambda: self.client.pexpire(key, px)))
+
+    async def value_delete(self, name: str) -> None:
+        await self.call("value_delete", lambda: self.client.delete(self.key("val", name)))
 
     # Webhook deliveries -----------------------------------------------------------------
 
