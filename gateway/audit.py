@@ -8,7 +8,8 @@ secret can be in a record. Failed writes are recorded with the status they got;
 idempotent replays are not (no write happened), nor requests without a valid key.
 
 Recording never slows or breaks a request: records are queued and written by one
-background task per process, in order; a record the store refuses is counted in
+background task per process, in order. While the store is down a record is tried again
+for ``KEEP_TRYING`` seconds; one it still cannot keep is counted in
 ``gateway_audit_failures_total`` and logged, and the request's answer is unaffected.
 """
 
@@ -24,9 +25,11 @@ from typing import Any
 import structlog
 
 from gateway.metrics import Metrics
-from gateway.store import Store
+from gateway.store import Store, StoreDown
 
 log = structlog.get_logger("gateway.audit")
+KEEP_TRYING = 10.0  # seconds a record is tried again while the store is down
+MAX_QUEUED = 10_000  # records held meanwhile; past it, each is tried once
 NOUNS = ("customer", "contact", "item")
 
 
@@ -77,7 +80,7 @@ class AuditLog:
             while self._queue:
                 record = self._queue[0]
                 try:
-                    await self.store.audit_append(record, self.retention())
+                    await self._append(record)
                 except Exception as exc:
                     self.metrics.audit_failures.inc()
                     action = record.get("action")
@@ -86,6 +89,23 @@ class AuditLog:
             self._idle.set()
             self._wake.clear()
             await self._wake.wait()
+
+    async def _append(self, record: dict[str, Any]) -> None:
+        """Write one record; a store that is down is tried again for ``KEEP_TRYING``
+        seconds (records queue meanwhile, at most ``MAX_QUEUED``) before it is counted
+        lost."""
+        deadline = time.monotonic() + KEEP_TRYING
+        pause = 0.1
+        while True:
+            try:
+                await self.store.audit_append(record, self.retention())
+                return
+            except StoreDown:
+                overflow = len(self._queue) > MAX_QUEUED
+                if overflow or time.monotonic() + pause > deadline:
+                    raise
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 2.0)
 
 
 def _now() -> str:

@@ -161,7 +161,13 @@ def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -
         # Each worker builds its own app from the same file (gateway.asgi).
         os.environ["GATEWAY_CONFIG"] = str(path)
         return serve("gateway.asgi:create", host, port, config.server.limits, announce, workers)
-    app = create_app(config, config_path=path)
+    from gateway.store.file_lock import StateFileInUse
+
+    try:
+        app = create_app(config, config_path=path)
+    except StateFileInUse as exc:
+        print(exc, file=sys.stderr)
+        return 2
     return serve(app, host, port, config.server.limits, announce)
 
 

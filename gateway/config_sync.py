@@ -81,7 +81,9 @@ class ConfigFollower:
                 log.exception("config_follow_failed")
 
     async def check(self) -> None:
-        """One look at the store's current version (module docstring)."""
+        """One look at the store's current version (module docstring); the cursor secret
+        is re-asserted too (gateway/store/redis.py ``ready``)."""
+        await self.host.runtime.store.ready()
         if self.host.text is None:
             return
         if not self._synced:

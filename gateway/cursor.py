@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kernel.errors import InvalidCursor
@@ -27,10 +27,12 @@ def binding(**parts: Any) -> str:
 
 
 class CursorCodec:
-    """Signs with ``secret``, or with what ``secret()`` answers when it is a callable (the
-    state store's shared secret, which may arrive after start)."""
+    """Signs with ``secret``, or with the first of what ``secret()`` answers when it is a
+    callable (the state store's shared secret, which may arrive after start, then any it
+    replaced, which still verify: a cursor signed just before the instances agreed on
+    one secret keeps working)."""
 
-    def __init__(self, secret: bytes | Callable[[], bytes]) -> None:
+    def __init__(self, secret: bytes | Callable[[], Sequence[bytes]]) -> None:
         self._secret = secret
 
     def encode(self, bound_to: str, position: Mapping[str, Any]) -> str:
@@ -43,7 +45,8 @@ class CursorCodec:
     def decode(self, cursor: str, bound_to: str) -> dict[str, Any]:
         body, _, signature = cursor.partition(".")
         try:
-            valid = hmac.compare_digest(_unb64(signature), self._sign(body))
+            presented = _unb64(signature)
+            valid = any(hmac.compare_digest(presented, self._sign(body, s)) for s in self._keys())
             payload = json.loads(_unb64(body)) if valid else None
         except ValueError:
             payload = None
@@ -58,9 +61,12 @@ class CursorCodec:
             raise InvalidCursor("the cursor is not one this gateway issued")
         return position
 
-    def _sign(self, body: str) -> bytes:
-        secret = self._secret if isinstance(self._secret, bytes) else self._secret()
-        return hmac.new(secret, body.encode(), hashlib.sha256).digest()[:16]
+    def _keys(self) -> Sequence[bytes]:
+        return (self._secret,) if isinstance(self._secret, bytes) else self._secret()
+
+    def _sign(self, body: str, secret: bytes | None = None) -> bytes:
+        key = secret if secret is not None else self._keys()[0]
+        return hmac.new(key, body.encode(), hashlib.sha256).digest()[:16]
 
 
 def _b64(raw: bytes) -> str:

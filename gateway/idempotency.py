@@ -1,24 +1,34 @@
 """``Idempotency-Key`` on POST (API.md sections 5 and 7), Stripe-style, on the state store.
 
 The first request with a key claims it in the store (atomically: on ``redis`` a
-``SET NX``, so concurrent duplicates on any instance make one upstream write) and runs;
-its answer is kept for 24 hours under the API key's identity and the key, with a
-fingerprint of the request (method, path, JSON body). The same key and fingerprint
-again replays that answer (``Idempotent-Replayed: true``) with no second upstream
-write, also after a restart; a duplicate arriving while the first is in flight waits
-for its answer (409 ``conflict`` if it does not come in time). The same key with
-another request is 422.
+``SET NX``, so concurrent duplicates on any instance make one upstream write; the claim
+is durable before anything is sent upstream) and runs; its answer is kept for 24 hours
+under the API key's identity and the key, with a fingerprint of the request (method,
+path, JSON body). The same key and fingerprint again replays that answer
+(``Idempotent-Replayed: true``) with no second upstream write, also after a restart.
+The same key with another request is 422.
+
+A duplicate that arrives while the first is in flight waits for its answer, at most
+``WAIT`` seconds, then is 409 ``conflict``; at once 409 when the first's instance is
+gone (its claim is no longer kept alive). A claim never lapses: when the outcome of
+the first request is unknown (its process died after sending, or it ended with nothing
+to keep), the key is never run again — every retry is 409 until the record expires.
 
 Kept: answers after which the write happened or may have happened (2xx, 409, 502,
 504). Not kept, so the client may simply try again: answers that mean nothing was
-done (400, 401, 403, 404, 413, 422, 429, 501, 503).
+done (400, 401, 403, 404, 413, 422, 429, 501, 503); the claim is released.
 
 When the store is down the request is refused with 503 ``state_unavailable`` before
-anything is sent upstream: a duplicate write is never risked.
+anything is sent upstream: a duplicate write is never risked. An answer the store
+cannot keep after the write is tried again for ``KEEP_TRYING`` seconds; if it still
+cannot be kept the answer is given with ``Idempotent-Kept: false`` (a retry will be
+409, never a second write).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import json
 import re
@@ -33,8 +43,8 @@ from gateway.store import IdempotencyRecord, Store, StoreDown
 from kernel.errors import Conflict, FieldError, StateUnavailable, ValidationFailed
 
 DAY = 24 * 3600
-IN_FLIGHT = 120.0  # seconds a claim lives without an answer (a crashed first request)
-WAIT = 60.0  # seconds a duplicate waits for the first request's answer
+WAIT = 10.0  # seconds a duplicate waits for the first request's answer
+KEEP_TRYING = 5.0  # seconds an answer that the store did not keep is tried again
 KEY = re.compile(r"[\x21-\x7e]{1,255}")
 KEPT = frozenset({409, 502, 504})
 log = structlog.get_logger("gateway.idempotency")
@@ -75,19 +85,18 @@ class IdempotencyStore:
         for _ in range(3):
             record = await store.idempotency_get(key)
             if record is None:
-                if await store.idempotency_claim(key, fingerprint, IN_FLIGHT):
+                if await store.idempotency_claim(key, fingerprint, self.ttl):
                     return await self._first(key, fingerprint, produce)
                 continue  # another request claimed it a moment ago
             _same(record.fingerprint, fingerprint)
-            if not record.finished:
+            if not record.finished and record.alive:
                 record = await store.idempotency_wait(key, WAIT)
                 if record is None:
                     continue  # the first was refused (not kept): this one may run
-            return _replay(record)
-        raise Conflict(
-            "a request with this Idempotency-Key is still in progress; retry later",
-            details=[FieldError("Idempotency-Key", "wait for the first request's answer")],
-        )
+            if record.finished:
+                return _replay(record)
+            raise _unknown() if not record.alive else _in_progress()
+        raise _in_progress()
 
     async def _first(
         self, key: str, fingerprint: str, produce: Callable[[], Awaitable[Response]]
@@ -95,7 +104,10 @@ class IdempotencyStore:
         try:
             response = await produce()
         except BaseException:
-            await self._release(key)
+            # Cancelled or failed mid-way: whether it wrote is unknown, so the key is
+            # never run again; those waiting are told at once.
+            with contextlib.suppress(StoreDown):
+                await self.store.idempotency_abandon(key)
             raise
         if response.status_code >= 300 and response.status_code not in KEPT:
             await self._release(key)
@@ -106,18 +118,53 @@ class IdempotencyStore:
             if k.lower() not in ("content-length", "x-request-id")
         )
         record = IdempotencyRecord(fingerprint, response.status_code, bytes(response.body), headers)
-        try:
-            await self.store.idempotency_put(key, record, self.ttl)
-        except StoreDown:
-            # The write happened; answer it. A duplicate now waits for the claim to lapse.
-            log.error("idempotency_answer_not_kept", status=response.status_code)
+        if not await self._keep(key, record):
+            response.headers["Idempotent-Kept"] = "false"
         return response
+
+    async def _keep(self, key: str, record: IdempotencyRecord) -> bool:
+        """Keep the answer, trying again for ``KEEP_TRYING`` seconds; False if it could
+        not be (the claim stays: a retry is 409, never a second write)."""
+        deadline = time.monotonic() + KEEP_TRYING
+        pause = 0.05
+        while True:
+            try:
+                await self.store.idempotency_put(key, record, self.ttl)
+                return True
+            except StoreDown:
+                if time.monotonic() + pause > deadline:
+                    break
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 1.0)
+        log.error("idempotency_answer_not_kept", status=record.status)
+        with contextlib.suppress(StoreDown):
+            await self.store.idempotency_abandon(key)
+        return False
 
     async def _release(self, key: str) -> None:
         try:
             await self.store.idempotency_release(key)
         except StoreDown:
+            # The claim stays; a retry is 409 (never a second write) until it expires.
             log.warning("idempotency_claim_not_released")
+            with contextlib.suppress(StoreDown):
+                await self.store.idempotency_abandon(key)
+
+
+def _unknown() -> Conflict:
+    return Conflict(
+        "the first request with this Idempotency-Key may have reached the upstream, and its "
+        "outcome is unknown (its gateway stopped before answering); it is never run a second "
+        "time: check whether the write happened, then use a new key",
+        details=[FieldError("Idempotency-Key", "outcome of the first request unknown")],
+    )
+
+
+def _in_progress() -> Conflict:
+    return Conflict(
+        "a request with this Idempotency-Key is still in progress; retry later",
+        details=[FieldError("Idempotency-Key", "wait for the first request's answer")],
+    )
 
 
 def _replay(record: IdempotencyRecord) -> Response:

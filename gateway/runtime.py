@@ -73,7 +73,7 @@ class Runtime:
         elif secret is not None:
             self.cursors = CursorCodec(secret.get_secret_value().encode())
         else:
-            self.cursors = CursorCodec(lambda: store.cursor_secret)  # shared by the store
+            self.cursors = CursorCodec(lambda: store.cursor_secrets)  # shared by the store
         self.idempotency = previous.idempotency if previous else IdempotencyStore(store)
         self._active = 0
         self._leftovers: list[Connection] = []

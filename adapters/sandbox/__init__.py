@@ -3,8 +3,9 @@
 A simulator is an ASGI app wrapped in ``Sandbox``, which before the app sees a request
 records it in ``calls``, applies the first matching queued ``Fault`` (latency, a status
 with a body, a non-JSON body, a dropped connection) and checks the bearer token.
-Tests queue faults with ``sandbox.faults.add(Fault(...))``; each fault fires ``times``
-times; they change records behind the gateway's back through ``sandbox.console``
+Tests queue faults with ``sandbox.faults.add(Fault(...))`` (or, on a simulator served
+as its own process, ``POST /__sandbox__/faults``); each fault fires ``times`` times.
+They change records behind the gateway's back through ``sandbox.console``
 (adapters/sandbox/console.py), also over HTTP. A dropped connection raises
 ``httpx.RemoteProtocolError`` inside the app, which ``httpx.ASGITransport`` hands to
 the client exactly as a real dropped connection would.
@@ -30,6 +31,7 @@ __all__ = ["Call", "Credentials", "Fault", "Faults", "Sandbox", "SandboxTranspor
 
 log = structlog.get_logger("gateway.sandbox")
 CALLS_PATH = "/__sandbox__/calls"  # the call log as JSON, for tests of a served simulator
+FAULTS_PATH = "/__sandbox__/faults"  # POST a fault (JSON of ``Fault``) to a served one
 
 
 @dataclass
@@ -39,6 +41,9 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
     latency: float = 0.0
     drop: bool = False
+    # seconds between handling the request (the write is done) and sending the answer:
+    # a client that gives up, or dies, meanwhile never learns the outcome
+    answer_after: float = 0.0
     times: int = 1
     method: str | None = None
     path_prefix: str = ""
@@ -116,6 +121,8 @@ class Sandbox:
         method, path = scope["method"], scope["path"]
         if path == CALLS_PATH:
             return await self._send_calls(send)
+        if path == FAULTS_PATH and method == "POST":
+            return await self._add_fault(receive, send)
         if path.startswith(CONSOLE_PATH) and self.console is not None:
             status, text = self.console.answer(method, path, await _read_body(receive))
             return await _send(send, status, text, {})
@@ -124,6 +131,7 @@ class Sandbox:
         if self.latency:
             await asyncio.sleep(self.latency)
         fault = self.faults.take(method, path)
+        answer_after = fault.answer_after if fault is not None else 0.0
         if fault is not None:
             if fault.latency:
                 await asyncio.sleep(fault.latency)
@@ -140,6 +148,8 @@ class Sandbox:
 
         async def tracking_send(message: Message) -> None:
             nonlocal started
+            if message["type"] == "http.response.start" and answer_after:
+                await asyncio.sleep(answer_after)
             started = started or message["type"] == "http.response.start"
             await send(message)
 
@@ -150,6 +160,15 @@ class Sandbox:
             log.exception("sandbox_error", path=path)
             if not started:
                 await _send(send, 500, b'{"message": "Server Error"}', {})
+
+    async def _add_fault(self, receive: Receive, send: Send) -> None:
+        """``POST /__sandbox__/faults`` with a ``Fault`` as JSON (no body bytes)."""
+        try:
+            given = json.loads(await _read_body(receive))
+            fault = self.faults.add(Fault(**given))
+        except (ValueError, TypeError) as exc:
+            return await _send(send, 400, json.dumps({"message": str(exc)}), {})
+        return await _send(send, 201, json.dumps({"queued": fault.method or "*"}), {})
 
     async def _send_calls(self, send: Send) -> None:
         calls = [

@@ -14,7 +14,8 @@ from gateway.config_secrets import Sealed
 from kernel.resilience import CircuitBreaker
 
 ErrorHook = Callable[[str], None]  # told the operation of every failed store call
-RETRY_AFTER_FAILURE = 1.0  # seconds a failed store is not asked again (no pile-up)
+RETRY_AFTER_FAILURE = 1.0  # seconds a store judged down is not asked again (no pile-up)
+DOWN_AFTER = 3  # failed calls in a row (timeouts) before the store is judged down
 
 
 class StoreDown(Exception):
@@ -23,13 +24,16 @@ class StoreDown(Exception):
 
 @dataclass(frozen=True, slots=True)
 class IdempotencyRecord:
-    """An ``Idempotency-Key``'s state: claimed (``status`` None: the first request is
-    still running) or its kept answer."""
+    """An ``Idempotency-Key``'s state: claimed (``status`` None) or its kept answer. A
+    claim is ``alive`` while its first request is still running somewhere; one that is
+    not (its process died, or the request ended with nothing it could keep) stands for
+    a write whose outcome is unknown."""
 
     fingerprint: str
     status: int | None = None
     body: bytes = b""
     headers: tuple[tuple[str, str], ...] = ()
+    alive: bool = True
 
     @property
     def finished(self) -> bool:
@@ -63,23 +67,33 @@ class Store(ABC):
         self.on_error = on_error
         self.healthy = True
         self._down_until = 0.0
+        self._failures = 0  # failed calls in a row
         self._provisional_secret = secrets.token_bytes(32)
 
     # Health ---------------------------------------------------------------------------
+    # A store is judged down on a real error (refused, reset, a disk error) or on
+    # DOWN_AFTER failed calls in a row, never on one slow call: on a busy event loop one
+    # call may run past its timeout while the store is fine, and judging the store down
+    # then would fail every request for a second. While down, calls fail fast for
+    # RETRY_AFTER_FAILURE seconds, then the next call tries again.
 
     def _check(self, operation: str) -> None:
-        """Fail fast while a recent failure says the store is down."""
+        """Fail fast while the store is judged down."""
         if time.monotonic() < self._down_until:
             raise StoreDown(f"state store unavailable ({operation})")
 
-    def _failed(self, operation: str, exc: BaseException) -> StoreDown:
-        self.healthy = False
-        self._down_until = time.monotonic() + RETRY_AFTER_FAILURE
+    def _failed(self, operation: str, exc: BaseException, *, slow: bool = False) -> StoreDown:
+        """Count a failed call; ``slow``: it ran past its timeout (not a real error)."""
+        self._failures += 1
+        if self._failures >= DOWN_AFTER or not (slow or isinstance(exc, TimeoutError)):
+            self.healthy = False
+            self._down_until = time.monotonic() + RETRY_AFTER_FAILURE
         if self.on_error is not None:
             self.on_error(operation)
         return StoreDown(f"state store unavailable ({operation}): {type(exc).__name__}")
 
     def _succeeded(self) -> None:
+        self._failures = 0
         self.healthy = True
         self._down_until = 0.0
 
@@ -102,6 +116,11 @@ class Store(ABC):
         """The key cursors are signed with, the same for every process sharing the store."""
         return self._provisional_secret
 
+    @property
+    def cursor_secrets(self) -> tuple[bytes, ...]:
+        """``cursor_secret`` first, then any it replaced that still verify."""
+        return (self.cursor_secret,)
+
     # Idempotency ----------------------------------------------------------------------
 
     @abstractmethod
@@ -109,19 +128,28 @@ class Store(ABC):
 
     @abstractmethod
     async def idempotency_claim(self, key: str, fingerprint: str, ttl: float) -> bool:
-        """Claim ``key`` for a first request; False when someone already has."""
+        """Claim ``key`` for a first request, durably, for ``ttl`` seconds (the record's
+        retention); False when someone already has. The claim is kept alive until
+        ``idempotency_put``, ``_release`` or ``_abandon``."""
 
     @abstractmethod
-    async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None: ...
+    async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
+        """Keep the first request's answer (in place of its claim)."""
 
     @abstractmethod
     async def idempotency_release(self, key: str) -> None:
-        """Drop a claim whose answer is not kept (the client may simply try again)."""
+        """Drop this process's claim: nothing was written (the client may try again)."""
+
+    @abstractmethod
+    async def idempotency_abandon(self, key: str) -> None:
+        """Stop keeping this process's claim alive, leaving it in place: the first
+        request ended and whether it wrote is unknown (never run the key again)."""
 
     @abstractmethod
     async def idempotency_wait(self, key: str, wait: float) -> IdempotencyRecord | None:
-        """The kept answer once the first request finished; None when its claim went away
-        without one (refused, or it ran past ``wait`` seconds)."""
+        """The record once the first request finished, or its claim is no longer alive,
+        or ``wait`` seconds passed (then the claim, still alive); None when the claim
+        went away without an answer (released: the caller may run)."""
 
     # Per-connection state -------------------------------------------------------------
 

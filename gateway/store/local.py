@@ -22,17 +22,16 @@ from typing import Any, TypeVar
 
 from gateway.cache import ResponseCache
 from gateway.config import CacheConfig
-from gateway.store.base import ErrorHook, IdempotencyRecord, Store
+from gateway.store import file_lock
+from gateway.store.base import ErrorHook, Store, StoreDown
 from gateway.store.local_changes import SCHEMA as CHANGES_SCHEMA
 from gateway.store.local_changes import LocalChanges
 from gateway.store.local_config import SCHEMA as CONFIG_SCHEMA
 from gateway.store.local_config import LocalConfig
+from gateway.store.local_idempotency import SCHEMA as IDEMPOTENCY_SCHEMA
+from gateway.store.local_idempotency import LocalIdempotency, Waiter
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS idempotency (
-    key TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, status INTEGER NOT NULL,
-    body BLOB NOT NULL, headers TEXT NOT NULL, expires REAL NOT NULL
-);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, actor TEXT,
@@ -41,10 +40,10 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE INDEX IF NOT EXISTS audit_at ON audit (at);
 """
 T = TypeVar("T")
-PURGE_EVERY = 500  # writes between sweeps of expired idempotency answers
+PURGE_EVERY = 500  # writes between sweeps of old audit records
 
 
-class LocalStore(LocalConfig, LocalChanges, Store):
+class LocalStore(LocalIdempotency, LocalConfig, LocalChanges, Store):
     backend = "local"
 
     def __init__(
@@ -56,16 +55,22 @@ class LocalStore(LocalConfig, LocalChanges, Store):
         super().__init__(on_error)
         self.path = path
         self._clock = clock
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+        self._on_disk = str(path) != ":memory:"
+        if self._on_disk:
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            file_lock.acquire(path)
+            file_lock.make_private(path)
         self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA secure_delete=ON")  # what is deleted is overwritten
-            self._db.executescript(SCHEMA + CHANGES_SCHEMA + CONFIG_SCHEMA)
+            self._db.executescript(SCHEMA + CHANGES_SCHEMA + CONFIG_SCHEMA + IDEMPOTENCY_SCHEMA)
+            self.migrate_idempotency(self._db)
             self._secret = self._load_secret()
-        self._running: dict[str, tuple[str, asyncio.Future[IdempotencyRecord | None]]] = {}
+        if self._on_disk:
+            file_lock.make_private(path)  # the -wal and -shm SQLite has made by now
+        self._running: dict[str, tuple[str, Waiter]] = {}
         self._writes = 0
 
     def _load_secret(self) -> bytes:
@@ -79,6 +84,19 @@ class LocalStore(LocalConfig, LocalChanges, Store):
     @property
     def cursor_secret(self) -> bytes:
         return self._secret
+
+    async def ping(self) -> bool:
+        """True while the last call succeeded; after a failure (a full disk), true again
+        only once a write succeeds, so ``/readyz`` says ``down`` while writes are lost."""
+        if self.healthy:
+            return True
+        try:
+            await self._run(
+                "ping", "INSERT OR REPLACE INTO meta (key, value) VALUES ('probe', ?)", b"1"
+            )
+        except StoreDown:
+            return False
+        return True
 
     async def _run(self, operation: str, sql: str, *args: Any) -> list[Any]:
         return await self._off_loop(operation, lambda db: db.execute(sql, args).fetchall())
@@ -102,81 +120,8 @@ class LocalStore(LocalConfig, LocalChanges, Store):
     async def aclose(self) -> None:
         with self._lock:
             self._db.close()
-
-    # Idempotency ----------------------------------------------------------------------
-
-    async def idempotency_get(self, key: str) -> IdempotencyRecord | None:
-        running = self._running.get(key)
-        if running is not None:
-            return IdempotencyRecord(running[0])
-        return await self._kept(key)
-
-    async def _kept(self, key: str) -> IdempotencyRecord | None:
-        rows = await self._run(
-            "idempotency_get",
-            "SELECT fingerprint, status, body, headers FROM idempotency"
-            " WHERE key = ? AND expires > ?",
-            key,
-            self._clock(),
-        )
-        if not rows:
-            return None
-        fingerprint, status, body, headers = rows[0]
-        return IdempotencyRecord(fingerprint, status, bytes(body), _headers(headers))
-
-    async def idempotency_claim(self, key: str, fingerprint: str, ttl: float) -> bool:
-        if key in self._running:
-            return False
-        future: asyncio.Future[IdempotencyRecord | None] = (
-            asyncio.get_running_loop().create_future()
-        )
-        self._running[key] = (fingerprint, future)  # taken before any await: one claimant
-        try:
-            kept = await self._kept(key)
-        except BaseException:
-            self._finish(key, None)
-            raise
-        if kept is not None:
-            self._finish(key, kept)
-            return False
-        return True
-
-    async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
-        try:
-            await self._run(
-                "idempotency_put",
-                "INSERT OR REPLACE INTO idempotency VALUES (?, ?, ?, ?, ?, ?)",
-                key,
-                record.fingerprint,
-                record.status,
-                record.body,
-                json.dumps(record.headers),
-                self._clock() + ttl,
-            )
-            self._writes += 1
-            if self._writes % PURGE_EVERY == 0:
-                await self._run(
-                    "idempotency_purge", "DELETE FROM idempotency WHERE expires <= ?", self._clock()
-                )
-        finally:
-            self._finish(key, record)
-
-    async def idempotency_release(self, key: str) -> None:
-        self._finish(key, None)
-
-    def _finish(self, key: str, record: IdempotencyRecord | None) -> None:
-        running = self._running.pop(key, None)
-        if running is not None and not running[1].done():
-            running[1].set_result(record)
-
-    async def idempotency_wait(self, key: str, wait: float) -> IdempotencyRecord | None:
-        running = self._running.get(key)
-        if running is None:
-            return await self.idempotency_get(key)
-        try:
-            return await asyncio.wait_for(asyncio.shield(running[1]), wait)
-        except TimeoutError:
-            return None
+        if self._on_disk:
+            file_lock.release(self.path)
 
     # Per-connection state -------------------------------------------------------------
 
@@ -216,7 +161,3 @@ class LocalStore(LocalConfig, LocalChanges, Store):
         sql = f"SELECT id, record FROM audit WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?"  # noqa: S608 - fixed column names, values bound
         rows = await self._run("audit_page", sql, *args, limit)
         return [{**json.loads(record), "id": int(row_id)} for row_id, record in rows]
-
-
-def _headers(raw: str) -> tuple[tuple[str, str], ...]:
-    return tuple((str(k), str(v)) for k, v in json.loads(raw))

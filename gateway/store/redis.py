@@ -3,11 +3,11 @@
 Keys live under the configured prefix (``gw:`` by default) and everything that expires
 carries a TTL:
 
-- ``idem:<scope>``: an ``Idempotency-Key``, claimed with ``SET NX PX`` holding the
-  request's fingerprint and a claim token (so concurrent duplicates on any instance
-  make one upstream write), then replaced by the kept answer for 24 h. A duplicate that
-  arrives while the first is in flight polls until the answer is there.
-- ``cursor_secret``: made once by whichever instance comes first (``SET NX``).
+- ``idem:{<scope>}`` and its ``:live`` twin: an ``Idempotency-Key``'s claim, kept for
+  the record's retention and alive while its first request runs, then its answer
+  (gateway/store/redis_idempotency.py).
+- ``cursor_secret``: ``<made>:<hex>``; the oldest secret any instance holds wins, and
+  instances re-assert theirs, so it survives the store losing its data (``ready``).
 - ``{config}:*``: accepted configs, sealed, published by compare-and-set and followed
   by every instance (gateway/store/redis_config.py).
 - ``cache:*``, ``gen:*`` (gateway/store/shared_cache.py), ``breaker:*``
@@ -21,7 +21,6 @@ does not answer is reported down at once (gateway/store/base.py).
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import json
 import secrets
@@ -33,17 +32,32 @@ import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeout
 
 from gateway.config import CacheConfig, CircuitBreakerConfig
-from gateway.store.base import ErrorHook, IdempotencyRecord, Store
+from gateway.store.base import ErrorHook, Store
 from gateway.store.redis_changes import RedisChanges
 from gateway.store.redis_config import RedisConfig
+from gateway.store.redis_idempotency import RedisIdempotency
 from kernel.resilience import CircuitBreaker
 
 T = TypeVar("T")
 FAILURES = (RedisError, OSError, TimeoutError)
-POLL = 0.05  # seconds between looks at an in-flight idempotency claim
-RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end"
+CONCURRENT = 64  # store calls in flight per process; more queue for a turn
+QUEUED = 30.0  # seconds a call waits for a turn before the store is taken as too slow
+EARLIER_SECRETS = 3  # replaced cursor secrets that still verify
+# The cursor secret: the oldest one made wins. An instance asserts its own; the store
+# keeps what it has unless the one asserted is older (a store that lost its data takes
+# the running instances' secret back, and one made meanwhile by a new instance yields).
+AGREE_ON_KEY = """
+local current = redis.call('GET', KEYS[1])
+if current then
+  local made = tonumber(string.match(current, '^(%d+):')) or 0
+  if tonumber(ARGV[2]) >= made then return current end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
+"""
 
 
 class _Connection(aioredis.Connection):
@@ -62,7 +76,7 @@ class _Connection(aioredis.Connection):
             raise
 
 
-class RedisStore(RedisConfig, RedisChanges, Store):
+class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
     backend = "redis"
 
     def __init__(
@@ -75,44 +89,78 @@ class RedisStore(RedisConfig, RedisChanges, Store):
         tcp: dict[str, Any] = (
             {"connection_class": _Connection} if url.startswith("redis://") else {}
         )
-        self.client: aioredis.Redis = aioredis.Redis.from_url(  # bytes in, bytes out
+        # At most CONCURRENT calls at a time (``call``), so a burst of requests queues for
+        # a turn instead of exhausting the pool ("too many connections", judged a store
+        # failure) or opening hundreds of sockets; the pool has room for those calls,
+        # pipelines and a subscription.
+        pool = aioredis.ConnectionPool.from_url(
             url,
+            max_connections=CONCURRENT + 16,
             **tcp,
             socket_timeout=timeout,
             socket_connect_timeout=timeout,
             retry=Retry(NoBackoff(), 0),
             retry_on_timeout=False,
         )
+        self.client: aioredis.Redis = aioredis.Redis.from_pool(pool)  # owns it; bytes in and out
+        self._turns = asyncio.Semaphore(CONCURRENT)
         self._secret: bytes | None = None
-        self._claims: dict[str, str] = {}
+        self._secret_record: str | None = None  # "<made, epoch ms>:<hex>", as stored
+        self._earlier: tuple[bytes, ...] = ()  # secrets this instance signed with before
+        self._claims: dict[str, tuple[str, asyncio.Task[None]]] = {}
+        self._scripts: dict[str, Any] = {}
 
     def key(self, *parts: str) -> str:
         return self.prefix + ":".join(parts)
 
+    def _script(self, source: str) -> Any:
+        """A Lua script, loaded once and then called by its SHA (``EVALSHA``)."""
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts[source] = self.client.register_script(source)
+        return script
+
     async def call(self, operation: str, make: Callable[[], Awaitable[T]]) -> T:
-        """One store call, bounded by the timeout; a failure raises ``StoreDown``."""
+        """One store call, bounded by the timeout once it has its turn (the time queued
+        behind other calls of this busy process is not the store's); a failure raises
+        ``StoreDown``."""
         self._check(operation)
         try:
             # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation
             # that lands as the call ends, and a background loop would never stop
-            async with asyncio.timeout(self.timeout * 2):
-                result = await make()
+            async with asyncio.timeout(QUEUED):
+                await self._turns.acquire()
+            try:
+                async with asyncio.timeout(self.timeout * 2):
+                    result = await make()
+            finally:
+                self._turns.release()
         except FAILURES as exc:
-            raise self._failed(operation, exc) from exc
+            slow = isinstance(exc, TimeoutError | RedisTimeout)
+            raise self._failed(operation, exc, slow=slow) from exc
         self._succeeded()
         return result
 
     async def ready(self) -> None:
-        if self._secret is not None:
-            return
-        made = secrets.token_hex(32)
-        key = self.key("cursor_secret")
+        """Agree on the cursor secret with every instance (module docstring); called at
+        start and on every config-follower tick, so a store that lost its data gets the
+        oldest secret back from the instances still running."""
+        if self._secret_record is None:
+            self._secret_record = f"{int(time.time() * 1000)}:{secrets.token_hex(32)}"
+        script, key = self._script(AGREE_ON_KEY), self.key("cursor_secret")
+        mine = self._secret_record
         try:
-            await self.call("cursor_secret", lambda: self.client.set(key, made, nx=True))
-            stored = await self.call("cursor_secret", lambda: self.client.get(key))
+            stored = await self.call(
+                "cursor_secret", lambda: script(keys=[key], args=[mine, mine.partition(":")[0]])
+            )
         except Exception:
             return
-        self._secret = bytes.fromhex(_text(stored))
+        agreed = _text(stored)
+        if agreed != self._secret_record or self._secret is None:
+            if self._secret is not None:
+                self._earlier = (self._secret, *self._earlier)[:EARLIER_SECRETS]
+            self._secret_record = agreed
+            self._secret = bytes.fromhex(agreed.rpartition(":")[2])
 
     async def ping(self) -> bool:
         try:
@@ -126,58 +174,12 @@ class RedisStore(RedisConfig, RedisChanges, Store):
     def cursor_secret(self) -> bytes:
         return self._secret if self._secret is not None else self._provisional_secret
 
+    @property
+    def cursor_secrets(self) -> tuple[bytes, ...]:
+        return (self.cursor_secret, *self._earlier)
+
     async def aclose(self) -> None:
         await self.client.aclose()
-
-    # Idempotency ----------------------------------------------------------------------
-
-    async def idempotency_get(self, key: str) -> IdempotencyRecord | None:
-        raw = await self.call("idempotency_get", lambda: self.client.get(self.key("idem", key)))
-        return _record(raw)
-
-    async def idempotency_claim(self, key: str, fingerprint: str, ttl: float) -> bool:
-        token = secrets.token_hex(8)
-        claim = json.dumps({"f": fingerprint, "t": token})
-        redis_key = self.key("idem", key)
-        claimed = await self.call(
-            "idempotency_claim",
-            lambda: self.client.set(redis_key, claim, nx=True, px=int(ttl * 1000)),
-        )
-        if claimed:
-            self._claims[key] = claim
-        return bool(claimed)
-
-    async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
-        self._claims.pop(key, None)
-        value = json.dumps(
-            {
-                "f": record.fingerprint,
-                "s": record.status,
-                "b": base64.b64encode(record.body).decode(),
-                "h": record.headers,
-            }
-        )
-        redis_key = self.key("idem", key)
-        await self.call(
-            "idempotency_put", lambda: self.client.set(redis_key, value, px=int(ttl * 1000))
-        )
-
-    async def idempotency_release(self, key: str) -> None:
-        claim = self._claims.pop(key, None)
-        if claim is None:
-            return
-        redis_key = self.key("idem", key)
-        await self.call(
-            "idempotency_release", lambda: self.client.eval(RELEASE, 1, redis_key, claim)
-        )
-
-    async def idempotency_wait(self, key: str, wait: float) -> IdempotencyRecord | None:
-        deadline = time.monotonic() + wait
-        while True:
-            record = await self.idempotency_get(key)
-            if record is None or record.finished or time.monotonic() >= deadline:
-                return record if record is not None and record.finished else None
-            await asyncio.sleep(POLL)
 
     # Per-connection state -------------------------------------------------------------
 
@@ -245,13 +247,3 @@ class RedisStore(RedisConfig, RedisChanges, Store):
 
 def _text(value: object) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
-
-
-def _record(raw: object) -> IdempotencyRecord | None:
-    if raw is None:
-        return None
-    data = json.loads(_text(raw))
-    if data.get("s") is None:
-        return IdempotencyRecord(data["f"])
-    headers = tuple((str(k), str(v)) for k, v in data.get("h", ()))
-    return IdempotencyRecord(data["f"], int(data["s"]), base64.b64decode(data["b"]), headers)

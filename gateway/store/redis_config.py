@@ -45,7 +45,7 @@ class RedisConfig:
     client: Any
     key: Callable[..., str]
     call: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
-    _publish: Any = None
+    _script: Callable[[str], Any]
 
     def _config_key(self, name: str) -> str:
         return self.key("{config}", name)
@@ -53,8 +53,6 @@ class RedisConfig:
     async def publish_config(
         self, kept: Sealed, etag: str, actor: str, expected: str | None
     ) -> ConfigVersion:
-        if self._publish is None:
-            self._publish = self.client.register_script(PUBLISH)
         at = utc_now()
         record = json.dumps(
             {
@@ -67,7 +65,7 @@ class RedisConfig:
             }
         )
         keys = [self._config_key(n) for n in ("seq", "current", "versions", "order")]
-        script = self._publish
+        script = self._script(PUBLISH)
         answer = await self.call(
             "publish_config", lambda: script(keys=keys, args=[expected or "", etag, record])
         )
