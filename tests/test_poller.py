@@ -25,6 +25,7 @@ POLLED = {
     "borderbolt": "changes: {poll_every: 3600}",
     "crm": "changes: {poll_every: 3600, resources: [customers]}",
     "shop": "changes: {poll_every: 3600, resources: [customers]}",
+    "shop9": "changes: {poll_every: 3600}",
 }
 
 
@@ -146,6 +147,25 @@ async def test_a_change_made_through_the_gateway_is_not_reported_again(
     # only what the gateway did not report: the upstream deleted 504's contacts with it
     cascade = [("contact.deleted", f"borderbolt:{i}", None) for i in of_504]
     assert of_504 and summary(await events(app)) == before + cascade
+
+
+@pytest.mark.parametrize("connection", ["shop", "shop9"])
+async def test_a_gateway_write_is_reported_once_with_only_what_it_changed(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch, connection: str
+) -> None:
+    """Inventorum's write answers carry total_sales, its list rows and single reads do
+    not: neither the event nor the next scan may take that for a change."""
+    monkeypatch.setattr(poller, "CLOCK_SKEW", -1.0)
+    await scan(app, connection)
+    async with client_for(app) as client:
+        patched = await client.patch(
+            f"/v1/customers/{connection}:196907", json={"email": "new@example.de"}
+        )
+    assert patched.status_code == 200 and "total_sales" in patched.json()["extra"]
+    assert await scan(app, connection) is True
+    found = await events(app, connection=connection)
+    assert summary(found) == [("customer.updated", f"{connection}:196907", ["email"])]
+    assert found[0]["source"] == "gateway"
 
 
 async def test_a_failed_scan_reports_no_deletion_and_the_next_one_does(app: Starlette) -> None:

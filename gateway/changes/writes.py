@@ -2,9 +2,10 @@
 
 Each write operation names the event it makes. An update is read first (one upstream
 read through the same adapter) so that ``changed_fields`` compares the canonical
-resource before and after, exactly. Once the write succeeded its event is recorded,
-and the poller's snapshot entry for the record is replaced, so the next poll does not
-report the same change again. A store that cannot keep the event does not fail the
+resource before and after, exactly: the fields whose values differ (a field only some
+answer shapes carry, ``Adapter.list_omits``, that one side lacks is no change). Once
+the write succeeded its event is recorded, and the poller's snapshot entry for the
+record is replaced, so the next poll does not report the same change again. A store that cannot keep the event does not fail the
 write (the upstream already has it): the loss is logged and counted, and the poller,
 where one runs, reports the change later as ``source: poll``.
 """
@@ -81,7 +82,7 @@ async def record_write(
     omit = adapter.list_omits.get(kind, frozenset())
     after = fields_of(data, omit) if data is not None else {}
     changed = (
-        changed_fields(fields_of(before.model_dump(mode="json")), fields_of(data or {}))
+        changed_fields(fields_of(before.model_dump(mode="json")), fields_of(data or {}), omit)
         if before
         else None
     )
