@@ -15,7 +15,7 @@ fingerprint.py), loaded after the scan:
 
 - no snapshot yet: the scan is the baseline; nothing is emitted;
 - an entry written after the scan began (a write through the gateway, which reported
-  it): skipped, compared next time;
+  it and set the fields it changed in the entry): skipped, compared next time;
 - no entry (or a deleted one's tombstone): created; entry differs: updated;
 - an entry whose record the scan did not see: read once more, and deleted only when
   the upstream says 404 (a row can slip between pages while the upstream changes).
@@ -23,7 +23,7 @@ fingerprint.py), loaded after the scan:
 
 Events are recorded before the snapshot is saved, so a crash between the two reports a
 change again rather than never (at least once). Saving is compare-and-set per entry:
-an entry a gateway write replaced meanwhile is left as that write made it.
+an entry a gateway write changed meanwhile is left as that write made it.
 """
 
 from __future__ import annotations
