@@ -196,6 +196,29 @@ async def test_an_upstream_edit_just_before_a_gateway_write_is_still_reported(
     assert len(await events(app)) == 2  # each change once
 
 
+async def test_a_record_made_in_the_upstream_and_then_patched_is_reported_created(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot has no entry for it: the gateway's write does not make one up, so
+    the next scan reports the record the upstream's UI created."""
+    monkeypatch.setattr(poller, "CLOCK_SKEW", -1.0)
+    sim = sandbox_of(app)
+    assert sim.console is not None
+    await scan(app)
+    record = copy.deepcopy(sim.simulator.customers[503])  # type: ignore[attr-defined]
+    made = sim.console.create("customer", {**record, "customer_code": "UI-THEN-GW"})
+    async with client_for(app) as client:
+        patched = await client.patch(f"/v1/customers/borderbolt:{made}", json={"name": "GW"})
+    assert patched.status_code == 200
+    assert await scan(app) is True
+    found = await events(app, resource_id=f"borderbolt:{made}")
+    assert [(e["type"], e["source"]) for e in found] == [
+        ("customer.updated", "gateway"),
+        ("customer.created", "poll"),
+    ]
+    assert found[1]["data"]["name"] == "GW"
+
+
 @pytest.mark.parametrize("connection", ["shop", "shop9"])
 async def test_a_gateway_write_is_reported_once_with_only_what_it_changed(
     app: Starlette, monkeypatch: pytest.MonkeyPatch, connection: str
