@@ -22,6 +22,14 @@ Both are sliding windows: no span of ``per`` seconds ever holds more than ``requ
   passthrough), across keys and, on the ``redis`` state backend, instances. A call over
   budget waits for a slot up to ``max_wait`` seconds, else it is 429 naming the
   connection.
+- Background work (``background_work()``: a poller's scan and the token fetches it
+  makes) has no caller waiting, so it queues for slots as long as it takes instead of
+  failing. So that a scan never starves a caller, it never takes the last free slot
+  of a budget of two or more (checked in the same atomic step as the window, so across
+  instances too): a caller finds a free slot unless other callers took it, and while
+  callers wait, a scan takes a slot only when two are free at once. It also looks for
+  a slot a moment after a caller would, the only precedence callers get on a budget of
+  one call.
 
 With ``local`` state the windows live in memory (one process). On ``redis`` they live
 in Redis under the state prefix; while Redis is down each process falls back to its
@@ -36,7 +44,8 @@ import contextlib
 import math
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import httpx
@@ -54,13 +63,14 @@ log = structlog.get_logger("gateway.quotas")
 FALLBACK_SECONDS = 1.0  # after a store failure, windows stay local this long
 POLL = 0.02  # seconds between looks while every slot is held by a call in flight
 LEASE = 120.0  # seconds a call in flight holds its slot at most (a crashed process)
+BACKGROUND_LAG = 0.05  # seconds background work looks for a free slot after callers would
 TAKE = """
 local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
 local limit, window, lease = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', t - window)
 local held = redis.call('ZCARD', KEYS[1])
-if held >= limit then
+if held + tonumber(ARGV[6]) >= limit then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   local flying = redis.call('ZCOUNT', KEYS[1], '(' .. t, '+inf')
   local wait = tonumber(first[2]) + window - t
@@ -76,6 +86,25 @@ local now = redis.call('TIME')
 local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
 return redis.call('ZADD', KEYS[1], 'XX', t, ARGV[1])
 """
+
+
+_background: ContextVar[bool] = ContextVar("budget_background_work", default=False)
+
+
+@contextlib.contextmanager
+def background_work() -> Iterator[None]:
+    """Upstream calls made inside (and in tasks started inside) have no caller waiting:
+    over budget they queue for a slot instead of failing (module docstring)."""
+    token = _background.set(True)
+    try:
+        yield
+    finally:
+        _background.reset(token)
+
+
+def left_to_callers(limit: RateLimit) -> int:
+    """Free slots background work leaves to callers: one, unless the budget is one call."""
+    return 1 if limit.requests > 1 else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,12 +142,16 @@ class SlidingLog:
         self.shared = self.redis is not None
         self.local: dict[str, dict[str, float]] = {}
 
-    async def take(self, name: str, limit: RateLimit, ticket: str) -> tuple[bool, float]:
-        """``(taken, seconds)``: the calls held now, or the wait before trying again."""
+    async def take(
+        self, name: str, limit: RateLimit, ticket: str, keep: int = 0
+    ) -> tuple[bool, float]:
+        """``(taken, seconds)``: the calls held now, or the wait before trying again.
+        ``keep``: slots that must still be free after this one is taken."""
         redis = self.redis
         if redis is None:
-            return self.take_local(name, limit, ticket)
-        key, args = redis.key("budget", name), (limit.requests, limit.per, LEASE, ticket, POLL)
+            return self.take_local(name, limit, ticket, keep)
+        key = redis.key("budget", name)
+        args = (limit.requests, limit.per, LEASE, ticket, POLL, keep)
         taken, figure = await redis.call(
             "budget",
             lambda: redis.client.eval(TAKE, 1, key, *args),
@@ -137,13 +170,15 @@ class SlidingLog:
         key = redis.key("budget", name)
         await redis.call("budget", lambda: redis.client.eval(DONE, 1, key, ticket))
 
-    def take_local(self, name: str, limit: RateLimit, ticket: str) -> tuple[bool, float]:
+    def take_local(
+        self, name: str, limit: RateLimit, ticket: str, keep: int = 0
+    ) -> tuple[bool, float]:
         now = time.monotonic()  # one process: a clock no adjustment can step
         entries = self.local.setdefault(name, {})
         for key, at in list(entries.items()):
             if at <= now - limit.per:
                 del entries[key]
-        if len(entries) >= limit.requests:
+        if len(entries) + keep >= limit.requests:
             wait = min(entries.values()) + limit.per - now
             flying = any(at > now for at in entries.values())
             return False, min(wait, POLL) if flying else wait
@@ -231,21 +266,28 @@ class Quotas:
         )
 
     async def take_budget(self, connection: str, limit: BudgetLimit) -> tuple[str, bool]:
-        """Hold one slot of ``connection``'s budget, waiting up to ``max_wait`` for it;
-        the ticket to give back to ``call_done`` once the call's answer arrived."""
+        """Hold one slot of ``connection``'s budget; the ticket to give back to
+        ``call_done`` once the call's answer arrived. A caller's call waits up to
+        ``max_wait`` for it, else ``RateLimited``; background work waits as long as it
+        takes, leaving the last free slot to callers (module docstring)."""
+        background = _background.get()
+        keep = left_to_callers(limit) if background else 0
         deadline = time.monotonic() + limit.max_wait
         ticket = uuid.uuid4().hex
         while True:
             shared = self.budgets.shared
             try:
-                taken, figure = await self.budgets.take(connection, limit, ticket)
+                taken, figure = await self.budgets.take(connection, limit, ticket, keep)
             except StoreDown as exc:
                 log.warning("budget_store_failed", connection=connection, error=str(exc))
-                taken, figure = self.budgets.take_local(connection, limit, ticket)
+                taken, figure = self.budgets.take_local(connection, limit, ticket, keep)
                 shared = False
             if taken:
                 return ticket, shared
             wait = max(0.005, figure)
+            if background:
+                await asyncio.sleep(wait + BACKGROUND_LAG)
+                continue
             if time.monotonic() + wait > deadline:
                 self.on_limited("", connection)
                 raise RateLimited(

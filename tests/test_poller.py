@@ -7,7 +7,9 @@ import asyncio
 import copy
 import json
 import time
+import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,7 +17,7 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.sandbox import Fault, Sandbox
-from gateway.app import create_app
+from gateway.app import create_app, shutdown
 from gateway.changes import poller
 from gateway.config_text import parse_config
 from tests.conftest import CONFIG, client_for, sandbox_of
@@ -25,6 +27,7 @@ POLLED = {
     "borderbolt": "changes: {poll_every: 3600}",
     "crm": "changes: {poll_every: 3600, resources: [customers]}",
     "shop": "changes: {poll_every: 3600, resources: [customers]}",
+    "shop9": "changes: {poll_every: 3600}",
 }
 
 
@@ -42,6 +45,23 @@ async def app() -> AsyncIterator[Starlette]:
     app = create_app(parse_config(polled_config()))
     yield app
     await app.state.runtime.aclose()
+
+
+@pytest.fixture(params=["local", "redis"])
+async def stateful_app(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Starlette]:
+    """The polled app on each state backend (a SQLite file, a real Redis)."""
+    if request.param == "local":
+        state = f"{{backend: local, path: '{tmp_path / 'state.db'}'}}"
+    else:
+        url = request.getfixturevalue("redis").url
+        state = f"{{backend: redis, url: '{url}', prefix: 'p{uuid.uuid4().hex[:8]}:'}}"
+    text = polled_config().replace(
+        "  cursor_secret: test-cursor-secret\n",
+        f"  cursor_secret: test-cursor-secret\n  state: {state}\n",
+    )
+    app = create_app(parse_config(text))
+    yield app
+    await shutdown(app)
 
 
 async def scan(app: Starlette, connection: str = "borderbolt") -> bool:
@@ -146,6 +166,76 @@ async def test_a_change_made_through_the_gateway_is_not_reported_again(
     # only what the gateway did not report: the upstream deleted 504's contacts with it
     cascade = [("contact.deleted", f"borderbolt:{i}", None) for i in of_504]
     assert of_504 and summary(await events(app)) == before + cascade
+
+
+async def test_an_upstream_edit_just_before_a_gateway_write_is_still_reported(
+    stateful_app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renamed in BorderBolt's own UI, then the EORI number patched through the gateway
+    before the next scan: the write reports the EORI number, the scan the rename."""
+    app = stateful_app
+    monkeypatch.setattr(poller, "CLOCK_SKEW", -1.0)
+    console = sandbox_of(app).console
+    assert console is not None
+    await scan(app)
+    console.update("customer", 501, {"customer_name": "Renamed In BorderBolt B.V."})
+    async with client_for(app) as client:
+        patched = await client.patch(
+            "/v1/customers/borderbolt:501", json={"eori_number": "NL000000000099"}
+        )
+    assert patched.status_code == 200
+    assert await scan(app) is True
+    found = await events(app)
+    assert [(e["source"], e["changed_fields"]) for e in found] == [
+        ("gateway", ["eori_number"]),
+        ("poll", ["name"]),
+    ]
+    assert found[1]["data"]["name"] == "Renamed In BorderBolt B.V."
+    assert found[1]["data"]["eori_number"] == "NL000000000099"
+    assert await scan(app) is True
+    assert len(await events(app)) == 2  # each change once
+
+
+async def test_a_record_made_in_the_upstream_and_then_patched_is_reported_created(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The snapshot has no entry for it: the gateway's write does not make one up, so
+    the next scan reports the record the upstream's UI created."""
+    monkeypatch.setattr(poller, "CLOCK_SKEW", -1.0)
+    sim = sandbox_of(app)
+    assert sim.console is not None
+    await scan(app)
+    record = copy.deepcopy(sim.simulator.customers[503])  # type: ignore[attr-defined]
+    made = sim.console.create("customer", {**record, "customer_code": "UI-THEN-GW"})
+    async with client_for(app) as client:
+        patched = await client.patch(f"/v1/customers/borderbolt:{made}", json={"name": "GW"})
+    assert patched.status_code == 200
+    assert await scan(app) is True
+    found = await events(app, resource_id=f"borderbolt:{made}")
+    assert [(e["type"], e["source"]) for e in found] == [
+        ("customer.updated", "gateway"),
+        ("customer.created", "poll"),
+    ]
+    assert found[1]["data"]["name"] == "GW"
+
+
+@pytest.mark.parametrize("connection", ["shop", "shop9"])
+async def test_a_gateway_write_is_reported_once_with_only_what_it_changed(
+    app: Starlette, monkeypatch: pytest.MonkeyPatch, connection: str
+) -> None:
+    """Inventorum's write answers carry total_sales, its list rows and single reads do
+    not: neither the event nor the next scan may take that for a change."""
+    monkeypatch.setattr(poller, "CLOCK_SKEW", -1.0)
+    await scan(app, connection)
+    async with client_for(app) as client:
+        patched = await client.patch(
+            f"/v1/customers/{connection}:196907", json={"email": "new@example.de"}
+        )
+    assert patched.status_code == 200 and "total_sales" in patched.json()["extra"]
+    assert await scan(app, connection) is True
+    found = await events(app, connection=connection)
+    assert summary(found) == [("customer.updated", f"{connection}:196907", ["email"])]
+    assert found[0]["source"] == "gateway"
 
 
 async def test_a_failed_scan_reports_no_deletion_and_the_next_one_does(app: Starlette) -> None:

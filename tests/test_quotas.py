@@ -4,6 +4,8 @@ on both state backends (two gateways sharing one Redis count together)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -12,8 +14,12 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app, shutdown
+from gateway.config import BudgetLimit
 from gateway.config_text import parse_config
-from tests.conftest import CONFIG, client_for, sandbox_of
+from gateway.quotas import Quotas, background_work
+from gateway.store.redis import RedisStore
+from kernel.errors import RateLimited
+from tests.conftest import CONFIG, StoreFactory, client_for, sandbox_of
 
 pytestmark = pytest.mark.anyio
 Apps = Callable[..., Starlette]
@@ -213,3 +219,42 @@ async def test_token_fetches_count_against_the_budget(tmp_path: Path) -> None:
     await shutdown(app)
     assert answer.status_code == 429  # the token fetch took the one slot
     assert answer.json()["error"]["connection"] == "shop"
+
+
+async def test_background_work_waits_and_leaves_the_last_free_slot_to_callers(
+    stores: StoreFactory,
+) -> None:
+    """A scan queues for slots (no max_wait refusal) but never takes the last free one,
+    so a caller is never left waiting by it; across instances on redis."""
+    one = stores()
+    shared = isinstance(one, RedisStore)
+    scanner = Quotas(one)
+    callers = Quotas(stores()) if shared else scanner  # local windows are per process
+    limit = BudgetLimit(requests=3, per=60, max_wait=0)
+    with background_work():
+        await scanner.take_budget("up", limit)
+        await scanner.take_budget("up", limit)
+        queued = asyncio.create_task(scanner.take_budget("up", limit))  # background too
+    await asyncio.sleep(0.3)
+    assert not queued.done()  # waiting, not refused: max_wait is 0
+    await callers.take_budget("up", limit)  # the last slot was left free
+    with pytest.raises(RateLimited):
+        await callers.take_budget("up", limit)  # full: three in the window, never more
+    assert await callers.used("up", limit) == 3
+    queued.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await queued
+    for quotas in {scanner, callers}:
+        await quotas.aclose()
+
+
+async def test_background_work_on_a_budget_of_one_waits_for_it(stores: StoreFactory) -> None:
+    quotas = Quotas(stores())
+    limit = BudgetLimit(requests=1, per=1, max_wait=0)
+    ticket = await quotas.take_budget("up", limit)
+    await quotas.call_done("up", ticket)
+    started = time.monotonic()
+    with background_work():
+        await quotas.take_budget("up", limit)  # no slot to leave free: it waits its turn
+    assert 0.8 < time.monotonic() - started < 3
+    await quotas.aclose()

@@ -79,6 +79,24 @@ async def test_a_snapshot_has_no_baseline_until_saved_and_sets_by_compare(
     assert await other.snapshot_load("c/y/customer") is None
 
 
+async def test_one_snapshot_entry_is_read_and_swapped_only_if_unchanged(
+    stores: StoreFactory,
+) -> None:
+    store, other = stores(), stores()
+    assert await store.snapshot_entry("c/x/customer", "1") is None
+    assert not await store.snapshot_swap("c/x/customer", "1", None, "a")  # no baseline
+    assert await store.snapshot_load("c/x/customer") is None
+    await store.snapshot_save("c/x/customer", {"1": "a"}, {})
+    assert await other.snapshot_entry("c/x/customer", "1") == "a"
+    assert await other.snapshot_entry("c/x/customer", "2") is None
+    assert await other.snapshot_swap("c/x/customer", "1", "a", "a+gateway")
+    assert not await store.snapshot_swap("c/x/customer", "1", "a", "a+other")  # stale
+    assert not await store.snapshot_swap("c/x/customer", "2", "b", "b2")
+    assert await store.snapshot_swap("c/x/customer", "2", None, "b")
+    assert await store.snapshot_swap("c/x/customer", "1", "a+gateway", None)
+    assert await other.snapshot_load("c/x/customer") == {"2": "b"}
+
+
 async def test_one_holder_of_a_lease_until_it_lapses_or_is_released(stores: StoreFactory) -> None:
     one, two = stores(), stores()
     assert await one.lease("poll:crm", "a", 0.3)

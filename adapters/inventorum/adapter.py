@@ -3,8 +3,10 @@
 Quirks handled here: every call carries ``X-Api-Version``; phones differ by version
 (versions.py); ``limit`` is at most 30, so a canonical page of up to 100 reads several
 upstream pages; the single read may come wrapped as ``{"total", "data": [obj]}`` or as
-the bare object; favourites have their own list (``is_favourite=true`` is native;
-``false`` is emulated); there are no contacts or items; errors are
+the bare object; ``total_sales`` comes only in the answers to POST and PUT, not in list
+rows or single reads (``list_omits``, so change detection does not compare it);
+favourites have their own list (``is_favourite=true`` is native; ``false`` is
+emulated); there are no contacts or items; errors are
 ``{"error": {"fields", "description", "key"}}``.
 """
 
@@ -54,6 +56,8 @@ class InventorumAdapter(Adapter):
     error_rules = {404: ErrorRule(NotFound), 400: REFUSED, 422: REFUSED}
     max_per_page = 30
     page_size_param = "limit"
+    # only the answers to POST and PUT carry total_sales, not list rows or single reads
+    list_omits = {"customer": frozenset({"extra.total_sales"})}
 
     written_keys = {
         "customer": {

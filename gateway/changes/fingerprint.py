@@ -69,11 +69,26 @@ def read_entry(raw: str | None) -> Entry | None:
     return Entry(dict(data["f"]), float(data["t"]), data.get("p"), bool(data.get("g")))
 
 
-def changed_fields(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    """The canonical fields whose values differ, ``updated_at`` left out (it moves with
-    every update, so naming it says nothing)."""
-    names = {n for n in before.keys() | after.keys() if before.get(n) != after.get(n)}
-    return sorted(names - QUIET)
+def differing(
+    before: dict[str, str], after: dict[str, str], shaped: frozenset[str] = frozenset()
+) -> set[str]:
+    """The fields whose values differ between two field hash maps. A field in ``shaped``
+    (one that only some answer shapes carry: ``Adapter.list_omits``) missing from one
+    side is not a difference: that answer did not say what its value is."""
+    return {
+        name
+        for name in before.keys() | after.keys()
+        if before.get(name) != after.get(name)
+        and (name not in shaped or (name in before and name in after))
+    }
+
+
+def changed_fields(
+    before: dict[str, str], after: dict[str, str], shaped: frozenset[str] = frozenset()
+) -> list[str]:
+    """The canonical fields whose values differ (``differing``), ``updated_at`` left out
+    (it moves with every update, so naming it says nothing)."""
+    return sorted(differing(before, after, shaped) - QUIET)
 
 
 def _hash(value: Any) -> str:

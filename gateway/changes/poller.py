@@ -7,7 +7,9 @@ after its holder stops renewing), so across instances one poller runs per connec
 the schedule (next scan, failures in a row) is in the store too, so a new holder goes
 on where the last one stopped. A scan that fails is retried after ``poll_every``
 doubled per failure in a row, at most ``MAX_BACKOFF`` seconds. Every upstream call of a
-scan goes through the connection's client, so it obeys the connection's rate limit.
+scan goes through the connection's client, so it obeys the connection's rate limit, as
+background work: over budget it queues for a slot instead of failing, and leaves the
+last free slot to callers (gateway/quotas.py).
 
 A scan reads every customer, item and contact the connection has (contacts customer
 by customer) and compares each record with its snapshot entry (gateway/changes/
@@ -15,7 +17,7 @@ fingerprint.py), loaded after the scan:
 
 - no snapshot yet: the scan is the baseline; nothing is emitted;
 - an entry written after the scan began (a write through the gateway, which reported
-  it): skipped, compared next time;
+  it and set the fields it changed in the entry): skipped, compared next time;
 - no entry (or a deleted one's tombstone): created; entry differs: updated;
 - an entry whose record the scan did not see: read once more, and deleted only when
   the upstream says 404 (a row can slip between pages while the upstream changes).
@@ -23,13 +25,15 @@ fingerprint.py), loaded after the scan:
 
 Events are recorded before the snapshot is saved, so a crash between the two reports a
 change again rather than never (at least once). Saving is compare-and-set per entry:
-an entry a gateway write replaced meanwhile is left as that write made it.
+an entry a gateway write changed meanwhile is left as that write made it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import dataclasses
 import json
 import secrets
 import time
@@ -40,10 +44,12 @@ from typing import Any
 import structlog
 
 from adapters.base import Adapter, ListQuery, Operation
+from adapters.upstream import Upstream
 from gateway.changes.feed import ChangeFeed
 from gateway.changes.fingerprint import Entry, changed_fields, entry, fields_of, read_entry
 from gateway.changes.writes import snapshot_name
 from gateway.connections import Connection
+from gateway.quotas import background_work
 from gateway.store import StoreDown
 from gateway.tasks import cancel_all
 from kernel.errors import GatewayError, NotFound
@@ -169,7 +175,31 @@ class Pollers:
 
 
 async def scan_connection(feed: ChangeFeed, connection: Connection) -> None:
-    adapter = connection.adapter
+    """One scan of ``connection`` and the events it finds (module docstring). It is
+    background work: its calls queue for budget slots (gateway/quotas.py) and are not
+    cut off by the per-call deadline ``timeout.total``, which bounds how long a caller
+    waits; each attempt keeps its own connect and read timeouts."""
+    with background_work():
+        await _scan_all(feed, connection, unhurried(connection.adapter))
+
+
+def unhurried(adapter: Adapter) -> Adapter:
+    """``adapter`` calling the same upstream (client, budget, breaker) without the
+    deadline over all attempts of one call."""
+    upstream = adapter.upstream
+    view = copy.copy(adapter)
+    view.upstream = Upstream(
+        upstream.connection,
+        upstream.client,
+        retry=dataclasses.replace(upstream.retry, deadline=None),
+        breaker=upstream.breaker,
+        headers=upstream.headers,
+        observe=upstream.observe,
+    )
+    return view
+
+
+async def _scan_all(feed: ChangeFeed, connection: Connection, adapter: Adapter) -> None:
     wanted = connection.config.changes.resources
     started = time.time()
     customers = await _scan(adapter.list_customers, "customer")
@@ -179,7 +209,7 @@ async def scan_connection(feed: ChangeFeed, connection: Connection) -> None:
     if "contacts" in wanted and Operation.LIST_CONTACTS in adapter.capabilities:
         scans.append(await _scan_contacts(adapter, customers))
     for scan in scans:
-        await _compare(feed, connection, scan, started)
+        await _compare(feed, connection, adapter, scan, started)
 
 
 async def _scan(list_page: Callable[[ListQuery], Awaitable[Any]], kind: str) -> Scan:
@@ -225,11 +255,13 @@ async def _read_again(adapter: Adapter, kind: str, key: str, parent: str | None)
         return None
 
 
-async def _compare(feed: ChangeFeed, connection: Connection, scan: Scan, started: float) -> None:
+async def _compare(
+    feed: ChangeFeed, connection: Connection, adapter: Adapter, scan: Scan, started: float
+) -> None:
     """Emit what changed since the snapshot, then save the snapshot (module docstring)."""
     name = snapshot_name(connection.name, connection.config, scan.kind)
     snapshot = await feed.store.snapshot_load(name)
-    omit = connection.adapter.list_omits.get(scan.kind, frozenset())
+    omit = adapter.list_omits.get(scan.kind, frozenset())
     fresh = {
         key: entry(fields_of(row, omit), started, scan.parents.get(key))
         for key, row in scan.rows.items()
@@ -254,7 +286,7 @@ async def _compare(feed: ChangeFeed, connection: Connection, scan: Scan, started
         if old.tombstone:
             changes[key] = None  # deleted through the gateway, and reported then
         elif not during_scan(old):
-            now = await _read_again(connection.adapter, scan.kind, key, old.parent)
+            now = await _read_again(adapter, scan.kind, key, old.parent)
             if now is None:
                 resource_id = f"{connection.name}:{key}"
                 await feed.record(

@@ -256,6 +256,17 @@ class Store(ABC):
         """Set or drop one entry, only when the snapshot has a baseline (a gateway write)."""
 
     @abstractmethod
+    async def snapshot_entry(self, name: str, key: str) -> str | None:
+        """One entry of a snapshot (None: absent, or no baseline yet)."""
+
+    @abstractmethod
+    async def snapshot_swap(
+        self, name: str, key: str, expected: str | None, entry: str | None
+    ) -> bool:
+        """Set (None: drop) one entry if it is still ``expected`` (None: absent) and the
+        snapshot has a baseline; whether it did (a gateway write's compare-and-set)."""
+
+    @abstractmethod
     async def lease(self, name: str, holder: str, ttl: float) -> bool:
         """Take or renew the lease ``name`` for ``holder``; False while another holds it."""
 

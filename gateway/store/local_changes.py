@@ -120,6 +120,31 @@ class LocalChanges:
 
         await self._atomic("snapshot_touch", work)
 
+    async def snapshot_entry(self, name: str, key: str) -> str | None:
+        rows = await self._run(
+            "snapshot_entry",
+            "SELECT entry FROM snapshots WHERE name = ? AND key = ?",  # only after a baseline
+            name,
+            key,
+        )
+        return str(rows[0][0]) if rows else None
+
+    async def snapshot_swap(
+        self, name: str, key: str, expected: str | None, entry: str | None
+    ) -> bool:
+        def work(db: sqlite3.Connection) -> bool:
+            if db.execute("SELECT 1 FROM baselines WHERE name = ?", (name,)).fetchone() is None:
+                return False
+            row = db.execute(
+                "SELECT entry FROM snapshots WHERE name = ? AND key = ?", (name, key)
+            ).fetchone()
+            if (row[0] if row else None) != expected:
+                return False
+            _set_entry(db, name, key, entry)
+            return True
+
+        return await self._atomic("snapshot_swap", work)
+
     async def lease(self, name: str, holder: str, ttl: float) -> bool:
         now = self._clock()
 

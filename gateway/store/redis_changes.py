@@ -39,6 +39,14 @@ if ARGV[2] == '\\0' then redis.call('HDEL', KEYS[1], ARGV[1])
 else redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
 return 1
 """
+SNAPSHOT_SWAP = """
+if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], ARGV[1]) or '\\0'
+if current ~= ARGV[2] then return 0 end
+if ARGV[3] == '\\0' then redis.call('HDEL', KEYS[1], ARGV[1])
+else redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+return 1
+"""
 LEASE = """
 local holder = redis.call('GET', KEYS[1])
 if holder and holder ~= ARGV[1] then return 0 end
@@ -139,6 +147,21 @@ class RedisChanges:
             "snapshot_touch",
             lambda: self.client.eval(SNAPSHOT_TOUCH, 2, *keys, key, entry or ABSENT),
         )
+
+    async def snapshot_entry(self, name: str, key: str) -> str | None:
+        snap = self.key("snap", name)
+        found = await self.call("snapshot_entry", lambda: self.client.hget(snap, key))
+        return None if found is None else _text(found)
+
+    async def snapshot_swap(
+        self, name: str, key: str, expected: str | None, entry: str | None
+    ) -> bool:
+        keys = (self.key("snap", name), self.key("snap", name, "base"))
+        args = (key, expected or ABSENT, entry or ABSENT)
+        swapped = await self.call(
+            "snapshot_swap", lambda: self.client.eval(SNAPSHOT_SWAP, 2, *keys, *args)
+        )
+        return bool(swapped)
 
     async def lease(self, name: str, holder: str, ttl: float) -> bool:
         key = self.key("lease", name)

@@ -7,10 +7,11 @@ periods count back from.
 
 Faithful where it matters: list rows lack the detail fields and the contacts, and
 ``meta`` has ``total, page, limit, hasMore``; single reads embed contacts; create and
-update answer with partial objects; there is no customer DELETE and no contact list
-(both 405). Where the doc is silent: ``limit`` defaults to 20 and is capped at 100;
-errors are ``{"error": {"code", "message", "details": [{"field", "message"}]}}`` with
-404 and 422; ``search`` matches name or email, case-insensitively.
+update answer with partial objects (an update: ``id``, the fields it changed,
+``updated_at``); there is no customer DELETE and no contact list (both 405). Where
+the doc is silent: ``limit`` defaults to 20 and is capped at 100; errors are
+``{"error": {"code", "message", "details": [{"field", "message"}]}}`` with 404 and
+422; ``search`` matches name or email, case-insensitively.
 """
 
 from __future__ import annotations

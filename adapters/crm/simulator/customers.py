@@ -87,7 +87,9 @@ class CustomerRoutes(CrmTenant):
         body = await checked(request, lambda sent: validate(sent, create=False))
         if isinstance(body, Response):
             return body
-        changed = {k: body[k] for k in WRITABLE if k in body}
+        # the docs' answer shows what changed (their example's is_active: true, sent to
+        # a customer already active, is not in it)
+        changed = {k: body[k] for k in WRITABLE if k in body and body[k] != customer.get(k)}
         customer.update(changed, updated_at=now())
         return JSONResponse(
             {"data": {"id": customer["id"], **changed, "updated_at": customer["updated_at"]}}

@@ -10,11 +10,12 @@ and 196906 (the person "J K"); some favourites, some countries stored as full na
 Faithful where it matters: ``limit`` defaults to and is capped at 30; lists are
 ``{"total", "data"}``; the single read is wrapped as ``{"total", "data": [obj]}`` as
 its doc shows (``wrap_single=False`` answers the bare object); create and update
-answer with the whole customer; birthdays come back with a +02:00 offset; errors are
-``{"error": {"fields", "description", "key"}}`` with 400 and 404. Paths are taken with
-or without the trailing slash. Auth is OAuth2 client credentials at ``/oauth/token``
-(``expire_tokens()`` makes every issued token stale, to test refreshing), or a fixed
-bearer token when the connection is configured with one.
+answer with the whole customer plus ``total_sales``, which only those answers carry
+(list rows and single reads do not, as the docs show); birthdays come back with a
++02:00 offset; errors are ``{"error": {"fields", "description", "key"}}`` with 400
+and 404. Paths are taken with or without the trailing slash. Auth is OAuth2 client
+credentials at ``/oauth/token`` (``expire_tokens()`` makes every issued token stale,
+to test refreshing), or a fixed bearer token when the connection is configured with one.
 """
 
 from __future__ import annotations

@@ -102,6 +102,6 @@ class CustomerRoutes(InventorumTenant):
                 customer_id, **{**defaults, **merged, "channel": body.get("channel", 1)}
             )
             self.customers[customer_id] = record
-            return JSONResponse(render(record, version), status_code=201)
+            return JSONResponse(render(record, version, written=True), status_code=201)
         current.update(merged)
-        return JSONResponse(render(current, version))
+        return JSONResponse(render(current, version, written=True))

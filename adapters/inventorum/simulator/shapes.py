@@ -1,5 +1,8 @@
 """The simulated Inventorum's answer shapes: a customer as each API version renders it,
-and its error body ``{"error": {"fields", "description", "key"}}``."""
+and its error body ``{"error": {"fields", "description", "key"}}``.
+
+As the docs' examples show, ``total_sales`` is in the answers to POST and PUT only:
+list rows and single reads do not carry it (``render(..., written=True)`` adds it)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from kernel.numbers import ascii_int
 
 BERLIN_SUMMER = timezone(timedelta(hours=2))
+WRITE_ANSWER_ONLY = ("total_sales",)  # kept with the record, shown by write answers only
 
 
 def error(status: int, fields: dict[str, list[str]], description: str | None, key: str) -> Response:
@@ -27,8 +31,11 @@ def invalid(fields: dict[str, list[str]]) -> Response:
     return error(400, fields, "Serialization error", "common.serializer_error")
 
 
-def render(record: dict[str, Any], version: int) -> dict[str, Any]:
-    out = {k: v for k, v in record.items() if k not in ("phones", "birthday")}
+def render(record: dict[str, Any], version: int, *, written: bool = False) -> dict[str, Any]:
+    """``record`` as API ``version`` shows it: in a list or single read, or (``written``)
+    in the answer to the POST or PUT that wrote it."""
+    hidden = ("phones", "birthday", *(() if written else WRITE_ANSWER_ONLY))
+    out = {k: v for k, v in record.items() if k not in hidden}
     if version <= 9:
         out["phone_numbers"] = [
             {"national_number": p, "type": "mobile", "country_code": "DE"} for p in record["phones"]
