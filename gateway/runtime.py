@@ -20,6 +20,7 @@ from gateway.auth import KeyStore
 from gateway.config import BearerAuth, Config
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
+from gateway.egress import Egress
 from gateway.idempotency import IdempotencyStore
 from gateway.logging import redactor
 from gateway.metrics import Metrics
@@ -55,6 +56,7 @@ class Runtime:
         self.quotas = quotas
         self.keys = KeyStore(config.api_keys)
         before = previous.connections if previous else {}
+        egress = Egress.of(config, webhooks=False)  # the store's address, link-local: never
         self.connections: dict[str, Connection] = {}
         for name, conn in config.connections.items():
             old = before.get(name)
@@ -63,7 +65,7 @@ class Runtime:
             else:
                 observe = self.metrics.upstream_observer(name)
                 self.connections[name] = open_connection(
-                    name, conn, store, quotas, observe=observe, previous=old
+                    name, conn, store, quotas, observe=observe, previous=old, egress=egress
                 )
         secret = config.server.cursor_secret
         if previous is not None and secret == previous.config.server.cursor_secret:
