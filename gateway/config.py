@@ -19,14 +19,17 @@ from pydantic import (
     ConfigDict,
     Field,
     SecretStr,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 from adapters import ADAPTERS
 from adapters.field_mapping import MappingProblems
 from gateway.config_changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
+from gateway.egress import config_problems
 from kernel.wording import in_words, suggestion
 
 DEFAULT_PATH = "config.yaml"
@@ -100,11 +103,20 @@ class AuditConfig(_Model):
     retention: float = Field(default=90 * 86_400, gt=0)  # seconds records are kept
 
 
+class EgressConfig(_Model):
+    """Where webhooks may connect (gateway/egress.py). Link-local and cloud metadata
+    addresses and the state store's are always refused; ``deny_private`` refuses
+    loopback and private ranges too."""
+
+    deny_private: bool = False
+
+
 class ServerConfig(_Model):
     default_connection: str | None = None
     audit: AuditConfig = AuditConfig()
     events: EventsConfig = EventsConfig()
     webhooks: DeliveryConfig = DeliveryConfig()
+    egress: EgressConfig = EgressConfig()
     state: StateConfig = LocalState()
     limits: Limits = Limits()
     max_body_bytes: int = Field(default=1_048_576, ge=1)
@@ -287,6 +299,24 @@ class Config(_Model):
         min_length=1
     )
     webhooks: list[WebhookConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _egress_allows(self) -> Config:
+        """Every URL the egress policy refuses (gateway/egress.py), at its own path."""
+        if problems := config_problems(self):
+            raise ValidationError.from_exception_data(
+                "Config",
+                [
+                    InitErrorDetails(
+                        type="value_error",
+                        loc=tuple(int(p) if p.isdigit() else p for p in path.split(".")),
+                        input=None,
+                        ctx={"error": message},
+                    )
+                    for path, message in problems
+                ],
+            )
+        return self
 
     def reference_problems(self) -> list[tuple[str, str]]:
         """Problems between sections, which field validators cannot see."""

@@ -15,6 +15,7 @@ from adapters.sandbox import Credentials, Sandbox, SandboxTransport
 from adapters.upstream import Upstream
 from gateway.cache import ResponseCache
 from gateway.config import BearerAuth, ConnectionConfig
+from gateway.egress import Egress
 from gateway.quotas import BudgetTransport, Quotas
 from gateway.store import Store
 from gateway.transport import AiohttpTransport, UpstreamClient
@@ -80,10 +81,11 @@ def open_connection(
     *,
     observe: Callable[[str, str, float], None] | None = None,
     previous: Connection | None = None,
+    egress: Egress | None = None,
 ) -> Connection:
     """A live connection. A ``previous`` one of the same name lends its sandbox (so a
     config change does not wipe the simulator's data) when adapter, version and
-    credentials are unchanged."""
+    credentials are unchanged. ``egress``: the policy its upstream addresses pass."""
     adapter_class = ADAPTERS[config.adapter]
     t = config.timeout
     timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
@@ -104,7 +106,7 @@ def open_connection(
         base_url = f"http://{name}.sandbox"
     else:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        transport = AiohttpTransport(limits=limits, ssl_context=tls_context())
+        transport = AiohttpTransport(limits=limits, ssl_context=tls_context(), egress=egress)
         base_url = config.base_url
     if config.rate_limit is not None:
         transport = BudgetTransport(transport, quotas, name, config.rate_limit)

@@ -22,6 +22,7 @@ from gateway.config_file import etag_of, write_atomically
 from gateway.config_secrets import Sealer, keys_from_env
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
+from gateway.egress import Egress
 from gateway.idempotency import IdempotencyStore
 from gateway.logging import redactor
 from gateway.metrics import Metrics
@@ -57,6 +58,7 @@ class Runtime:
         self.quotas = quotas
         self.keys = KeyStore(config.api_keys)
         before = previous.connections if previous else {}
+        egress = Egress.of(config, webhooks=False)  # the store's address, link-local: never
         self.connections: dict[str, Connection] = {}
         for name, conn in config.connections.items():
             old = before.get(name)
@@ -65,7 +67,7 @@ class Runtime:
             else:
                 observe = self.metrics.upstream_observer(name)
                 self.connections[name] = open_connection(
-                    name, conn, store, quotas, observe=observe, previous=old
+                    name, conn, store, quotas, observe=observe, previous=old, egress=egress
                 )
         secret = config.server.cursor_secret
         if previous is not None and secret == previous.config.server.cursor_secret:

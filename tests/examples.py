@@ -295,6 +295,7 @@ async def collect() -> dict[str, Any]:
                 sandbox.faults.clear()
                 assert got == status, f"{example.path} answered {got}, not {status}: {answer}"
                 errors[str(status)] = answer
+        await app.state.host.deliveries.stop()  # the retry example opened its HTTP client
     return normalised({"operations": operations, "errors": errors}, now)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from gateway.store.base import DeliveryHeld
 from gateway.store.local import LocalStore
 from tests.conftest import StoreFactory
 
@@ -121,18 +122,66 @@ async def test_a_due_delivery_is_claimed_by_one_worker_and_due_again_later(
         )
     await one.delivery_put({"id": "msg_later", "status": "pending", "due": now + 60}, 60)
     first, second = await asyncio.gather(
-        one.deliveries_claim(now, 10, 0.3), two.deliveries_claim(now, 10, 0.3)
+        one.deliveries_claim(now, 10, 0.3, "a"), two.deliveries_claim(now, 10, 0.3, "b")
     )
     claimed = sorted(d["id"] for d in first + second)
     assert claimed == ["msg_0", "msg_1", "msg_2"]  # each once, the later one not yet
-    assert await two.deliveries_claim(time.time(), 10, 0.3) == []
-    # the claimant died: after the hold they are due again
-    again = await two.deliveries_claim(time.time() + 0.5, 10, 0.3)
+    assert await two.deliveries_claim(time.time(), 10, 0.3, "c") == []
+    await asyncio.sleep(0.4)  # the claimants died: after the hold they are due again
+    again = await two.deliveries_claim(time.time() + 0.5, 10, 5, "c")
     assert sorted(d["id"] for d in again) == ["msg_0", "msg_1", "msg_2"]
     done = {**again[0], "status": "delivered"}
-    await two.delivery_put(done, 60)
+    assert await two.delivery_update(done, 60, "c", 0)
     assert (await one.delivery_get(done["id"]))["status"] == "delivered"  # type: ignore[index]
-    assert done["id"] not in {d["id"] for d in await one.deliveries_claim(now + 99, 10, 1)}
+    assert done["id"] not in {
+        d["id"] for d in await one.deliveries_claim(time.time() + 99, 10, 1, "d")
+    }
+
+
+async def test_a_held_delivery_is_never_claimed_by_another_until_released(
+    stores: StoreFactory,
+) -> None:
+    """The hold, not the due time, keeps a delivery in flight to one holder: another
+    instance whose clock runs a minute ahead still cannot take it, nor can an admin's
+    retry; the holder renews it as the attempt starts and releases it with the outcome."""
+    one, two = stores(), stores()
+    await one.delivery_put({"id": "msg_1", "status": "pending", "due": 0, "attempts": 0}, 60)
+    [held] = await one.deliveries_claim(time.time(), 10, 0.5, "a")
+    assert await two.deliveries_claim(time.time() + 60, 10, 0.5, "b") == []
+    with pytest.raises(DeliveryHeld):
+        await two.delivery_claim("msg_1", 0.5, "admin")
+    stale = {**held, "attempts": 99}
+    assert not await two.delivery_update(stale, 60, "b", 0)  # not b's: nothing written
+    started = {**held, "attempts": 1}
+    assert await one.delivery_update(started, 60, "a", 1.0)  # counted, and held 1 s more
+    assert (await two.delivery_get("msg_1"))["attempts"] == 1  # type: ignore[index]
+    await asyncio.sleep(0.6)  # past the first hold, within the renewed one
+    assert await two.deliveries_claim(time.time() + 60, 10, 0.5, "b") == []
+    with pytest.raises(DeliveryHeld):
+        await two.delivery_claim("msg_1", 0.5, "admin")
+    finished = {**started, "status": "pending", "due": time.time() + 60, "last_status": 500}
+    assert await one.delivery_update(finished, 60, "a", 0)  # released
+    assert not await one.delivery_update(finished, 60, "a", 0)  # once
+    retried = await two.delivery_claim("msg_1", 5, "admin")
+    assert retried is not None and retried["last_status"] == 500
+    assert await two.deliveries_claim(time.time() + 120, 10, 0.5, "b") == []  # the admin's
+    assert await two.delivery_claim("msg_nope", 5, "admin") is None
+
+
+async def test_a_finished_delivery_can_be_held_for_a_retry(stores: StoreFactory) -> None:
+    one, two = stores(), stores()
+    await one.delivery_put({"id": "msg_done", "status": "delivered", "attempts": 1}, 60)
+    claims = await asyncio.gather(
+        one.delivery_claim("msg_done", 5, "x"),
+        two.delivery_claim("msg_done", 5, "y"),
+        return_exceptions=True,
+    )
+    assert sorted(type(c).__name__ for c in claims) == ["DeliveryHeld", "dict"]
+    holder = "x" if isinstance(claims[0], dict) else "y"
+    again = {**next(c for c in claims if isinstance(c, dict)), "attempts": 2}
+    assert await one.delivery_update(again, 60, holder, 0)
+    assert (await two.delivery_get("msg_done"))["attempts"] == 2  # type: ignore[index]
+    assert await two.deliveries_claim(time.time() + 99, 10, 5, "z") == []  # not pending
 
 
 async def test_deliveries_page_newest_first_by_status(stores: StoreFactory) -> None:

@@ -290,3 +290,20 @@ async def test_deliveries_page_newest_first_with_a_cursor() -> None:
             assert wrong.status_code == 400
         async with client_for(app) as client:
             assert (await client.get("/admin/webhooks/deliveries")).status_code == 403
+
+
+async def test_a_url_the_client_cannot_send_to_is_a_failed_attempt_not_a_stuck_one() -> None:
+    """``a..b`` passes the config's URL check but is no host name: each attempt is
+    recorded as failed (and retried), never left to a worker that died on it."""
+    async with gateway(hooks_config(hook("odd", "http://a..b/hook"))) as app:
+        async with client_for(app) as client:
+            await client.patch("/v1/customers/borderbolt:501", json={"name": "Odd"})
+        await until(lambda: _attempted(app, 2), "two recorded attempts")
+        [delivery] = await deliveries(app)
+    assert delivery["last_error"] == "the webhook URL cannot be sent to"
+    assert delivery["status"] == "pending" and delivery["last_status"] is None
+
+
+async def _attempted(app: Starlette, count: int) -> bool:
+    found = await deliveries(app)
+    return bool(found) and found[0]["attempts"] >= count and found[0]["last_error"] is not None

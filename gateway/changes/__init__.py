@@ -7,7 +7,9 @@
 - ``poller.py``: one poller per connection across instances (a lease in the store)
   compares full scans with the previous snapshot.
 - ``webhooks.py``: the delivery worker: Standard Webhooks signatures, retries with
-  backoff, deliveries that survive restarts.
+  backoff, deliveries that survive restarts, one attempt of each in flight anywhere.
+- ``webhook_client.py``: one POST to a receiver, bounded as a whole by the webhook's
+  timeout, its answer read up to 64 KiB, its address passed by the egress policy.
 
 Everything durable is in the state store (gateway/store/), so it holds across restarts
 and, on ``redis``, across instances.

@@ -2,45 +2,60 @@
 
 Every delivery is a record in the state store (gateway/store/): ``pending`` with a due
 time, then ``delivered`` or ``failed``. ``DeliveryWorker`` runs in every instance; it
-claims due deliveries from the store (a claim moves the due time past the attempt's
-timeout, so no other worker sends it meanwhile, and a worker that dies mid-attempt
-leaves it due again), sends each in its own task and records the outcome:
+claims due deliveries from the store, sends each in its own task and records the
+outcome:
 
 - a 2xx answer: ``delivered``;
-- anything else (another status, a timeout, a refused or dropped connection): tried
-  again after ``server.webhooks.first_retry`` seconds, doubling up to ``max_retry``,
-  until ``give_up_after`` seconds after the event; then ``failed``.
+- anything else (another status, a timeout, a refused or dropped connection, the
+  egress policy): tried again after ``server.webhooks.first_retry`` seconds, doubling
+  up to ``max_retry``, until ``give_up_after`` seconds after the event; then ``failed``.
 
-Each attempt has the webhook's own ``timeout``, and at most ``concurrency`` attempts
-per webhook are in flight, so one slow or dead receiver delays neither the others
-nor the API. Every attempt of one delivery carries the same ``webhook-id`` (the
-delivery's ID), so a receiver can drop duplicates. Signatures are the Standard
-Webhooks scheme, made by its own package: ``webhook-signature: v1,<base64 HMAC-SHA256
-of "id.timestamp.body">`` keyed with the decoded ``whsec_`` secret.
+At most one attempt of a delivery is in flight anywhere. A claim is a hold in the store
+(gateway/store/base.py) that only its holder may write through; when the attempt
+starts, the hold is renewed to outlive the attempt's deadline (the webhook's
+``timeout`` plus ``HOLD_MARGIN``; renewed again if the store was slow to answer) and
+``attempts`` grows by one in the same write, so an attempt is counted before anything
+is sent. The attempt itself is bounded as a
+whole, its answer read up to 64 KiB (gateway/changes/webhook_client.py). A worker that
+dies mid-attempt leaves a hold that lapses, and the delivery is due again. An admin's
+retry takes the same hold, so it never runs beside an attempt in flight.
+
+At most ``concurrency`` attempts per webhook are in flight in one process, so one slow
+or dead receiver delays neither the others nor the API. Every attempt of one delivery
+carries the same ``webhook-id`` (the delivery's ID), so a receiver can drop duplicates.
+Signatures are the Standard Webhooks scheme, made by its own package:
+``webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`` keyed with the
+decoded ``whsec_`` secret.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import secrets
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import structlog
+from aiohttp.abc import AbstractResolver
 from standardwebhooks.webhooks import Webhook
 
 from gateway.changes.feed import ChangeFeed, retention
+from gateway.changes.webhook_client import WebhookClient
 from gateway.config import Config
 from gateway.config_changes import WebhookConfig
+from gateway.egress import store_addresses
 from gateway.store import StoreDown
+from gateway.store.base import DeliveryHeld
 from gateway.tasks import cancel_all
 
 log = structlog.get_logger("gateway.webhooks")
 IDLE = 0.5  # seconds between looks at the store when nothing woke the worker
 BATCH = 50
+HOLD_MARGIN = 5.0  # seconds a delivery's hold outlives its attempt's deadline
+RENEWALS = 3  # writes that may answer late before an attempt is not started
 SHOWN = ("id", "webhook", "event_id", "status", "attempts", "last_status", "next_attempt_at")
 
 
@@ -73,7 +88,8 @@ class DeliveryWorker:
     def __init__(self, feed: ChangeFeed, config: Callable[[], Config]) -> None:
         self.feed = feed
         self.config = config
-        self._client: httpx.AsyncClient | None = None
+        self.resolver: AbstractResolver | None = None  # aiohttp's default unless set
+        self._sender: WebhookClient | None = None
         self._in_flight: dict[str, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
@@ -85,15 +101,16 @@ class DeliveryWorker:
     async def stop(self) -> None:
         self._stopping = True
         await cancel_all([t for t in (self._loop, *self._tasks) if t is not None])
-        if self._client is not None:
-            await self._client.aclose()
+        if self._sender is not None:
+            await self._sender.aclose()
 
     @property
-    def client(self) -> httpx.AsyncClient:
+    def sender(self) -> WebhookClient:
         """Made on first use, so an app that never delivers never opens one."""
-        if self._client is None:
-            self._client = httpx.AsyncClient(follow_redirects=False, trust_env=False)
-        return self._client
+        if self._sender is None:
+            store = store_addresses(self.config().server.state)  # fixed until a restart
+            self._sender = WebhookClient(store, self.resolver)
+        return self._sender
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -114,46 +131,64 @@ class DeliveryWorker:
         """Claim what is due and start its attempts (each in its own task)."""
         config = self.config()
         hooks = {h.name: h for h in config.webhooks}
-        hold = max([h.timeout for h in hooks.values()], default=10.0) + 5.0
-        for delivery in await self.feed.store.deliveries_claim(time.time(), BATCH, hold):
+        hold = max([h.timeout for h in hooks.values()], default=10.0) + HOLD_MARGIN
+        holder = _holder()
+        store = self.feed.store
+        for delivery in await store.deliveries_claim(time.time(), BATCH, hold, holder):
             hook = hooks.get(delivery["webhook"])
             if hook is None:
                 delivery.update(status="failed", last_error="the webhook is no longer configured")
-                await self.feed.store.delivery_put(delivery, retention(config))
+                await store.delivery_update(delivery, retention(config), holder, 0)
                 continue
             if self._in_flight.get(hook.name, 0) >= config.server.webhooks.concurrency:
                 delivery["due"] = time.time() + IDLE  # this receiver is busy: later
-                await self.feed.store.delivery_put(delivery, retention(config))
+                await store.delivery_update(delivery, retention(config), holder, 0)
                 continue
             self._in_flight[hook.name] = self._in_flight.get(hook.name, 0) + 1
-            task = asyncio.get_running_loop().create_task(self._attempt(hook, delivery))
+            task = asyncio.get_running_loop().create_task(self._attempt(hook, delivery, holder))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _attempt(self, hook: WebhookConfig, delivery: dict[str, Any]) -> None:
+    async def _attempt(self, hook: WebhookConfig, delivery: dict[str, Any], holder: str) -> None:
         try:
-            await self.attempt(hook, delivery)
+            await self.attempt(hook, delivery, holder)
         except StoreDown:
             log.warning("delivery_outcome_not_kept", id=delivery["id"])  # due again later
         finally:
             self._in_flight[hook.name] -= 1
 
-    async def attempt(self, hook: WebhookConfig, delivery: dict[str, Any]) -> dict[str, Any]:
-        """Send ``delivery`` once and keep the outcome (module docstring)."""
+    async def retry(self, hook: WebhookConfig, delivery_id: str) -> dict[str, Any] | None:
+        """An admin's retry: one attempt now, under the delivery's hold (None: no such
+        delivery). Raises ``DeliveryHeld`` while an attempt is in flight anywhere."""
+        holder = _holder()
+        store = self.feed.store
+        delivery = await store.delivery_claim(delivery_id, hook.timeout + HOLD_MARGIN, holder)
+        if delivery is None:
+            return None
+        done = await self.attempt(hook, delivery, holder)
+        if done is None:
+            raise DeliveryHeld(delivery_id)
+        return done
+
+    async def attempt(
+        self, hook: WebhookConfig, delivery: dict[str, Any], holder: str
+    ) -> dict[str, Any] | None:
+        """Send ``delivery``, which ``holder`` holds, once and keep the outcome (module
+        docstring); None when the hold was lost before the attempt started."""
         config = self.config()
-        now = datetime.now(UTC)
+        store = self.feed.store
         delivery["attempts"] = int(delivery.get("attempts", 0)) + 1
-        try:
-            response = await self.client.post(
-                hook.url,
-                content=delivery["payload"].encode(),
-                headers=signed_headers(hook, delivery, now),
-                timeout=hook.timeout,
-            )
-            status: int | None = response.status_code
-            error = None if 200 <= response.status_code < 300 else f"HTTP {status}"
-        except httpx.HTTPError as exc:
-            status, error = None, _failure(exc)
+        if not await self._renewed(delivery, holder, hook.timeout + HOLD_MARGIN, config):
+            log.warning("delivery_hold_lost", id=delivery["id"])
+            return None
+        now = datetime.now(UTC)
+        status, error = await self.sender.post(
+            hook.url,
+            delivery["payload"].encode(),
+            signed_headers(hook, delivery, now),
+            seconds=hook.timeout,
+            deny_private=config.server.egress.deny_private,
+        )
         delivery["last_status"], delivery["last_error"] = status, error
         if error is None:
             delivery["status"] = "delivered"
@@ -164,7 +199,8 @@ class DeliveryWorker:
                 delivery["status"] = "failed"
             else:
                 delivery["status"], delivery["due"] = "pending", time.time() + wait
-        await self.feed.store.delivery_put(delivery, retention(config))
+        if not await store.delivery_update(delivery, retention(config), holder, 0):
+            log.warning("delivery_outcome_not_kept", id=delivery["id"])  # its hold lapsed
         outcome = "retry" if delivery["status"] == "pending" else delivery["status"]
         self.feed.metrics.webhook_attempts.labels(hook.name, outcome).inc()
         log.info(
@@ -177,13 +213,26 @@ class DeliveryWorker:
         )
         return delivery
 
+    async def _renewed(
+        self, delivery: dict[str, Any], holder: str, hold: float, config: Config
+    ) -> bool:
+        """Keep ``delivery`` and renew its hold for ``hold`` seconds from now; False when
+        the hold was lost. The hold runs from when the store wrote it, the attempt from
+        when the write was answered: a write answered more than ``HOLD_MARGIN / 2`` late
+        is renewed again, so the hold still outlives the attempt. Raises ``StoreDown``
+        when the store stays that slow."""
+        for _ in range(RENEWALS):
+            began = time.monotonic()
+            if not await self.feed.store.delivery_update(delivery, retention(config), holder, hold):
+                return False
+            if time.monotonic() - began < HOLD_MARGIN / 2:
+                return True
+        raise StoreDown("the state store answers too slowly to hold a delivery")
 
-def _failure(exc: httpx.HTTPError) -> str:
-    if isinstance(exc, httpx.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx.ConnectError):
-        return "could not connect"
-    return f"connection failed ({type(exc).__name__})"
+
+def _holder() -> str:
+    """A claim's own token: no other claim, in this process or another, has it."""
+    return secrets.token_hex(8)
 
 
 def _iso(epoch: float) -> str:

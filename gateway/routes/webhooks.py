@@ -13,6 +13,7 @@ from gateway.edge import Call
 from gateway.queries import Limit, Query, choice
 from gateway.routes.history import admin_endpoint
 from gateway.store import StoreDown
+from gateway.store.base import DeliveryHeld
 from kernel.errors import Conflict, InvalidCursor, NotFound, StateUnavailable
 
 DeliveryStatus = Literal["pending", "delivered", "failed"]
@@ -44,18 +45,29 @@ async def list_deliveries(call: Call) -> Response:
 
 
 async def retry_delivery(call: Call) -> Response:
+    """Send a delivery again now; 409 while an attempt of it is in flight anywhere (a
+    second one would run beside it)."""
     delivery_id = call.path_params["id"]
     worker: DeliveryWorker = call.host.deliveries
     try:
         delivery = await call.runtime.store.delivery_get(delivery_id)
+        if delivery is None:
+            raise NotFound("no such delivery; see GET /admin/webhooks/deliveries")
+        hooks = call.runtime.config.webhooks
+        hook = next((h for h in hooks if h.name == delivery["webhook"]), None)
+        if hook is None:
+            raise Conflict(f"the webhook {delivery['webhook']!r} is no longer configured")
+        done = await worker.retry(hook, delivery_id)
     except StoreDown as exc:
         raise StateUnavailable("the delivery store is unavailable; try again shortly") from exc
-    if delivery is None:
+    except DeliveryHeld as exc:
+        raise Conflict(
+            "an attempt of this delivery is in flight right now; its outcome shows in "
+            "GET /admin/webhooks/deliveries within the webhook's timeout, then retry if needed"
+        ) from exc
+    if done is None:
         raise NotFound("no such delivery; see GET /admin/webhooks/deliveries")
-    hook = next((h for h in call.runtime.config.webhooks if h.name == delivery["webhook"]), None)
-    if hook is None:
-        raise Conflict(f"the webhook {delivery['webhook']!r} is no longer configured")
-    return JSONResponse(shown(await worker.attempt(hook, delivery)))
+    return JSONResponse(shown(done))
 
 
 async def list_webhooks(call: Call) -> Response:
@@ -82,7 +94,8 @@ endpoints = [
         "POST",
         "/admin/webhooks/deliveries/{id}/retry",
         retry_delivery,
-        "Send a delivery again now (same webhook-id)",
+        "Send a delivery again now (same webhook-id); 409 while one is in flight",
         errors=(401, 403, 404, 409, 503),
+        action="webhook.retry",
     ),
 ]

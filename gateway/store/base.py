@@ -22,6 +22,10 @@ class StoreDown(Exception):
     """A store call failed or timed out; the caller degrades (package docstring)."""
 
 
+class DeliveryHeld(Exception):
+    """The webhook delivery is held by another claimant: an attempt is in flight."""
+
+
 @dataclass(frozen=True, slots=True)
 class IdempotencyRecord:
     """An ``Idempotency-Key``'s state: claimed (``status`` None) or its kept answer. A
@@ -275,16 +279,39 @@ class Store(ABC):
 
     @abstractmethod
     async def delivery_put(self, delivery: dict[str, Any], retention: float) -> None:
-        """Keep a webhook delivery (new or changed); a pending one is due at its
-        ``due`` (epoch seconds). Finished deliveries older than ``retention`` go."""
+        """Keep a new webhook delivery; a pending one is due at its ``due`` (epoch
+        seconds). Finished deliveries older than ``retention`` go."""
 
     @abstractmethod
     async def delivery_get(self, delivery_id: str) -> dict[str, Any] | None: ...
 
+    # A delivery is sent only by the holder of its hold, so at most one attempt of it
+    # is in flight anywhere: a claim takes the hold for ``hold`` seconds (a claimant that
+    # dies lets it lapse), ``delivery_update`` renews or releases it. The time a hold
+    # lapses is the store's own clock's (Redis: its TIME), never the instances'.
+
     @abstractmethod
-    async def deliveries_claim(self, now: float, count: int, hold: float) -> list[dict[str, Any]]:
-        """Up to ``count`` pending deliveries due by ``now``, each moved ``hold`` seconds
-        later so no other worker takes it meanwhile (if this one dies it is due again)."""
+    async def deliveries_claim(
+        self, now: float, count: int, hold: float, holder: str
+    ) -> list[dict[str, Any]]:
+        """Up to ``count`` pending deliveries due by ``now`` that no one holds, each now
+        held by ``holder`` for ``hold`` seconds and due again only after that."""
+
+    @abstractmethod
+    async def delivery_claim(
+        self, delivery_id: str, hold: float, holder: str
+    ) -> dict[str, Any] | None:
+        """Hold one delivery, whatever its status (an admin's retry), for ``hold``
+        seconds; None when there is no such delivery. Raises ``DeliveryHeld`` while
+        another holder's hold lasts."""
+
+    @abstractmethod
+    async def delivery_update(
+        self, delivery: dict[str, Any], retention: float, holder: str, hold: float
+    ) -> bool:
+        """Keep a change to a delivery ``holder`` holds, then hold it ``hold`` seconds
+        more (a pending one is not due before), or release it when ``hold`` is 0. False,
+        and nothing written, when its hold has gone to another holder."""
 
     @abstractmethod
     async def deliveries_page(

@@ -4,6 +4,8 @@ small named values (``named_values``, each with its expiry, swept as values are 
 
 Event positions are the ``events`` table's AUTOINCREMENT ids: one process appends, each
 append commits before the next, so positions only grow and a reader never skips one.
+A delivery's hold (gateway/store/base.py) is a row of ``delivery_holds``, its time this
+process's clock.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import json
 import sqlite3
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+from gateway.store.base import DeliveryHeld
 
 T = TypeVar("T")
 SCHEMA = """
@@ -35,6 +39,9 @@ CREATE INDEX IF NOT EXISTS named_values_expires ON named_values (expires);
 INSERT OR IGNORE INTO named_values (name, value)
     SELECT substr(key, 3), CAST(value AS TEXT) FROM meta WHERE key LIKE 'v:%';
 DELETE FROM meta WHERE key LIKE 'v:%';
+CREATE TABLE IF NOT EXISTS delivery_holds (
+    id TEXT PRIMARY KEY, holder TEXT NOT NULL, until REAL NOT NULL
+);
 """
 
 
@@ -207,27 +214,7 @@ class LocalChanges:
 
     async def delivery_put(self, delivery: dict[str, Any], retention: float) -> None:
         now = self._clock()
-        due = delivery.get("due") if delivery["status"] == "pending" else None
-
-        def work(db: sqlite3.Connection) -> None:
-            seq = delivery.get("seq")
-            if seq is None:
-                row = db.execute(
-                    "INSERT INTO deliveries (id, status, due, at, body) VALUES (?, ?, ?, ?, '')"
-                    " RETURNING seq",
-                    (delivery["id"], delivery["status"], due, now),
-                ).fetchone()
-                delivery["seq"] = int(row[0])
-            body = json.dumps(delivery, separators=(",", ":"))
-            db.execute(
-                "UPDATE deliveries SET status = ?, due = ?, at = ?, body = ? WHERE id = ?",
-                (delivery["status"], due, now, body, delivery["id"]),
-            )
-            db.execute(
-                "DELETE FROM deliveries WHERE status != 'pending' AND at < ?", (now - retention,)
-            )
-
-        await self._atomic("delivery_put", work)
+        await self._atomic("delivery_put", lambda db: _write(db, delivery, now, retention))
 
     async def delivery_get(self, delivery_id: str) -> dict[str, Any] | None:
         rows = await self._run(
@@ -235,18 +222,66 @@ class LocalChanges:
         )
         return json.loads(rows[0][0]) if rows else None
 
-    async def deliveries_claim(self, now: float, count: int, hold: float) -> list[dict[str, Any]]:
+    async def deliveries_claim(
+        self, now: float, count: int, hold: float, holder: str
+    ) -> list[dict[str, Any]]:
+        clock = self._clock()
+
         def work(db: sqlite3.Connection) -> list[dict[str, Any]]:
             rows = db.execute(
-                "SELECT id, body FROM deliveries WHERE status = 'pending' AND due <= ?"
-                " ORDER BY due LIMIT ?",
-                (now, count),
+                "SELECT d.id, d.body FROM deliveries d LEFT JOIN delivery_holds h ON h.id = d.id"
+                " WHERE d.status = 'pending' AND d.due <= ? AND (h.until IS NULL OR h.until <= ?)"
+                " ORDER BY d.due LIMIT ?",
+                (now, clock, count),
             ).fetchall()
             for delivery_id, _ in rows:
+                _hold(db, delivery_id, holder, clock + hold)
                 db.execute("UPDATE deliveries SET due = ? WHERE id = ?", (now + hold, delivery_id))
             return [json.loads(body) for _, body in rows]
 
         return await self._atomic("deliveries_claim", work)
+
+    async def delivery_claim(
+        self, delivery_id: str, hold: float, holder: str
+    ) -> dict[str, Any] | None:
+        clock = self._clock()
+
+        def work(db: sqlite3.Connection) -> dict[str, Any] | None:
+            row = db.execute("SELECT body FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+            if row is None:
+                return None
+            held = db.execute("SELECT until FROM delivery_holds WHERE id = ?", (delivery_id,))
+            if (until := held.fetchone()) is not None and until[0] > clock:
+                raise DeliveryHeld(delivery_id)
+            _hold(db, delivery_id, holder, clock + hold)
+            db.execute(
+                "UPDATE deliveries SET due = ? WHERE id = ? AND status = 'pending'",
+                (clock + hold, delivery_id),
+            )
+            found: dict[str, Any] = json.loads(row[0])
+            return found
+
+        return await self._atomic("delivery_claim", work)
+
+    async def delivery_update(
+        self, delivery: dict[str, Any], retention: float, holder: str, hold: float
+    ) -> bool:
+        clock = self._clock()
+
+        def work(db: sqlite3.Connection) -> bool:
+            held = db.execute("SELECT holder FROM delivery_holds WHERE id = ?", (delivery["id"],))
+            if (row := held.fetchone()) is None or row[0] != holder:
+                return False
+            if hold > 0:
+                _hold(db, delivery["id"], holder, clock + hold)
+                due = clock + hold if delivery["status"] == "pending" else None
+                _write(db, delivery, clock, retention, due=due)
+            else:
+                db.execute("DELETE FROM delivery_holds WHERE id = ?", (delivery["id"],))
+                _write(db, delivery, clock, retention)
+            return True
+
+        return await self._atomic("delivery_update", work)
 
     async def deliveries_page(
         self, status: str | None, limit: int, before: int | None
@@ -269,6 +304,40 @@ class LocalChanges:
                 limit,
             )
         return [json.loads(body) for (body,) in rows]
+
+
+def _write(
+    db: sqlite3.Connection,
+    delivery: dict[str, Any],
+    now: float,
+    retention: float,
+    due: float | None = None,
+) -> None:
+    """Insert or replace one delivery (due at ``due`` when given), then drop finished
+    deliveries older than ``retention``."""
+    if delivery["status"] == "pending":
+        due = delivery.get("due") if due is None else due
+    seq = delivery.get("seq")
+    if seq is None:
+        row = db.execute(
+            "INSERT INTO deliveries (id, status, due, at, body) VALUES (?, ?, ?, ?, '')"
+            " RETURNING seq",
+            (delivery["id"], delivery["status"], due, now),
+        ).fetchone()
+        delivery["seq"] = int(row[0])
+    body = json.dumps(delivery, separators=(",", ":"))
+    db.execute(
+        "UPDATE deliveries SET status = ?, due = ?, at = ?, body = ? WHERE id = ?",
+        (delivery["status"], due, now, body, delivery["id"]),
+    )
+    db.execute("DELETE FROM deliveries WHERE status != 'pending' AND at < ?", (now - retention,))
+    db.execute("DELETE FROM delivery_holds WHERE until < ?", (now - retention,))
+
+
+def _hold(db: sqlite3.Connection, delivery_id: str, holder: str, until: float) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO delivery_holds VALUES (?, ?, ?)", (delivery_id, holder, until)
+    )
 
 
 def _set_entry(db: sqlite3.Connection, name: str, key: str, entry: str | None) -> None:

@@ -10,7 +10,9 @@ instance:
   Redis's own expiry (``PX``, ``PEXPIRE``) when they have one.
 - ``dlv`` (id -> delivery JSON), ``dlv:seq`` (listing order), ``dlv:due`` (pending
   deliveries by due time; claimed by moving them later in one script), ``dlv:done``
-  (finished ones by time, for retention).
+  (finished ones by time, for retention), ``dlv:held`` (id -> "holder until-ms": a
+  delivery's hold, gateway/store/base.py, timed by Redis's own ``TIME`` so no
+  instance's clock decides when another's hold has lapsed).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import json
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
+
+from gateway.store.base import DeliveryHeld
 
 T = TypeVar("T")
 ABSENT = "\x00"
@@ -54,15 +58,59 @@ redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1
 """
 RELEASE_LEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end"
-CLAIM = """
-local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
-if #ids == 0 then return {} end
-for _, id in ipairs(ids) do redis.call('ZADD', KEYS[1], ARGV[3], id) end
-return redis.call('HMGET', KEYS[2], unpack(ids))
+CLOCK = """
+local t = redis.call('TIME')
+local clock = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function until_of(held) return held and tonumber(string.match(held, ' (%d+)$')) or 0 end
 """
-PUT_DELIVERY = """
+CLAIM = (
+    CLOCK
+    + """
+local now, hold = tonumber(ARGV[1]), tonumber(ARGV[3])
+local ids = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, ARGV[2])
+local found = {}
+for _, id in ipairs(ids) do
+  local lapses = until_of(redis.call('HGET', KEYS[3], id))
+  if lapses > clock then
+    redis.call('ZADD', KEYS[1], now + (lapses - clock) / 1000, id)
+  else
+    redis.call('HSET', KEYS[3], id, ARGV[4] .. ' ' .. string.format('%d', clock + hold))
+    redis.call('ZADD', KEYS[1], now + hold / 1000, id)
+    local body = redis.call('HGET', KEYS[2], id)
+    if body then table.insert(found, body) end
+  end
+end
+return found
+"""
+)
+CLAIM_ONE = (
+    CLOCK
+    + """
+local body = redis.call('HGET', KEYS[1], ARGV[1])
+if not body then return {0} end
+if until_of(redis.call('HGET', KEYS[2], ARGV[1])) > clock then return {1} end
+local hold = tonumber(ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2] .. ' ' .. string.format('%d', clock + hold))
+redis.call('ZADD', KEYS[3], 'XX', tonumber(ARGV[4]) + hold / 1000, ARGV[1])
+return {2, body}
+"""
+)
+PUT_DELIVERY = (
+    CLOCK
+    + """
 local id, body, status, due = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local seq, now, oldest = ARGV[5], ARGV[6], ARGV[7]
+local holder, hold = ARGV[8], tonumber(ARGV[9])
+if holder ~= '' then
+  local held = redis.call('HGET', KEYS[5], id)
+  if not held or string.match(held, '^(%S+) ') ~= holder then return 0 end
+  if hold > 0 then
+    redis.call('HSET', KEYS[5], id, holder .. ' ' .. string.format('%d', clock + hold))
+    due = tonumber(now) + hold / 1000
+  else
+    redis.call('HDEL', KEYS[5], id)
+  end
+end
 redis.call('HSET', KEYS[1], id, body)
 redis.call('ZADD', KEYS[2], seq, id)
 if status == 'pending' then
@@ -77,9 +125,11 @@ for _, gone in ipairs(old) do
   redis.call('HDEL', KEYS[1], gone)
   redis.call('ZREM', KEYS[2], gone)
   redis.call('ZREM', KEYS[4], gone)
+  redis.call('HDEL', KEYS[5], gone)
 end
 return 1
 """
+)
 
 
 class RedisChanges:
@@ -194,18 +244,23 @@ class RedisChanges:
     # Webhook deliveries -----------------------------------------------------------------
 
     async def delivery_put(self, delivery: dict[str, Any], retention: float) -> None:
+        await self._put(delivery, retention, "", 0)
+
+    async def delivery_update(
+        self, delivery: dict[str, Any], retention: float, holder: str, hold: float
+    ) -> bool:
+        return await self._put(delivery, retention, holder, hold)
+
+    async def _put(
+        self, delivery: dict[str, Any], retention: float, holder: str, hold: float
+    ) -> bool:
         if delivery.get("seq") is None:
             seq_key = self.key("dlv", "counter")
             delivery["seq"] = int(
                 await self.call("delivery_put", lambda: self.client.incr(seq_key))
             )
         now = time.time()
-        keys = [
-            self.key("dlv"),
-            self.key("dlv", "seq"),
-            self.key("dlv", "due"),
-            self.key("dlv", "done"),
-        ]
+        keys = [self.key("dlv", *part) for part in ((), ("seq",), ("due",), ("done",), ("held",))]
         args = [
             delivery["id"],
             json.dumps(delivery, separators=(",", ":")),
@@ -214,8 +269,13 @@ class RedisChanges:
             delivery["seq"],
             now,
             now - retention,
+            holder,
+            int(hold * 1000),
         ]
-        await self.call("delivery_put", lambda: self.client.eval(PUT_DELIVERY, 4, *keys, *args))
+        written = await self.call(
+            "delivery_put", lambda: self.client.eval(PUT_DELIVERY, 5, *keys, *args)
+        )
+        return bool(written)
 
     async def delivery_get(self, delivery_id: str) -> dict[str, Any] | None:
         raw = await self.call(
@@ -223,13 +283,25 @@ class RedisChanges:
         )
         return None if raw is None else dict(json.loads(_text(raw)))
 
-    async def deliveries_claim(self, now: float, count: int, hold: float) -> list[dict[str, Any]]:
-        keys = (self.key("dlv", "due"), self.key("dlv"))
-        raws = await self.call(
-            "deliveries_claim",
-            lambda: self.client.eval(CLAIM, 2, *keys, now, count, now + hold),
+    async def deliveries_claim(
+        self, now: float, count: int, hold: float, holder: str
+    ) -> list[dict[str, Any]]:
+        keys = (self.key("dlv", "due"), self.key("dlv"), self.key("dlv", "held"))
+        args = (now, count, int(hold * 1000), holder)
+        raws = await self.call("deliveries_claim", lambda: self.client.eval(CLAIM, 3, *keys, *args))
+        return [json.loads(_text(raw)) for raw in raws]
+
+    async def delivery_claim(
+        self, delivery_id: str, hold: float, holder: str
+    ) -> dict[str, Any] | None:
+        keys = (self.key("dlv"), self.key("dlv", "held"), self.key("dlv", "due"))
+        args = (delivery_id, holder, int(hold * 1000), time.time())
+        answer = await self.call(
+            "delivery_claim", lambda: self.client.eval(CLAIM_ONE, 3, *keys, *args)
         )
-        return [json.loads(_text(raw)) for raw in raws if raw is not None]
+        if answer[0] == 1:
+            raise DeliveryHeld(delivery_id)
+        return None if answer[0] == 0 else dict(json.loads(_text(answer[1])))
 
     async def deliveries_page(
         self, status: str | None, limit: int, before: int | None
