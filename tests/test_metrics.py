@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
@@ -83,33 +83,34 @@ connections:
 # One process ---------------------------------------------------------------------------
 
 
-@pytest.fixture(params=["local", "redis"])
-async def apps(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[Callable[[], Starlette]]:
+class Apps:
     """Gateways sharing one state location: the same SQLite file, or the same Redis."""
+
+    def __init__(self, backend: str, state: str) -> None:
+        self.backend = backend
+        self.made: list[Starlette] = []
+        self.text = config_text(state, free_port())
+
+    def __call__(self) -> Starlette:
+        app = create_app(parse_config(self.text, env={}))
+        self.made.append(app)
+        return app
+
+
+@pytest.fixture(params=["local", "redis"])
+async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Apps]:
     if request.param == "local":
         state = f"{{backend: local, path: {tmp_path / 'state.db'}}}"
     else:
         url = request.getfixturevalue("redis").url
         state = f"{{backend: redis, url: '{url}', prefix: 'm{uuid.uuid4().hex[:8]}:'}}"
-    text = config_text(state, free_port())
-    made: list[Starlette] = []
-
-    def make() -> Starlette:
-        app = create_app(parse_config(text, env={}))
-        made.append(app)
-        return app
-
-    make.backend = request.param  # type: ignore[attr-defined]
-    yield make
-    for app in made:
+    made = Apps(request.param, state)
+    yield made
+    for app in made.made:
         await shutdown(app)
 
 
-async def test_one_process_metrics_are_promtool_clean_with_process_metrics(
-    apps: Callable[[], Starlette],
-) -> None:
+async def test_one_process_metrics_are_promtool_clean_with_process_metrics(apps: Apps) -> None:
     app = apps()
     async with client_for(app) as client:
         assert (await client.get("/v1/customers/bb:501")).status_code == 200
@@ -124,9 +125,7 @@ async def test_one_process_metrics_are_promtool_clean_with_process_metrics(
     assert abs(value(found, "process_start_time_seconds") - _started(os.getpid())) < 2
 
 
-async def test_a_circuit_is_reported_as_the_deployment_shares_it(
-    apps: Callable[[], Starlette],
-) -> None:
+async def test_a_circuit_is_reported_as_the_deployment_shares_it(apps: Apps) -> None:
     """Opened through one instance: open in that instance's /metrics; on redis, also in
     another instance's that never called the upstream (read from the shared breaker)."""
     first, second = apps(), apps()
@@ -138,7 +137,7 @@ async def test_a_circuit_is_reported_as_the_deployment_shares_it(
     async with client_for(second) as client:
         other = values((await client.get("/metrics")).text)
     assert value(mine, "gateway_circuit_state", connection="dead") == 2
-    shared = apps.backend == "redis"  # type: ignore[attr-defined]
+    shared = apps.backend == "redis"
     assert value(other, "gateway_circuit_state", connection="dead") == (2 if shared else 0)
     assert value(other, "gateway_circuit_state", connection="bb") == 0
 
