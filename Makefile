@@ -44,7 +44,7 @@ test: $(STAMP) lint test-tools
 # store), curl and jq (the README tour, run line by line), chromium and its driver
 # (the docs page and the admin console in a headless browser). Installed when missing
 # and root; otherwise the command to install them is printed.
-TEST_TOOLS := redis-server:redis-server curl:curl jq:jq chromium:chromium chromedriver:chromium-driver
+TEST_TOOLS := redis-server:redis-server curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus
 
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \

@@ -1,4 +1,8 @@
-"""For ASGI servers: ``uvicorn --factory gateway.asgi:create`` (reads $GATEWAY_CONFIG)."""
+"""For ASGI servers: ``uvicorn --factory gateway.asgi:create`` (reads $GATEWAY_CONFIG).
+
+Each worker of ``gateway serve --workers N`` is made here, with ``PROMETHEUS_MULTIPROC_DIR``
+already set by the supervisor (gateway/workers.py). Under another server with several
+workers, set it to an empty directory before the server starts (gateway/metrics.py)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
-from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from gateway.config import (
     DEFAULT_PATH,
@@ -23,19 +22,35 @@ from gateway.config import (
     LocalState,
     OAuth2ClientCredentialsAuth,
     RedisState,
+    reference_problems,
 )
-from gateway.nesting import MAX_DEPTH, flow_depth
+from gateway.nesting import MAX_DEPTH
+from gateway.yaml_guard import guard_yaml as guard_yaml
+from gateway.yaml_guard import not_yaml, scan_yaml
 from kernel.wording import fields_at, problem
 
 _ENV_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-(.*?))?\}")
+Problems = list[tuple[str, str]]
 
 
 def expand_env(node: Any, env: Mapping[str, str], path: str = "") -> Any:
-    """Return ``node`` with ``${VAR}`` and ``${VAR:-default}`` expanded in every string."""
+    """Return ``node`` with ``${VAR}`` and ``${VAR:-default}`` expanded in every string;
+    ``ConfigError`` names every variable that is not set, each at its path."""
+    problems: Problems = []
+    expanded = _expand(node, env, path, problems)
+    if problems:
+        raise ConfigError(problems)
+    return expanded
+
+
+def _expand(node: Any, env: Mapping[str, str], path: str, problems: Problems) -> Any:
+    """``expand_env``, adding a problem for each variable not set (expanded as "")."""
     if isinstance(node, dict):
-        return {k: expand_env(v, env, f"{path}.{k}" if path else str(k)) for k, v in node.items()}
+        return {
+            k: _expand(v, env, f"{path}.{k}" if path else str(k), problems) for k, v in node.items()
+        }
     if isinstance(node, list):
-        return [expand_env(v, env, f"{path}.{i}") for i, v in enumerate(node)]
+        return [_expand(v, env, f"{path}.{i}", problems) for i, v in enumerate(node)]
     if not isinstance(node, str):
         return node
 
@@ -48,81 +63,62 @@ def expand_env(node: Any, env: Mapping[str, str], path: str = "") -> Any:
             return value
         if default is not None:
             return default
-        raise ConfigError([(path, f"environment variable {name} is not set")])
+        problems.append((path, f"environment variable {name} is not set"))
+        return ""
 
     return _ENV_REF.sub(substitute, node)
 
 
-MAX_CONFIG_BYTES = 1_048_576
 MAX_YAML_DEPTH = MAX_DEPTH
 
 
-def guard_yaml(text: str) -> None:
-    """Refuse what could make parsing a config expensive before it is loaded: more than
-    ``MAX_CONFIG_BYTES``, an alias (``*name``: a "billion laughs" document expands its
-    anchors exponentially), or nesting deeper than ``MAX_YAML_DEPTH``. A config never
-    needs any of them. Parsing events costs time linear in the text and expands nothing."""
-    if len(text) > MAX_CONFIG_BYTES:
-        raise ConfigError([("", f"the config is larger than {MAX_CONFIG_BYTES} bytes")])
-    if flow_depth(text) > MAX_YAML_DEPTH:  # ruamel's scanner is slow on deep flow nesting
-        raise ConfigError([("", f"the config nests deeper than {MAX_YAML_DEPTH} levels")])
-    depth = 0
-    try:
-        for event in YAML(typ="safe", pure=True).parse(text):
-            if isinstance(event, AliasEvent):
-                mark = event.start_mark
-                raise ConfigError(
-                    [("", "YAML aliases (*name) are not accepted in a config; write the value")],
-                    [(mark.line + 1, mark.column + 1)] if mark is not None else None,
-                )
-            if isinstance(event, CollectionStartEvent):
-                depth += 1
-                if depth > MAX_YAML_DEPTH:
-                    raise ConfigError(
-                        [("", f"the config nests deeper than {MAX_YAML_DEPTH} levels")]
-                    )
-            elif isinstance(event, CollectionEndEvent):
-                depth -= 1
-    except YAMLError as exc:
-        raise _not_yaml(exc) from exc
-
-
-def _not_yaml(exc: YAMLError) -> ConfigError:
-    """A YAML syntax error as one problem at its line and column."""
-    mark = getattr(exc, "problem_mark", None)
-    said = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"not valid YAML: {said}" + (f" ({context})" if context else "")
-    position = (mark.line + 1, mark.column + 1) if mark is not None else None
-    return ConfigError([("", message)], [position])
-
-
 def parse_config(text: str, env: Mapping[str, str] | None = None) -> Config:
-    """Parse, expand and validate config text; raise ``ConfigError`` listing every problem,
+    """Parse, expand and validate config text; raise ``ConfigError`` listing every problem
+    in the order they are written (a YAML syntax error aside: it stops the reading):
+    keys written twice, variables not set, fields, and references between sections,
     each with its line and column in ``text`` where it has one."""
-    guard_yaml(text)
-    try:
-        return _validated(text, env)
-    except ConfigError as exc:
-        exc.positions = positions(text, [where for where, _ in exc.problems])
-        raise
+    located = scan_yaml(text)
+    config, problems = _validated(text, env)
+    where = positions(text, [path for path, _ in problems]) if problems else []
+    located += [(path, said, at) for (path, said), at in zip(problems, where, strict=True)]
+    if located or config is None:
+        located.sort(key=lambda p: p[2] or (1 << 30, 0))
+        raise ConfigError([(w, s) for w, s, _ in located], [at for _, _, at in located])
+    return config
 
 
-def _validated(text: str, env: Mapping[str, str] | None) -> Config:
+def _validated(text: str, env: Mapping[str, str] | None) -> tuple[Config | None, Problems]:
+    """The config (``None`` when it has a problem) and every problem found past the text's
+    own: variables not set, fields, references. Unreadable YAML raises ``ConfigError``."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_duplicate_keys = True  # scan_yaml reports each one, at its line
     try:
-        raw = YAML(typ="safe", pure=True).load(text)
+        raw = yaml.load(text)
     except YAMLError as exc:
-        raise _not_yaml(exc) from exc
+        raise not_yaml(exc) from exc
     if not isinstance(raw, dict):
-        raise ConfigError([("", "the config must be a mapping with 'connections'")])
-    expanded = expand_env(raw, os.environ if env is None else env)
+        return None, [("", "the config must be a mapping with 'connections'")]
+    unset: Problems = []
+    expanded = _expand(raw, os.environ if env is None else env, "", unset)
+    problems = list(unset)
+    config = None
     try:
         config = Config.model_validate(expanded)
     except ValidationError as exc:
-        raise ConfigError(_problems(exc)) from exc
-    if problems := config.reference_problems():
-        raise ConfigError(problems)
-    return config
+        problems += _beside(_problems(exc), unset)
+    problems += _beside(reference_problems(expanded), unset)
+    return (config if not problems else None), problems
+
+
+def _beside(problems: Problems, unset: Problems) -> Problems:
+    """``problems`` less those at or under a path whose variable is not set: its value
+    is not known, so what it fails is no news."""
+    gone = [where for where, _ in unset]
+    return [
+        (where, said)
+        for where, said in problems
+        if not any(where == g or where.startswith(g + ".") for g in gone)
+    ]
 
 
 def load_config(path: str | os.PathLike[str] | None = None) -> Config:
@@ -143,31 +139,52 @@ def positions(text: str, paths: list[str]) -> list[tuple[int, int] | None]:
     """Where each dotted path (``connections.shop.api_version``) is written in ``text``:
     the line and column of its key, or of the deepest key of it that is written (a
     missing key's parent). The text has passed ``guard_yaml``."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = True
     try:
-        tree = YAML(typ="rt", pure=True).load(text)
+        tree = yaml.load(text)
     except YAMLError as exc:
-        return [_not_yaml(exc).positions[0]] * len(paths)
+        return [not_yaml(exc).positions[0]] * len(paths)
     return positions_in(tree, paths)
 
 
 def positions_in(tree: Any, paths: list[str]) -> list[tuple[int, int] | None]:
-    """``positions`` in a round-trip document, as read from the text it came from."""
+    """``positions`` in a round-trip document, as read from the text it came from; a
+    node the text did not hold (built in memory, or merged in by ``<<``) has no marks,
+    and the deepest position known above it stands for it."""
     return [_position(tree, path.split(".") if path else []) for path in paths]
 
 
 def _position(node: Any, parts: list[str]) -> tuple[int, int] | None:
     found = None
-    for part in parts:
-        if isinstance(node, CommentedMap) and part in node:
-            line, column = node.lc.key(part)
-            node = node[part]
+    while parts:
+        part, rest = parts[0], parts[1:]
+        if isinstance(node, CommentedMap):
+            # a key may hold dots itself (field_mapping's ``extra.segment``)
+            taken = next((n for n in range(len(parts), 0, -1) if ".".join(parts[:n]) in node), 0)
+            part, rest = ".".join(parts[:taken]), parts[taken:]
+            if not taken:
+                break
+            mark, node = _mark(node, part), node[part]
         elif isinstance(node, CommentedSeq) and part.isdigit() and int(part) < len(node):
-            line, column = node.lc.item(int(part))
-            node = node[int(part)]
+            mark, node = _mark(node, int(part)), node[int(part)]
         else:
             break
-        found = (line + 1, column + 1)
+        if mark is None:
+            break
+        found, parts = mark, rest
     return found
+
+
+def _mark(node: CommentedMap | CommentedSeq, part: str | int) -> tuple[int, int] | None:
+    """The 1-based line and column the text wrote ``part`` of ``node`` at, if it did."""
+    try:
+        line, column = node.lc.key(part) if isinstance(node, CommentedMap) else node.lc.item(part)
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return None
+    if not isinstance(line, int) or not isinstance(column, int):
+        return None
+    return (line + 1, column + 1)
 
 
 # The model each discriminated union's tag (in pydantic's error locations) stands for.

@@ -20,7 +20,6 @@ from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-from uvicorn.supervisors import Multiprocess
 
 from gateway.config import Limits
 
@@ -52,9 +51,12 @@ def serve(
         **uvicorn_options(limits),
     )
     if workers > 1:
+        from gateway.workers import Supervisor, metrics_directory
+
         sock = config.bind_socket()  # exits with uvicorn's message when the port is taken
-        print(announce, file=sys.stderr, flush=True)
-        Multiprocess(config, sockets=[sock]).run()
+        with metrics_directory() as directory:  # every worker counts there (gateway/workers.py)
+            print(announce, file=sys.stderr, flush=True)
+            Supervisor(config, sockets=[sock], directory=directory).run()
         return 0
     server = _Announcing(config, announce)
     server.run()

@@ -96,8 +96,14 @@ api_keys:
 """
     )
     assert set(problems(text)) == {
-        ("server.default_connection", "no connection named 'ghost'"),
-        ("api_keys.0.connections", "no connection named 'nowhere'"),
+        (
+            "server.default_connection",
+            "no connection named 'ghost'; the only connection is 'borderbolt'",
+        ),
+        (
+            "api_keys.0.connections.0",
+            "no connection named 'nowhere'; the only connection is 'borderbolt'",
+        ),
         ("api_keys.1", "same key as 'a'"),
     }
 

@@ -259,7 +259,7 @@ async def test_webhook_secrets_are_masked_and_bad_webhooks_refused(tmp_path: Pat
         (hook("x", "ftp://erp.example.test/hook"), "webhooks.0.url"),
         ('{name: x, url: "https://e.test/h", secret: "plain-secret"}', "webhooks.0.secret"),
         (hook("x", "https://e.test/h", events='["order.*"]'), "webhooks.0.events"),
-        (hook("x", "https://e.test/h", connections="[nowhere]"), "webhooks.0.connections"),
+        (hook("x", "https://e.test/h", connections="[nowhere]"), "webhooks.0.connections.0"),
     ]:
         with pytest.raises(ConfigError) as refused:
             parse_config(hooks_config(bad))

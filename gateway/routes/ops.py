@@ -8,8 +8,9 @@
   can serve something), else 503; lists each connection's circuit state, and the
   state store's (``"state": "ok"`` or ``"down"``). A store that is down does not make
   the gateway unready: reads still answer (API.md section 7).
-- ``/metrics``: Prometheus text format (gateway/metrics.py). It names connections and
-  routes, never keys or secrets.
+- ``/metrics``: Prometheus text format (gateway/metrics.py): with several workers, the
+  sum over all of them, whichever answers. It names connections and routes, never keys
+  or secrets.
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ async def readyz(call: Call) -> Response:
 
 
 async def metrics(call: Call) -> Response:
-    return Response(call.runtime.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+    return Response(await call.runtime.metrics.scrape(), media_type=CONTENT_TYPE_LATEST)
 
 
 endpoints = [
