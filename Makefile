@@ -62,9 +62,11 @@ test-tools:
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
 
-# schemathesis against a served gateway, 200 examples per operation (minutes, not in CI).
+# schemathesis against a served gateway, 200 examples per operation, and 1,000 generated
+# admin config edits (make test runs 100) (minutes, not in CI).
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz
+	CONFIG_EXAMPLES=1000 $(BIN)/python -m pytest tests/test_config_property.py
 
 # The OpenAPI examples, recorded from the sandbox simulators' answers (commit the file;
 # tests/test_openapi.py fails when it is stale).

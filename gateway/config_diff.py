@@ -19,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from gateway import config_file
+from gateway.config_secrets import mask_text
 
 SECRET_PATH = re.compile(
     "|".join(
@@ -120,7 +121,4 @@ def _plain(text: str) -> Any:
 
 
 def _lines(text: str, changed: frozenset[str] = frozenset()) -> list[str]:
-    if not text:
-        return []
-    shown = config_file.masked(config_file.load(text), changed)
-    return config_file.dump(shown).splitlines(keepends=True)
+    return mask_text(text, changed).splitlines(keepends=True) if text else []

@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import contextlib
-import copy
 import hashlib
 import io
 import json
@@ -72,18 +71,6 @@ def dump(document: Any) -> str:
     return out.getvalue()
 
 
-def masked(document: Any, changed: frozenset[str] = frozenset()) -> Any:
-    """A copy of the document with every secret masked; a secret whose path is in
-    ``changed`` reads ``*** (changed)``, so a diff shows the rotation without the value."""
-    copied = copy.deepcopy(document)
-    for parent, key, value, path in _secrets(copied):
-        hidden = shown(_dotted(path), value)
-        if hidden == value:
-            continue  # a URL without credentials, a bare ${VAR}
-        parent[key] = f"{hidden} (changed)" if _dotted(path) in changed else hidden
-    return copied
-
-
 def restore_secrets(new: Any, current: Any) -> list[tuple[str, str]]:
     """Put the current secret back wherever ``new`` sends it masked (``***``, or exactly
     as ``GET /admin/config`` shows it); problems where there is none to keep."""
@@ -111,7 +98,12 @@ def merge(old: Any, new: Any) -> Any:
         for key in [k for k in old if k not in new]:
             del old[key]
         for key, value in new.items():
-            old[key] = merge(old[key], value) if key in old else value
+            if key not in old:
+                old[key] = value
+                continue
+            merged = merge(old[key], value)
+            if merged is not old[key]:  # an unchanged key stays as written (a merge key's too)
+                old[key] = merged
         return old
     if isinstance(old, CommentedSeq) and isinstance(new, list):
         if len(old) == len(new) and _names(old) == _names(new):

@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -69,6 +69,7 @@ URL_PATHS: tuple[tuple[str, ...], ...] = (
 SECRET_QUERY = re.compile(
     r"(?i)^(token|access_token|api[_-]?key|key|secret|password|passwd|pwd|sig|signature|auth)$"
 )
+SHOWN_ELSEWHERE = 8  # a scalar outside a secret's place equal to a shorter secret is shown
 FINGERPRINT_COST = 2**13  # scrypt's N: tens of milliseconds a guess, once per secret
 
 
@@ -289,14 +290,7 @@ class Sealer:
 
     def seal(self, text: str) -> Sealed:
         spans = spans_of(text)
-        skeleton = text
-        for span in reversed(spans):
-            source = text[span.start : span.end]
-            skeleton = (
-                skeleton[: span.start]
-                + _masked_source(source, span.value, span.path)
-                + skeleton[span.end :]
-            )
+        skeleton = _masked(text, spans, frozenset())
         recorded = tuple(
             (s.ordinal, s.path, self.fingerprint(text[s.start : s.end])) for s in spans
         )
@@ -330,14 +324,44 @@ class Sealer:
         return text
 
 
-def spans_of(text: str) -> list[Span]:
-    """The secret scalars of config ``text`` (nothing when it is not a YAML mapping)."""
+@functools.lru_cache(maxsize=16)
+def mask_text(text: str, changed: frozenset[str] = frozenset()) -> str:
+    """``text`` as an admin may see it: byte for byte, comments and anchors included,
+    but with every secret masked where it is written (an anchored secret used elsewhere
+    by alias or merge key is masked at its anchor). A secret at one of the ``changed``
+    paths reads ``*** (changed)``. A scalar elsewhere that merely equals a secret is
+    masked too, unless shorter than ``SHOWN_ELSEWHERE`` characters (a secret ``admin``
+    does not hide the scope ``admin``)."""
+    spans = [
+        s for s in spans_of(text) if _is_secret_path(s.path) or len(s.value) >= SHOWN_ELSEWHERE
+    ]
+    return _masked(text, spans, changed)
+
+
+def _masked(text: str, spans: Sequence[Span], changed: frozenset[str]) -> str:
+    for span in reversed(spans):
+        source = _masked_source(text[span.start : span.end], span.value, span.path)
+        if span.path in changed:
+            source = source[:-1] + ' (changed)"'
+        text = text[: span.start] + source + text[span.end :]
+    return text
+
+
+def _is_secret_path(path: str) -> bool:
+    parts = tuple(path.split("."))
+    return any(_matches(parts, pattern) for pattern in SECRET_PATHS + URL_PATHS)
+
+
+@functools.lru_cache(maxsize=16)
+def spans_of(text: str) -> tuple[Span, ...]:
+    """The secret scalars of config ``text`` (nothing when it is not a YAML mapping);
+    remembered for the few texts an admin change reads several times."""
     try:
         data = YAML(typ="safe", pure=True).load(text)
     except YAMLError:
-        return []
+        return ()
     values = {value for _, value in secret_values(data)}
-    return secret_spans(text, values) if values else []
+    return tuple(secret_spans(text, values)) if values else ()
 
 
 @functools.lru_cache(maxsize=512)

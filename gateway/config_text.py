@@ -22,8 +22,8 @@ from gateway.config import (
     LocalState,
     OAuth2ClientCredentialsAuth,
     RedisState,
-    reference_problems,
 )
+from gateway.config_references import reference_problems
 from gateway.nesting import MAX_DEPTH
 from gateway.yaml_guard import guard_yaml as guard_yaml
 from gateway.yaml_guard import not_yaml, scan_yaml

@@ -299,3 +299,37 @@ async def test_credentials_inside_urls_are_masked_everywhere(served: Served) -> 
 
 def test_the_default_config_loads() -> None:
     parse_config((ROOT / "config.yaml").read_text(encoding="utf-8"), env={})
+
+
+MERGED = """\
+api_keys:
+  - {name: admin, key: admin-key, scopes: [admin]}
+connections:
+  a: &upstream
+    adapter: borderbolt
+    base_url: "sandbox:"
+    auth: {type: bearer, token: anchored-secret-token}
+  b:
+    <<: *upstream
+    base_url: "https://b.example.test"
+"""
+
+
+async def test_a_secret_shared_by_anchor_and_merge_key_is_masked_where_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(MERGED)
+    gateway = await Served(path).start()
+    try:
+        as_yaml = await gateway.get()
+        async with gateway.admin() as admin:
+            as_json = await admin.get("/admin/config")
+        for shown in (as_yaml.text, as_json.text):
+            assert "anchored-secret-token" not in shown
+        assert "<<: *upstream" in as_yaml.text  # shown as written
+        assert as_json.json()["connections"]["b"]["auth"]["token"] == "***"
+        back = await gateway.put(as_yaml.text, as_yaml.headers["etag"])
+        assert back.status_code == 200 and path.read_text() == MERGED
+    finally:
+        await gateway.stop()

@@ -20,6 +20,7 @@ from gateway import config_change as change
 from gateway import config_file as live
 from gateway.config import BudgetLimit, Config, ConfigError
 from gateway.config_diff import config_changes
+from gateway.config_secrets import mask_text
 from gateway.connections import health
 from gateway.edge import Call
 from gateway.endpoint import Endpoint
@@ -88,12 +89,14 @@ class ConfigInvalid(ValidationFailed):
         )
 
 
-def _shown(call: Call, document: Any, etag: str) -> Response:
-    headers = {"ETag": etag, "Cache-Control": "no-store"}
-    shown = live.masked(document)
+def _shown(call: Call, text: str) -> Response:
+    """The config ``text`` with its secrets masked where they are written, as YAML (as
+    written, comments and all) or JSON; its ETag is of ``text`` itself."""
+    headers = {"ETag": live.etag_of(text), "Cache-Control": "no-store"}
+    shown = mask_text(text)
     if "yaml" in call.headers.get("accept", ""):
-        return Response(live.dump(shown), media_type="application/yaml", headers=headers)
-    return JSONResponse(live.as_json(shown), headers=headers)
+        return Response(shown, media_type="application/yaml", headers=headers)
+    return JSONResponse(live.as_json(live.load(shown)), headers=headers)
 
 
 def _body_text(call: Call) -> str:
@@ -133,7 +136,7 @@ def _loaded(text: str) -> Any:
 
 async def get_config(call: Call) -> Response:
     text = _running(call)
-    return _shown(call, await _off_loop(lambda: _loaded(text)), live.etag_of(text))
+    return await _off_loop(lambda: _shown(call, text))
 
 
 async def validate_config(call: Call) -> Response:
@@ -174,7 +177,7 @@ async def replace_config(call: Call, proposed: Proposal) -> Response:
             raise PreconditionFailed(STALE)
         text, config = await _off_loop(lambda: proposed(current))
         await _commit(call, text, config, expected=if_match.strip())
-    return _shown(call, live.load(text), live.etag_of(text))
+    return await _off_loop(lambda: _shown(call, text))
 
 
 STALE = "the config changed since you read it; read it again (GET /admin/config) and redo the edit"

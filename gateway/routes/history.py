@@ -88,7 +88,7 @@ async def get_version(call: Call) -> Response:
     version = await _store_read(store.config_version(version_id)) if version_id else None
     if version is None:
         raise NotFound("no such config version; see GET /admin/config/versions")
-    shown = live.as_json(live.masked(live.load(version.kept.skeleton)))
+    shown = live.as_json(live.load(version.kept.skeleton))  # masked at rest already
     body: dict[str, Any] = {
         "id": version.id,
         "at": version.at,

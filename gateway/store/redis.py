@@ -179,7 +179,13 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
         return (self.cursor_secret, *self._earlier)
 
     async def aclose(self) -> None:
+        for claim in list(self._claims):
+            await self._stop(claim)
         await self.client.aclose()
+        # A connection dropped by a cancelled call closes its socket on a later turn of
+        # the loop; let those turns run, so no socket outlives the store.
+        for _ in range(3):
+            await asyncio.sleep(0)
 
     # Per-connection state -------------------------------------------------------------
 
