@@ -7,7 +7,7 @@ instance following another all end in ``commit``.
    lose a comment, never corrupt the file.
 2. ``validated``: that exact text parsed and validated as a restart would load it
    (problems placed in the text the admin sent, when there is one).
-3. ``commit``: the text sealed (gateway/config_secrets.py) and published in the state
+3. ``commit``: the text sealed (gateway/config_sealing.py) and published in the state
    store as the new version, compare-and-set on the ETag the change was based on (of N
    concurrent changes from one version exactly one wins, on every instance); then the
    file written atomically; then applied live. A store that cannot be reached refuses

@@ -1,43 +1,26 @@
-"""The secrets a config text holds, and how a config version keeps them at rest.
+"""The secrets a config text holds, and the text as an admin may see it.
 
 A secret is the value at one of ``SECRET_PATHS`` (API keys, upstream tokens and client
 secrets, webhook secrets, the cursor secret) or a URL there that carries credentials
 (``https://user:pass@…``, ``?token=…``). A ``${VAR}`` reference with no default holds no
 secret; one with a default holds it in the default.
 
-A config version is kept in the state store as a ``Sealed`` text, never in clear:
-
-- ``skeleton``: the text with the source of every scalar that holds a secret replaced by
-  its masked form (``"***"``, ``"${VAR:-***}"``, ``"https://u:***@host"``), byte for byte
-  elsewhere, so it still reads as the config it was, comments included;
-- ``spans``: for each replaced scalar (by its ordinal among the text's scalars) the
-  config path it stands at and a fingerprint of its source text (scrypt, salted per
-  store, so a low-entropy secret is not guessed from it at speed);
-- ``sealed``: the whole text encrypted with the operator's key (``GATEWAY_SECRETS_KEY``,
-  Fernet; several comma-separated keys rotate: the first encrypts, any decrypts), when
-  one is set.
-
-``restore`` gives the exact text back: decrypted when it can be, else the skeleton with
-each span filled from a config whose scalar has the same fingerprint (the running one:
-a secret that did not change since is restored exactly); a span no config can fill is
-``Unrestorable``, naming its paths. Restored texts are byte-identical to the original,
-so they have its ETag.
+Secrets are found in the text itself, scalar by scalar (``secret_spans``), so they are
+masked where they are written — a secret written once under an anchor and used by
+alias or merge key is masked at its anchor — and everything else stays byte for byte
+(``mask_text``). How config versions keep secrets at rest: gateway/config_sealing.py.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
-import hashlib
 import json
-import os
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
@@ -49,7 +32,6 @@ from ruamel.yaml.events import (
 )
 
 MASK = "***"
-KEY_ENV = "GATEWAY_SECRETS_KEY"
 ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")
 SECRET_PATHS: tuple[tuple[str, ...], ...] = (
     ("server", "cursor_secret"),
@@ -70,15 +52,6 @@ SECRET_QUERY = re.compile(
     r"(?i)^(token|access_token|api[_-]?key|key|secret|password|passwd|pwd|sig|signature|auth)$"
 )
 SHOWN_ELSEWHERE = 8  # a scalar outside a secret's place equal to a shorter secret is shown
-FINGERPRINT_COST = 2**13  # scrypt's N: tens of milliseconds a guess, once per secret
-
-
-class Unrestorable(Exception):
-    """A version's secrets that neither its key nor a current config can give back."""
-
-    def __init__(self, paths: list[str]) -> None:
-        self.paths = paths
-        super().__init__(", ".join(paths))
 
 
 def secret_values(data: Any) -> list[tuple[str, str]]:
@@ -176,20 +149,20 @@ def secret_spans(text: str, values: set[str]) -> list[Span]:
     """Every scalar of ``text`` whose value is one of ``values`` (wherever it stands: a
     secret written once under an anchor and used by alias is masked where it is written)."""
     spans = []
-    for ordinal, (event, path, is_key) in enumerate(_scalars(text)):
+    for ordinal, (event, path, is_key) in enumerate(scalars(text)):
         if event.value in values and not is_key:
-            start, end = _bounds(text, event)
+            start, end = scalar_bounds(text, event)
             spans.append(Span(ordinal, start, end, path, event.value))
     return spans
 
 
-def _bounds(text: str, event: ScalarEvent) -> tuple[int, int]:
+def scalar_bounds(text: str, event: ScalarEvent) -> tuple[int, int]:
     """Where a scalar's source is, without the line breaks a block scalar ends with."""
     start, end = event.start_mark.index, event.end_mark.index
     return start, start + len(text[start:end].rstrip())
 
 
-def _scalars(text: str) -> Iterator[tuple[ScalarEvent, str, bool]]:
+def scalars(text: str) -> Iterator[tuple[ScalarEvent, str, bool]]:
     """Each scalar event of ``text`` with the dotted path it stands at, and whether it
     is a mapping's key."""
     stack: list[list[Any]] = []  # [kind, next key or index, expecting a key]
@@ -238,92 +211,6 @@ def _masked_source(source: str, event_value: str, path: str) -> str:
     return prefix + json.dumps(shown(path, event_value))
 
 
-# Sealing -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Sealed:
-    """A config text as kept at rest (module docstring)."""
-
-    skeleton: str
-    spans: tuple[tuple[int, str, str], ...]  # (ordinal, path, fingerprint)
-    sealed: bytes | None = None
-
-    def as_json(self) -> str:
-        return json.dumps([list(s) for s in self.spans])
-
-    @staticmethod
-    def spans_from(raw: str | bytes | None) -> tuple[tuple[int, str, str], ...]:
-        loaded = json.loads(raw or "[]")
-        return tuple((int(o), str(p), str(f)) for o, p, f in loaded)
-
-
-def keys_from_env(environ: dict[str, str] | None = None) -> list[bytes]:
-    """The Fernet keys of ``GATEWAY_SECRETS_KEY`` (comma-separated, newest first)."""
-    raw = (environ if environ is not None else os.environ).get(KEY_ENV, "")
-    return [k.strip().encode() for k in raw.split(",") if k.strip()]
-
-
-class KeyProblem(ValueError):
-    """``GATEWAY_SECRETS_KEY`` holds something that is not a Fernet key."""
-
-
-class Sealer:
-    """Seals and restores config texts with the operator's keys and the store's salt."""
-
-    def __init__(self, keys: list[bytes], salt: bytes) -> None:
-        try:
-            self.fernet = MultiFernet([Fernet(k) for k in keys]) if keys else None
-        except (ValueError, TypeError) as exc:
-            raise KeyProblem(
-                f"{KEY_ENV} must be Fernet keys (32 url-safe base64 bytes each, comma-"
-                "separated); make one with: gateway secrets-key"
-            ) from exc
-        self.salt = salt
-
-    @property
-    def encrypts(self) -> bool:
-        return self.fernet is not None
-
-    def fingerprint(self, source: str) -> str:
-        return _fingerprint(self.salt, source)
-
-    def seal(self, text: str) -> Sealed:
-        spans = spans_of(text)
-        skeleton = _masked(text, spans, frozenset())
-        recorded = tuple(
-            (s.ordinal, s.path, self.fingerprint(text[s.start : s.end])) for s in spans
-        )
-        sealed = self.fernet.encrypt(text.encode()) if self.fernet is not None else None
-        return Sealed(skeleton, recorded, sealed)
-
-    def restore(self, sealed: Sealed, *sources: str) -> str:
-        """The exact text ``sealed`` was made from (module docstring); ``sources`` are
-        config texts whose secrets may fill its spans."""
-        if sealed.sealed is not None and self.fernet is not None:
-            try:
-                return self.fernet.decrypt(sealed.sealed).decode()
-            except InvalidToken:
-                pass  # sealed with a key no longer given: try the fingerprints
-        known: dict[str, str] = {}
-        for source in sources:
-            for span in spans_of(source):
-                piece = source[span.start : span.end]
-                known.setdefault(self.fingerprint(piece), piece)
-        wanted = {ordinal: (path, fp) for ordinal, path, fp in sealed.spans}
-        missing = sorted({path for path, fp in wanted.values() if fp not in known})
-        if missing:
-            raise Unrestorable(missing)
-        text = sealed.skeleton
-        located = [
-            (*_bounds(text, event), ordinal) for ordinal, (event, _, _) in enumerate(_scalars(text))
-        ]
-        for start, end, ordinal in reversed(located):
-            if ordinal in wanted:
-                text = text[:start] + known[wanted[ordinal][1]] + text[end:]
-        return text
-
-
 @functools.lru_cache(maxsize=16)
 def mask_text(text: str, changed: frozenset[str] = frozenset()) -> str:
     """``text`` as an admin may see it: byte for byte, comments and anchors included,
@@ -335,10 +222,10 @@ def mask_text(text: str, changed: frozenset[str] = frozenset()) -> str:
     spans = [
         s for s in spans_of(text) if _is_secret_path(s.path) or len(s.value) >= SHOWN_ELSEWHERE
     ]
-    return _masked(text, spans, changed)
+    return mask_spans(text, spans, changed)
 
 
-def _masked(text: str, spans: Sequence[Span], changed: frozenset[str]) -> str:
+def mask_spans(text: str, spans: Sequence[Span], changed: frozenset[str]) -> str:
     for span in reversed(spans):
         source = _masked_source(text[span.start : span.end], span.value, span.path)
         if span.path in changed:
@@ -362,17 +249,6 @@ def spans_of(text: str) -> tuple[Span, ...]:
         return ()
     values = {value for _, value in secret_values(data)}
     return tuple(secret_spans(text, values)) if values else ()
-
-
-@functools.lru_cache(maxsize=512)
-def _fingerprint(salt: bytes, source: str) -> str:
-    digest = hashlib.scrypt(source.encode(), salt=salt, n=FINGERPRINT_COST, r=8, p=1, dklen=16)
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-def new_key() -> str:
-    """A new key for ``GATEWAY_SECRETS_KEY``."""
-    return Fernet.generate_key().decode()
 
 
 def _walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterator[Any]:

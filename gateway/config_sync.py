@@ -14,7 +14,7 @@ version:
 
 Then, on ``redis``, it follows: every half second it reads the current ETag (one small
 read), so a change is live everywhere within 2 s. A version it does not run is
-restored (gateway/config_secrets.py), validated, written to the file atomically and
+restored (gateway/config_sealing.py), validated, written to the file atomically and
 applied; if the store has no version any more (it lost its data), the instance
 republishes what it runs, compare-and-set, so the first instance to notice wins and
 the others converge on it. A version this instance cannot load (an environment variable
@@ -32,7 +32,7 @@ import structlog
 from gateway import config_file
 from gateway.config import ConfigError
 from gateway.config_change import commit, validated
-from gateway.config_secrets import Unrestorable
+from gateway.config_sealing import Unrestorable
 from gateway.runtime import Host
 from gateway.store import ConfigVersion, StaleConfig, StoreDown
 from gateway.tasks import cancel_all

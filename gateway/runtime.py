@@ -19,7 +19,7 @@ import structlog
 from gateway.auth import KeyStore
 from gateway.config import BearerAuth, Config
 from gateway.config_file import etag_of, write_atomically
-from gateway.config_secrets import Sealer, keys_from_env
+from gateway.config_sealing import Sealer, keys_from_env
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
 from gateway.egress import Egress

@@ -10,7 +10,7 @@ import pytest
 
 from gateway.cache import CacheStatus
 from gateway.config import CacheConfig, CircuitBreakerConfig
-from gateway.config_secrets import Sealed
+from gateway.config_sealing import Sealed
 from gateway.idempotency import IdempotencyStore
 from gateway.store import IdempotencyRecord, StaleConfig, StoreDown
 from gateway.store.redis import RedisStore

@@ -24,7 +24,7 @@ from starlette.responses import JSONResponse, Response
 
 from gateway import config_file as live
 from gateway.config import Config
-from gateway.config_secrets import Unrestorable
+from gateway.config_sealing import Unrestorable
 from gateway.cursor import binding
 from gateway.edge import Call
 from gateway.endpoint import Endpoint

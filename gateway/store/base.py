@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.config import CacheConfig, CircuitBreakerConfig
-from gateway.config_secrets import Sealed
+from gateway.config_sealing import Sealed
 from kernel.resilience import CircuitBreaker
 
 ErrorHook = Callable[[str], None]  # told the operation of every failed store call
@@ -46,7 +46,7 @@ class IdempotencyRecord:
 
 @dataclass(frozen=True, slots=True)
 class ConfigVersion:
-    """An accepted config: its text as kept at rest (sealed, gateway/config_secrets.py),
+    """An accepted config: its text as kept at rest (sealed, gateway/config_sealing.py),
     the ETag of the text as written to the file, and who made it live."""
 
     id: int
