@@ -34,7 +34,7 @@ from ruamel.yaml.error import YAMLError
 
 from gateway import config_secrets
 from gateway.config import ConfigError
-from gateway.config_secrets import MASK, shown
+from gateway.config_secrets import MASK, shown, walk
 from gateway.config_text import guard_yaml
 
 SECRET_PATHS = config_secrets.SECRET_PATHS + config_secrets.URL_PATHS
@@ -191,32 +191,12 @@ def sweep_temporaries(path: Path, older_than: float = 60.0) -> list[Path]:
 def _secrets(document: Any) -> Iterator[Any]:
     """``(parent, key, value, path)`` of every place a secret may be (URLs included)."""
     for pattern in SECRET_PATHS:
-        for parent, key, path in _walk(document, pattern, ()):
+        for parent, key, path in walk(document, pattern):
             yield parent, key, parent[key], path
 
 
 def _dotted(path: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in path)
-
-
-def _walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterator[Any]:
-    head, rest = pattern[0], pattern[1:]
-    if head == "*":
-        if isinstance(node, dict):
-            children = list(node.items())
-        elif isinstance(node, list):
-            children = list(enumerate(node))
-        else:
-            children = []
-        for key, child in children:
-            yield from _walk(child, rest, (*path, key))
-        return
-    if not isinstance(node, dict) or head not in node:
-        return
-    if rest:
-        yield from _walk(node[head], rest, (*path, head))
-    else:
-        yield node, head, (*path, head)
 
 
 def _current_secret(current: Any, new: Any, path: tuple[Any, ...]) -> str | None:

@@ -6,8 +6,9 @@ A config version is kept in the state store as a ``Sealed`` text, never in clear
   (gateway/config_secrets.py), byte for byte elsewhere, so it still reads as the config
   it was, comments included;
 - ``spans``: for each masked scalar (by its ordinal among the text's scalars) the
-  config path it stands at and a fingerprint of its source text (scrypt, salted per
-  store, so a low-entropy secret is not guessed from it at speed);
+  config path it stands at and a fingerprint of its source text (scrypt, with the
+  store's salt, kept with the version; so a low-entropy secret is not guessed from it
+  at speed);
 - ``sealed``: the whole text encrypted with the operator's key (``GATEWAY_SECRETS_KEY``,
   Fernet; several comma-separated keys rotate: the first encrypts, any decrypts), when
   one is set.
@@ -51,14 +52,19 @@ class Sealed:
     skeleton: str
     spans: tuple[tuple[int, str, str], ...]  # (ordinal, path, fingerprint)
     sealed: bytes | None = None
+    salt: bytes = b""  # the fingerprints' (the store's when sealed: it may change since)
 
-    def as_json(self) -> str:
-        return json.dumps([list(s) for s in self.spans])
+    def spans_json(self) -> str:
+        salt = base64.b64encode(self.salt).decode()
+        return json.dumps({"salt": salt, "spans": [list(s) for s in self.spans]})
 
     @staticmethod
-    def spans_from(raw: str | bytes | None) -> tuple[tuple[int, str, str], ...]:
-        loaded = json.loads(raw or "[]")
-        return tuple((int(o), str(p), str(f)) for o, p, f in loaded)
+    def read(skeleton: str, spans_json: str | bytes | None, sealed: bytes | None) -> Sealed:
+        loaded = json.loads(spans_json or "[]")
+        salt = base64.b64decode(loaded.get("salt", "")) if isinstance(loaded, dict) else b""
+        spans = loaded.get("spans", []) if isinstance(loaded, dict) else loaded
+        recorded = tuple((int(o), str(p), str(f)) for o, p, f in spans)
+        return Sealed(skeleton, recorded, sealed, salt)
 
 
 def keys_from_env(environ: dict[str, str] | None = None) -> list[bytes]:
@@ -98,7 +104,7 @@ class Sealer:
             (s.ordinal, s.path, self.fingerprint(text[s.start : s.end])) for s in spans
         )
         sealed = self.fernet.encrypt(text.encode()) if self.fernet is not None else None
-        return Sealed(skeleton, recorded, sealed)
+        return Sealed(skeleton, recorded, sealed, self.salt)
 
     def restore(self, sealed: Sealed, *sources: str) -> str:
         """The exact text ``sealed`` was made from (module docstring); ``sources`` are
@@ -109,10 +115,11 @@ class Sealer:
             except InvalidToken:
                 pass  # sealed with a key no longer given: try the fingerprints
         known: dict[str, str] = {}
+        salt = sealed.salt or self.salt  # the salt its fingerprints were made with
         for source in sources:
             for span in spans_of(source):
                 piece = source[span.start : span.end]
-                known.setdefault(self.fingerprint(piece), piece)
+                known.setdefault(_fingerprint(salt, piece), piece)
         wanted = {ordinal: (path, fp) for ordinal, path, fp in sealed.spans}
         missing = sorted({path for path, fp in wanted.values() if fp not in known})
         if missing:

@@ -59,11 +59,13 @@ def secret_values(data: Any) -> list[tuple[str, str]]:
     values as written (a ``${VAR:-default}`` reference is one, a bare ``${VAR}`` not)."""
     found = []
     for pattern in SECRET_PATHS:
-        for path, value in _walk(data, pattern, ()):
+        for parent, key, path in walk(data, pattern):
+            value = parent[key]
             if isinstance(value, str | int | float) and _holds_secret(str(value)):
                 found.append((_dotted(path), str(value)))
     for pattern in URL_PATHS:
-        for path, value in _walk(data, pattern, ()):
+        for parent, key, path in walk(data, pattern):
+            value = parent[key]
             if isinstance(value, str) and mask_url(value) != value:
                 found.append((_dotted(path), value))
     return found
@@ -251,7 +253,9 @@ def spans_of(text: str) -> tuple[Span, ...]:
     return tuple(secret_spans(text, values)) if values else ()
 
 
-def _walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterator[Any]:
+def walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...] = ()) -> Iterator[Any]:
+    """``(parent, key, path)`` of every place ``pattern`` names in ``node`` (``*``: any
+    key of a map or index of a list)."""
     head, rest = pattern[0], pattern[1:]
     if head == "*":
         if isinstance(node, dict):
@@ -262,16 +266,16 @@ def _walk(node: Any, pattern: tuple[str, ...], path: tuple[Any, ...]) -> Iterato
             children = []
         for key, child in children:
             if rest:
-                yield from _walk(child, rest, (*path, key))
+                yield from walk(child, rest, (*path, key))
             else:
-                yield (*path, key), child
+                yield node, key, (*path, key)
         return
     if not isinstance(node, dict) or head not in node:
         return
     if rest:
-        yield from _walk(node[head], rest, (*path, head))
+        yield from walk(node[head], rest, (*path, head))
     else:
-        yield (*path, head), node[head]
+        yield node, head, (*path, head)
 
 
 def _dotted(path: tuple[Any, ...]) -> str:

@@ -131,6 +131,18 @@ class Process:
         self.process = None
 
 
+def borderbolt_records(sim: Process, token: str, code: str) -> int:
+    """How many customers a served BorderBolt simulator holds with ``code`` (a write that
+    reached it twice shows as 2)."""
+    answer = httpx.get(
+        f"{sim.url}/api/v1/customers",
+        params={"code": code},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    total: int = answer.json()["meta"]["total"]
+    return total
+
+
 def simulator(adapter: str, token: str, log_dir: Path) -> Process:
     port = free_port()
     args = [sys.executable, "-m", "gateway", "simulate", adapter, "--port", str(port)]

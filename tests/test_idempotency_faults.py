@@ -18,7 +18,16 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import ROOT, Process, RedisServer, free_port, gateway, redis_server, simulator
+from tests.servers import (
+    ROOT,
+    Process,
+    RedisServer,
+    borderbolt_records,
+    free_port,
+    gateway,
+    redis_server,
+    simulator,
+)
 
 pytestmark = pytest.mark.anyio
 TOKEN = "faults-upstream-token"
@@ -62,13 +71,7 @@ class Site:
         return process
 
     def upstream_records(self, code: str) -> int:
-        answer = httpx.get(
-            f"{self.sim.url}/api/v1/customers",
-            params={"code": code},
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        )
-        total: int = answer.json()["meta"]["total"]
-        return total
+        return borderbolt_records(self.sim, TOKEN, code)
 
     def upstream_saw(self, method: str, path: str) -> int:
         calls = httpx.get(f"{self.sim.url}/__sandbox__/calls").json()

@@ -13,7 +13,15 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.servers import Process, RedisServer, free_port, gateway, redis_server, simulator
+from tests.servers import (
+    Process,
+    RedisServer,
+    borderbolt_records,
+    free_port,
+    gateway,
+    redis_server,
+    simulator,
+)
 
 pytestmark = pytest.mark.anyio
 TOKEN = "instances-upstream-token"
@@ -69,13 +77,7 @@ class Deployment:
         self.b = gateway(self.configs[1], folder).start()
 
     def upstream_records(self, code: str) -> int:
-        answer = httpx.get(
-            f"{self.sim.url}/api/v1/customers",
-            params={"code": code},
-            headers={"Authorization": f"Bearer {TOKEN}"},
-        )
-        total: int = answer.json()["meta"]["total"]
-        return total
+        return borderbolt_records(self.sim, TOKEN, code)
 
 
 @pytest.fixture(scope="module")

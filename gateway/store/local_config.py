@@ -46,7 +46,7 @@ class LocalConfig:
             inserted = db.execute(
                 "INSERT INTO config_history (at, actor, etag, skeleton, spans, sealed)"
                 " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                (at, actor, etag, kept.skeleton, kept.as_json(), kept.sealed),
+                (at, actor, etag, kept.skeleton, kept.spans_json(), kept.sealed),
             ).fetchone()
             return ConfigVersion(int(inserted[0]), at, actor, etag, kept)
 
@@ -115,5 +115,5 @@ class LocalConfig:
 
 def _version(row: Any) -> ConfigVersion:
     version_id, at, actor, etag, skeleton, spans, sealed = row
-    kept = Sealed(skeleton, Sealed.spans_from(spans), bytes(sealed) if sealed else None)
+    kept = Sealed.read(skeleton, spans, bytes(sealed) if sealed else None)
     return ConfigVersion(int(version_id), at, actor, etag, kept)

@@ -60,7 +60,7 @@ class RedisConfig:
                 "actor": actor,
                 "etag": etag,
                 "skeleton": kept.skeleton,
-                "spans": kept.as_json(),
+                "spans": kept.spans_json(),
                 "sealed": base64.b64encode(kept.sealed).decode() if kept.sealed else None,
             }
         )
@@ -138,7 +138,7 @@ class RedisConfig:
 def _version(version_id: int, raw: object) -> ConfigVersion:
     data = json.loads(_text(raw))
     sealed = base64.b64decode(data["sealed"]) if data.get("sealed") else None
-    kept = Sealed(data["skeleton"], Sealed.spans_from(data["spans"]), sealed)
+    kept = Sealed.read(data["skeleton"], data["spans"], sealed)
     return ConfigVersion(version_id, data["at"], data["actor"], data["etag"], kept)
 
 
