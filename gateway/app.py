@@ -20,6 +20,7 @@ from gateway.changes.feed import ChangeFeed
 from gateway.changes.poller import Pollers
 from gateway.changes.webhooks import DeliveryWorker
 from gateway.config import Config
+from gateway.config_sealing import Sealer, keys_from_env
 from gateway.config_sync import ConfigFollower
 from gateway.edge import error_response
 from gateway.metrics import Metrics
@@ -96,6 +97,7 @@ async def shutdown(app: Starlette) -> None:
 
 def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     """The gateway as an ASGI app; ``config_path`` is the file the admin API edits."""
+    Sealer(keys_from_env(), b"")  # a GATEWAY_SECRETS_KEY that is no key: KeyProblem now
     metrics = Metrics()
     store = open_store(config, config_path, on_error=metrics.state_error)
     runtime = Runtime(config, store=store, quotas=Quotas(store, metrics.limited), metrics=metrics)

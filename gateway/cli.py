@@ -50,11 +50,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     receiver.add_argument("--host", default="127.0.0.1")
     receiver.add_argument("--port", type=int, default=9100)
     receiver.add_argument("--secret", required=True, help="the webhook's whsec_ secret")
+    commands.add_parser(
+        "secrets-key", help="print a new key for GATEWAY_SECRETS_KEY (config versions at rest)"
+    )
     check = commands.add_parser("check-config", help="validate a config file and exit")
     check.add_argument("path", nargs="?", help="config file (default as for serve)")
     check.add_argument("--config", dest="config_option", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
+    if args.command == "secrets-key":
+        from gateway.config_sealing import new_key
+
+        print(new_key())
+        return 0
+    if (problem := secrets_key_problem()) is not None:
+        print(problem, file=sys.stderr)
+        return 2
     if args.command == "check-config":
         path = args.path or args.config_option
         config = _load(path)
@@ -74,6 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(refusal, file=sys.stderr)
         return 2
     return _serve(config, config_file(args.config), args.host, args.port, args.workers)
+
+
+def secrets_key_problem() -> str | None:
+    """What is wrong with ``GATEWAY_SECRETS_KEY``, if it is set and not Fernet keys."""
+    from gateway.config_sealing import KeyProblem, Sealer, keys_from_env
+
+    try:
+        Sealer(keys_from_env(), b"")
+    except KeyProblem as exc:
+        return str(exc)
+    return None
 
 
 def workers_refusal(config: Config, workers: int) -> str | None:

@@ -14,23 +14,23 @@ import re
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
     SecretStr,
-    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
-from pydantic_core import InitErrorDetails
 
 from adapters import ADAPTERS
 from gateway.config_changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
-from gateway.egress import config_problems
+from gateway.config_secrets import masked_url_given
 from kernel.wording import in_words, suggestion
 
 DEFAULT_PATH = "config.yaml"
+MASK = "***"
 CONNECTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
 SANDBOX = "sandbox:"
 SCOPES = frozenset(
@@ -45,6 +45,30 @@ SCOPES = frozenset(
         "admin",
     }
 )
+
+
+def _not_the_mask(secret: SecretStr) -> SecretStr:
+    value = secret.get_secret_value()
+    if value == MASK:
+        raise ValueError(
+            f"{value!r} is the mask GET /admin/config shows in place of a secret: write the "
+            "secret itself, or a ${VAR} reference"
+        )
+    return secret
+
+
+def _no_masked_credentials(url: str) -> str:
+    if masked_url_given(url):
+        raise ValueError(
+            "the URL carries the mask GET /admin/config shows in place of a credential: "
+            "write the credential itself, or a ${VAR} reference"
+        )
+    return url
+
+
+# A secret: never the mask an admin read shows (a masked config saved as the file
+# would otherwise make '***' a valid key or token).
+Secret = Annotated[SecretStr, AfterValidator(_not_the_mask)]
 
 
 class ConfigError(Exception):
@@ -80,7 +104,9 @@ class RedisState(_Model):
     """Every worker and instance shares one Redis (6.2+) or Valkey."""
 
     backend: Literal["redis"]
-    url: str = Field(pattern=r"^(redis|rediss|unix)://")
+    url: Annotated[str, AfterValidator(_no_masked_credentials)] = Field(
+        pattern=r"^(redis|rediss|unix)://"
+    )
     prefix: str = Field(default="gw:", pattern=r"^[A-Za-z0-9:_.-]{0,64}$")
     timeout: float = Field(default=1.0, gt=0, le=5)  # seconds per store call
 
@@ -118,7 +144,7 @@ class ServerConfig(_Model):
     state: StateConfig = LocalState()
     limits: Limits = Limits()
     max_body_bytes: int = Field(default=1_048_576, ge=1)
-    cursor_secret: SecretStr | None = None
+    cursor_secret: Secret | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed.
     trusted_proxies: list[str] = Field(default_factory=list)
@@ -151,7 +177,7 @@ class BudgetLimit(RateLimit):
 
 class ApiKeyConfig(_Model):
     name: str = Field(min_length=1)
-    key: SecretStr | None = None
+    key: Secret | None = None
     key_sha256: str | None = Field(default=None, pattern=r"^[0-9a-fA-F]{64}$")
     scopes: list[str] = Field(min_length=1)
     connections: list[str] = Field(default_factory=lambda: ["*"])
@@ -186,7 +212,7 @@ class ApiKeyConfig(_Model):
 
 class BearerAuth(_Model):
     type: Literal["bearer"]
-    token: SecretStr
+    token: Secret
 
 
 class TimeoutConfig(_Model):
@@ -201,7 +227,7 @@ class OAuth2ClientCredentialsAuth(_Model):
     type: Literal["oauth2_client_credentials"]
     token_url: str = Field(min_length=1)
     client_id: str = Field(min_length=1)
-    client_secret: SecretStr
+    client_secret: Secret
     scope: str | None = None
 
     @field_validator("token_url")
@@ -261,6 +287,7 @@ class ConnectionConfig(_Model):
     @field_validator("base_url")
     @classmethod
     def _http_or_sandbox(cls, url: str) -> str:
+        _no_masked_credentials(url)
         if url != SANDBOX and not re.match(r"^https?://[^\s/]+", url):
             raise ValueError(f"must be {SANDBOX!r} or an http(s) URL")
         if url != SANDBOX and re.search(r"[?#]", url):
@@ -297,21 +324,3 @@ class Config(_Model):
         min_length=1
     )
     webhooks: list[WebhookConfig] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _egress_allows(self) -> Config:
-        """Every URL the egress policy refuses (gateway/egress.py), at its own path."""
-        if problems := config_problems(self):
-            raise ValidationError.from_exception_data(
-                "Config",
-                [
-                    InitErrorDetails(
-                        type="value_error",
-                        loc=tuple(int(p) if p.isdigit() else p for p in path.split(".")),
-                        input=None,
-                        ctx={"error": message},
-                    )
-                    for path, message in problems
-                ],
-            )
-        return self

@@ -31,6 +31,7 @@ from ruamel.yaml.error import YAMLError
 
 from gateway import config_file as live
 from gateway.config import Config, ConfigError
+from gateway.config_sealing import Sealed, Sealer, Unrestorable
 from gateway.config_text import parse_config, positions
 from gateway.runtime import Host
 from gateway.store import ConfigVersion, StaleConfig
@@ -88,6 +89,26 @@ def validated(text: str, sent: str | None = None) -> Config:
         raise
 
 
+def _shareable(sealer: Sealer, kept: Sealed, running: str) -> None:
+    """On a shared store without ``GATEWAY_SECRETS_KEY`` the other instances restore a
+    version's secrets from their own running config: a secret new in ``kept`` (written
+    as text) could not reach them, so the change is refused (``ConfigError``)."""
+    try:
+        sealer.restore(kept, running)
+    except Unrestorable as exc:
+        raise ConfigError(
+            [
+                (
+                    path,
+                    "a new secret written as text cannot reach the other instances without "
+                    "GATEWAY_SECRETS_KEY: write it as a ${VAR} reference set on every "
+                    "instance, or set GATEWAY_SECRETS_KEY on every instance",
+                )
+                for path in exc.paths
+            ]
+        ) from exc
+
+
 def _positions_or_none(text: str, paths: list[str]) -> list[tuple[int, int] | None]:
     try:
         return positions(text, paths)
@@ -96,14 +117,22 @@ def _positions_or_none(text: str, paths: list[str]) -> list[tuple[int, int] | No
 
 
 async def commit(
-    host: Host, text: str, config: Config, actor: str, expected: str | None
+    host: Host,
+    text: str,
+    config: Config,
+    actor: str,
+    expected: str | None,
+    *,
+    shared_check: bool = True,
 ) -> ConfigVersion:
     """Publish ``text`` as the new version if the current one is ``expected``, write the
-    file, apply ``config`` (module docstring). Raises ``StaleConfig`` or ``StoreDown``
-    with nothing changed."""
+    file, apply ``config`` (module docstring). Raises ``StaleConfig``, ``StoreDown`` or
+    (``shared_check``) ``ConfigError`` with nothing changed."""
     store = host.runtime.store
     sealer = await host.sealer()
     kept = await asyncio.to_thread(sealer.seal, text)
+    if shared_check and store.backend != "local" and not sealer.encrypts and host.text:
+        await asyncio.to_thread(_shareable, sealer, kept, host.text)
     etag = live.etag_of(text)
     try:
         version = await store.publish_config(kept, etag, actor, expected)

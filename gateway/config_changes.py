@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from gateway.config_secrets import masked_url_given
+
 EVENT_TYPES = tuple(
     f"{kind}.{change}"
     for kind in ("customer", "contact", "item")
@@ -61,6 +63,11 @@ class WebhookConfig(_Model):
     def _http(cls, url: str) -> str:
         if not re.match(r"^https?://[^\s/?#]+[^\s]*$", url):
             raise ValueError("a webhook URL must be http:// or https://")
+        if masked_url_given(url):
+            raise ValueError(
+                "the URL carries the mask GET /admin/config shows in place of a credential: "
+                "write the credential itself, or a ${VAR} reference"
+            )
         return url
 
     @field_validator("events")

@@ -152,10 +152,12 @@ def as_json(document: Any) -> Any:
     return json.loads(json.dumps(document, default=str))
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, *, backup: bool = True) -> None:
     """Replace ``path`` with ``text``: a temporary file unique to this call in the same
-    folder, fsync, the previous file kept as ``.bak``, then a rename. The file keeps its
-    mode (a new one is 0600: it holds secrets); a failed write leaves no temporary file."""
+    folder, fsync, the previous file kept as ``.bak`` (a second name for it, swapped in
+    atomically too), then a rename, and the folder fsynced so the rename survives a
+    crash. The file keeps its mode (a new one is 0600: it holds secrets); a failed write
+    leaves no temporary file."""
     mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -164,15 +166,29 @@ def write_atomically(path: Path, text: str) -> None:
             out.flush()
             os.fchmod(out.fileno(), mode)
             os.fsync(out.fileno())
-        if path.exists():
-            backup = path.with_name(path.name + ".bak")
-            backup.write_bytes(path.read_bytes())
-            backup.chmod(mode)
+        if backup and path.exists():
+            previous = f"{temporary}.bak"
+            try:
+                os.link(path, previous)
+            except FileNotFoundError:  # replaced this instant by a concurrent writer
+                pass
+            else:
+                os.replace(previous, path.with_name(path.name + ".bak"))
         os.replace(temporary, path)
+        _sync_folder(path.parent)
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        for leftover in (temporary, f"{temporary}.bak"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
         raise
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def sweep_temporaries(path: Path, older_than: float = 60.0) -> list[Path]:

@@ -31,7 +31,14 @@ from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
-from gateway.config_secrets import mask_spans, scalar_bounds, scalars, spans_of
+from gateway.config_secrets import (
+    mask_comments,
+    mask_spans,
+    scalar_bounds,
+    scalars,
+    spans_of,
+    written_secrets,
+)
 
 KEY_ENV = "GATEWAY_SECRETS_KEY"
 FINGERPRINT_COST = 2**13  # scrypt's N: tens of milliseconds a guess, once per secret
@@ -86,7 +93,7 @@ class Sealer:
         except (ValueError, TypeError) as exc:
             raise KeyProblem(
                 f"{KEY_ENV} must be Fernet keys (32 url-safe base64 bytes each, comma-"
-                "separated); make one with: gateway secrets-key"
+                "separated); make one with: gateway secrets-key"  # gateway/cli.py
             ) from exc
         self.salt = salt
 
@@ -99,7 +106,9 @@ class Sealer:
 
     def seal(self, text: str) -> Sealed:
         spans = spans_of(text)
-        skeleton = mask_spans(text, spans, frozenset())
+        # a secret copied into a comment is masked too: that text is then not restored
+        # byte for byte without the key (the comment reads ***)
+        skeleton = mask_comments(mask_spans(text, spans, frozenset()), written_secrets(text))
         recorded = tuple(
             (s.ordinal, s.path, self.fingerprint(text[s.start : s.end])) for s in spans
         )

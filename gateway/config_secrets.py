@@ -111,6 +111,23 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
+def url_secrets(url: str) -> list[str]:
+    """The credentials a URL carries: its password and secret-looking query values."""
+    try:
+        parts = urlsplit(url)
+        found = [parts.password] if parts.password else []
+    except ValueError:
+        return []
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    return found + [v for k, v in pairs if SECRET_QUERY.match(k) and v]
+
+
+def masked_url_given(url: str) -> bool:
+    """Whether ``url`` carries the mask where a credential goes (a masked URL pasted
+    back as the real one)."""
+    return MASK in url_secrets(url)
+
+
 def _pair(key: str, value: str) -> str:
     return f"{key}={value}" if value else key
 
@@ -152,10 +169,45 @@ def secret_spans(text: str, values: set[str]) -> list[Span]:
     secret written once under an anchor and used by alias is masked where it is written)."""
     spans = []
     for ordinal, (event, path, is_key) in enumerate(scalars(text)):
-        if event.value in values and not is_key:
+        if is_key:
+            continue
+        # by value, or by place: a secret at a secret's place whatever its form (a
+        # tagged scalar such as ``!!binary`` loads to another value than its text)
+        if event.value in values or (_at_secret_place(path) and _holds_secret(event.value)):
             start, end = scalar_bounds(text, event)
             spans.append(Span(ordinal, start, end, path, event.value))
     return spans
+
+
+def _at_secret_place(path: str) -> bool:
+    parts = tuple(path.split("."))
+    return any(_matches(parts, pattern) for pattern in SECRET_PATHS)
+
+
+def written_secrets(text: str) -> list[str]:
+    """The secret strings of ``text`` as they could be written elsewhere in it (in a
+    comment): each secret, the default of a ``${VAR:-default}``, a URL's credentials;
+    those of at least ``SHOWN_ELSEWHERE`` characters."""
+    try:
+        data = YAML(typ="safe", pure=True).load(text)
+    except YAMLError:
+        return []
+    found: set[str] = set()
+    for path, value in secret_values(data):
+        if _is_url_path(path):
+            found.update(url_secrets(value))
+            continue
+        defaults = [m.group(2)[2:] for m in ENV_REF.finditer(value) if m.group(2)]
+        found.update(defaults if ENV_REF.search(value) else [value])
+    return sorted((v for v in found if len(v) >= SHOWN_ELSEWHERE), key=len, reverse=True)
+
+
+def mask_comments(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with every remaining occurrence of ``secrets`` (in a comment, once the
+    scalars are masked) as ``***``."""
+    for secret in secrets:
+        text = text.replace(secret, MASK)
+    return text
 
 
 def scalar_bounds(text: str, event: ScalarEvent) -> tuple[int, int]:
@@ -217,14 +269,14 @@ def _masked_source(source: str, event_value: str, path: str) -> str:
 def mask_text(text: str, changed: frozenset[str] = frozenset()) -> str:
     """``text`` as an admin may see it: byte for byte, comments and anchors included,
     but with every secret masked where it is written (an anchored secret used elsewhere
-    by alias or merge key is masked at its anchor). A secret at one of the ``changed``
-    paths reads ``*** (changed)``. A scalar elsewhere that merely equals a secret is
-    masked too, unless shorter than ``SHOWN_ELSEWHERE`` characters (a secret ``admin``
-    does not hide the scope ``admin``)."""
+    by alias or merge key is masked at its anchor; one copied into a comment too). A
+    secret at one of the ``changed`` paths reads ``*** (changed)``. A scalar elsewhere
+    that merely equals a secret is masked too, unless shorter than ``SHOWN_ELSEWHERE``
+    characters (a secret ``admin`` does not hide the scope ``admin``)."""
     spans = [
         s for s in spans_of(text) if _is_secret_path(s.path) or len(s.value) >= SHOWN_ELSEWHERE
     ]
-    return mask_spans(text, spans, changed)
+    return mask_comments(mask_spans(text, spans, changed), written_secrets(text))
 
 
 def mask_spans(text: str, spans: Sequence[Span], changed: frozenset[str]) -> str:

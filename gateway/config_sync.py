@@ -6,11 +6,14 @@ version:
 
 - the store has none (a new store, or one that lost its data): the file is published;
 - the same ETag: nothing to do;
-- the file is an *earlier* version (this instance was stopped, or crashed between
-  publishing a change and writing its file): the current version is adopted — written
-  to the file and applied;
+- the file is an *earlier* version that this gateway wrote itself and nobody changed
+  since (the instance was stopped, or crashed between publishing a change and writing
+  its file; ``Host.last_written`` remembers the ETag it wrote, next to the file): the
+  current version is adopted — written to the file and applied;
 - any other text is a hand edit made while the gateway was stopped, a deliberate
-  change: it is published as the new version.
+  change (an old copy put back, ``config.yaml.bak``, counts too): it is published as
+  the new version. A config file the gateway cannot write (a mounted ConfigMap) is
+  therefore the truth at every start.
 
 Then, on ``redis``, it follows: every half second it reads the current ETag (one small
 read), so a change is live everywhere within 2 s. A version it does not run is
@@ -115,10 +118,13 @@ class ConfigFollower:
             await self._publish("startup", expected=None)
         elif current.etag != self.host.etag:
             earlier = {v.etag for v in await store.config_versions(KNOWN_VERSIONS)}
-            if self.host.etag in earlier:
-                await self._adopt(current)
+            unchanged = self.host.etag == await asyncio.to_thread(self.host.last_written)
+            if self.host.etag in earlier and unchanged:
+                await self._adopt(current)  # the file is a version this gateway wrote
             else:
-                await self._publish("startup", expected=current.etag)
+                await self._publish("startup", expected=current.etag)  # a hand edit
+        if self.host.file_etag == self.host.etag:
+            await asyncio.to_thread(self.host.mark_written)
         self._synced = True
 
     async def _publish(self, actor: str, expected: str | None) -> None:
@@ -126,7 +132,8 @@ class ConfigFollower:
         text = self.host.text
         assert text is not None
         try:
-            await commit(self.host, text, validated(text), actor, expected)
+            config = await asyncio.to_thread(validated, text)
+            await commit(self.host, text, config, actor, expected, shared_check=False)
         except StaleConfig:
             return  # another instance was first: follow it next time
         except ConfigError as exc:
@@ -137,7 +144,7 @@ class ConfigFollower:
     async def _adopt(self, version: ConfigVersion) -> None:
         sealer = await self.host.sealer()
         try:
-            text = sealer.restore(version.kept, self.host.text or "")
+            text = await asyncio.to_thread(sealer.restore, version.kept, self.host.text or "")
             config = await asyncio.to_thread(validated, text)
         except (Unrestorable, ConfigError) as exc:
             if self._refused != version.etag:
@@ -151,9 +158,10 @@ class ConfigFollower:
         log.info("config_version_applied", version=version.id, actor=version.actor)
 
     async def _take_legacy(self) -> None:
-        """Versions an older gateway kept in clear text, sealed and published again."""
+        """Versions an older gateway kept in clear text, sealed and published again, then
+        (only then) erased."""
         store = self.host.runtime.store
-        legacy = await store.take_legacy_configs()
+        legacy = await store.legacy_configs()
         if not legacy:
             return
         sealer = await self.host.sealer()
@@ -162,4 +170,5 @@ class ConfigFollower:
             kept = await asyncio.to_thread(sealer.seal, text)
             with contextlib.suppress(StaleConfig):
                 await store.publish_config(kept, config_file.etag_of(text), actor, expected)
+        await store.drop_legacy_configs()
         log.info("config_versions_sealed", count=len(legacy))

@@ -24,6 +24,7 @@ from gateway.config import (
     RedisState,
 )
 from gateway.config_references import reference_problems
+from gateway.egress import config_problems as egress_problems
 from gateway.nesting import MAX_DEPTH
 from gateway.yaml_guard import guard_yaml as guard_yaml
 from gateway.yaml_guard import not_yaml, scan_yaml
@@ -107,6 +108,7 @@ def _validated(text: str, env: Mapping[str, str] | None) -> tuple[Config | None,
     except ValidationError as exc:
         problems += _beside(_problems(exc), unset)
     problems += _beside(reference_problems(expanded), unset)
+    problems += _beside(egress_problems(expanded), unset)
     return (config if not problems else None), problems
 
 

@@ -29,7 +29,8 @@ import asyncio
 import ipaddress
 import socket
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -219,22 +220,42 @@ def refused(exc: BaseException) -> bool:
     return False
 
 
-def config_problems(config: Config) -> list[tuple[str, str]]:
-    """Every URL of ``config`` the policy refuses, as ``(path, message)``."""
-    hooks = Egress.of(config, webhooks=True)
-    upstreams = Egress.of(config, webhooks=False)
-    webhook_urls = ((f"webhooks.{i}.url", h.url) for i, h in enumerate(config.webhooks))
-    problems = _problems(hooks, webhook_urls)
-    for name, connection in config.connections.items():
-        if connection.is_sandbox:
-            continue
-        urls = [(f"connections.{name}.base_url", connection.base_url)]
-        token_url = getattr(connection.auth, "token_url", "/")
-        if not token_url.startswith("/"):
+def config_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every URL the policy refuses in a config's data as written (``${VAR}``
+    expanded), as ``(path, message)``: read beside the fields' own problems, so
+    ``check-config`` reports them in the same run. A value of the wrong shape is
+    skipped here (its field reports it)."""
+    server = _map(data.get("server"))
+    state = _map(server.get("state"))
+    stores = store_addresses(
+        SimpleNamespace(url=state.get("url"), sentinels=state.get("sentinels"))
+    )
+    deny = _map(server.get("egress")).get("deny_private") is True
+    hooks, upstreams = Egress(stores, deny_private=deny), Egress(stores)
+    hook_urls = [
+        (f"webhooks.{i}.url", hook.get("url"))
+        for i, hook in enumerate(data.get("webhooks") or [])
+        if isinstance(hook, Mapping)
+    ]
+    problems = _problems(hooks, hook_urls)
+    for name, connection in _map(data.get("connections")).items():
+        connection = _map(connection)
+        auth = _map(connection.get("auth"))
+        urls = [(f"connections.{name}.base_url", connection.get("base_url"))]
+        token_url = auth.get("token_url")
+        if isinstance(token_url, str) and not token_url.startswith("/"):
             urls.append((f"connections.{name}.auth.token_url", token_url))
-        problems += _problems(upstreams, urls)
+        problems += _problems(upstreams, [(p, u) for p, u in urls if u != "sandbox:"])
     return problems
 
 
-def _problems(policy: Egress, urls: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(path, why) for path, url in urls if (why := policy.url_problem(url)) is not None]
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _problems(policy: Egress, urls: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
+    return [
+        (path, why)
+        for path, url in urls
+        if isinstance(url, str) and (why := policy.url_problem(url)) is not None
+    ]

@@ -109,18 +109,30 @@ class IdempotencyStore:
             with contextlib.suppress(StoreDown):
                 await self.store.idempotency_abandon(key)
             raise
-        if response.status_code >= 300 and response.status_code not in KEPT:
-            await self._release(key)
+        refused = response.status_code >= 300 and response.status_code not in KEPT
+        try:
+            if refused:
+                await self._release(key)
+                return response
+            headers = tuple(
+                (k, v)
+                for k, v in response.headers.items()
+                if k.lower() not in ("content-length", "x-request-id")
+            )
+            body = bytes(response.body)
+            record = IdempotencyRecord(fingerprint, response.status_code, body, headers)
+            if not await self._keep(key, record):
+                response.headers["Idempotent-Kept"] = "false"
             return response
-        headers = tuple(
-            (k, v)
-            for k, v in response.headers.items()
-            if k.lower() not in ("content-length", "x-request-id")
-        )
-        record = IdempotencyRecord(fingerprint, response.status_code, bytes(response.body), headers)
-        if not await self._keep(key, record):
-            response.headers["Idempotent-Kept"] = "false"
-        return response
+        except BaseException:
+            # cancelled on the way out: a refusal is still released (later); after a
+            # write, the key is never run again
+            if refused:
+                self.store.undo_later("idempotency_release", lambda: self._release(key))
+            else:
+                with contextlib.suppress(Exception):
+                    await self.store.idempotency_abandon(key)
+            raise
 
     async def _keep(self, key: str, record: IdempotencyRecord) -> bool:
         """Keep the answer, trying again for ``KEEP_TRYING`` seconds; False if it could

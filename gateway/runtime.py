@@ -10,6 +10,7 @@ once its last request has finished, so a reload fails no request in flight.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from gateway.auth import KeyStore
 from gateway.config import BearerAuth, Config
 from gateway.config_file import etag_of, write_atomically
 from gateway.config_sealing import Sealer, keys_from_env
+from gateway.config_secrets import url_secrets
 from gateway.connections import Connection, open_connection
 from gateway.cursor import CursorCodec
 from gateway.egress import Egress
@@ -120,6 +122,12 @@ def config_secrets(config: Config) -> list[str]:
     if config.server.cursor_secret is not None:
         found.append(config.server.cursor_secret.get_secret_value())
     found += [hook.secret.get_secret_value() for hook in config.webhooks]
+    urls = [hook.url for hook in config.webhooks]
+    for connection in config.connections.values():
+        urls += [connection.base_url, getattr(connection.auth, "token_url", "")]
+    state_url = getattr(config.server.state, "url", "")
+    for url in (*urls, state_url):
+        found += url_secrets(url)  # a password or token inside a URL is a secret too
     return found
 
 
@@ -140,6 +148,7 @@ class Host:
     etag: str | None = None  # of ``text``
     file_etag: str | None = None  # of the config file as last written or read
     _sealer: Sealer | None = None
+    _unwritten: str | None = None  # a version whose file write failed (logged once)
 
     async def sealer(self) -> Sealer:
         """Seals config versions: ``GATEWAY_SECRETS_KEY`` and the store's salt (read once;
@@ -157,18 +166,40 @@ class Host:
         self.file_etag = self.etag
         return text
 
+    @property
+    def _marker(self) -> Path:
+        assert self.config_path is not None
+        return self.config_path.with_name(f".{self.config_path.name}.written")
+
+    def last_written(self) -> str | None:
+        """The ETag of the text this gateway last wrote to the file (or found there and
+        published), so a file changed since by someone else is told apart."""
+        try:
+            return self._marker.read_text(encoding="ascii").strip() or None
+        except OSError:
+            return None
+
+    def mark_written(self) -> None:
+        if self.config_path is None or self.file_etag is None:
+            return
+        with contextlib.suppress(OSError):  # a read-only folder: the file is the truth
+            write_atomically(self._marker, self.file_etag + "\n", backup=False)
+
     async def write_file(self) -> None:
         """Write the live text to the config file, if it is not there yet. A failure
-        (a full disk) is logged; the file is written again at the next change or by the
-        config follower, which keeps trying."""
+        (a full disk, a read-only file) is logged once per version; the file is written
+        again at the next change or by the config follower, which keeps trying."""
         if self.config_path is None or self.text is None or self.file_etag == self.etag:
             return
         try:
             await asyncio.to_thread(write_atomically, self.config_path, self.text)
         except OSError as exc:
-            log.error("config_file_not_written", path=str(self.config_path), error=str(exc))
+            if self._unwritten != self.etag:
+                log.error("config_file_not_written", path=str(self.config_path), error=str(exc))
+                self._unwritten = self.etag
             return
         self.file_etag = self.etag
+        await asyncio.to_thread(self.mark_written)
 
     @property
     def runtime(self) -> Runtime:

@@ -192,3 +192,19 @@ def test_help_reads_as_plain_text(command: list[str], capsys: pytest.CaptureFixt
     assert "``" not in out  # no reStructuredText from the docstrings
     if not command:
         assert "gateway serve --config config.yaml" in out and "/docs" in out
+
+
+def test_a_secrets_key_that_is_no_key_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["secrets-key"]) == 0
+    made = capsys.readouterr().out.strip()
+    path = tmp_path / "config.yaml"
+    path.write_text(MINIMAL)
+    monkeypatch.setenv("GATEWAY_SECRETS_KEY", made)
+    assert main(["check-config", str(path)]) == 0
+    monkeypatch.setenv("GATEWAY_SECRETS_KEY", "not-a-fernet-key")
+    assert main(["check-config", str(path)]) == 2
+    said = capsys.readouterr().err
+    assert "GATEWAY_SECRETS_KEY must be Fernet keys" in said and "gateway secrets-key" in said
+    assert "Traceback" not in said and "not-a-fernet-key" not in said

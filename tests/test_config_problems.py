@@ -119,6 +119,16 @@ def test_references_are_checked_even_when_fields_are_wrong_too() -> None:
     ]
 
 
+def test_urls_the_egress_policy_refuses_are_reported_with_the_fields_problems() -> None:
+    text = (
+        MINIMAL.replace("token: t", "tokn: t")
+        + "webhooks:\n  - {name: meta, url: 'http://169.254.169.254/latest',"
+        + " secret: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw}\n"
+    )
+    found = [where for where, _ in problems(text)]
+    assert "connections.borderbolt.auth.tokn" in found and "webhooks.0.url" in found
+
+
 # Anchors and aliases ---------------------------------------------------------------------
 
 # What PyYAML's safe_dump writes when two connections share one auth value.

@@ -67,3 +67,21 @@ def test_with_the_key_any_version_comes_back_and_the_key_rotates() -> None:
     assert Sealer([new], b"salt").restore(resealed) == TEXT
     with pytest.raises(Unrestorable):  # the old key dropped: only fingerprints are left
         Sealer([new], b"salt").restore(sealed, "connections: {}\n")
+
+
+def test_a_tagged_secret_and_one_copied_into_a_comment_are_masked() -> None:
+    text = (
+        "connections:\n"
+        "  a:\n"
+        "    adapter: crm\n"
+        '    base_url: "sandbox:"\n'
+        "    # old: crm-live-token-2024\n"
+        "    auth: {type: bearer, token: !!binary c2VjcmV0LXRva2Vu}\n"
+        "  b:\n"
+        "    adapter: crm\n"
+        '    base_url: "sandbox:"\n'
+        '    auth: {type: bearer, token: "${CRM_TOKEN:-crm-live-token-2024}"}\n'
+    )
+    for shown in (mask_text(text), Sealer([], b"salt").seal(text).skeleton):
+        assert "c2VjcmV0LXRva2Vu" not in shown and "crm-live-token-2024" not in shown
+        assert "# old: ***" in shown

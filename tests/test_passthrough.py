@@ -83,6 +83,18 @@ async def test_nothing_leaves_the_api_root(app: Starlette, sim: Sandbox, path: b
     assert list(sim.calls) == []
 
 
+async def test_a_simulators_own_tools_are_not_reachable_through_passthrough(
+    raw: httpx.AsyncClient, app: Starlette
+) -> None:
+    """Inventorum's API root is its base URL: without this, a passthrough key could queue
+    faults (or edit records) in the shared sandbox for every caller."""
+    shop = app.state.runtime.connections["shop"].sandbox
+    for method, path in (("POST", "faults"), ("GET", "calls"), ("POST", "console/customer")):
+        answer = await raw.request(method, f"/v1/passthrough/shop/__sandbox__/{path}", json={})
+        assert answer.status_code == 404, answer.text
+    assert not shop.faults.take("GET", "/customers")
+
+
 async def test_scope_and_allowlist(
     app: Starlette, client: httpx.AsyncClient, raw: httpx.AsyncClient
 ) -> None:

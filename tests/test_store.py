@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from typing import Any
 
@@ -238,3 +239,34 @@ async def test_a_store_that_is_down_refuses_idempotent_posts(redis: Any) -> None
         await down.idempotency_get("k")  # failing fast, without waiting again
     assert errors and not down.healthy
     await down.aclose()
+
+
+async def test_a_claim_whose_answer_was_lost_is_taken_back(redis: Any) -> None:
+    """Redis took the claim after the call had given up (Redis was busy with another
+    client's long script): the request was refused with 503 and never ran, so its claim
+    is undone rather than left to read 'outcome unknown' for a day."""
+    import socket
+
+    store = RedisStore(redis.url, prefix=f"u{uuid.uuid4().hex[:6]}:", timeout=0.2)
+    await store.ready()
+    assert await store.idempotency_claim("warm", "fp", 60)  # its script is loaded now
+    await store.idempotency_release("warm")
+    busy = socket.create_connection(("127.0.0.1", redis.port))
+    spin = "local t = redis.call('TIME')[1] + 2 while tonumber(redis.call('TIME')[1]) < t do end"
+    busy.sendall(f'EVAL "{spin}" 0\r\n'.encode())
+    await asyncio.sleep(0.1)
+    with pytest.raises(StoreDown):
+        await store.idempotency_claim("lost", "fp", 60)
+    busy.recv(64)
+    busy.close()
+    # the script is over: the claim has landed, unanswered
+    deadline = asyncio.get_running_loop().time() + 5
+    while True:
+        with contextlib.suppress(StoreDown):  # still paused: writes wait, reads may too
+            if await store.idempotency_get("lost") is None:
+                break
+        assert asyncio.get_running_loop().time() < deadline, "the lost claim stayed"
+        await asyncio.sleep(0.2)
+    assert await store.idempotency_claim("lost", "fp", 60)  # the key is usable again
+    await store.idempotency_release("lost")
+    await store.aclose()

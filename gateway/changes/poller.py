@@ -132,8 +132,9 @@ class Pollers:
                     )
                 await asyncio.sleep(tick)
         finally:
-            if scanning is not None:
+            if scanning is not None:  # ended before the connections it uses are closed
                 scanning.cancel()
+                await asyncio.wait([scanning], timeout=2.0)
             with contextlib.suppress(Exception):
                 await self.feed.store.lease_release(lease, self.holder)
 

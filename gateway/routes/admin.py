@@ -191,10 +191,13 @@ async def _commit(call: Call, text: str, config: Config, expected: str | None) -
         await change.commit(call.host, text, config, call.key.name, expected)
     except StaleConfig as exc:
         raise PreconditionFailed(STALE) from exc
+    except ConfigError as exc:
+        raise ConfigInvalid(exc) from exc
     except StoreDown as exc:
         raise StateUnavailable(
-            "the state store is unavailable, so the change cannot reach every instance; "
-            "nothing was changed, try again shortly",
+            "the state store did not take the change, so it cannot reach every instance; "
+            "it was not applied here. If the store answered too late it may still have "
+            "it: read GET /admin/config in a few seconds before trying again",
             headers={"Retry-After": "1"},
         ) from exc
     fields, diff = await asyncio.to_thread(config_changes, before, text)

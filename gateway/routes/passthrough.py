@@ -31,6 +31,7 @@ RETURNED = ("content-type", "etag", "retry-after", "location", "cache-control", 
 SEGMENT = re.compile(r"[^\x00-\x1f\x7f]+")
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # GET also answers HEAD
 PATH = "/v1/passthrough/{connection}/{path:path}"
+SANDBOX_TOOLS = "__sandbox__"
 
 
 async def passthrough(call: Call) -> Response:
@@ -44,6 +45,8 @@ async def passthrough(call: Call) -> Response:
     if trailing:
         segments = segments[:-1]
     if any(s in ("", ".", "..") or not SEGMENT.fullmatch(s) for s in segments):
+        raise NotFound("no such upstream path")
+    if segments[0].startswith(SANDBOX_TOOLS):  # a simulator's own tools are not its API
         raise NotFound("no such upstream path")
     path = connection.adapter.api_root + "/" + "/".join(quote(s, safe="") for s in segments)
     if trailing:

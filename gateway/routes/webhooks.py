@@ -8,6 +8,7 @@ from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
 from gateway.changes.webhooks import DeliveryWorker, shown
+from gateway.config_secrets import mask_url
 from gateway.cursor import binding
 from gateway.edge import Call
 from gateway.queries import Limit, Query, choice
@@ -72,7 +73,11 @@ async def retry_delivery(call: Call) -> Response:
 
 async def list_webhooks(call: Call) -> Response:
     data: list[dict[str, Any]] = [
-        {**hook.model_dump(mode="json", exclude={"secret"}), "secret": "***"}
+        {
+            **hook.model_dump(mode="json", exclude={"secret"}),
+            "url": mask_url(hook.url),
+            "secret": "***",
+        }
         for hook in call.runtime.config.webhooks
     ]
     return JSONResponse({"data": data})

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+
+import structlog
 
 from gateway.config import CacheConfig, CircuitBreakerConfig
 from gateway.config_sealing import Sealed
@@ -16,6 +19,8 @@ from kernel.resilience import CircuitBreaker
 ErrorHook = Callable[[str], None]  # told the operation of every failed store call
 RETRY_AFTER_FAILURE = 1.0  # seconds a store judged down is not asked again (no pile-up)
 DOWN_AFTER = 3  # failed calls in a row (timeouts) before the store is judged down
+UNDO_FOR = 30.0  # seconds a call whose answer was lost is tried to be taken back
+log = structlog.get_logger("gateway.store")
 
 
 class StoreDown(Exception):
@@ -73,6 +78,7 @@ class Store(ABC):
         self._down_until = 0.0
         self._failures = 0  # failed calls in a row
         self._provisional_secret = secrets.token_bytes(32)
+        self._undoing: set[asyncio.Task[None]] = set()
 
     # Health ---------------------------------------------------------------------------
     # A store is judged down on a real error (refused, reset, a disk error) or on
@@ -100,6 +106,31 @@ class Store(ABC):
         self._failures = 0
         self.healthy = True
         self._down_until = 0.0
+
+    def undo_later(self, what: str, undo: Callable[[], Awaitable[object]]) -> None:
+        """Try ``undo`` in the background until it succeeds (at most ``UNDO_FOR`` seconds):
+        for a call whose answer was lost, so whether it took effect is unknown, and whose
+        effect is safe to take back (a claim for a request that never ran)."""
+
+        async def attempts() -> None:
+            deadline = time.monotonic() + UNDO_FOR
+            while time.monotonic() < deadline:
+                try:
+                    await undo()
+                    return
+                except Exception:
+                    await asyncio.sleep(1.0)
+            log.warning("store_undo_gave_up", what=what)
+
+        task = asyncio.get_running_loop().create_task(attempts())
+        self._undoing.add(task)
+        task.add_done_callback(self._undoing.discard)
+
+    async def cancel_undos(self) -> None:
+        for task in list(self._undoing):
+            task.cancel()
+        if self._undoing:
+            await asyncio.wait(list(self._undoing), timeout=1)
 
     @property
     def state(self) -> str:
@@ -196,9 +227,13 @@ class Store(ABC):
         """The salt of secret fingerprints, made once and shared by every instance."""
 
     @abstractmethod
-    async def take_legacy_configs(self) -> list[tuple[str, str, str]]:
+    async def legacy_configs(self) -> list[tuple[str, str, str]]:
         """``(at, actor, text)`` of versions an older gateway kept in clear text, oldest
-        first, removed from the store."""
+        first."""
+
+    @abstractmethod
+    async def drop_legacy_configs(self) -> None:
+        """Erase the versions ``legacy_configs`` gave (once they are sealed anew)."""
 
     # Small named values: a poller's schedule, a console session ------------------------
 

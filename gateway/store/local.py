@@ -118,6 +118,7 @@ class LocalStore(LocalIdempotency, LocalConfig, LocalChanges, Store):
         return result
 
     async def aclose(self) -> None:
+        await self.cancel_undos()
         with self._lock:
             self._db.close()
         if self._on_disk:

@@ -3,9 +3,9 @@ config_sealing.py), in the SQLite file; publishing is compare-and-set on the cur
 version's ETag in one transaction.
 
 A state file from before sealing kept each version's text in clear in
-``config_versions``: ``take_legacy_configs`` hands those texts over once (the caller
-seals and republishes them) and drops the table, with ``secure_delete`` on so the freed
-pages are overwritten, and the write-ahead log truncated.
+``config_versions``: ``legacy_configs`` hands those texts over (the caller seals and
+republishes them), then ``drop_legacy_configs`` drops the table, with ``secure_delete``
+on so the freed pages are overwritten, and the write-ahead log truncated.
 """
 
 from __future__ import annotations
@@ -93,24 +93,35 @@ class LocalConfig:
         salt: bytes = await self._atomic("config_salt", work)
         return salt
 
-    async def take_legacy_configs(self) -> list[tuple[str, str, str]]:
-        """``(at, actor, text)`` of the versions an older state file kept in clear, oldest
-        first; they are gone from the file when this returns."""
+    async def legacy_configs(self) -> list[tuple[str, str, str]]:
+        """``(at, actor, text)`` of the versions an older state file kept in clear text,
+        oldest first."""
 
         def work(db: sqlite3.Connection) -> list[tuple[str, str, str]]:
-            table = db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config_versions'"
-            ).fetchone()
-            if table is None:
+            if not _has_legacy(db):
                 return []
             rows = db.execute("SELECT at, actor, text FROM config_versions ORDER BY id").fetchall()
-            db.execute("DROP TABLE config_versions")
             return [(str(at), str(actor), str(text)) for at, actor, text in rows]
 
-        taken: list[tuple[str, str, str]] = await self._atomic("take_legacy_configs", work)
-        if taken:
-            await self._run("vacuum", "PRAGMA wal_checkpoint(TRUNCATE)")
-        return taken
+        found: list[tuple[str, str, str]] = await self._atomic("legacy_configs", work)
+        return found
+
+    async def drop_legacy_configs(self) -> None:
+        """Erase them (``secure_delete`` overwrites the pages; the log is truncated)."""
+
+        def work(db: sqlite3.Connection) -> None:
+            if _has_legacy(db):
+                db.execute("DROP TABLE config_versions")
+
+        await self._atomic("drop_legacy_configs", work)
+        await self._run("checkpoint", "PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def _has_legacy(db: sqlite3.Connection) -> bool:
+    table = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'config_versions'"
+    ).fetchone()
+    return table is not None
 
 
 def _version(row: Any) -> ConfigVersion:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from gateway.store.base import IdempotencyRecord
@@ -38,6 +38,7 @@ class LocalIdempotency:
     _atomic: Callable[..., Any]
     _running: dict[str, tuple[str, Waiter]]
     _writes: int
+    undo_later: Callable[[str, Callable[[], Awaitable[object]]], None]
 
     @staticmethod
     def migrate_idempotency(db: sqlite3.Connection) -> None:
@@ -94,11 +95,23 @@ class LocalIdempotency:
         try:
             claimed = await self._atomic("idempotency_claim", claim)
         except BaseException:
+            # A cancelled call's thread may still commit the claim: take it back, or the
+            # key would read "outcome unknown" for a day though nothing was sent.
             self._finish(key, None)
+            self.undo_later("idempotency_claim", lambda: self._unclaim(key))
             raise
         if not claimed:
             self._finish(key, await self._kept(key))
         return bool(claimed)
+
+    async def _unclaim(self, key: str) -> None:
+        if key in self._running:  # claimed again meanwhile, by a request that runs
+            return
+        await self._run(
+            "idempotency_release",
+            "DELETE FROM idempotency_keys WHERE key = ? AND status IS NULL",
+            key,
+        )
 
     async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
         await self._run(

@@ -130,11 +130,20 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
             # that lands as the call ends, and a background loop would never stop
             async with asyncio.timeout(QUEUED):
                 await self._turns.acquire()
-            try:
-                async with asyncio.timeout(self.timeout * 2):
-                    result = await make()
-            finally:
-                self._turns.release()
+        except TimeoutError as exc:
+            raise self._failed(operation, exc, slow=True) from exc
+        try:
+            return await self.call_now(operation, make)
+        finally:
+            self._turns.release()
+
+    async def call_now(self, operation: str, make: Callable[[], Awaitable[T]]) -> T:
+        """``call`` without queueing for a turn: for the few calls that must not wait
+        behind requests (keeping an idempotency claim alive)."""
+        self._check(operation)
+        try:
+            async with asyncio.timeout(self.timeout * 2):
+                result = await make()
         except FAILURES as exc:
             slow = isinstance(exc, TimeoutError | RedisTimeout)
             raise self._failed(operation, exc, slow=slow) from exc
@@ -181,6 +190,7 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
     async def aclose(self) -> None:
         for claim in list(self._claims):
             await self._stop(claim)
+        await self.cancel_undos()
         await self.client.aclose()
         # A connection dropped by a cancelled call closes its socket on a later turn of
         # the loop; let those turns run, so no socket outlives the store.

@@ -11,7 +11,7 @@ was based on, then add the version and make it current, or answer the current ET
 first instance to notice republishes what it runs.
 
 Keys of the format before sealing (``config:v:<id>`` with the text in clear) are handed
-over once by ``take_legacy_configs`` and deleted.
+over by ``legacy_configs`` (the caller seals and republishes them), then deleted.
 """
 
 from __future__ import annotations
@@ -117,22 +117,26 @@ class RedisConfig:
     def _reader(self, key: str) -> Callable[[], Awaitable[Any]]:
         return lambda: self.client.hgetall(key)
 
-    async def take_legacy_configs(self) -> list[tuple[str, str, str]]:
-        """``(at, actor, text)`` of versions kept in clear by an older gateway, oldest
-        first; deleted from Redis when this returns."""
+    async def legacy_configs(self) -> list[tuple[str, str, str]]:
+        """``(at, actor, text)`` of versions kept in clear text by an older gateway,
+        oldest first."""
         order = self.key("config", "versions")
-        ids = await self.call("take_legacy_configs", lambda: self.client.lrange(order, 0, -1))
-        taken = []
+        ids = await self.call("legacy_configs", lambda: self.client.lrange(order, 0, -1))
+        found = []
         for raw_id in reversed(ids or []):
             key = self.key("config", "v", _text(raw_id))
-            fields = await self.call("take_legacy_configs", self._reader(key))
+            fields = await self.call("legacy_configs", self._reader(key))
             got = {_text(k): _text(v) for k, v in (fields or {}).items()}
             if "text" in got:
-                taken.append((got.get("at", ""), got.get("actor", ""), got["text"]))
+                found.append((got.get("at", ""), got.get("actor", ""), got["text"]))
+        return found
+
+    async def drop_legacy_configs(self) -> None:
+        order = self.key("config", "versions")
+        ids = await self.call("drop_legacy_configs", lambda: self.client.lrange(order, 0, -1))
         legacy = [order, self.key("config", "seq"), self.key("config", "current")]
         legacy += [self.key("config", "v", _text(i)) for i in ids or []]
-        await self.call("take_legacy_configs", lambda: self.client.delete(*legacy))
-        return taken
+        await self.call("drop_legacy_configs", lambda: self.client.delete(*legacy))
 
 
 def _version(version_id: int, raw: object) -> ConfigVersion:

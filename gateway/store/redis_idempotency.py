@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
 import secrets
 import time
@@ -49,6 +48,8 @@ class RedisIdempotency:
     client: Any
     key: Callable[..., str]
     call: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+    call_now: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+    undo_later: Callable[[str, Callable[[], Awaitable[object]]], None]
     _claims: dict[str, tuple[str, asyncio.Task[None]]]
     _script: Callable[[str], Any]
 
@@ -66,7 +67,20 @@ class RedisIdempotency:
         claim = json.dumps({"f": fingerprint, "t": token})
         script, keys = self._script(CLAIM), self._idem(key)
         args = [claim, int(ttl * 1000), token, int(LIVE * 1000)]
-        claimed = await self.call("idempotency_claim", lambda: script(keys=keys, args=args))
+        try:
+            claimed = await self.call("idempotency_claim", lambda: script(keys=keys, args=args))
+        except BaseException:
+            # The claim may have been made and only its answer lost: take it back (ours
+            # alone, by its token), or the key would read "outcome unknown" for a day
+            # though nothing was sent.
+            release = self._script(RELEASE)
+            self.undo_later(
+                "idempotency_claim",
+                lambda: self.call_now(
+                    "idempotency_release", lambda: release(keys=keys, args=[claim])
+                ),
+            )
+            raise
         if claimed:
             renewing = asyncio.get_running_loop().create_task(self._keep_alive(keys[1], token))
             self._claims[key] = (claim, renewing)
@@ -75,8 +89,8 @@ class RedisIdempotency:
     async def _keep_alive(self, live: str, token: str) -> None:
         while True:
             await asyncio.sleep(LIVE / 3)
-            try:
-                await self.call(
+            try:  # not queued behind requests: a busy instance is not a dead one
+                await self.call_now(
                     "idempotency_alive", lambda: self.client.set(live, token, px=int(LIVE * 1000))
                 )
             except Exception:  # the store is down: duplicates see the claim die, safely
@@ -87,8 +101,7 @@ class RedisIdempotency:
         if claim is None:
             return None
         claim[1].cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await claim[1]
+        await asyncio.wait([claim[1]])  # its cancellation, never the caller's
         return claim[0]
 
     async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
