@@ -24,8 +24,10 @@ What it declares up front, so the router can answer before any upstream call:
   against it before they are ever spliced into an upstream path.
 - ``api_versions``: the versions it can speak, or ``()`` when the upstream has none.
 - ``api_root``: the path under ``base_url`` that passthrough calls are confined to.
-- ``extra_predicates``: how an emulated filter on a connector-specific field reads
-  the canonical row (``is_favourite`` from ``extra``); canonical fields need none.
+- ``extra_filters``: the filters on fields only this upstream has (``ExtraFilter``: its
+  type, description, and how an emulated use reads the canonical row, e.g.
+  ``is_favourite`` from ``extra``); each also needs its mode in ``customer_filters``.
+  The gateway offers them as query parameters and documents them.
 - ``simulator``: ``"module:function"`` of its sandbox factory, imported only when a
   connection is ``sandbox:``.
 - ``written_keys``: the upstream keys each canonical field writes (field_mapping.py).
@@ -57,7 +59,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from adapters.field_mapping import FieldMapping, Kind, WrittenKeys
-from adapters.filtering import CANONICAL_PREDICATES, Predicate
+from adapters.filtering import CANONICAL_PREDICATES, ExtraFilter
 from adapters.operations import FilterSupport, Operation
 from adapters.paging import ListQuery, UpstreamPage, Window, count, more_after, read_window
 from adapters.querying import Querying
@@ -108,7 +110,7 @@ class Adapter(Querying):
     capabilities: ClassVar[frozenset[Operation]]
     alternatives: ClassVar[Mapping[Operation, str]] = {}
     customer_filters: ClassVar[Mapping[str, FilterSupport]] = {}
-    extra_predicates: ClassVar[Mapping[str, Predicate]] = {}
+    extra_filters: ClassVar[Mapping[str, ExtraFilter]] = {}
     customer_sorts: ClassVar[frozenset[str]] = frozenset()
     order_filters: ClassVar[frozenset[str]] = frozenset()
     item_sorts: ClassVar[frozenset[str]] = frozenset()
@@ -162,9 +164,11 @@ class Adapter(Querying):
             raise TypeError(f"{cls.__name__} declares but does not implement {missing}")
         if undeclared := sorted(implemented - set(declared)):
             raise TypeError(f"{cls.__name__} implements but does not declare {undeclared}")
-        predicates = {**CANONICAL_PREDICATES, **cls.extra_predicates}
-        if unknown := sorted(set(cls.customer_filters) - set(predicates)):
-            raise TypeError(f"{cls.__name__} filters by {unknown} without a predicate")
+        known = set(CANONICAL_PREDICATES) | set(cls.extra_filters)
+        if unknown := sorted(set(cls.customer_filters) - known):
+            raise TypeError(f"{cls.__name__} filters by {unknown}, declared by no ExtraFilter")
+        if clash := sorted(set(cls.extra_filters) & set(CANONICAL_PREDICATES)):
+            raise TypeError(f"{cls.__name__} redeclares canonical filters {clash}")
 
     @classmethod
     def sandbox(cls, *, credentials: Credentials, api_version: int | None = None) -> Sandbox:

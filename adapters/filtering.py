@@ -11,18 +11,30 @@ unsupported (400). The meaning is the same either way:
 - ``updated_since``: ``updated_at`` at or after the instant (rows without one never
   match); the same predicate serves items
 
-Filters on connector-specific fields (``is_favourite``, ``portal_access``) read
-``extra``; their predicates live with the adapter that knows the field
-(``Adapter.extra_predicates``).
+Filters on a field only one upstream has are declared by its adapter as an
+``ExtraFilter`` (``Adapter.extra_filters``): its type, its description, and how an
+emulated use reads the canonical row (from ``extra``). The gateway builds the query
+parameters and the OpenAPI document from these declarations; it names no upstream.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 Predicate = Callable[[Any, Any], bool]
+FilterType = Literal["bool", "text"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExtraFilter:
+    """A customer filter on a field only this adapter's upstream has."""
+
+    type: FilterType  # how the query parameter is read: true/false, or text
+    description: str  # for the API reference: what it keeps
+    predicate: Predicate  # what it means on a canonical row (when emulated)
 
 
 def _contains(value: str | None, wanted: str) -> bool:

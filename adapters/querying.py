@@ -2,7 +2,7 @@
 gateway emulates on scanned rows, and what it refuses (400) before any call.
 
 Mixed into ``Adapter`` (adapters/base.py); it reads the adapter's declarations
-(``customer_filters``, ``customer_sorts``, ``item_sorts``, ``extra_predicates``) and its
+(``customer_filters``, ``customer_sorts``, ``item_sorts``, ``extra_filters``) and its
 field mapping. Two things every adapter can emulate because every canonical row
 carries the field: the ``updated_since`` filter (declared as emulated in
 ``customer_filters``) and the ``updated_at`` sort (``emulated_sorts``), unless the
@@ -19,7 +19,7 @@ from typing import Any, ClassVar
 
 from adapters.emulation import scan, sorted_scan
 from adapters.field_mapping import FieldMapping
-from adapters.filtering import CANONICAL_PREDICATES, Predicate, updated_since
+from adapters.filtering import CANONICAL_PREDICATES, ExtraFilter, Predicate, updated_since
 from adapters.operations import FilterSupport
 from adapters.paging import ListQuery, Window
 from kernel.errors import BadRequest, FieldError, UnsupportedFilter
@@ -33,7 +33,7 @@ class Querying:
     connection: str
     field_mapping: FieldMapping
     customer_filters: ClassVar[Mapping[str, FilterSupport]]
-    extra_predicates: ClassVar[Mapping[str, Predicate]]
+    extra_filters: ClassVar[Mapping[str, ExtraFilter]]
     customer_sorts: ClassVar[frozenset[str]]
     item_sorts: ClassVar[frozenset[str]]
     emulated_sorts: ClassVar[frozenset[str]] = frozenset({"updated_at"})
@@ -106,7 +106,10 @@ class Querying:
         """A page of customers: ``query``'s native filters sent upstream, ``emulated`` ones
         applied to scanned rows (at most ``max_pages`` upstream pages), and an emulated
         sort applied to the whole collection."""
-        predicates = {**CANONICAL_PREDICATES, **self.extra_predicates}
+        predicates = {
+            **CANONICAL_PREDICATES,
+            **{name: extra.predicate for name, extra in self.extra_filters.items()},
+        }
         if self.sort_is_emulated(query.sort):
             return await sorted_scan(
                 self.list_customers, query, emulated, max_pages, predicates, self.connection

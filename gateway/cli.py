@@ -19,7 +19,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="gateway",
         description=(
             "Customer Gateway: one REST API for customers, contacts and items over "
-            "BorderBolt, a CRM and Inventorum."
+            f"several upstreams (adapters: {', '.join(REGISTRY)})."
         ),
         epilog=(
             "Start with 'gateway serve --config config.yaml' (what 'make run' does), then "
@@ -41,7 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--host", default="127.0.0.1")
     simulate.add_argument("--port", type=int, required=True)
     simulate.add_argument("--token", default="sandbox", help="the bearer token it accepts")
-    simulate.add_argument("--client-id", help="OAuth2 client id it accepts (Inventorum)")
+    simulate.add_argument(
+        "--client-id", help="OAuth2 client id it accepts (upstreams that issue tokens)"
+    )
     simulate.add_argument("--client-secret", help="OAuth2 client secret it accepts")
     simulate.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
     receiver = commands.add_parser(

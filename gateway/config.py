@@ -293,7 +293,7 @@ class ConnectionConfig(_Model):
         if url != SANDBOX and re.search(r"[?#]", url):
             raise ValueError(
                 "must not carry a query string or fragment: give the origin and any path "
-                "prefix (https://app.borderbolt.com/tenant), and credentials under auth"
+                "prefix (https://upstream.example.com/tenant), and credentials under auth"
             )
         return url.rstrip("/") if url != SANDBOX else url
 

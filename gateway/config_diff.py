@@ -1,9 +1,9 @@
 """What a config change changed, as the audit log records it (API.md section 11).
 
 - ``changed_fields``: config paths, list entries named by their ``name``
-  (``api_keys[reporting]``, ``webhooks[crm-sync].url``); an entry or a map key added or
+  (``api_keys[reporting]``, ``webhooks[erp-sync].url``); an entry or a map key added or
   removed is one path, not one per field inside it. Secrets are compared by value, so
-  a rotated token is listed (``connections.crm.auth.token``).
+  a rotated token is listed (``connections.sales.auth.token``).
 - ``diff``: a unified diff of the two configs as ``GET /admin/config`` shows them
   (secrets masked); a secret that changed reads ``*** (changed)`` on the new side, so
   the rotation shows without the value (Terraform's "(sensitive value)").

@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from adapters import REGISTRY
 from gateway.endpoint import ANY_KEY, Endpoint
 from schemas import ErrorEnvelope
 
@@ -64,7 +65,7 @@ PATH_PARAMS: tuple[tuple[str, str, str], ...] = (
     ("/v1/items/", "id", "The item's canonical ID, connection:remote_id"),
     ("/v1/customers/", "id", "The customer's canonical ID, connection:remote_id"),
     ("/v1/customers/", "contact_id", "The contact's canonical ID, on the customer's connection"),
-    ("/v1/customers/", "code", "The customer's code in its upstream (BorderBolt's customer_code)"),
+    ("/v1/customers/", "code", "The customer's code in its upstream"),
     ("/admin/config/versions/", "id", "A config version's id, from GET /admin/config/versions"),
     ("/admin/webhooks/", "id", "A delivery's id, from GET /admin/webhooks/deliveries"),
     ("/v1/passthrough/", "connection", "A connection's name, from GET /v1/connections"),
@@ -99,7 +100,8 @@ def _spec(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
             "title": "Customer Gateway",
             "version": "0.1.0",
             "description": "One canonical API for customers, contacts and items over "
-            "BorderBolt, a CRM and Inventorum. Canonical IDs are '{connection}:{remote_id}'.",
+            f"several upstreams (adapters: {', '.join(REGISTRY)}). Canonical IDs are "
+            "'{connection}:{remote_id}'.",
         },
         "servers": [{"url": "/"}],
         "components": {
@@ -174,7 +176,7 @@ def _with_examples(operation: dict[str, Any], path: str, example: dict[str, Any]
 
 
 def _path_values(template: str, called: str) -> dict[str, str]:
-    """``{"id": "borderbolt:501"}`` from ``/v1/customers/{id}`` and the path called."""
+    """``{"id": "erp:501"}`` from ``/v1/customers/{id}`` and the path called."""
     pattern = "".join(
         f"(?P<{part[1:-1]}>[^?]+?)" if part.startswith("{") else re.escape(part)
         for part in re.split(r"(\{\w+\})", template)

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Annotated, Any, get_args
+from typing import Annotated, Any, ClassVar, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    create_model,
+)
 
+from adapters import ADAPTERS
+from adapters.filtering import ExtraFilter
 from kernel.errors import BadRequest, FieldError
 from kernel.wording import COUNTRY_RULE, did_you_mean, in_words, quoted
 from schemas import ChangeStatus, CustomerSortKey, ItemSortKey, ItemStatus, Period
@@ -182,7 +192,7 @@ class PagedRead(Paged):
     include_remote_data: Bool = Field(False, description="add the upstream's raw object")
 
 
-CUSTOMER_FILTERS = (
+CANONICAL_FILTERS = (
     "q",
     "name",
     "code",
@@ -190,13 +200,13 @@ CUSTOMER_FILTERS = (
     "country",
     "is_active",
     "eori_number",
-    "is_favourite",
-    "portal_access",
     "updated_since",
 )
 
 
 class CustomerList(PagedRead):
+    """The canonical filters; ``CUSTOMER_LIST`` adds those the adapters declare."""
+
     connection: str | None = Field(
         None, description="a connection name, '*' for every one, or 'a,b' (fan-out)"
     )
@@ -208,15 +218,50 @@ class CustomerList(PagedRead):
     country: Country | None = Field(None, description="billing country, ISO 3166-1 alpha-2")
     is_active: Bool | None = Field(None, description="active customers only (or inactive)")
     eori_number: Text | None = Field(None, description="text in the EORI number")
-    is_favourite: Bool | None = Field(None, description="favourites (Inventorum)")
-    portal_access: Bool | None = Field(None, description="portal access enabled (BorderBolt)")
     updated_since: Instant | None = Field(None, description=SINCE)
     partial: Bool = Field(
         True, description="fan-out: false makes any failing connection fail the request"
     )
+    filter_names: ClassVar[tuple[str, ...]] = CANONICAL_FILTERS
 
     def filters(self) -> dict[str, Any]:
-        return {k: v for k in CUSTOMER_FILTERS if (v := getattr(self, k)) is not None}
+        return {k: v for k in self.filter_names if (v := getattr(self, k)) is not None}
+
+
+FILTER_TYPES: dict[str, Any] = {"bool": Bool, "text": Text}
+
+
+def extra_filters() -> dict[str, tuple[ExtraFilter, list[str]]]:
+    """Every filter an adapter declares on a field only its upstream has, with the
+    adapters that declare it; adapters declaring one name must agree on its type."""
+    found: dict[str, tuple[ExtraFilter, list[str]]] = {}
+    for adapter_name, adapter in ADAPTERS.items():
+        for name, extra in adapter.extra_filters.items():
+            first = found.setdefault(name, (extra, []))
+            if first[0].type != extra.type:
+                raise TypeError(f"filter {name!r} is {first[0].type} and {extra.type}")
+            first[1].append(adapter_name)
+    return found
+
+
+def customer_list() -> type[CustomerList]:
+    """``CustomerList`` with every adapter-declared filter as a parameter of its type,
+    described by the adapter (and which adapters take it)."""
+    extras = extra_filters()
+    fields: dict[str, Any] = {
+        name: (
+            FILTER_TYPES[extra.type] | None,
+            Field(None, description=f"{extra.description} (adapters: {', '.join(owners)})"),
+        )
+        for name, (extra, owners) in sorted(extras.items())
+    }
+    model: type[CustomerList] = create_model("CustomerList", __base__=CustomerList, **fields)
+    model.filter_names = (*CANONICAL_FILTERS, *sorted(extras))
+    return model
+
+
+CUSTOMER_LIST = customer_list()
+CUSTOMER_FILTERS = CUSTOMER_LIST.filter_names
 
 
 class ItemList(PagedRead):

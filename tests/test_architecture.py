@@ -4,6 +4,7 @@ modules stay small, and the OpenAPI document says exactly what each endpoint dec
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -132,3 +133,18 @@ async def test_enums_in_the_document_come_from_the_schema_literals(
     assert changes["enum"] == list(get_args(ChangeStatus))
     sorts = param("/v1/customers", "sort")["enum"]
     assert sorts == [f"{d}{k}" for k in get_args(CustomerSortKey) for d in ("", "-")]
+
+
+def test_gateway_names_no_upstream_and_no_upstream_filter() -> None:
+    """Everything about one upstream lives in its adapter: gateway/ never names one, nor a
+    filter only one upstream has (the adapters declare those; the gateway reads them)."""
+    from adapters import ADAPTERS, REGISTRY
+
+    names = set(REGISTRY) | {name for a in ADAPTERS.values() for name in a.extra_filters}
+    found = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "gateway").rglob("*.py")
+        for name in names
+        if re.search(rf"\b{re.escape(name)}\b", path.read_text(encoding="utf-8"), re.I)
+    }
+    assert found == set()

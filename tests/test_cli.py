@@ -63,7 +63,7 @@ def test_check_config_reports_like_a_compiler(
         f"  {path}:6:5: connections.shop.api_version: 11 is not offered: adapter 'inventorum' "
         "serves API version 9 or 10",
         f"  {path}:7:5: connections.shop.base_url: must not carry a query string or fragment: "
-        "give the origin and any path prefix (https://app.borderbolt.com/tenant), and "
+        "give the origin and any path prefix (https://upstream.example.com/tenant), and "
         "credentials under auth",
         f"  {path}:8:5: connections.shop.auth.token: required",
         f"  {path}:8:26: connections.shop.auth.tokn: not a field here; did you mean 'token'?",

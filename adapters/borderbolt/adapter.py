@@ -17,7 +17,7 @@ from urllib.parse import quote
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
 from adapters.borderbolt import item_mapping, mapping
 from adapters.borderbolt.item_operations import ITEM_SORTS, ItemOperations
-from adapters.filtering import extra_equals
+from adapters.filtering import ExtraFilter, extra_equals
 from adapters.paging import count, more_after
 from adapters.rows import canonical_page
 from kernel.errors import (
@@ -81,7 +81,13 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         **dict.fromkeys(FILTERS, FilterSupport.NATIVE),
         **dict.fromkeys(("q", "updated_since"), FilterSupport.EMULATED),
     }
-    extra_predicates = {"portal_access": extra_equals("portal_access_enabled")}
+    extra_filters = {
+        "portal_access": ExtraFilter(
+            "bool",
+            "customers with (or without) customs-portal access",
+            extra_equals("portal_access_enabled"),
+        )
+    }
     customer_sorts = frozenset(SORTS)
     item_sorts = frozenset(ITEM_SORTS)
     api_root = "/api/v1"

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
 from adapters.field_mapping import FieldMapping
-from adapters.filtering import extra_equals
+from adapters.filtering import ExtraFilter, extra_equals
 from adapters.inventorum import mapping
 from adapters.inventorum.versions import phone_layer
 from adapters.upstream import Upstream, UpstreamResponse
@@ -46,7 +46,13 @@ class InventorumAdapter(Adapter):
         "is_favourite": FilterSupport.NATIVE,
         **dict.fromkeys(("q", "name", "email", "country"), FilterSupport.EMULATED),
     }
-    extra_predicates = {"is_favourite": extra_equals("is_favourite")}
+    extra_filters = {
+        "is_favourite": ExtraFilter(
+            "bool",
+            "favourites only, or (false) all but the favourites",
+            extra_equals("is_favourite"),
+        )
+    }
     emulated_sorts: ClassVar[frozenset[str]] = (
         frozenset()
     )  # its records carry no timestamps: no updated_since either

@@ -15,7 +15,7 @@ from gateway.endpoint import COMMON, Endpoint
 from gateway.fanout import fan_out_customers, is_fan_out, reject_sort, targets
 from gateway.handlers import read_one, write
 from gateway.listing import Listing
-from gateway.queries import CustomerList, Read
+from gateway.queries import CUSTOMER_LIST, CustomerList, Read
 from kernel.errors import NotFound
 from schemas import Customer, CustomerCreate, CustomerPatch, Page
 
@@ -94,7 +94,7 @@ endpoints = [
         "List customers",
         "customers",
         READ,
-        query=CustomerList,
+        query=CUSTOMER_LIST,
         answer=Page[Customer],
         cached=True,
     ),

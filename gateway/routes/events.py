@@ -100,7 +100,7 @@ EVENT_SCHEMA = {
         "id": {"type": "string", "example": "evt_42"},
         "type": {"type": "string", "enum": list(EVENT_TYPES)},
         "connection": {"type": "string"},
-        "resource_id": {"type": "string", "example": "borderbolt:501"},
+        "resource_id": {"type": "string", "example": "erp:501"},
         "occurred_at": {"type": "string", "format": "date-time"},
         "source": {"type": "string", "enum": ["gateway", "poll"]},
         "data": {"type": ["object", "null"], "description": "the resource after the change"},

@@ -1,4 +1,5 @@
-"""CRM extras on a customer: orders (cursor), analytics (period), credit check."""
+"""Extras on a customer that some upstreams offer: orders (cursor), analytics (period),
+credit check; any other connection answers 501."""
 
 from __future__ import annotations
 
@@ -58,8 +59,8 @@ endpoints = [
         "GET",
         "/v1/customers/{id}/orders",
         list_orders,
-        "A customer's orders (CRM)",
-        "crm",
+        "A customer's orders (connections that keep orders)",
+        "insights",
         "customers:read",
         query=OrderList,
         answer=Page[Order],
@@ -69,8 +70,8 @@ endpoints = [
         "GET",
         "/v1/customers/{id}/analytics",
         get_analytics,
-        "A customer's analytics (CRM)",
-        "crm",
+        "A customer's analytics (connections that compute them)",
+        "insights",
         "customers:read",
         query=Analytics,
         answer=CustomerAnalytics,
@@ -80,8 +81,8 @@ endpoints = [
         "POST",
         "/v1/customers/{id}/credit-check",
         Operation.CREDIT_CHECK,
-        "Run a credit check (CRM)",
-        "crm",
+        "Run a credit check (connections that offer one)",
+        "insights",
         "customers:write",
         on="resource",
         invalidates=lambda customer_id: [tags.customer(customer_id)],

@@ -1,4 +1,5 @@
-"""/v1/items: the item master (BorderBolt); any other connection answers 501."""
+"""/v1/items: the item master, on connections whose adapter has items; any other
+connection answers 501."""
 
 from __future__ import annotations
 

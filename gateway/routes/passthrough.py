@@ -1,7 +1,7 @@
 """ANY /v1/passthrough/{connection}/{path}: a raw call under the upstream's API root.
 
 For what the canonical API does not cover. The path is appended to the adapter's API
-root (BorderBolt ``/api/v1``, CRM ``/api``, Inventorum the base URL), segment by
+root (the adapter's ``api_root``, e.g. ``/api/v1``, or the base URL), segment by
 segment, percent-encoded again; empty, ``.`` and ``..`` segments are refused (404),
 as the middleware already refuses encoded separators, so no call leaves that root.
 The gateway's credentials, the version header and ``X-Request-ID`` are added; the
