@@ -41,8 +41,9 @@ What it inherits, so each adapter only states how its upstream differs:
   502); ``field_errors`` names the canonical fields of a body, ``refine_error`` may
   pick a closer class. Statuses every upstream shares (401, 429, 5xx) are raised by
   ``Upstream`` before this.
-- ``read_pages``: a canonical window over page-numbered upstream pages of at most
-  ``max_per_page`` rows (``page`` and ``page_size_param``), read by ``page_meta``.
+- ``read_pages``: a canonical window over the upstream's pages, as its ``paging``
+  declares (adapters/paging.py: page numbers or a next-page cursor in the body, the
+  parameter names, the largest page, where the rows are, how the end is told).
 - ``plan_filters`` / ``find_customers``: filters split into native and emulated (400
   for the rest), and emulated ones applied to scanned rows.
 
@@ -61,7 +62,7 @@ from typing import Any, ClassVar
 from adapters.field_mapping import FieldMapping, Kind, WrittenKeys
 from adapters.filtering import CANONICAL_PREDICATES, ExtraFilter
 from adapters.operations import FilterSupport, Operation
-from adapters.paging import ListQuery, UpstreamPage, Window, count, more_after, read_window
+from adapters.paging import ListQuery, PageNumbers, Paging, Rows, Window
 from adapters.querying import Querying
 from adapters.rows import canonical_page
 from adapters.sandbox import Credentials, Sandbox
@@ -120,8 +121,7 @@ class Adapter(Querying):
     api_root: ClassVar[str] = ""
     simulator: ClassVar[str | None] = None
     error_rules: ClassVar[Mapping[int, ErrorRule]] = {404: ErrorRule(NotFound)}
-    max_per_page: ClassVar[int] = 100
-    page_size_param: ClassVar[str] = "per_page"
+    paging: ClassVar[Paging] = PageNumbers()
     written_keys: ClassVar[WrittenKeys] = {}
     list_omits: ClassVar[Mapping[str, frozenset[str]]] = {}
 
@@ -261,36 +261,22 @@ class Adapter(Querying):
         return self.customers_from([raw], include_remote_data)[0]
 
     async def read_pages(
-        self,
-        path: str,
-        params: Mapping[str, Any],
-        offset: int,
-        limit: int,
-        what: str = "resource",
-    ) -> tuple[list[dict[str, Any]], int | None, bool]:
-        """Rows ``[offset, offset + limit)`` of a page-numbered upstream collection at
-        ``path``: pages of at most ``max_per_page`` rows, read through ``page_meta``."""
+        self, path: str, params: Mapping[str, Any], query: ListQuery, what: str = "resource"
+    ) -> Rows:
+        """The upstream rows of ``query``'s window of the collection at ``path``, read
+        as the adapter's ``paging`` declares (adapters/paging.py)."""
 
-        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
-            sent = {**params, "page": page, self.page_size_param: per_page}
-            response = await self.upstream.call("GET", path, params=sent)
+        async def read(sent: Mapping[str, Any]) -> dict[str, Any]:
+            response = await self.upstream.call("GET", path, params=dict(sent))
             body = self.ok(response, what)
-            data = body.get("data")
-            if not isinstance(data, list):
-                raise response.error("upstream answered without a data list")
-            total, more = self.page_meta(body, page, per_page, len(data))
-            return UpstreamPage(data, total, more)
+            if not isinstance(body, dict):
+                raise response.error("upstream answered a page that is not an object")
+            return body
 
-        return await read_window(offset, limit, self.max_per_page, fetch_page)
-
-    def page_meta(
-        self, body: dict[str, Any], page: int, per_page: int, rows: int
-    ) -> tuple[int | None, bool]:
-        """Hook: ``(total, more pages follow)`` from a page's body; by default from
-        ``meta.total`` (or a top-level ``total``), else whether the page was full."""
-        meta = body.get("meta")
-        total = count(meta.get("total") if isinstance(meta, dict) else body.get("total"))
-        return total, more_after(page, per_page, total, rows)
+        try:
+            return await self.paging.read(read, params, query)
+        except ValueError as exc:  # a page without its rows, a position it did not make
+            raise UpstreamError(str(exc), connection=self.connection) from exc
 
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         raise NotImplementedError

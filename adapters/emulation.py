@@ -1,7 +1,8 @@
 """Emulated filters and sorts: scan upstream pages and keep the canonical rows that match.
 
 ``scan`` walks the upstream collection (with the native filters and sort applied
-upstream) from the cursor's offset, in steps that line up with upstream pages, and
+upstream) from the cursor's offset (and, for an upstream that pages by cursor, its
+position), in steps that line up with upstream pages, and
 stops once ``limit`` rows matched or ``max_pages`` upstream pages were read. The
 window it answers says how many upstream rows it consumed, so the next cursor
 resumes right after the last row looked at: no gaps, no duplicates. A page cut short
@@ -42,23 +43,29 @@ async def scan(
     until_miss: bool = False,
 ) -> Window[T]:
     found: list[T] = []
-    offset = query.offset
+    offset, resume = query.offset, query.resume
     for _ in range(max_pages):
         step = SCAN_STEP - offset % SCAN_STEP
-        window = await fetch(replace(query, offset=offset, limit=step))
+        window = await fetch(replace(query, offset=offset, limit=step, resume=resume))
         for index, row in enumerate(window.items):
             if matches(row, emulated, predicates):
                 found.append(row)
                 if len(found) == query.limit:
                     consumed = offset + index + 1 - query.offset
                     more = index + 1 < len(window.items) or window.has_more
-                    return Window(found, None, more, consumed=consumed)
+                    return Window(found, None, more, consumed, resume=_after(window, index))
             elif until_miss:
-                return Window(found, None, False, consumed=offset + index + 1 - query.offset)
-        offset += len(window.items)
+                consumed = offset + index + 1 - query.offset
+                return Window(found, None, False, consumed, resume=_after(window, index))
+        offset, resume = offset + len(window.items), window.resume
         if not window.has_more or not window.items:
-            return Window(found, None, False, consumed=offset - query.offset)
-    return Window(found, None, True, consumed=offset - query.offset)
+            return Window(found, None, False, consumed=offset - query.offset, resume=resume)
+    return Window(found, None, True, consumed=offset - query.offset, resume=resume)
+
+
+def _after(window: Window[T], index: int) -> str | None:
+    """The upstream position after row ``index`` of ``window`` (cursor paging)."""
+    return window.after[index] if window.after else None
 
 
 async def sorted_scan(

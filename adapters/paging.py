@@ -1,12 +1,29 @@
-"""Canonical windows (offset, limit) and how they map onto page-numbered upstream pages."""
+"""Canonical windows (offset, limit) and how they map onto an upstream's pages.
+
+An adapter declares how its upstream pages (``Adapter.paging``), as data:
+
+- ``PageNumbers``: ``?page=N&per_page=M`` (the parameter names, the largest page, where
+  the rows are, and how the body says more follow: a total, a last page number, a
+  has-more flag, or a full page);
+- ``NextCursor``: ``?after=<token>&limit=M`` with the next token in the body
+  (``paging.next.after``) — a position cannot be computed from an offset, so each
+  window says where the row after each of its rows is (``Window.after``) and the
+  gateway carries that position in its own signed cursor (``ListQuery.resume``).
+
+Both read a window ``[offset, offset + limit)`` with the fewest upstream calls, through
+one ``read(params) -> body`` the adapter gives (a GET of its list path, errors raised).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+Read = Callable[[Mapping[str, Any]], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +35,7 @@ class ListQuery:
     filters: Mapping[str, Any] = field(default_factory=dict)
     sort: str | None = None
     include_remote_data: bool = False
+    resume: str | None = None  # the upstream position of the row at ``offset``, if it has one
 
     @property
     def sort_key(self) -> str | None:
@@ -34,22 +52,55 @@ class Window(Generic[T]):
 
     ``consumed`` is how many upstream rows the slice covers when that differs from
     ``len(items)`` (rows scanned but filtered out); the next page starts after them.
+    ``after`` is, for an upstream that pages by cursor, the position after each item;
+    ``resume`` the position after the last row the window covers (by default after its
+    last item), which the next page starts from.
     """
 
     items: list[T]
     total: int | None
     has_more: bool
     consumed: int | None = None
+    after: tuple[str | None, ...] = ()
+    resume: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.resume is None and self.after:
+            object.__setattr__(self, "resume", self.after[-1])
 
     @property
     def advance(self) -> int:
         return len(self.items) if self.consumed is None else self.consumed
+
+    def next_query(self, query: ListQuery, **changes: Any) -> ListQuery:
+        """``query`` moved to the row after this window."""
+        moved = query.offset + self.advance
+        return replace_query(query, offset=moved, resume=self.resume, **changes)
 
     @classmethod
     def of(cls, items: list[T], offset: int, limit: int) -> Window[T]:
         """A window over a list the upstream answers whole (e.g. a customer's contacts)."""
         chunk = list(items[offset : offset + limit])
         return cls(chunk, len(items), offset + len(chunk) < len(items))
+
+
+def replace_query(query: ListQuery, **changes: Any) -> ListQuery:
+    return replace(query, **changes)
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """What a paging strategy read: a window's upstream rows, the total if told, whether
+    rows follow, and (cursor paging) the position after each row."""
+
+    rows: list[dict[str, Any]]
+    total: int | None
+    more: bool
+    after: tuple[str | None, ...] = ()
+
+    def window(self, items: list[T]) -> Window[T]:
+        """The canonical window of these rows (``items``: them, mapped)."""
+        return Window(items, self.total, self.more, after=self.after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,3 +175,123 @@ async def read_window(
             break
     window = rows[span.skip : span.skip + limit]
     return window, total, len(rows) > span.skip + limit or more
+
+
+def path_in(body: Any, path: str) -> Any:
+    """The value at a dotted ``path`` of a JSON body (``paging.next.after``), or None."""
+    node = body
+    for part in path.split(".") if path else ():
+        if not isinstance(node, dict):
+            return None
+        node = node.get(part)
+    return node
+
+
+def _rows(body: dict[str, Any], records: str) -> list[dict[str, Any]]:
+    rows = path_in(body, records)
+    if not isinstance(rows, list):
+        raise ValueError(f"upstream answered without a {records!r} list")
+    return rows
+
+
+class Paging(ABC):
+    """How an upstream's list pages (module docstring)."""
+
+    records: str  # where a page's rows are in its body
+    max_per_page: int
+
+    @abstractmethod
+    async def read(self, read: Read, params: Mapping[str, Any], query: ListQuery) -> Rows:
+        """The upstream rows of ``query``'s window."""
+
+
+@dataclass(frozen=True)
+class PageNumbers(Paging):
+    """``?page=N&<size>=M``; more pages follow when the body says so (``has_more``, a
+    flag), or its ``last_page`` is further, or its ``total`` is larger, else when the
+    page was full."""
+
+    size_param: str = "per_page"
+    page_param: str = "page"
+    max_per_page: int = 100
+    records: str = "data"
+    total: Sequence[str] = ("meta.total", "total")
+    last_page: str | None = None
+    has_more: str | None = None
+
+    async def read(self, read: Read, params: Mapping[str, Any], query: ListQuery) -> Rows:
+        async def fetch_page(page: int, per_page: int) -> UpstreamPage:
+            body = await read({**params, self.page_param: page, self.size_param: per_page})
+            rows = _rows(body, self.records)
+            return UpstreamPage(rows, *self.page_meta(body, page, per_page, len(rows)))
+
+        rows, total, more = await read_window(
+            query.offset, query.limit, self.max_per_page, fetch_page
+        )
+        return Rows(rows, total, more)
+
+    def page_meta(
+        self, body: dict[str, Any], page: int, per_page: int, rows: int
+    ) -> tuple[int | None, bool]:
+        total = next(
+            (c for path in self.total if (c := count(path_in(body, path))) is not None), None
+        )
+        flag = path_in(body, self.has_more) if self.has_more else None
+        if isinstance(flag, bool):
+            return total, flag
+        last = count(path_in(body, self.last_page)) if self.last_page else None
+        if last is not None:
+            return total, page < last
+        return total, more_after(page, per_page, total, rows)
+
+
+@dataclass(frozen=True)
+class NextCursor(Paging):
+    """``?<cursor>=<token>&<size>=M``, the next page's token at ``next`` in the body
+    (absent on the last page). A position is ``[token of its page, rows to skip]``."""
+
+    cursor_param: str = "after"
+    size_param: str = "limit"
+    next: str = "paging.next.after"
+    max_per_page: int = 100
+    records: str = "results"
+
+    async def read(self, read: Read, params: Mapping[str, Any], query: ListQuery) -> Rows:
+        token, skip = _position(query.resume) if query.resume else (None, query.offset)
+        wanted = skip + query.limit
+        rows: list[dict[str, Any]] = []
+        after: list[str | None] = []
+        while True:
+            size = min(self.max_per_page, max(wanted - len(rows), 1))
+            sent = {**params, self.size_param: size}
+            if token is not None:
+                sent[self.cursor_param] = token
+            body = await read(sent)
+            page = _rows(body, self.records)
+            following = path_in(body, self.next)
+            following = str(following) if following not in (None, "") else None
+            for index in range(len(page)):
+                last = index + 1 == len(page)
+                after.append(_encode(following, 0) if last else _encode(token, index + 1))
+            rows += page
+            if following is None or len(rows) >= wanted or not page:
+                break
+            token = following
+        more = len(rows) > wanted or following is not None
+        if following is None and after and len(rows) <= wanted:
+            after[-1] = None  # the end: nothing after the last row
+        return Rows(rows[skip:wanted], None, more, tuple(after[skip:wanted]))
+
+
+def _encode(token: str | None, skip: int) -> str | None:
+    return json.dumps([token, skip], separators=(",", ":")) if token or skip else None
+
+
+def _position(resume: str) -> tuple[str | None, int]:
+    try:
+        token, skip = json.loads(resume)
+    except (ValueError, TypeError):
+        raise ValueError("not a position this paging made") from None
+    if not (token is None or isinstance(token, str)) or not isinstance(skip, int) or skip < 0:
+        raise ValueError("not a position this paging made")
+    return token, skip

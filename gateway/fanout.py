@@ -79,7 +79,7 @@ async def fan_out_customers(
 ) -> dict[str, Any]:
     plans = [(c, *c.adapter.plan_filters(filters, None)) for c in connections]
     bound = binding(route="customers", fan_out=[c.name for c in connections], filters=filters)
-    index, offset = _position(codec, cursor, bound, len(connections))
+    index, offset, resume = _position(codec, cursor, bound, len(connections))
     rows: list[Any] = []
     errors: list[dict[str, Any]] = []
     emulated: set[str] = set()
@@ -91,6 +91,7 @@ async def fan_out_customers(
             limit=limit - len(rows),
             filters=native,
             include_remote_data=include_remote_data,
+            resume=resume,
         )
         try:
             max_pages = connection.config.max_scan_pages
@@ -103,19 +104,20 @@ async def fan_out_customers(
                     upstream_status=exc.upstream_status,
                 ) from exc
             errors.append(exc.envelope(None)["error"])
-            index, offset = index + 1, 0
+            index, offset, resume = index + 1, 0, None
             continue
         rows += window.items
         emulated |= set(emulating)
         totals.append(window.total)
         if window.has_more:
-            offset += window.advance
+            offset, resume = offset + window.advance, window.resume
             break
-        index, offset = index + 1, 0
+        index, offset, resume = index + 1, 0, None
     more = index < len(plans)
+    at = {"c": index, "o": offset, **({"r": resume} if resume else {})}
     return envelope(
         rows,
-        next_cursor=codec.encode(bound, {"c": index, "o": offset}) if more else None,
+        next_cursor=codec.encode(bound, at) if more else None,
         limit=limit,
         total=sum(t or 0 for t in totals) if _complete(totals, errors, plans) else None,
         connections=[c.name for c in connections],
@@ -124,16 +126,23 @@ async def fan_out_customers(
     )
 
 
-def _position(codec: CursorCodec, cursor: str | None, bound: str, count: int) -> tuple[int, int]:
+def _position(
+    codec: CursorCodec, cursor: str | None, bound: str, count: int
+) -> tuple[int, int, str | None]:
+    """Which connection, where in it, and its upstream position (cursor paging)."""
     if not cursor:
-        return 0, 0
+        return 0, 0, None
     position = codec.decode(cursor, bound)
-    index, offset = position.get("c"), position.get("o")
+    index, offset, resume = position.get("c"), position.get("o"), position.get("r")
     if not (
-        isinstance(index, int) and isinstance(offset, int) and 0 <= index < count and offset >= 0
+        isinstance(index, int)
+        and isinstance(offset, int)
+        and 0 <= index < count
+        and offset >= 0
+        and isinstance(resume, str | None)
     ):
         raise InvalidCursor("the cursor is not one this gateway issued")
-    return index, offset
+    return index, offset, resume
 
 
 def _complete(totals: list[int | None], errors: list[Any], plans: list[Any]) -> bool:

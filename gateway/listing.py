@@ -30,11 +30,13 @@ class Listing:
         self.limit = limit
         self.bound_to = binding(route=route, connection=connection, **bound)
         self.offset = 0
+        self.resume: str | None = None  # the upstream's position (cursor paging)
         if cursor:
-            offset = self.codec.decode(cursor, self.bound_to).get("o")
-            if not isinstance(offset, int) or offset < 0:
+            position = self.codec.decode(cursor, self.bound_to)
+            offset, resume = position.get("o"), position.get("r")
+            if not isinstance(offset, int) or offset < 0 or not isinstance(resume, str | None):
                 raise InvalidCursor("the cursor is not one this gateway issued")
-            self.offset = offset
+            self.offset, self.resume = offset, resume
 
     @classmethod
     def of(cls, call: Call, route: str, connection: str, **bound: Any) -> Listing:
@@ -56,11 +58,12 @@ class Listing:
             filters=filters,
             sort=sort,
             include_remote_data=include_remote_data,
+            resume=self.resume,
         )
 
     def page(self, window: Window[Any], emulated: Sequence[str] = ()) -> dict[str, Any]:
         next_cursor = (
-            self.codec.encode(self.bound_to, {"o": self.offset + window.advance})
+            self.codec.encode(self.bound_to, position(self.offset + window.advance, window))
             if window.has_more and window.advance
             else None
         )
@@ -72,6 +75,12 @@ class Listing:
             connections=[self.connection],
             emulated=emulated,
         )
+
+
+def position(offset: int, window: Window[Any]) -> dict[str, Any]:
+    """What a cursor keeps of where the next page starts: the offset, and the upstream's
+    own position when it pages by cursor."""
+    return {"o": offset, "r": window.resume} if window.resume else {"o": offset}
 
 
 def envelope(

@@ -18,7 +18,7 @@ from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operatio
 from adapters.borderbolt import item_mapping, mapping
 from adapters.borderbolt.item_operations import ITEM_SORTS, ItemOperations
 from adapters.filtering import ExtraFilter, extra_equals
-from adapters.paging import count, more_after
+from adapters.paging import PageNumbers
 from adapters.rows import canonical_page
 from kernel.errors import (
     Conflict,
@@ -90,6 +90,7 @@ class BorderBoltAdapter(ItemOperations, Adapter):
     }
     customer_sorts = frozenset(SORTS)
     item_sorts = frozenset(ITEM_SORTS)
+    paging = PageNumbers(last_page="meta.last_page")
     api_root = "/api/v1"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
     simulator = "adapters.borderbolt.simulator:sandbox"
@@ -145,8 +146,8 @@ class BorderBoltAdapter(ItemOperations, Adapter):
             params["sort"] = SORTS[query.sort_key]
             params["direction"] = "desc" if query.descending else "asc"
 
-        rows, total, has_more = await self.read_pages(CUSTOMERS, params, query.offset, query.limit)
-        return Window(self.customers_from(rows, query.include_remote_data), total, has_more)
+        read = await self.read_pages(CUSTOMERS, params, query)
+        return read.window(self.customers_from(read.rows, query.include_remote_data))
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
         return self.customer_from(await self._raw_customer(remote_id), include_remote_data)
@@ -250,17 +251,6 @@ class BorderBoltAdapter(ItemOperations, Adapter):
 
     def customer_fields(self, raw: Mapping[str, Any], include_remote_data: bool) -> dict[str, Any]:
         return mapping.customer_fields(raw, self.connection, include_remote_data)
-
-    def page_meta(
-        self, body: dict[str, Any], page: int, per_page: int, rows: int
-    ) -> tuple[int | None, bool]:
-        meta = body.get("meta")
-        meta = meta if isinstance(meta, dict) else {}
-        total, last_page = count(meta.get("total")), count(meta.get("last_page"))
-        more = (
-            page < last_page if last_page is not None else more_after(page, per_page, total, rows)
-        )
-        return total, more
 
     def field_errors(self, body: Any, what: str) -> list[FieldError]:
         errors = body.get("errors") if isinstance(body, dict) else None

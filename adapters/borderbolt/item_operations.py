@@ -11,11 +11,12 @@ but no last page.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from adapters.borderbolt import item_mapping
 from adapters.field_mapping import FieldMapping
-from adapters.paging import ListQuery, Window
+from adapters.paging import ListQuery, Rows, Window
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import UpstreamError
 from schemas import Document, Item, ItemCreate, ItemPatch, PendingChange
@@ -47,8 +48,8 @@ class _Host(Protocol):
     def data_list(self, response: UpstreamResponse, what: str = ...) -> list[Any]: ...
 
     async def read_pages(
-        self, path: str, params: dict[str, Any], offset: int, limit: int, what: str = ...
-    ) -> tuple[list[dict[str, Any]], int | None, bool]: ...
+        self, path: str, params: Mapping[str, Any], query: ListQuery, what: str = ...
+    ) -> Rows: ...
 
 
 class ItemOperations:
@@ -66,12 +67,12 @@ class ItemOperations:
             params["sort_by"] = ITEM_SORTS[query.sort_key]
             params["sort_order"] = "desc" if query.descending else "asc"
 
-        rows, total, more = await self.read_pages(ITEMS, params, query.offset, query.limit, "item")
+        read = await self.read_pages(ITEMS, params, query, "item")
+        rows = read.rows
         customer = filters.get("customer_id")
         if customer is not None:  # list rows omit customer_id; these are all that customer's
             rows = [{"customer_id": int(customer), **row} for row in rows]
-        items = [_item(self, row, query.include_remote_data) for row in rows]
-        return Window(items, total, more)
+        return read.window([_item(self, row, query.include_remote_data) for row in rows])
 
     async def search_items(self: _Host, q: str, customer_id: str | None) -> list[Item]:
         params = {"q": q, **({"customer_id": customer_id} if customer_id else {})}

@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
 from adapters.crm import mapping
-from adapters.paging import count, more_after
+from adapters.paging import PageNumbers
 from kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from schemas import (
     Contact,
@@ -85,7 +85,7 @@ class CrmAdapter(Adapter):
         422: REFUSED,
         409: ErrorRule(Conflict, "the CRM reports a conflict"),
     }
-    page_size_param = "limit"
+    paging = PageNumbers(size_param="limit", has_more="meta.hasMore")
     written_keys = {
         "customer": {
             **{name: (name,) for name in mapping.SAME_NAME},
@@ -101,10 +101,8 @@ class CrmAdapter(Adapter):
             NATIVE_FILTERS[name]: str(value).lower() if isinstance(value, bool) else value
             for name, value in query.filters.items()
         }
-        rows, total, more = await self.read_pages(
-            CUSTOMERS, params, query.offset, query.limit, "customer"
-        )
-        return Window(self.customers_from(rows, query.include_remote_data), total, more)
+        read = await self.read_pages(CUSTOMERS, params, query, "customer")
+        return read.window(self.customers_from(read.rows, query.include_remote_data))
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
         return self.customer_from(await self._raw_customer(remote_id), include_remote_data)
@@ -170,17 +168,15 @@ class CrmAdapter(Adapter):
 
     async def list_orders(self, customer_id: str, query: ListQuery) -> Window[Order]:
         path = f"{CUSTOMERS}/{customer_id}/orders"
-        rows, total, more = await self.read_pages(
-            path, query.filters, query.offset, query.limit, "customer"
-        )
+        read = await self.read_pages(path, query.filters, query, "customer")
         orders = [
             mapping.order_to_canonical(
                 row, self.connection, customer_id, include_remote_data=query.include_remote_data
             )
-            for row in rows
+            for row in read.rows
             if isinstance(row, dict) and "id" in row
         ]
-        return Window(orders, total, more)
+        return Window(orders, read.total, read.more)
 
     async def get_analytics(self, customer_id: str, period: Period) -> CustomerAnalytics:
         path = f"{CUSTOMERS}/{customer_id}/analytics"
@@ -197,16 +193,6 @@ class CrmAdapter(Adapter):
         if not isinstance(data, dict):
             raise response.error("upstream answered without the credit check")
         return mapping.credit_check_to_canonical(data, self.connection, customer_id)
-
-    def page_meta(
-        self, body: dict[str, Any], page: int, per_page: int, rows: int
-    ) -> tuple[int | None, bool]:
-        """The CRM says ``meta.hasMore``; the total, when it gives one, is a fallback."""
-        meta = body.get("meta")
-        meta = meta if isinstance(meta, dict) else {}
-        total = count(meta.get("total"))
-        more = meta.get("hasMore")
-        return total, more if isinstance(more, bool) else more_after(page, per_page, total, rows)
 
     def field_errors(self, body: Any, what: str) -> list[FieldError]:
         return mapping.field_errors(body)

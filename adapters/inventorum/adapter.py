@@ -21,6 +21,7 @@ from adapters.field_mapping import FieldMapping
 from adapters.filtering import ExtraFilter, extra_equals
 from adapters.inventorum import mapping
 from adapters.inventorum.versions import phone_layer
+from adapters.paging import PageNumbers
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import FieldError, NotFound, ValidationFailed
 from schemas import Customer, CustomerCreate, CustomerPatch
@@ -60,8 +61,7 @@ class InventorumAdapter(Adapter):
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
     simulator = "adapters.inventorum.simulator:sandbox"
     error_rules = {404: ErrorRule(NotFound), 400: REFUSED, 422: REFUSED}
-    max_per_page = 30
-    page_size_param = "limit"
+    paging = PageNumbers(size_param="limit", max_per_page=30)
     # only the answers to POST and PUT carry total_sales, not list rows or single reads
     list_omits = {"customer": frozenset({"extra.total_sales"})}
 
@@ -106,8 +106,8 @@ class InventorumAdapter(Adapter):
     async def list_customers(self, query: ListQuery) -> Window[Customer]:
         path = FAVOURITES if query.filters.get("is_favourite") is True else CUSTOMERS
 
-        rows, total, more = await self.read_pages(path, {}, query.offset, query.limit, "customer")
-        return Window(self.customers_from(rows, query.include_remote_data), total, more)
+        read = await self.read_pages(path, {}, query, "customer")
+        return read.window(self.customers_from(read.rows, query.include_remote_data))
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
         return self.customer_from(await self._raw_customer(remote_id), include_remote_data)
