@@ -261,13 +261,26 @@ class Adapter(Querying):
         return self.customers_from([raw], include_remote_data)[0]
 
     async def read_pages(
-        self, path: str, params: Mapping[str, Any], query: ListQuery, what: str = "resource"
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        query: ListQuery,
+        what: str = "resource",
+        *,
+        search: bool = False,
     ) -> Rows:
         """The upstream rows of ``query``'s window of the collection at ``path``, read
-        as the adapter's ``paging`` declares (adapters/paging.py)."""
+        as the adapter's ``paging`` declares (adapters/paging.py): a GET with ``params``
+        in the query string, or (``search``) a POST of ``params`` as the JSON body, the
+        paging parameters with them (a search endpoint)."""
 
         async def read(sent: Mapping[str, Any]) -> dict[str, Any]:
-            response = await self.upstream.call("GET", path, params=dict(sent))
+            if search:  # a search is a read: never a write, whatever its method
+                response = await self.upstream.call(
+                    "POST", path, json_body=dict(sent), idempotent=True
+                )
+            else:
+                response = await self.upstream.call("GET", path, params=dict(sent))
             body = self.ok(response, what)
             if not isinstance(body, dict):
                 raise response.error("upstream answered a page that is not an object")

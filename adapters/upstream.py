@@ -125,9 +125,15 @@ class Sent:
     content: bytes | None
     headers: dict[str, str]
     raw: bool
+    idempotent: bool = False  # a read whatever its method (a POST search): retried as one
 
 
 NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def _as(method: str, sent: Sent) -> str:
+    """The method a call counts as for retries and write tracking."""
+    return "GET" if sent.idempotent else method
 
 
 class Upstream:
@@ -175,10 +181,14 @@ class Upstream:
         content: bytes | None = None,
         headers: dict[str, str] | None = None,
         raw: bool = False,
+        idempotent: bool = False,
     ) -> UpstreamResponse:
         """One call, retried as the policy allows. ``raw`` answers every status as it
-        came (for passthrough); otherwise the shared statuses are raised (docstring)."""
-        sent = Sent(params, json_body, content, {**self.headers, **(headers or {})}, raw)
+        came (for passthrough); otherwise the shared statuses are raised (docstring).
+        ``idempotent``: a read sent as a POST (a search), retried like a GET and never
+        counted as a write."""
+        merged = {**self.headers, **(headers or {})}
+        sent = Sent(params, json_body, content, merged, raw, idempotent)
         if request_id := request_id_var.get():
             sent.headers["X-Request-ID"] = request_id
         policy = self.retry
@@ -267,13 +277,14 @@ class Upstream:
                     connection=self.connection,
                 )
             reached = not isinstance(exc, NEVER_REACHED)
-            raise Transient(error, method=method, reached=reached) from exc
+            raise Transient(error, method=_as(method, sent), reached=reached) from exc
         except BaseException:
             if not sent.raw:
                 self.breaker.release()
             raise
         self.observe(method, str(response.status_code), time.perf_counter() - started)
-        if method not in ("GET", "HEAD") and (sent_writes := writes_sent_var.get()) is not None:
+        kind = _as(method, sent)
+        if kind not in ("GET", "HEAD") and (sent_writes := writes_sent_var.get()) is not None:
             sent_writes.append(f"{method} {path}")
         log.debug(
             "upstream_call",
@@ -291,7 +302,7 @@ class Upstream:
         if result.status >= 500:
             await self.breaker.failed()
             error = result.error(f"upstream failed with HTTP {result.status}")
-            raise Transient(error, method=method, reached=True)
+            raise Transient(error, method=kind, reached=True)
         await self.breaker.succeeded()
         if result.status == 429:
             header = response.headers.get("Retry-After")
@@ -302,7 +313,7 @@ class Upstream:
                 headers={"Retry-After": retry_after(header)},
             )
             raise Transient(
-                limited, method=method, reached=True, retry_after=retry_after_seconds(header) or 0.0
+                limited, method=kind, reached=True, retry_after=retry_after_seconds(header) or 0.0
             )
         if result.status in (401, 403):
             raise result.error("upstream refused the gateway's credentials for this connection")
