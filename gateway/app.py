@@ -126,15 +126,18 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     app.router.redirect_slashes = False  # a trailing slash is a 404 that says so
     app.state.runtime = runtime
     app.state.metrics = metrics
-    app.state.host = Host(app.state, config_path, asyncio.Lock(), ENDPOINTS)
+    feed = ChangeFeed(store, lambda: app.state.runtime.config, metrics)
+    app.state.host = Host(
+        app.state,
+        config_path,
+        asyncio.Lock(),
+        audit=AuditLog(store, metrics, lambda: app.state.runtime.config.server.audit.retention),
+        changes=feed,
+        pollers=Pollers(lambda: app.state.runtime, feed),
+        deliveries=DeliveryWorker(feed, lambda: app.state.runtime.config),
+        endpoints=ENDPOINTS,
+    )
     if config_path is not None:  # the text the admin API edits (the follower reads it again)
         app.state.host.read_file()
-    app.state.host.audit = AuditLog(
-        store, metrics, lambda: app.state.runtime.config.server.audit.retention
-    )
-    feed = ChangeFeed(store, lambda: app.state.runtime.config, metrics)
-    app.state.host.changes = feed
-    app.state.host.pollers = Pollers(lambda: app.state.runtime, feed)
-    app.state.host.deliveries = DeliveryWorker(feed, lambda: app.state.runtime.config)
     metrics.watch(lambda: app.state.runtime)
     return app

@@ -13,9 +13,10 @@ import asyncio
 import contextlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import structlog
+from starlette.datastructures import State
 
 from gateway.auth import KeyStore
 from gateway.config import BearerAuth, Config
@@ -30,6 +31,13 @@ from gateway.logging import redactor
 from gateway.metrics import Metrics
 from gateway.quotas import Quotas
 from gateway.store import Store, open_store
+
+if TYPE_CHECKING:  # what the app builds around the runtime (they import it, not it them)
+    from gateway.audit import AuditLog
+    from gateway.changes.feed import ChangeFeed
+    from gateway.changes.poller import Pollers
+    from gateway.changes.webhooks import DeliveryWorker
+    from gateway.endpoint import Endpoint
 
 log = structlog.get_logger("gateway.runtime")
 
@@ -136,14 +144,14 @@ class Host:
     """What the app holds across config changes: the slot of the live runtime (its
     ``state.runtime``), the config file the admin API edits, one change at a time."""
 
-    state: Any  # the Starlette app's state
+    state: State  # the Starlette app's state
     config_path: Path | None
     lock: asyncio.Lock  # one config change at a time
-    endpoints: tuple[Any, ...] = ()  # every endpoint served (gateway/routes), for OpenAPI
-    audit: Any = None  # the AuditLog (gateway/audit.py), one per process
-    changes: Any = None  # the ChangeFeed (gateway/changes/feed.py), one per process
-    pollers: Any = None  # Pollers (gateway/changes/poller.py), started with the app
-    deliveries: Any = None  # the DeliveryWorker (gateway/changes/webhooks.py), likewise
+    audit: AuditLog  # one per process
+    changes: ChangeFeed  # one per process
+    pollers: Pollers  # started with the app
+    deliveries: DeliveryWorker  # likewise
+    endpoints: tuple[Endpoint, ...] = ()  # every endpoint served (gateway/routes), for OpenAPI
     text: str | None = None  # the config text live now (as published to the store)
     etag: str | None = None  # of ``text``
     file_etag: str | None = None  # of the config file as last written or read
