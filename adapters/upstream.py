@@ -131,6 +131,10 @@ class Sent:
 NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+def _outcome(exc: httpx.HTTPError) -> str:
+    return "timeout" if isinstance(exc, httpx.TimeoutException) else "unreachable"
+
+
 def _as(method: str, sent: Sent) -> str:
     """The method a call counts as for retries and write tracking."""
     return "GET" if sent.idempotent else method
@@ -244,13 +248,8 @@ class Upstream:
             ) from exc
 
     async def _attempt(self, method: str, path: str, sent: Sent) -> UpstreamResponse:
-        if sent.raw:
-            # Passthrough never feeds the breaker (API.md section 5): an upstream path
-            # answering 500 says nothing about the canonical API. It still fails fast.
-            if self.breaker.state is CircuitState.OPEN:
-                await self.breaker.acquire()
-        else:
-            await self.breaker.acquire()
+        """One attempt: let through by the breaker, sent, observed, then classified."""
+        await self._admit(sent)
         started = time.perf_counter()
         try:
             response = await self.client.request(
@@ -264,57 +263,74 @@ class Upstream:
         except httpx.HTTPError as exc:
             if not sent.raw:
                 await self.breaker.failed()
-            outcome = "timeout" if isinstance(exc, httpx.TimeoutException) else "unreachable"
-            self.observe(method, outcome, time.perf_counter() - started)
-            error: GatewayError
-            if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, NEVER_REACHED):
-                error = UpstreamTimeout(
-                    "upstream did not answer in time", connection=self.connection
-                )
-            else:
-                error = UpstreamError(
-                    f"upstream could not be reached ({type(exc).__name__})",
-                    connection=self.connection,
-                )
-            reached = not isinstance(exc, NEVER_REACHED)
-            raise Transient(error, method=_as(method, sent), reached=reached) from exc
+            self.observe(method, _outcome(exc), time.perf_counter() - started)
+            raise self._unreachable(exc, _as(method, sent)) from exc
         except BaseException:
             if not sent.raw:
                 self.breaker.release()
             raise
-        self.observe(method, str(response.status_code), time.perf_counter() - started)
-        kind = _as(method, sent)
-        if kind not in ("GET", "HEAD") and (sent_writes := writes_sent_var.get()) is not None:
-            sent_writes.append(f"{method} {path}")
+        result = self._received(method, path, sent, response, started)
+        return result if sent.raw else await self._classified(result, _as(method, sent))
+
+    async def _admit(self, sent: Sent) -> None:
+        """The breaker's say. Passthrough never feeds it (API.md section 5: an upstream
+        path answering 500 says nothing about the canonical API), but still fails fast."""
+        if not sent.raw or self.breaker.state is CircuitState.OPEN:
+            await self.breaker.acquire()
+
+    def _unreachable(self, exc: httpx.HTTPError, kind: str) -> Transient:
+        """A transport failure as the canonical error, retryable as ``kind`` allows."""
+        error: GatewayError
+        if isinstance(exc, httpx.TimeoutException) and not isinstance(exc, NEVER_REACHED):
+            error = UpstreamTimeout("upstream did not answer in time", connection=self.connection)
+        else:
+            error = UpstreamError(
+                f"upstream could not be reached ({type(exc).__name__})",
+                connection=self.connection,
+            )
+        return Transient(error, method=kind, reached=not isinstance(exc, NEVER_REACHED))
+
+    def _received(
+        self, method: str, path: str, sent: Sent, response: httpx.Response, started: float
+    ) -> UpstreamResponse:
+        """An answer came: measured, logged, and a write noted as sent."""
+        elapsed = time.perf_counter() - started
+        self.observe(method, str(response.status_code), elapsed)
+        if (
+            _as(method, sent) not in ("GET", "HEAD")
+            and (writes := writes_sent_var.get()) is not None
+        ):
+            writes.append(f"{method} {path}")
         log.debug(
             "upstream_call",
             connection=self.connection,
             method=method,
             path=path,
             status=response.status_code,
-            duration_ms=round((time.perf_counter() - started) * 1000, 2),
+            duration_ms=round(elapsed * 1000, 2),
         )
-        result = UpstreamResponse(
+        return UpstreamResponse(
             self.connection, response.status_code, response.content, response.headers
         )
-        if sent.raw:
-            return result
+
+    async def _classified(self, result: UpstreamResponse, kind: str) -> UpstreamResponse:
+        """The statuses every upstream shares: 5xx (a breaker failure, retryable), 429
+        (its Retry-After honoured), 401/403 (the gateway's credentials refused)."""
         if result.status >= 500:
             await self.breaker.failed()
             error = result.error(f"upstream failed with HTTP {result.status}")
             raise Transient(error, method=kind, reached=True)
         await self.breaker.succeeded()
         if result.status == 429:
-            header = response.headers.get("Retry-After")
+            header = result.headers.get("Retry-After")
             limited = RateLimited(
                 "upstream rate limit reached; retry later",
                 connection=self.connection,
                 upstream_status=429,
                 headers={"Retry-After": retry_after(header)},
             )
-            raise Transient(
-                limited, method=kind, reached=True, retry_after=retry_after_seconds(header) or 0.0
-            )
+            wait = retry_after_seconds(header) or 0.0
+            raise Transient(limited, method=kind, reached=True, retry_after=wait)
         if result.status in (401, 403):
             raise result.error("upstream refused the gateway's credentials for this connection")
         return result
