@@ -11,6 +11,7 @@ as a 500.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from kernel.errors import UpstreamError
 from kernel.wording import observed
+from schemas import Customer
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -32,6 +34,20 @@ def canonical(model: type[M], fields: dict[str, Any], connection: str) -> M:
         return model.model_validate(fields)
     except ValidationError as exc:
         raise unreadable(model, exc, connection) from None
+
+
+def customer_reader(
+    fields: Callable[[Mapping[str, Any], str, bool], dict[str, Any]],
+) -> Callable[..., Customer]:
+    """``customer_to_canonical(raw, connection, *, include_remote_data=False)`` of an
+    adapter whose mapping gives ``customer_fields(raw, connection, include_remote_data)``."""
+
+    def customer_to_canonical(
+        raw: Mapping[str, Any], connection: str, *, include_remote_data: bool = False
+    ) -> Customer:
+        return canonical(Customer, fields(raw, connection, include_remote_data), connection)
+
+    return customer_to_canonical
 
 
 def canonical_page(model: type[M], rows: list[dict[str, Any]], connection: str) -> list[M]:

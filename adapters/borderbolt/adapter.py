@@ -15,8 +15,9 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
-from adapters.borderbolt import item_mapping, mapping
+from adapters.borderbolt import item_fields, item_mapping, mapping
 from adapters.borderbolt.item_operations import ITEM_SORTS, ItemOperations
+from adapters.contact_writes import ContactWrites
 from adapters.filtering import ExtraFilter, extra_equals
 from adapters.paging import PageNumbers
 from adapters.rows import canonical_page
@@ -27,7 +28,7 @@ from kernel.errors import (
     NotFound,
     ValidationFailed,
 )
-from schemas import Contact, ContactCreate, ContactPatch, Customer, CustomerCreate, CustomerPatch
+from schemas import Contact, ContactCreate, Customer, CustomerCreate, CustomerPatch
 
 CUSTOMERS = "/api/v1/customers"
 CONTACTS = "/api/v1/contacts"
@@ -50,7 +51,7 @@ FILTERS = {
 }
 
 
-class BorderBoltAdapter(ItemOperations, Adapter):
+class BorderBoltAdapter(ContactWrites, ItemOperations, Adapter):
     name = "borderbolt"
     capabilities = frozenset(
         {
@@ -102,23 +103,11 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         "customer": frozenset(
             {"extra.poa_valid_until", "extra.warehouse_licence", "extra.warehouse_licence_type"}
         ),
+        # what a single read carries and a list row does not (the docs' row: item_fields)
         "item": frozenset(
-            {
-                "customer_id",
-                "taric_code",
-                "preferential_origin",
-                "supplementary_units",
-                "duty_rate",
-                "vat_rate",
-                "licensing_required",
-                "packaging_type",
-                "packaging_marks",
-                "manufacturer_name",
-                "manufacturer_part_number",
-                "notes",
-                "documents",
-                "pending_changes",
-            }
+            name
+            for name in (*item_mapping.SAME_NAME, "customer_id", "documents", "pending_changes")
+            if name not in item_fields.LIST_ROW
         ),
     }
     written_keys = {
@@ -212,6 +201,11 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{customer_id}/contacts")
         return [row for row in self.data_list(response, "customer") if isinstance(row, dict)]
 
+    contact_path = CONTACTS + "/{contact_id}"  # the flat contact path (adapters/contact_writes.py)
+
+    def contact_body(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return mapping.contact_to_upstream(fields, update=True)
+
     async def _raw_contact(self, customer_id: str, contact_id: str) -> dict[str, Any]:
         rows = await self._raw_contacts(customer_id)
         return next((row for row in rows if str(row.get("id")) == contact_id), {})
@@ -229,25 +223,6 @@ class BorderBoltAdapter(ItemOperations, Adapter):
         return await self.get_contact(
             customer_id, response.created_id(created, self.valid_remote_id)
         )
-
-    async def update_contact(
-        self, customer_id: str, contact_id: str, patch: ContactPatch
-    ) -> Contact:
-        fields, writes = self.field_mapping.split("contact", patch.model_dump(exclude_unset=True))
-        await self.get_contact(customer_id, contact_id)
-        payload = await self.field_mapping.place(
-            mapping.contact_to_upstream(fields, update=True),
-            writes,
-            lambda: self._raw_contact(customer_id, contact_id),
-        )
-        if payload:
-            path = f"{CONTACTS}/{contact_id}"
-            self.data_object(await self.upstream.call("PUT", path, json_body=payload), "contact")
-        return await self.get_contact(customer_id, contact_id)
-
-    async def delete_contact(self, customer_id: str, contact_id: str) -> None:
-        await self.get_contact(customer_id, contact_id)
-        self.ok(await self.upstream.call("DELETE", f"{CONTACTS}/{contact_id}"), "contact")
 
     def customer_fields(self, raw: Mapping[str, Any], include_remote_data: bool) -> dict[str, Any]:
         return mapping.customer_fields(raw, self.connection, include_remote_data)

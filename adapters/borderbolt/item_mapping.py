@@ -10,35 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from adapters.borderbolt import mapping
+from adapters.borderbolt import item_fields, mapping
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id, remote_part
 from schemas import Document, Item, PendingChange
 
-SAME_NAME = (
-    "description",
-    "hs_code",
-    "taric_code",
-    "country_of_origin",
-    "preferential_origin",
-    "status",
-    "net_weight",
-    "gross_weight",
-    "supplementary_units",
-    "unit_value",
-    "unit_currency",
-    "duty_rate",
-    "vat_rate",
-    "licensing_required",
-    "packaging_type",
-    "packaging_marks",
-    "manufacturer_name",
-    "manufacturer_part_number",
-    "sku",
-    "part_number",
-    "notes",
-)
+SAME_NAME = (*item_fields.DETAIL, "status")
 NUMBERS = (
     "net_weight",
     "gross_weight",

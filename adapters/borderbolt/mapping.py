@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from adapters.rows import canonical
+from adapters.rows import canonical, customer_reader
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id
-from schemas import Contact, Customer
+from schemas import Contact
 
 CUSTOMER_EXTRA_KEYS = (
     "representation_type",
@@ -67,12 +67,6 @@ CANONICAL_FIELD = {
 }
 
 
-def customer_to_canonical(
-    raw: Mapping[str, Any], connection: str, *, include_remote_data: bool = False
-) -> Customer:
-    return canonical(Customer, customer_fields(raw, connection, include_remote_data), connection)
-
-
 def customer_fields(
     raw: Mapping[str, Any], connection: str, include_remote_data: bool = False
 ) -> dict[str, Any]:
@@ -99,6 +93,9 @@ def customer_fields(
         "created_at": iso_utc(raw.get("created_at")),
         "updated_at": iso_utc(raw.get("updated_at")),
     }
+
+
+customer_to_canonical = customer_reader(customer_fields)
 
 
 def contact_to_canonical(raw: Mapping[str, Any], connection: str, customer_id: str) -> Contact:

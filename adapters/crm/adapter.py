@@ -14,13 +14,13 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
+from adapters.contact_writes import ContactWrites
 from adapters.crm import mapping
 from adapters.paging import PageNumbers
 from kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from schemas import (
     Contact,
     ContactCreate,
-    ContactPatch,
     CreditCheck,
     Customer,
     CustomerAnalytics,
@@ -35,7 +35,7 @@ REFUSED = ErrorRule(ValidationFailed, "the CRM refused the body")
 NATIVE_FILTERS = {"is_active": "is_active", "q": "search"}
 
 
-class CrmAdapter(Adapter):
+class CrmAdapter(ContactWrites, Adapter):
     name = "crm"
     capabilities = frozenset(
         {
@@ -146,26 +146,6 @@ class CrmAdapter(Adapter):
         contact = mapping.contact_to_canonical(created, self.connection, customer_id)
         return self.field_mapping.read("contact", contact, created)
 
-    async def update_contact(
-        self, customer_id: str, contact_id: str, patch: ContactPatch
-    ) -> Contact:
-        fields, writes = self.field_mapping.split("contact", patch.model_dump(exclude_unset=True))
-        await self.get_contact(customer_id, contact_id)
-        payload = await self.field_mapping.place(
-            mapping.contact_to_upstream(fields),
-            writes,
-            lambda: self._raw_contact(customer_id, contact_id),
-        )
-        if payload:
-            path = f"{CUSTOMERS}/{customer_id}/contacts/{contact_id}"
-            self.ok(await self.upstream.call("PUT", path, json_body=payload), "contact")
-        return await self.get_contact(customer_id, contact_id)
-
-    async def delete_contact(self, customer_id: str, contact_id: str) -> None:
-        await self.get_contact(customer_id, contact_id)
-        path = f"{CUSTOMERS}/{customer_id}/contacts/{contact_id}"
-        self.ok(await self.upstream.call("DELETE", path), "contact")
-
     async def list_orders(self, customer_id: str, query: ListQuery) -> Window[Order]:
         path = f"{CUSTOMERS}/{customer_id}/orders"
         read = await self.read_pages(path, query.filters, query, "customer")
@@ -200,6 +180,11 @@ class CrmAdapter(Adapter):
     async def _raw_customer(self, remote_id: str) -> dict[str, Any]:
         response = await self.upstream.call("GET", f"{CUSTOMERS}/{remote_id}")
         return self.data_object(response, "customer")
+
+    contact_path = CUSTOMERS + "/{customer_id}/contacts/{contact_id}"
+
+    def contact_body(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return mapping.contact_to_upstream(fields)
 
     async def _raw_contact(self, customer_id: str, contact_id: str) -> dict[str, Any]:
         contacts = (await self._raw_customer(customer_id)).get("contacts")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from adapters.rows import canonical
+from adapters.rows import canonical, customer_reader
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id
-from schemas import Address, Contact, CreditCheck, Customer, CustomerAnalytics, Order, Period
+from schemas import Address, Contact, CreditCheck, CustomerAnalytics, Order, Period
 
 CUSTOMER_EXTRA_KEYS = (
     "fax",
@@ -42,12 +42,6 @@ ADDRESS_KEYS = ("line1", "line2", "city", "state", "postal_code", "country")
 CONTACT_KEYS = ("name", "title", "email", "phone", "is_primary")
 ORDER_KEYS = ("order_number", "status", "total_amount", "items_count")
 ORDER_TIMES = ("order_date", "ship_date", "delivery_date")
-
-
-def customer_to_canonical(
-    raw: Mapping[str, Any], connection: str, *, include_remote_data: bool = False
-) -> Customer:
-    return canonical(Customer, customer_fields(raw, connection, include_remote_data), connection)
 
 
 def customer_fields(
@@ -84,6 +78,9 @@ def customer_fields(
         "created_at": iso_utc(raw.get("created_at")),
         "updated_at": iso_utc(raw.get("updated_at")),
     }
+
+
+customer_to_canonical = customer_reader(customer_fields)
 
 
 def address_to_canonical(raw: Any) -> Address | None:

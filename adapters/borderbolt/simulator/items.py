@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from adapters.borderbolt import item_fields
 from adapters.borderbolt.simulator.item_seed import CHANGE_STATUSES, seed_items
 from adapters.borderbolt.simulator.shapes import answer, found_and_body, invalid, missing, stamp_now
 from adapters.borderbolt.simulator.shapes import body as body_of
@@ -32,48 +33,8 @@ from adapters.sandbox import query_int
 
 STATUSES = ("active", "inactive", "pending")
 SORTS = ("item_code", "description", "hs_code", "status", "created_at", "updated_at")
-FIELDS = (
-    "item_code",
-    "description",
-    "customer_id",
-    "hs_code",
-    "taric_code",
-    "country_of_origin",
-    "preferential_origin",
-    "net_weight",
-    "gross_weight",
-    "supplementary_units",
-    "unit_value",
-    "unit_currency",
-    "duty_rate",
-    "vat_rate",
-    "licensing_required",
-    "packaging_type",
-    "packaging_marks",
-    "manufacturer_name",
-    "manufacturer_part_number",
-    "sku",
-    "part_number",
-    "notes",
-)
-LIST_KEYS = (
-    "id",
-    "item_code",
-    "description",
-    "hs_code",
-    "country_of_origin",
-    "status",
-    "net_weight",
-    "gross_weight",
-    "sku",
-    "part_number",
-    "unit_value",
-    "unit_currency",
-    "created_at",
-    "updated_at",
-    "verified_at",
-    "attributes",  # the tenant's own fields, beyond the doc's row (API.md §10 maps them)
-)
+FIELDS = item_fields.WRITABLE
+LIST_KEYS = item_fields.LIST_ROW
 
 
 def _row(item: dict[str, Any]) -> dict[str, Any]:
