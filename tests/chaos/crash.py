@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 
 from tests.chaos.report import Row, counted
-from tests.chaos.site import DEMO, Site, chaos_site, customer, key_of, records_by_code, upstream
-from tests.servers import Process
+from tests.chaos.site import DEMO, TOKEN, Site, chaos_site, customer, key_of, upstream
+from tests.servers import Process, borderbolt_records
 
 TITLE = "crash after write"
 KEYS = 10
@@ -72,7 +72,7 @@ def _crash_one(
     first = threading.Thread(target=_doomed, args=(a, body, headers, answered))
     first.start()
     deadline = time.monotonic() + 15
-    while not records_by_code(site.sim, body["code"]):
+    while not borderbolt_records(site.sim, TOKEN, body["code"]):
         if time.monotonic() > deadline:
             raise RuntimeError(f"the write of {body['code']} never reached the upstream")
         time.sleep(0.05)

@@ -178,7 +178,8 @@ class Upstream:
 
 
 def records_by_code(sim: Process, prefix: str) -> Counter[str]:
-    """Customers in the simulator whose code contains ``prefix``, counted per code."""
+    """Customers in the simulator whose code contains ``prefix``, counted per code, all
+    pages (tests/servers.py ``borderbolt_records`` counts those of one code)."""
     found: Counter[str] = Counter()
     page, last = 1, 1
     with httpx.Client(base_url=sim.url, headers={"Authorization": f"Bearer {TOKEN}"}) as client:
