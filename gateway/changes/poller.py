@@ -215,12 +215,14 @@ async def _scan_all(feed: ChangeFeed, connection: Connection, adapter: Adapter) 
 
 async def _scan(list_page: Callable[[ListQuery], Awaitable[Any]], kind: str) -> Scan:
     scan = Scan(kind)
-    for page in range(MAX_PAGES):
-        window = await list_page(ListQuery(offset=page * PAGE, limit=PAGE))
+    query = ListQuery(limit=PAGE)
+    for _ in range(MAX_PAGES):
+        window = await list_page(query)
         for row in window.items:
             scan.rows[_remote(row.id)] = row.model_dump(mode="json")
         if not window.has_more or not window.items:
             return scan
+        query = window.next_query(query)  # by offset, or the upstream's own position
     scan.complete = False
     return scan
 
