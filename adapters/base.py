@@ -61,6 +61,7 @@ from typing import Any, ClassVar
 
 from adapters.field_mapping import FieldMapping, Kind, WrittenKeys
 from adapters.filtering import CANONICAL_PREDICATES, ExtraFilter
+from adapters.kinds import KINDS
 from adapters.operations import FilterSupport, Operation
 from adapters.paging import ListQuery, PageNumbers, Paging, Rows, Window
 from adapters.querying import Querying
@@ -140,12 +141,13 @@ class Adapter(Querying):
 
     @classmethod
     def mapping_kinds(cls) -> tuple[Kind, ...]:
-        """The kinds of record a field mapping may address on this adapter."""
-        ops: dict[Kind, Operation] = {
-            "contact": Operation.LIST_CONTACTS,
-            "item": Operation.GET_ITEM,
-        }
-        return ("customer", *(kind for kind, op in ops.items() if op in cls.capabilities))
+        """The kinds of record a field mapping may address on this adapter: those it
+        lists or reads."""
+        return tuple(
+            name
+            for name, kind in KINDS.items()
+            if kind.list in cls.capabilities or kind.get in cls.capabilities
+        )
 
     @classmethod
     def compile_mapping(cls, connection: str, config: Mapping[str, Any]) -> FieldMapping:

@@ -28,16 +28,17 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, TypeVar
+from typing import Any, TypeVar
 
 import structlog
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from schemas import Contact, Customer, Item
+from adapters.kinds import KINDS as RESOURCE_KINDS
+from adapters.kinds import Kind as Kind
+from schemas import Contact
 
-Kind = Literal["customer", "contact", "item"]
-KINDS: tuple[Kind, ...] = ("customer", "contact", "item")
-RESOURCES: Mapping[Kind, type[BaseModel]] = {"customer": Customer, "contact": Contact, "item": Item}
+KINDS: tuple[Kind, ...] = tuple(RESOURCE_KINDS)
+RESOURCES: Mapping[Kind, type[BaseModel]] = {k.name: k.model for k in RESOURCE_KINDS.values()}
 # Fields that say which record this is or hold other resources: never mapped.
 IDENTITY = frozenset(
     {"id", "connection", "remote_id", "customer_id", "contacts", "documents", "pending_changes"}

@@ -24,13 +24,14 @@ from typing import Any
 
 import structlog
 
+from adapters.kinds import KINDS
 from gateway.metrics import Metrics
 from gateway.store import Store, StoreDown
 
 log = structlog.get_logger("gateway.audit")
 KEEP_TRYING = 10.0  # seconds a record is tried again while the store is down
 MAX_QUEUED = 10_000  # records held meanwhile; past it, each is tried once
-NOUNS = ("customer", "contact", "item")
+NOUNS = tuple(KINDS)
 
 
 def action_of(operation: str) -> str:

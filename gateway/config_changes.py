@@ -7,19 +7,24 @@ import base64
 import binascii
 import re
 from fnmatch import fnmatchcase
-from typing import Literal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from adapters.kinds import EVENT_TYPES, PLURALS
 from gateway.config_secrets import masked_url_given
+from kernel.wording import suggestion
 
-EVENT_TYPES = tuple(
-    f"{kind}.{change}"
-    for kind in ("customer", "contact", "item")
-    for change in ("created", "updated", "deleted")
-)
-Resource = Literal["customers", "contacts", "items"]
-RESOURCES: tuple[Resource, ...] = ("customers", "contacts", "items")
+RESOURCES = tuple(PLURALS)  # the kinds a poller may scan, by their plural (adapters/kinds.py)
+
+
+def _resource(name: str) -> str:
+    if name not in PLURALS:
+        raise ValueError(f"{name!r} is not a resource" + suggestion(name, RESOURCES))
+    return name
+
+
+Resource = Annotated[str, AfterValidator(_resource)]
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix the spec defines, not a secret
 
 

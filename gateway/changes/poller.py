@@ -43,7 +43,8 @@ from typing import Any
 
 import structlog
 
-from adapters.base import Adapter, ListQuery, Operation
+from adapters.base import Adapter, ListQuery
+from adapters.kinds import KINDS, PLURALS
 from adapters.upstream import Upstream
 from gateway.changes.feed import ChangeFeed
 from gateway.changes.fingerprint import Entry, changed_fields, entry, fields_of, read_entry
@@ -201,16 +202,23 @@ def unhurried(adapter: Adapter) -> Adapter:
 
 
 async def _scan_all(feed: ChangeFeed, connection: Connection, adapter: Adapter) -> None:
-    wanted = connection.config.changes.resources
+    """Scan each kind wanted that the adapter lists (adapters/kinds.py); a child kind
+    (contacts) under each record of its parent's scan, which is made in any case."""
+    wanted: set[str] = {PLURALS[name] for name in connection.config.changes.resources}
+    parents = {k.parent for k in KINDS.values() if k.name in wanted}
     started = time.time()
-    customers = await _scan(adapter.list_customers, "customer")
-    scans = [customers] if "customers" in wanted else []
-    if "items" in wanted and Operation.LIST_ITEMS in adapter.capabilities:
-        scans.append(await _scan(adapter.list_items, "item"))
-    if "contacts" in wanted and Operation.LIST_CONTACTS in adapter.capabilities:
-        scans.append(await _scan_contacts(adapter, customers))
-    for scan in scans:
-        await _compare(feed, connection, adapter, scan, started)
+    scanned: dict[str, Scan] = {}
+    for name, kind in KINDS.items():
+        if (name not in wanted and name not in parents) or kind.list not in adapter.capabilities:
+            continue
+        lister = getattr(adapter, kind.list.value)
+        if kind.parent is None:
+            scanned[name] = await _scan(lister, name)
+        elif kind.parent in scanned:
+            scanned[name] = await _scan_children(lister, name, scanned[kind.parent])
+    for done, scan in scanned.items():
+        if done in wanted:
+            await _compare(feed, connection, adapter, scan, started)
 
 
 async def _scan(list_page: Callable[[ListQuery], Awaitable[Any]], kind: str) -> Scan:
@@ -227,18 +235,20 @@ async def _scan(list_page: Callable[[ListQuery], Awaitable[Any]], kind: str) -> 
     return scan
 
 
-async def _scan_contacts(adapter: Adapter, customers: Scan) -> Scan:
-    scan = Scan("contact", complete=customers.complete)
-    for customer in customers.rows:
+async def _scan_children(
+    list_of: Callable[[str], Awaitable[list[Any]]], kind: str, parents: Scan
+) -> Scan:
+    scan = Scan(kind, complete=parents.complete)
+    for parent in parents.rows:
         try:
-            contacts = await adapter.list_contacts(customer)
-        except NotFound:  # deleted since the customer scan: its contacts are told next time
+            children = await list_of(parent)
+        except NotFound:  # deleted since the parent scan: its children are told next time
             scan.complete = False
             continue
-        for contact in contacts:
-            key = _remote(contact.id)
-            scan.rows[key] = contact.model_dump(mode="json")
-            scan.parents[key] = customer
+        for child in children:
+            key = _remote(child.id)
+            scan.rows[key] = child.model_dump(mode="json")
+            scan.parents[key] = parent
     return scan
 
 
@@ -248,12 +258,12 @@ def _remote(canonical_id: str) -> str:
 
 async def _read_again(adapter: Adapter, kind: str, key: str, parent: str | None) -> Any:
     """The record as the upstream has it now, or None when it answers 404."""
+    declared = KINDS[kind]  # type: ignore[index]
+    ids = (key,) if declared.parent is None else (parent, key)
+    if None in ids:
+        return None
     try:
-        if kind == "contact":
-            return None if parent is None else await adapter.get_contact(parent, key)
-        if kind == "item":
-            return await adapter.get_item(key)
-        return await adapter.get_customer(key)
+        return await getattr(adapter, declared.get.value)(*ids)
     except NotFound:
         return None
 

@@ -31,6 +31,7 @@ import structlog
 from pydantic import BaseModel
 
 from adapters.base import Adapter, Operation
+from adapters.kinds import KINDS, WRITE_EVENTS
 from gateway.changes.feed import ChangeFeed
 from gateway.changes.fingerprint import changed_fields, differing, entry, fields_of, read_entry
 from gateway.config import ConnectionConfig
@@ -39,20 +40,7 @@ from gateway.store import StoreDown
 log = structlog.get_logger("gateway.changes")
 SWAP_TRIES = 5  # compare-and-set attempts on one snapshot entry before giving up
 
-EVENTS: dict[Operation, tuple[str, str]] = {
-    Operation.CREATE_CUSTOMER: ("customer", "created"),
-    Operation.UPDATE_CUSTOMER: ("customer", "updated"),
-    Operation.DELETE_CUSTOMER: ("customer", "deleted"),
-    Operation.CREATE_CONTACT: ("contact", "created"),
-    Operation.UPDATE_CONTACT: ("contact", "updated"),
-    Operation.DELETE_CONTACT: ("contact", "deleted"),
-    Operation.CREATE_ITEM: ("item", "created"),
-    Operation.UPDATE_ITEM: ("item", "updated"),
-    Operation.DELETE_ITEM: ("item", "deleted"),
-    Operation.DUPLICATE_ITEM: ("item", "created"),
-    Operation.VERIFY_ITEM: ("item", "updated"),
-}
-READS = {"customer": "get_customer", "contact": "get_contact", "item": "get_item"}
+EVENTS = WRITE_EVENTS  # each write: the kind it writes and the change it makes
 
 
 def snapshot_name(connection: str, config: ConnectionConfig, kind: str) -> str:
@@ -68,10 +56,10 @@ def snapshot_name(connection: str, config: ConnectionConfig, kind: str) -> str:
 
 async def before_write(adapter: Adapter, op: Operation, ids: tuple[str, ...]) -> Any:
     """The canonical resource an update is about to change (None for other writes)."""
-    kind, change = EVENTS.get(op, ("", ""))
-    if change != "updated":
+    if op not in EVENTS or EVENTS[op][1] != "updated":
         return None
-    return await getattr(adapter, READS[kind])(*ids)
+    kind = EVENTS[op][0]
+    return await getattr(adapter, KINDS[kind].get.value)(*ids)
 
 
 async def record_write(
@@ -97,7 +85,7 @@ async def record_write(
     try:
         await feed.record(f"{kind}.{change}", connection, resource_id, data, "gateway", changed)
         name = snapshot_name(connection, config, kind)
-        parent = ids[0] if kind == "contact" else None
+        parent = ids[0] if KINDS[kind].parent else None
         await _note(feed, name, resource_id.partition(":")[2], parent, change, prior, after, omit)
     except StoreDown:
         feed.metrics.events_lost.inc()

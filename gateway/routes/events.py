@@ -12,8 +12,8 @@ from typing import Any
 from pydantic import Field
 from starlette.responses import Response
 
+from adapters.kinds import EVENT_TYPES, KINDS
 from gateway.changes.feed import ChangeFeed
-from gateway.config_changes import EVENT_TYPES
 from gateway.cursor import binding
 from gateway.edge import Call, respond
 from gateway.endpoint import ANY_KEY, Endpoint
@@ -21,7 +21,7 @@ from gateway.queries import Limit, Query, Text
 from gateway.store import StoreDown
 from kernel.errors import BadRequest, FieldError, Forbidden, InvalidCursor, StateUnavailable
 
-READ_SCOPE = {"customer": "customers:read", "contact": "customers:read", "item": "items:read"}
+READ_SCOPE: dict[str, str] = {name: f"{kind.scope}:read" for name, kind in KINDS.items()}
 
 
 class EventList(Query):
