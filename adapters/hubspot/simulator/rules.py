@@ -5,10 +5,11 @@ Every property value travels as a string (the v3 objects API's ``properties`` ma
 ``""`` clears one. Types follow HubSpot's default properties: ``number`` (an integer
 for ``numberofemployees``), ``datetime`` (ISO 8601, or epoch milliseconds in a search
 filter), ``enumeration`` (``lifecyclestage``: the default stages' internal names, or
-the digits of a custom stage's ID, as the companies guide's example ``51439524`` is),
-``email``; the rest are strings. ``industry`` is an enumeration in a real account, but
-the companies guide's own example sends ``"Technology"``, which is no internal value:
-the simulator takes any text there, as it takes the guide's example.
+the digits of a custom stage's ID, as the companies guide's example ``51439524`` is;
+``hs_lead_status``: its default options), ``email``; the rest are strings.
+``industry`` is an enumeration in a real account, but the companies guide's own
+example sends ``"Technology"``, which is no internal value: the simulator takes any
+text there, as it takes the guide's example.
 """
 
 from __future__ import annotations
@@ -28,6 +29,17 @@ STAGES = (
     "evangelist",
     "other",
 )
+LEAD_STATUSES = (
+    "NEW",
+    "OPEN",
+    "IN_PROGRESS",
+    "OPEN_DEAL",
+    "UNQUALIFIED",
+    "ATTEMPTED_TO_CONTACT",
+    "CONNECTED",
+    "BAD_TIMING",
+)
+OPTIONS = {"lifecyclestage": STAGES, "hs_lead_status": LEAD_STATUSES}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 INTEGER = re.compile(r"-?[0-9]{1,18}")
 NUMBER = re.compile(r"-?[0-9]{1,18}(\.[0-9]{1,9})?")
@@ -72,11 +84,11 @@ COMPANIES = ObjectType(
                 "description",
                 "industry",
                 "type",
-                "hs_lead_status",
             ),
             "string",
         ),
         "lifecyclestage": "enumeration",
+        "hs_lead_status": "enumeration",
         "numberofemployees": "integer",
         "annualrevenue": "number",
         "createdate": "datetime",
@@ -103,6 +115,7 @@ CONTACTS = ObjectType(
                 "company",
                 "website",
                 "hs_language",
+                "fax",
             ),
             "string",
         ),
@@ -170,9 +183,11 @@ def _check_one(kind: ObjectType, name: str, value: Any) -> Problem | None:
         return Problem(name, "INVALID_DECIMAL", f"{given} was not a valid number.")
     if declared == "email" and not EMAIL.fullmatch(given):
         return Problem(name, "INVALID_EMAIL", f"Email address {given} is invalid")
-    if declared == "enumeration" and given not in STAGES and not given.isdigit():
-        options = ", ".join(STAGES)
+    options = OPTIONS.get(name, ())
+    custom = name == "lifecyclestage" and given.isdigit()  # a custom stage's ID
+    if declared == "enumeration" and given not in options and not custom:
+        allowed = ", ".join(options)
         return Problem(
-            name, "INVALID_OPTION", f"{given} was not one of the allowed options: {options}"
+            name, "INVALID_OPTION", f"{given} was not one of the allowed options: {allowed}"
         )
     return None

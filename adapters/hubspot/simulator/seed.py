@@ -116,6 +116,7 @@ def _company(rng: random.Random, company_id: str, index: int) -> dict[str, Any]:
         "type": rng.choice(_TYPES),
         "numberofemployees": str(rng.choice((5, 12, 50, 250, 1200))),
         "annualrevenue": str(rng.choice((250000, 1000000, 12500000))),
+        "hs_lead_status": rng.choice(("NEW", "OPEN", "IN_PROGRESS", None)),
     }
 
 

@@ -21,7 +21,8 @@ server:
   default_connection: hubspot
   cursor_secret: test-cursor-secret
 api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write, customers:delete]}}
+  - {{name: demo, key: demo-key,
+     scopes: [customers:read, customers:write, customers:delete, passthrough]}}
 connections:
   hubspot:
     adapter: hubspot
