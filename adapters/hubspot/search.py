@@ -4,14 +4,16 @@ What HubSpot's search does exactly as the canonical filter means it, and so is n
 
 - ``name`` and ``q`` (a substring of the name; a HubSpot company has no email or
   code) when the value is one word: ``CONTAINS_TOKEN`` with ``*value*`` matches a
-  whitespace-delimited token of the name that contains the value, which is exactly
-  where a substring without whitespace can be. A value with a space (or a ``*``) is
+  whitespace-delimited token of the name that contains the value (the search guide's
+  own example, ``*@hubspot.com`` matching an email, reads so), which is exactly where
+  a substring without whitespace can be. A value with a space (or a ``*``) is
   emulated;
 - ``updated_since``: ``hs_lastmodifieddate GTE`` the instant in epoch milliseconds
   (rounded up: HubSpot keeps milliseconds, so a row at or after the instant is one at
   or after its next whole millisecond), the same instant as the canonical
   ``updated_at``;
-- ``industry`` (``INDUSTRY``): ``EQ``, case-insensitive as HubSpot compares text;
+- ``industry`` (``INDUSTRY``): ``EQ``, in any case (the guide does not say how ``EQ``
+  compares text; the simulator and the predicate both ignore case);
 - sorts ``name``, ``created_at`` (``createdate``), ``updated_at`` (``hs_lastmodifieddate``).
 
 All filters go in one filter group (ANDed); HubSpot's search reaches at most 10,000
