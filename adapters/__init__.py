@@ -17,6 +17,7 @@ from adapters.base import Adapter
 REGISTRY: Mapping[str, str] = {
     "borderbolt": "adapters.borderbolt.adapter:BorderBoltAdapter",
     "crm": "adapters.crm.adapter:CrmAdapter",
+    "hubspot": "adapters.hubspot.adapter:HubSpotAdapter",
     "inventorum": "adapters.inventorum.adapter:InventorumAdapter",
 }
 

@@ -12,7 +12,7 @@ from adapters.paging import page_span
 
 
 def test_registry() -> None:
-    assert set(ADAPTERS) == {"borderbolt", "crm", "inventorum"}
+    assert set(ADAPTERS) == {"borderbolt", "crm", "hubspot", "inventorum"}
     for name, adapter in ADAPTERS.items():
         assert adapter.name == name
 

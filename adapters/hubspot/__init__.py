@@ -1,0 +1,1 @@
+"""HubSpot CRM (v3 objects API): companies as customers, their associated contacts."""
