@@ -68,6 +68,7 @@ async def test_connections_show_the_capability_matrix(client, app) -> None:
         "eori_number": "native",
         "is_favourite": "unsupported",
         "portal_access": "native",
+        "industry": "unsupported",  # HubSpot's own filter (adapters/hubspot)
         "updated_since": "emulated",
     }
     assert bb["customer_sorts"] == {

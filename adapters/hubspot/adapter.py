@@ -23,10 +23,9 @@ invalid values (422 here, by canonical field), 409 for a contact email already t
 a 429 carries no ``Retry-After`` but ``X-HubSpot-RateLimit-Interval-Milliseconds``, from
 which ``retry_hint`` derives one, so a client is told to wait the window out.
 
-``search.INDUSTRY``, a filter on HubSpot's ``industry`` (native as a search ``EQ``,
-emulated by its predicate), is ready but not in ``extra_filters`` yet: the gateway
-lists every adapter's extra filters in every connection's capability matrix, so
-declaring it changes what the other connections answer (README, HubSpot notes).
+``industry`` is a filter only HubSpot has (``extra_filters``: ``search.INDUSTRY``,
+native as a search ``EQ``, emulated by its predicate); the gateway offers it as
+``?industry=`` from that declaration.
 """
 
 from __future__ import annotations
@@ -95,9 +94,10 @@ class HubSpotAdapter(Adapter):
         Operation.GET_CUSTOMER_BY_CODE: "HubSpot companies have no code; list with ?name="
     }
     customer_filters = {
-        **dict.fromkeys(("q", "name", "updated_since"), FilterSupport.NATIVE),
+        **dict.fromkeys(("q", "name", "updated_since", "industry"), FilterSupport.NATIVE),
         "country": FilterSupport.EMULATED,
     }
+    extra_filters = {"industry": search.INDUSTRY}
     customer_sorts = frozenset(search.SORTS)
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,20}")
     api_root = "/crm"

@@ -1,8 +1,8 @@
 """``industry``, a filter on a field only HubSpot has (``search.INDUSTRY``, an
 ``ExtraFilter``): sent natively as a search ``EQ``, or emulated on scanned rows by its
 predicate, it keeps the same companies. The adapter is driven as the gateway drives
-it (``plan_filters``, then ``find_customers``), declared by a subclass: the registered
-adapter does not declare it yet (README, HubSpot notes)."""
+it (``plan_filters``, then ``find_customers``), and the gateway offers ``?industry=``
+from the declaration alone (nothing in gateway/ names it)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from adapters.base import FilterSupport, ListQuery
-from adapters.hubspot import search
 from adapters.hubspot.adapter import HubSpotAdapter
 from adapters.hubspot.simulator import HubSpotSimulator
 from adapters.sandbox import SandboxTransport
@@ -22,23 +21,17 @@ from tests.adapters.hubspot.conftest import TOKEN
 pytestmark = pytest.mark.anyio
 
 
-class WithIndustry(HubSpotAdapter):
-    capabilities = HubSpotAdapter.capabilities
-    extra_filters = {"industry": search.INDUSTRY}
-    customer_filters = {**HubSpotAdapter.customer_filters, "industry": FilterSupport.NATIVE}
-
-
 @pytest.fixture
-async def adapter(simulator: HubSpotSimulator) -> AsyncIterator[WithIndustry]:
+async def adapter(simulator: HubSpotSimulator) -> AsyncIterator[HubSpotAdapter]:
     async with httpx.AsyncClient(
         transport=SandboxTransport(simulator.sandbox),
         base_url="http://hubspot.sandbox",
         headers={"Authorization": f"Bearer {TOKEN}"},
     ) as client:
-        yield WithIndustry(connection="hubspot", upstream=Upstream("hubspot", client))
+        yield HubSpotAdapter(connection="hubspot", upstream=Upstream("hubspot", client))
 
 
-async def found(adapter: WithIndustry, filters: dict[str, str], sort: str | None) -> list[str]:
+async def found(adapter: HubSpotAdapter, filters: dict[str, str], sort: str | None) -> list[str]:
     native, emulated = adapter.plan_filters(filters, sort)
     ids: list[str] = []
     query = ListQuery(limit=7, filters=native, sort=sort)
@@ -52,7 +45,7 @@ async def found(adapter: WithIndustry, filters: dict[str, str], sort: str | None
 
 @pytest.mark.parametrize("sort", [None, "-updated_at"])
 async def test_native_and_emulated_industry_keep_the_same_companies(
-    adapter: WithIndustry, simulator: HubSpotSimulator, sort: str | None
+    adapter: HubSpotAdapter, simulator: HubSpotSimulator, sort: str | None
 ) -> None:
     wanted = {"industry": "computer_software"}  # any case, as HubSpot compares text
     simulator.sandbox.calls.clear()
@@ -73,7 +66,7 @@ async def test_native_and_emulated_industry_keep_the_same_companies(
 
 
 async def test_the_docs_industry_finds_the_docs_company(
-    adapter: WithIndustry, simulator: HubSpotSimulator
+    adapter: HubSpotAdapter, simulator: HubSpotSimulator
 ) -> None:
     simulator.sandbox.calls.clear()
     assert await found(adapter, {"industry": "technology", "name": "hub"}, None) == [
@@ -82,3 +75,14 @@ async def test_the_docs_industry_finds_the_docs_company(
     assert [(c.method, c.path) for c in simulator.sandbox.calls] == [
         ("POST", "/crm/v3/objects/companies/search")
     ]
+
+
+async def test_the_gateway_offers_the_filter_the_adapter_declares(api: httpx.AsyncClient) -> None:
+    everyone = (await api.get("/v1/customers", params={"limit": 100})).json()["data"]
+    industry = next(c["extra"]["industry"] for c in everyone if c["extra"].get("industry"))
+    answer = await api.get("/v1/customers", params={"industry": industry.lower(), "limit": 100})
+    assert answer.status_code == 200, answer.text
+    kept = answer.json()["data"]
+    assert kept and all(c["extra"]["industry"] == industry for c in kept)
+    matrix = (await api.get("/v1/connections")).json()["data"][0]["customer_filters"]
+    assert matrix["industry"] == "native"
