@@ -183,6 +183,12 @@ class Adapter(Querying):
         sandbox: Sandbox = factory(credentials=credentials, api_version=api_version)
         return sandbox
 
+    @staticmethod
+    def wait_after_429(headers: Mapping[str, str]) -> float | None:
+        """Hook: the seconds an upstream's 429 says to wait when it carries no
+        ``Retry-After`` (e.g. in a rate-limit window header); None: it does not say."""
+        return None
+
     def valid_remote_id(self, remote_id: str) -> bool:
         return self.remote_id_pattern.fullmatch(remote_id) is not None
 

@@ -20,8 +20,9 @@ JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500
 from __future__ import annotations
 
 import asyncio
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -129,6 +130,7 @@ class Sent:
 
 
 NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+WaitHint = Callable[[Mapping[str, str]], float | None]
 
 
 def _outcome(exc: httpx.HTTPError) -> str:
@@ -156,6 +158,7 @@ class Upstream:
         breaker: CircuitBreaker | None = None,
         headers: dict[str, str] | None = None,
         observe: Callable[[str, str, float], None] | None = None,
+        wait_hint: WaitHint | None = None,
     ) -> None:
         self.connection = connection
         self.client = client
@@ -163,17 +166,22 @@ class Upstream:
         self.breaker = breaker or CircuitBreaker(connection)
         self.headers = {"Accept": "application/json", **(headers or {})}
         self.observe = observe or (lambda method, outcome, seconds: None)
+        self.wait_hint = wait_hint  # how a 429 without Retry-After says how long to wait
 
     def with_headers(self, headers: dict[str, str]) -> Upstream:
         """The same upstream (client, policy, breaker) sending ``headers`` on every call."""
-        return Upstream(
-            self.connection,
-            self.client,
-            retry=self.retry,
-            breaker=self.breaker,
-            headers={**self.headers, **headers},
-            observe=self.observe,
-        )
+        return self.changed(headers={**self.headers, **headers})
+
+    def changed(self, **changes: Any) -> Upstream:
+        """The same upstream with some of its settings changed."""
+        settings: dict[str, Any] = {
+            "retry": self.retry,
+            "breaker": self.breaker,
+            "headers": self.headers,
+            "observe": self.observe,
+            "wait_hint": self.wait_hint,
+        }
+        return Upstream(self.connection, self.client, **{**settings, **changes})
 
     async def call(
         self,
@@ -272,6 +280,11 @@ class Upstream:
         result = self._received(method, path, sent, response, started)
         return result if sent.raw else await self._classified(result, _as(method, sent))
 
+    def _hinted(self, result: UpstreamResponse) -> str | None:
+        """A 429 without ``Retry-After``: the wait the adapter reads elsewhere in it."""
+        seconds = self.wait_hint(result.headers) if self.wait_hint is not None else None
+        return None if seconds is None else str(max(1, math.ceil(seconds)))
+
     async def _admit(self, sent: Sent) -> None:
         """The breaker's say. Passthrough never feeds it (API.md section 5: an upstream
         path answering 500 says nothing about the canonical API), but still fails fast."""
@@ -322,7 +335,7 @@ class Upstream:
             raise Transient(error, method=kind, reached=True)
         await self.breaker.succeeded()
         if result.status == 429:
-            header = result.headers.get("Retry-After")
+            header = result.headers.get("Retry-After") or self._hinted(result)
             limited = RateLimited(
                 "upstream rate limit reached; retry later",
                 connection=self.connection,

@@ -123,6 +123,7 @@ def open_connection(
         retry=RetryPolicy(**config.retry.model_dump(), deadline=t.total),
         breaker=store.breaker(name, namespace(config), config.circuit_breaker),
         observe=observe,
+        wait_hint=adapter_class.wait_after_429,
     )
     adapter = adapter_class(
         connection=name,

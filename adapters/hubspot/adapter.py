@@ -21,7 +21,7 @@ contact itself; errors are ``{"status", "message", "correlationId", "category",
 "errors": [{"message", "code", "context": {"propertyName": [...]}}]}``, 400 for
 invalid values (422 here, by canonical field), 409 for a contact email already taken;
 a 429 carries no ``Retry-After`` but ``X-HubSpot-RateLimit-Interval-Milliseconds``, from
-which ``retry_hint`` derives one, so a client is told to wait the window out.
+which ``wait_after_429`` derives the wait, so a client is told to wait the window out.
 
 ``industry`` is a filter only HubSpot has (``extra_filters``: ``search.INDUSTRY``,
 native as a search ``EQ``, emulated by its predicate); the gateway offers it as
@@ -33,8 +33,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
-
-import httpx
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
 from adapters.field_mapping import FieldMapping, Kind
@@ -62,16 +60,6 @@ CONTACT_TO_COMPANY = {False: 279, True: 1}
 BATCH = 100
 MAX_PAGES = 100
 REFUSED = ErrorRule(ValidationFailed, "HubSpot refused the values")
-
-
-async def retry_hint(response: httpx.Response) -> None:
-    """A ``Retry-After`` on a HubSpot 429 that has none: its rolling window's length
-    (``X-HubSpot-RateLimit-Interval-Milliseconds``), the longest the wait can be."""
-    if response.status_code != 429 or "retry-after" in response.headers:
-        return
-    interval = ascii_int(response.headers.get("x-hubspot-ratelimit-interval-milliseconds"))
-    if interval:
-        response.headers["Retry-After"] = str(-(-interval // 1000))
 
 
 class HubSpotAdapter(Adapter):
@@ -135,13 +123,17 @@ class HubSpotAdapter(Adapter):
             api_version=api_version,
             field_mapping=field_mapping,
         )
-        hooks = upstream.client.event_hooks
-        if retry_hint not in hooks["response"]:
-            upstream.client.event_hooks = {**hooks, "response": [*hooks["response"], retry_hint]}
         self.properties = {
             "customer": self._wanted("customer", mapping.COMPANY_PROPERTIES),
             "contact": self._wanted("contact", mapping.CONTACT_PROPERTIES),
         }
+
+    @staticmethod
+    def wait_after_429(headers: Mapping[str, str]) -> float | None:
+        """HubSpot's 429 has no ``Retry-After``: its rolling window's length
+        (``X-HubSpot-RateLimit-Interval-Milliseconds``), the longest the wait can be."""
+        interval = ascii_int(headers.get("x-hubspot-ratelimit-interval-milliseconds", ""))
+        return interval / 1000 if interval else None
 
     def _wanted(self, kind: Kind, own: tuple[str, ...]) -> list[str]:
         """The properties a read names: the mapping's and those the connection's field

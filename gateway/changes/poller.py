@@ -45,7 +45,6 @@ import structlog
 
 from adapters.base import Adapter, ListQuery
 from adapters.kinds import KINDS, PLURALS
-from adapters.upstream import Upstream
 from gateway.changes.feed import ChangeFeed
 from gateway.changes.fingerprint import Entry, changed_fields, entry, fields_of, read_entry
 from gateway.changes.writes import snapshot_name
@@ -190,14 +189,7 @@ def unhurried(adapter: Adapter) -> Adapter:
     deadline over all attempts of one call."""
     upstream = adapter.upstream
     view = copy.copy(adapter)
-    view.upstream = Upstream(
-        upstream.connection,
-        upstream.client,
-        retry=dataclasses.replace(upstream.retry, deadline=None),
-        breaker=upstream.breaker,
-        headers=upstream.headers,
-        observe=upstream.observe,
-    )
+    view.upstream = upstream.changed(retry=dataclasses.replace(upstream.retry, deadline=None))
     return view
 
 

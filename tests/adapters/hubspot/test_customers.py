@@ -169,6 +169,7 @@ async def test_the_capability_matrix(api: httpx.AsyncClient) -> None:
         "q": "native",
         "name": "native",
         "updated_since": "native",
+        "industry": "native",
         "country": "emulated",
     }
     assert hubspot["customer_sorts"] == {

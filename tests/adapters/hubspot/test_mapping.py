@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from adapters.hubspot import mapping, search
-from adapters.hubspot.adapter import retry_hint
+from adapters.hubspot.adapter import HubSpotAdapter
 from kernel.errors import ValidationFailed
 from tests.adapters.hubspot.conftest import doc
 
@@ -188,23 +187,7 @@ def test_native_filters_and_sorts_make_one_search_body() -> None:
     ]
 
 
-async def test_a_429_without_retry_after_is_given_its_window() -> None:
-    request = httpx.Request("GET", "https://api.hubapi.com/crm/v3/objects/companies")
-    limited = httpx.Response(
-        429, headers={"X-HubSpot-RateLimit-Interval-Milliseconds": "10000"}, request=request
-    )
-    await retry_hint(limited)
-    assert limited.headers["Retry-After"] == "10"
-    told = httpx.Response(
-        429,
-        headers={"Retry-After": "3", "X-HubSpot-RateLimit-Interval-Milliseconds": "10000"},
-        request=request,
-    )
-    await retry_hint(told)
-    assert told.headers["Retry-After"] == "3"
-    search_limited = httpx.Response(429, request=request)  # search answers have no headers
-    await retry_hint(search_limited)
-    assert "Retry-After" not in search_limited.headers
-    fine = httpx.Response(200, headers={"X-HubSpot-RateLimit-Interval-Milliseconds": "10000"})
-    await retry_hint(fine)
-    assert "Retry-After" not in fine.headers
+def test_a_429_without_retry_after_is_given_its_window() -> None:
+    wait = HubSpotAdapter.wait_after_429
+    assert wait({"x-hubspot-ratelimit-interval-milliseconds": "10000"}) == 10.0
+    assert wait({}) is None  # search answers have no rate-limit headers
