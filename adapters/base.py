@@ -263,7 +263,14 @@ class Adapter(Querying):
             )
         fields = [self.customer_fields(row, include_remote_data) for row in rows]
         customers = canonical_page(Customer, fields, self.connection)
-        return self.field_mapping.read_all("customer", customers, rows)
+        views = [self.mapping_view(row) for row in rows]
+        return self.field_mapping.read_all("customer", customers, views)
+
+    def mapping_view(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Hook: the upstream object as a field mapping's source paths address it (by
+        default as it comes; an upstream that nests its fields under one key, as
+        HubSpot's ``properties``, lets paths name them directly)."""
+        return raw
 
     def customer_from(self, raw: dict[str, Any], include_remote_data: bool = False) -> Customer:
         return self.customers_from([raw], include_remote_data)[0]

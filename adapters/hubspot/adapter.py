@@ -38,7 +38,7 @@ from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operatio
 from adapters.field_mapping import FieldMapping, Kind
 from adapters.hubspot import mapping, search
 from adapters.paging import NextCursor, path_in
-from adapters.rows import canonical, canonical_page
+from adapters.rows import canonical
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import (
     BadRequest,
@@ -46,7 +46,6 @@ from kernel.errors import (
     FieldError,
     GatewayError,
     NotFound,
-    UpstreamError,
     ValidationFailed,
 )
 from kernel.numbers import ascii_int
@@ -208,18 +207,10 @@ class HubSpotAdapter(Adapter):
     def customer_fields(self, raw: Mapping[str, Any], include_remote_data: bool) -> dict[str, Any]:
         return mapping.customer_fields(raw, self.connection, include_remote_data)
 
-    def customers_from(
-        self, rows: list[dict[str, Any]], include_remote_data: bool = False
-    ) -> list[Customer]:
-        """As ``Adapter.customers_from``, the field mapping reading each row's
-        properties by name (``mapping.flat``), not their nesting under ``properties``."""
-        if not all(isinstance(row, dict) and "id" in row for row in rows):
-            raise UpstreamError(
-                "upstream answered a company without an id", connection=self.connection
-            )
-        fields = [self.customer_fields(row, include_remote_data) for row in rows]
-        customers = canonical_page(Customer, fields, self.connection)
-        return self.field_mapping.read_all("customer", customers, [mapping.flat(r) for r in rows])
+    def mapping_view(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Field mapping paths name properties directly (``hs_lead_status``), not their
+        nesting under ``properties`` (``mapping.flat``)."""
+        return mapping.flat(raw)
 
     # Contacts -----------------------------------------------------------------------
 
