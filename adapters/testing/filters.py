@@ -41,11 +41,28 @@ async def test_filter_keeps_what_the_predicate_keeps(
             assert emulated == [name]
         else:  # an adapter may take some values of a native filter emulated
             assert emulated in ([], [name])
-        for key in self.declared.native_sorts[:1]:
+        for key in self.declared.native_sorts[:1] + self.declared.emulated_sorts[:1]:
             params = {name: wire, "sort": f"-{key}"}
             ordered = await harness.rows("/v1/customers", limit=FILTERED_LIMIT, **params)
             assert sorted(ids(ordered)) == sorted(expected), f"{name}={wire!r}, sort -{key}"
             assert in_order(ordered, key, descending=True)
+
+
+async def test_native_and_emulated_filters_combine(self: Suite, harness: Harness) -> None:
+    """The emulated filter applied to what the native one kept upstream: both hold."""
+    native = next(f for f in self.declared.filters if f.support is FilterSupport.NATIVE)
+    emulated = next(f for f in self.declared.filters if f.support is FilterSupport.EMULATED)
+    raw = await harness.rows("/v1/customers", limit=100)
+    rows = [Customer.model_validate(row) for row in raw]
+    first, first_wire = choose(native, rows, raw)[0]
+    kept = [(row, one) for row, one in zip(rows, raw, strict=True) if native.predicate(row, first)]
+    second, second_wire = choose(emulated, [r for r, _ in kept], [one for _, one in kept])[0]
+    expected = [row.id for row, _ in kept if emulated.predicate(row, second)]
+    assert expected, "no row keeps both: seed more"
+    params = {native.name: first_wire, emulated.name: second_wire}
+    found = await harness.pages("/v1/customers", limit=FILTERED_LIMIT, **params)
+    assert ids([row for page in found for row in page["data"]]) == expected, params
+    assert found[0]["meta"]["emulated"] == [emulated.name]
 
 
 async def test_sort_orders_the_whole_list(
@@ -107,6 +124,11 @@ def checks(declared: Declared, samples: Samples) -> Checks:
         names = [f.name for f in declared.filters]
         found["test_filter_keeps_what_the_predicate_keeps"] = case(
             test_filter_keeps_what_the_predicate_keeps, "name", names
+        )
+    supports = {f.support for f in declared.filters}
+    if {FilterSupport.NATIVE, FilterSupport.EMULATED} <= supports:
+        found["test_native_and_emulated_filters_combine"] = case(
+            test_native_and_emulated_filters_combine
         )
     sorts = [
         ("/v1/customers", key, descending)
