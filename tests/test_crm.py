@@ -129,20 +129,6 @@ async def test_upstream_validation_is_mapped(client: httpx.AsyncClient) -> None:
     ]
 
 
-async def test_delete_is_501_with_the_alternative(
-    client: httpx.AsyncClient, crm_sim: Sandbox
-) -> None:
-    crm_sim.calls.clear()
-    response = await client.delete("/v1/customers/crm:cust_456")
-    assert response.status_code == 501
-    assert "PATCH is_active=false" in response.json()["error"]["message"]
-    assert list(crm_sim.calls) == []
-
-
-async def test_by_code_is_501(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/v1/customers/by-code/X", headers=CRM)).status_code == 501
-
-
 async def test_contacts_come_from_the_customer_read(
     client: httpx.AsyncClient, crm_sim: Sandbox
 ) -> None:

@@ -74,7 +74,10 @@ class CrmAdapter(ContactWrites, Adapter):
                 "extra.total_orders",
                 "extra.currency",
             }
-        )
+        ),
+        # only the answer to a contact's POST has created_at: the customer read embeds
+        # contacts without it
+        "contact": frozenset({"created_at"}),
     }
     api_root = "/api"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_-]{1,64}")

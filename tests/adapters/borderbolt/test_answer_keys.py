@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from adapters.borderbolt.simulator import BorderBoltSimulator
-from tests.adapters.answer_keys import documented, own_keys
+from adapters.testing.answer_keys import documented, own_keys
 from tests.conftest import fixture, sandbox_client
 
 pytestmark = pytest.mark.anyio

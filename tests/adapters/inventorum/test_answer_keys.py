@@ -13,7 +13,7 @@ import pytest
 
 from adapters.inventorum.simulator import InventorumSimulator
 from adapters.sandbox import Credentials
-from tests.adapters.answer_keys import documented, own_keys
+from adapters.testing.answer_keys import documented, own_keys
 from tests.conftest import fixture, sandbox_client
 
 pytestmark = pytest.mark.anyio
