@@ -133,7 +133,7 @@ class Declared:
 
     @property
     def max_per_page(self) -> int:
-        return self.adapter.max_per_page
+        return self.adapter.paging.max_per_page
 
     def valid(self, remote_id: str) -> bool:
         return self.adapter.remote_id_pattern.fullmatch(remote_id) is not None

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from adapters.hubspot.simulator import HubSpotSimulator
-from tests.adapters.answer_keys import documented
+from adapters.testing.answer_keys import documented
 from tests.adapters.hubspot.conftest import doc
 
 pytestmark = pytest.mark.anyio
