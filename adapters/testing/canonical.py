@@ -52,27 +52,44 @@ def _best(counted: Mapping[str, int], total: int) -> str:
 
 
 def _text_value(filter_: Filter, rows: Sequence[Any], raw: Sequence[Mapping[str, Any]]) -> Value:
-    counted: dict[str, int] = {}
-    for candidate in _candidates(raw):
-        if candidate not in counted:
-            counted[candidate] = sum(1 for row in rows if filter_.predicate(row, candidate))
-        if len(counted) >= 200:
-            break
-    keeping = {c: n for c, n in counted.items() if n > 0}
-    assert keeping, f"no text in the rows that filter {filter_.name} keeps: seed some"
-    chosen = _best(keeping, len(rows))
-    return (chosen, chosen)
+    """Text from inside words where the filter keeps rows by it (a "contains" filter);
+    else whole values (an "equals" filter, such as HubSpot's ``industry``)."""
+    for candidates in (_pieces(raw), _wholes(raw)):
+        counted: dict[str, int] = {}
+        for candidate in candidates:
+            if candidate not in counted:
+                counted[candidate] = sum(1 for row in rows if filter_.predicate(row, candidate))
+            if len(counted) >= 200:
+                break
+        keeping = {c: n for c, n in counted.items() if n > 0}
+        if keeping:
+            chosen = _best(keeping, len(rows))
+            return (chosen, chosen)
+    raise AssertionError(f"no text in the rows that filter {filter_.name} keeps: seed some")
 
 
-def _candidates(raw: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+def _pieces(raw: Sequence[Mapping[str, Any]]) -> Iterator[str]:
     """Pieces from inside the rows' words (from the second letter, to the last or the
-    one before), case swapped where that changes nothing once lowered (``ß`` does)."""
+    one before), case swapped."""
     for row in raw:
         for text in _strings(row):
             for word in WORD.findall(text):
                 for piece in (word[1:], word[1:-1]):
-                    swapped = piece.swapcase()
-                    yield swapped if swapped.lower() == piece.lower() else piece
+                    yield _swapped(piece)
+
+
+def _wholes(raw: Sequence[Mapping[str, Any]]) -> Iterator[str]:
+    """The rows' whole text values, case swapped."""
+    for row in raw:
+        for text in _strings(row):
+            if text.strip():
+                yield _swapped(text)
+
+
+def _swapped(text: str) -> str:
+    """``text`` in swapped case, where that changes nothing once lowered (``ß`` does)."""
+    swapped = text.swapcase()
+    return swapped if swapped.lower() == text.lower() else text
 
 
 def _strings(value: Any) -> Iterator[str]:

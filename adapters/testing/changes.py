@@ -81,8 +81,10 @@ async def test_writes_through_the_gateway_are_not_reported_again(
 
 
 def _another(body: dict[str, Any]) -> dict[str, Any]:
-    """The sample body for a second record (a code an upstream keeps unique changed)."""
-    return {**body, **({"code": f"{body['code']}-2"} if "code" in body else {})}
+    """The sample body for a second record (a code or email an upstream keeps unique
+    changed)."""
+    unique = {"code": f"{body.get('code')}-2", "email": f"2.{body.get('email')}"}
+    return {**body, **{key: value for key, value in unique.items() if key in body}}
 
 
 def checks(declared: Declared, samples: Samples) -> Checks:

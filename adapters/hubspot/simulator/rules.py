@@ -84,6 +84,7 @@ COMPANIES = ObjectType(
                 "description",
                 "industry",
                 "type",
+                "property_string",  # the docs' examples' own: a property the account made
             ),
             "string",
         ),

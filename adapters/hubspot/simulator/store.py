@@ -8,12 +8,15 @@ there moves ``updated_at`` (``hs_lastmodifieddate``), and a record deleted there
 archived, as in HubSpot, where it stays readable with ``archived=true``.
 
 A contact is associated with any number of companies, one of them its primary
-company (HubSpot's "Primary" label, association types 1 and 2).
+company (HubSpot's "Primary" label, association types 1 and 2). Its record keeps that
+company's ID as ``associatedcompanyid`` (HubSpot's "Primary Associated Company ID"), so
+a contact the console makes with one (as the UI's "Associate contact with company"
+does) is associated with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 
 from adapters.hubspot.simulator.rules import COMPANIES, CONTACTS, ObjectType
@@ -30,6 +33,7 @@ class Records(MutableMapping[str, Record]):
     def __init__(self, kind: ObjectType) -> None:
         self.kind = kind
         self.every: dict[str, Record] = {}
+        self.made: Callable[[str, Record], None] | None = None  # told of each record set
 
     def __getitem__(self, key: str) -> Record:
         record = self.every[key]
@@ -39,6 +43,8 @@ class Records(MutableMapping[str, Record]):
 
     def __setitem__(self, key: str, record: Record) -> None:
         self.every[key] = record
+        if self.made is not None:
+            self.made(key, record)
 
     def __delitem__(self, key: str) -> None:
         self[key]["archived_at"] = now()
@@ -75,10 +81,20 @@ class Account:
         self.next_ids[kind] += 1
         return str(taken)
 
+    def __post_init__(self) -> None:
+        self.contacts.made = self._made_with_company
+
+    def _made_with_company(self, contact: str, record: Record) -> None:
+        company = record.get("associatedcompanyid")
+        if company is not None and self.primary.get(contact) != company:
+            self.associate(contact, str(company), primary=True)
+
     def associate(self, contact: str, company: str, *, primary: bool = False) -> None:
         self.links.add((contact, company))
         if primary:  # a contact has one primary company: this one now
             self.primary[contact] = company
+            if contact in self.contacts.every:
+                self.contacts.every[contact]["associatedcompanyid"] = company
 
     def associated(self, kind: ObjectType, record_id: str) -> list[tuple[str, bool]]:
         """The live records of the other type associated with ``record_id``, by ID, and
