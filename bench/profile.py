@@ -40,16 +40,19 @@ from bench.run import (
 # innermost frame that any rule matches names the sample's part.
 RULES: list[tuple[str, tuple[str, ...]]] = [
     ("retries (stamina/tenacity)", ("stamina/", "tenacity/")),
-    ("logging (structlog)", ("structlog/", "gateway/logging.py")),
-    ("metrics (prometheus-client)", ("prometheus_client/", "gateway/metrics.py")),
-    ("auth, quotas", ("gateway/auth.py", "gateway/quotas.py", "hashlib")),
+    ("logging (structlog)", ("structlog/", "gateway/observability/logging.py")),
+    ("metrics (prometheus-client)", ("prometheus_client/", "gateway/observability/metrics.py")),
+    ("auth, quotas", ("gateway/http/auth.py", "gateway/guarantees/quotas.py", "hashlib")),
     (
         "rendering (pydantic-core, responses)",
-        ("render (gateway/caching.py", "gateway/listing.py", "starlette/responses.py"),
+        ("render (gateway/caching/reads.py", "gateway/lists/listing.py", "starlette/responses.py"),
     ),
-    ("cache", ("gateway/cache.py", "gateway/caching.py", "cachetools/")),
+    ("cache", ("gateway/caching/cache.py", "gateway/caching/reads.py", "cachetools/")),
     ("upstream: httpx API", ("httpx/",)),
-    ("upstream: aiohttp transport", ("aiohttp/", "gateway/transport.py", "yarl/", "multidict/")),
+    (
+        "upstream: aiohttp transport",
+        ("aiohttp/", "gateway/upstreams/transport.py", "yarl/", "multidict/"),
+    ),
     ("JSON parse of the upstream body", ("UpstreamResponse.json (", "json/decoder.py")),
     ("upstream call: adapters/upstream.py", ("adapters/upstream.py", "kernel/resilience.py")),
     ("mapping to canonical (adapters)", ("adapters/", "schemas/", "pydantic/")),

@@ -15,17 +15,17 @@ from starlette.responses import Response
 from starlette.routing import Match, Route
 from starlette.types import Scope
 
-from gateway.audit import AuditLog
 from gateway.changes.feed import ChangeFeed
 from gateway.changes.poller import Pollers
 from gateway.changes.webhooks import DeliveryWorker
-from gateway.config import Config
-from gateway.config_sealing import Sealer, keys_from_env
-from gateway.config_sync import ConfigFollower
-from gateway.edge import error_response
-from gateway.metrics import Metrics
-from gateway.middleware import RequestContext
-from gateway.quotas import Quotas
+from gateway.config.model import Config
+from gateway.config.sealing import Sealer, keys_from_env
+from gateway.config.sync import ConfigFollower
+from gateway.guarantees.audit import AuditLog
+from gateway.guarantees.quotas import Quotas
+from gateway.http.edge import error_response
+from gateway.http.middleware import RequestContext
+from gateway.observability.metrics import Metrics
 from gateway.routes import ENDPOINTS
 from gateway.runtime import Host, Runtime
 from gateway.store import open_store

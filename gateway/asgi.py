@@ -1,8 +1,9 @@
 """For ASGI servers: ``uvicorn --factory gateway.asgi:create`` (reads $GATEWAY_CONFIG).
 
 Each worker of ``gateway serve --workers N`` is made here, with ``PROMETHEUS_MULTIPROC_DIR``
-already set by the supervisor (gateway/workers.py). Under another server with several
-workers, set it to an empty directory before the server starts (gateway/metrics.py)."""
+already set by the supervisor (gateway/serving/workers.py). Under another server with several
+workers, set it to an empty directory before the server starts
+(gateway/observability/metrics.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from pathlib import Path
 from starlette.applications import Starlette
 
 from gateway.app import create_app
-from gateway.config import DEFAULT_PATH
-from gateway.config_text import load_config
-from gateway.logging import configure_logging
-from gateway.server import use_limits
+from gateway.config.model import DEFAULT_PATH
+from gateway.config.text import load_config
+from gateway.observability.logging import configure_logging
+from gateway.serving.server import use_limits
 
 
 def create() -> Starlette:

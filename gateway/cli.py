@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from adapters import REGISTRY
-from gateway.config import DEFAULT_PATH, Config, ConfigError, LocalState
-from gateway.config_text import load_config
+from gateway.config.model import DEFAULT_PATH, Config, ConfigError, LocalState
+from gateway.config.text import load_config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "secrets-key":
-        from gateway.config_sealing import new_key
+        from gateway.config.sealing import new_key
 
         print(new_key())
         return 0
@@ -91,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def secrets_key_problem() -> str | None:
     """What is wrong with ``GATEWAY_SECRETS_KEY``, if it is set and not Fernet keys."""
-    from gateway.config_sealing import KeyProblem, Sealer, keys_from_env
+    from gateway.config.sealing import KeyProblem, Sealer, keys_from_env
 
     try:
         Sealer(keys_from_env(), b"")
@@ -176,8 +176,8 @@ def config_file(path: str | None) -> Path:
 
 def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -> int:
     from gateway.app import create_app
-    from gateway.logging import configure_logging
-    from gateway.server import serve
+    from gateway.observability.logging import configure_logging
+    from gateway.serving.server import serve
 
     configure_logging(config.server.log_level)
     announce = listening_line(config, host, port, workers)

@@ -18,26 +18,26 @@ from typing import TYPE_CHECKING
 import structlog
 from starlette.datastructures import State
 
-from gateway.auth import KeyStore
-from gateway.config import BearerAuth, Config
-from gateway.config_file import etag_of, write_atomically
-from gateway.config_sealing import Sealer, keys_from_env
-from gateway.config_secrets import url_secrets
-from gateway.connections import Connection, open_connection
-from gateway.cursor import CursorCodec
-from gateway.egress import Egress
-from gateway.idempotency import IdempotencyStore
-from gateway.logging import redactor
-from gateway.metrics import Metrics
-from gateway.quotas import Quotas
+from gateway.config.file import etag_of, write_atomically
+from gateway.config.model import BearerAuth, Config
+from gateway.config.sealing import Sealer, keys_from_env
+from gateway.config.secrets import url_secrets
+from gateway.guarantees.idempotency import IdempotencyStore
+from gateway.guarantees.quotas import Quotas
+from gateway.http.auth import KeyStore
+from gateway.lists.cursor import CursorCodec
+from gateway.observability.logging import redactor
+from gateway.observability.metrics import Metrics
 from gateway.store import Store, open_store
+from gateway.upstreams.connections import Connection, open_connection
+from gateway.upstreams.egress import Egress
 
 if TYPE_CHECKING:  # what the app builds around the runtime (they import it, not it them)
-    from gateway.audit import AuditLog
     from gateway.changes.feed import ChangeFeed
     from gateway.changes.poller import Pollers
     from gateway.changes.webhooks import DeliveryWorker
-    from gateway.endpoint import Endpoint
+    from gateway.guarantees.audit import AuditLog
+    from gateway.http.endpoint import Endpoint
 
 log = structlog.get_logger("gateway.runtime")
 

@@ -23,7 +23,7 @@ and the canonical ``code`` of the error envelope (API.md section 5)::
 
 Adapters raise these (always ``raise ... from exc``); the app renders them with
 ``envelope()``. Nothing else reaches the client: an unexpected exception becomes a
-500 ``internal_error`` that carries no detail of it (gateway.middleware).
+500 ``internal_error`` that carries no detail of it (gateway.http.middleware).
 """
 
 from __future__ import annotations

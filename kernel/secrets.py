@@ -1,7 +1,7 @@
 """The secrets this gateway knows (configured keys and tokens, tokens fetched at run
 time), so that none of them ever leaves in an answer or a log line.
 
-Logs (gateway/logging.py) and every error envelope (kernel/errors.py) pass their text
+Logs (gateway/observability/logging.py) and every error envelope (kernel/errors.py) pass their text
 through ``KNOWN.redact``: an upstream that echoes the gateway's own token or client
 secret in its error message never hands it to a client. That text is already decoded
 (the adapter parsed the upstream's JSON), so the secrets are looked for as they are.

@@ -16,8 +16,8 @@ from starlette.applications import Starlette
 
 from adapters.sandbox import Sandbox, SandboxTransport
 from gateway.app import create_app
-from gateway.config import Config
-from gateway.config_text import parse_config
+from gateway.config.model import Config
+from gateway.config.text import parse_config
 from gateway.store import Store
 from gateway.store.local import LocalStore
 from gateway.store.redis import RedisStore

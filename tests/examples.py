@@ -3,7 +3,7 @@
 ``python -m tests.examples`` (``make docs-examples``) serves the default config.yaml
 in process, on its sandbox simulators, makes one call per documented operation and
 one per error status, and writes what was sent and answered to
-gateway/static/examples.json, which gateway/openapi.py attaches to the operations.
+gateway/static/examples.json, which gateway/http/openapi.py attaches to the operations.
 Values that differ from run to run are set to fixed ones (times of this run, request
 IDs), so the file changes only when an answer does; tests/test_openapi.py
 regenerates it and fails when the committed file is stale.
@@ -25,7 +25,7 @@ import httpx
 
 from adapters.sandbox import Fault
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 
 ROOT = Path(__file__).parent.parent
 TARGET = ROOT / "gateway" / "static" / "examples.json"

@@ -13,8 +13,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from gateway.endpoint import ANY_KEY, Endpoint
-from gateway.openapi import documented_path
+from gateway.http.endpoint import ANY_KEY, Endpoint
+from gateway.http.openapi import documented_path
 from gateway.routes import ENDPOINTS
 from tests.conftest import client_for
 
@@ -59,7 +59,7 @@ def test_a_gateway_without_sandboxes_imports_no_simulator() -> None:
     script = """
 import sys
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 create_app(parse_config('''
 connections:
   bb: {adapter: borderbolt, base_url: "https://bb.example.test", auth: {type: bearer, token: t}}

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from adapters.sandbox import Fault, Sandbox
 from gateway.app import create_app
-from gateway.config_text import load_config
+from gateway.config.text import load_config
 from tests.conftest import CONFIG, client_for
 
 pytestmark = pytest.mark.anyio

@@ -9,7 +9,7 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.sandbox import Fault, Sandbox
-from gateway.cache import CacheStatus, ResponseCache
+from gateway.caching.cache import CacheStatus, ResponseCache
 from kernel.errors import UpstreamError
 from tests.conftest import OPS_KEY, client_for
 

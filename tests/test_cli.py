@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from gateway.cli import listening_line, main
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.test_config import MINIMAL
 
 ROOT = Path(__file__).parent.parent

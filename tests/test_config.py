@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config import ConfigError
-from gateway.config_text import expand_env, load_config, parse_config
+from gateway.config.model import ConfigError
+from gateway.config.text import expand_env, load_config, parse_config
 
 MINIMAL = """
 connections:

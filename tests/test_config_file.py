@@ -6,7 +6,7 @@ import stat
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from gateway.config_file import write_atomically
+from gateway.config.file import write_atomically
 
 
 def mode(path: Path) -> int:
@@ -43,7 +43,7 @@ def test_temporaries_left_by_a_killed_write_are_swept(tmp_path: Path) -> None:
     import os
     import time
 
-    from gateway.config_file import sweep_temporaries
+    from gateway.config.file import sweep_temporaries
 
     path = tmp_path / "config.yaml"
     path.write_text("a: 1\n")

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from gateway.config_sealing import KEY_ENV, new_key
-from gateway.config_text import load_config
+from gateway.config.sealing import KEY_ENV, new_key
+from gateway.config.text import load_config
 from tests.test_config_writes import REPORTING, ROOT, Served, crm_token, served
 
 pytestmark = pytest.mark.anyio
@@ -157,8 +157,8 @@ async def test_a_restart_adopts_a_version_published_while_it_was_stopped(
 ) -> None:
     """The file is the version this gateway wrote; another instance (or this one, just
     before a crash) published a newer one: the start takes the newer one."""
-    from gateway.config_file import etag_of
-    from gateway.config_sealing import Sealer, keys_from_env
+    from gateway.config.file import etag_of
+    from gateway.config.sealing import Sealer, keys_from_env
     from gateway.store import open_store
 
     first = await served.get()

@@ -11,9 +11,9 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 
 from gateway.cli import main
-from gateway.config import ConfigError
-from gateway.config_text import parse_config, positions, positions_in
-from gateway.yaml_guard import MAX_ALIASES, guard_yaml
+from gateway.config.model import ConfigError
+from gateway.config.text import parse_config, positions, positions_in
+from gateway.config.yaml_guard import MAX_ALIASES, guard_yaml
 from tests.test_config import MINIMAL, problems
 from tests.test_hardening import BILLION_LAUGHS
 
@@ -204,7 +204,7 @@ def test_alias_count_and_expanded_depth_are_bounded() -> None:
 @pytest.mark.anyio
 async def test_the_admin_api_accepts_an_anchored_config(tmp_path: Path) -> None:
     from gateway.app import create_app
-    from gateway.config_text import load_config
+    from gateway.config.text import load_config
     from tests.conftest import client_for
 
     text = MERGED + "api_keys: [{name: admin, key: admin-key, scopes: [admin]}]\n"

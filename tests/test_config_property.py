@@ -25,8 +25,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from gateway.app import create_app, shutdown
-from gateway.config_file import etag_of
-from gateway.config_text import load_config
+from gateway.config.file import etag_of
+from gateway.config.text import load_config
 
 T = TypeVar("T")
 ROOT = Path(__file__).parent.parent

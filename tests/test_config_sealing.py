@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.config_sealing import Sealer, Unrestorable, new_key
-from gateway.config_secrets import mask_text
+from gateway.config.sealing import Sealer, Unrestorable, new_key
+from gateway.config.secrets import mask_text
 
 TEXT = """\
 server: {cursor_secret: &c "cursor-secret-value"}   # anchored

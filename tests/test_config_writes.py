@@ -15,8 +15,8 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app
-from gateway.config_sealing import KEY_ENV, new_key
-from gateway.config_text import load_config, parse_config
+from gateway.config.sealing import KEY_ENV, new_key
+from gateway.config.text import load_config, parse_config
 from gateway.store import StoreDown
 from tests.conftest import client_for
 

@@ -20,9 +20,9 @@ import pytest
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
-from gateway import console_session
 from gateway.app import create_app, shutdown
-from gateway.config_text import load_config
+from gateway.config.text import load_config
+from gateway.http import console_session
 from gateway.store.local import LocalStore
 from tests.conftest import CONFIG, client_for
 from tests.servers import redis_server

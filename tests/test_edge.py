@@ -133,7 +133,7 @@ async def test_unexpected_exception_is_a_500_envelope_without_detail(app: Starle
 
 async def test_wrong_upstream_token_is_502_not_401(config, sim: Sandbox) -> None:
     from gateway.app import create_app
-    from gateway.config_text import parse_config
+    from gateway.config.text import parse_config
     from tests.conftest import CONFIG
 
     app = create_app(parse_config(CONFIG.replace("bb-upstream-token", "rotated"), env={}))

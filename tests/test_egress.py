@@ -1,4 +1,4 @@
-"""The egress policy (gateway/egress.py): link-local and cloud metadata addresses and
+"""The egress policy (gateway/upstreams/egress.py): link-local and cloud metadata addresses and
 the state store's own address are refused for every URL a config names, loopback and
 private ranges for webhooks when ``server.egress.deny_private`` is on; at config time
 on what the URL says, and at connect time on what a name resolves to.
@@ -21,11 +21,11 @@ import httpx
 import pytest
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from gateway.config import ConfigError, LocalState, RedisState
-from gateway.config_text import parse_config
-from gateway.connections import tls_context
-from gateway.egress import REFUSED, Egress, address, store_addresses
-from gateway.transport import AiohttpTransport
+from gateway.config.model import ConfigError, LocalState, RedisState
+from gateway.config.text import parse_config
+from gateway.upstreams.connections import tls_context
+from gateway.upstreams.egress import REFUSED, Egress, address, store_addresses
+from gateway.upstreams.transport import AiohttpTransport
 from tests.conftest import CONFIG, client_for
 from tests.servers import ROOT, free_port
 from tests.test_webhooks import Receiver, deliveries, gateway, hook, hooks_config, serving, until

@@ -9,7 +9,7 @@ from adapters.base import ListQuery, Window
 from adapters.emulation import scan
 from adapters.sandbox import Sandbox
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from schemas import Customer
 from tests.conftest import CONFIG, client_for
 

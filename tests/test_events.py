@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.conftest import CONFIG, client_for
 
 pytestmark = pytest.mark.anyio

@@ -7,7 +7,7 @@ import pytest
 
 from adapters.sandbox import Fault, Sandbox
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.anyio

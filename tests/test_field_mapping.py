@@ -12,8 +12,8 @@ from starlette.applications import Starlette
 
 from adapters.field_mapping import Path as DotPath
 from gateway.app import create_app
-from gateway.config import ConfigError
-from gateway.config_text import load_config, parse_config
+from gateway.config.model import ConfigError
+from gateway.config.text import load_config, parse_config
 from tests.conftest import client_for, sandbox_of
 
 pytestmark = pytest.mark.anyio

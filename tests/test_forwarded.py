@@ -1,4 +1,4 @@
-"""gateway/forwarded.py: the client's address behind trusted proxies, and only those."""
+"""gateway/http/forwarded.py: the client's address behind trusted proxies, and only those."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from gateway.config import ConfigError
-from gateway.config_text import parse_config
-from gateway.forwarded import client_address, forwarded_https, networks
+from gateway.config.model import ConfigError
+from gateway.config.text import parse_config
+from gateway.http.forwarded import client_address, forwarded_https, networks
 from tests.servers import demo_gateway
 from tests.test_config import MINIMAL
 

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 
 from adapters.sandbox import Fault, Sandbox
-from gateway.idempotency import IdempotencyStore, fingerprint
+from gateway.guarantees.idempotency import IdempotencyStore, fingerprint
 from kernel.errors import ValidationFailed
 from tests.conftest import client_for
 

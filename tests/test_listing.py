@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from adapters.paging import Window
-from gateway.cursor import CursorCodec
-from gateway.listing import Listing
+from gateway.lists.cursor import CursorCodec
+from gateway.lists.listing import Listing
 from kernel.errors import InvalidCursor
 
 CODEC = CursorCodec(b"listing-test-secret")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from gateway.logging import REDACTED, Redactor, configure_logging
+from gateway.observability.logging import REDACTED, Redactor, configure_logging
 
 
 @pytest.fixture

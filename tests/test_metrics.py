@@ -20,8 +20,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from gateway.app import create_app, shutdown
-from gateway.config_text import parse_config
-from gateway.workers import PREFIX, sweep
+from gateway.config.text import parse_config
+from gateway.serving.workers import PREFIX, sweep
 from tests.conftest import client_for
 from tests.servers import free_port, redis_server, simulator, wait_until
 
@@ -284,13 +284,13 @@ async def test_two_workers_answer_the_sum_and_counters_never_go_backwards(
 
 
 def _children(pid: int) -> set[int]:
-    from gateway.process_metrics import children_of
+    from gateway.observability.process import children_of
 
     return set(children_of(pid))
 
 
 def _resident(pid: int) -> int:
-    from gateway.process_metrics import read_stat
+    from gateway.observability.process import read_stat
 
     stat = read_stat(pid)
     return stat.resident if stat is not None else 0

@@ -19,7 +19,7 @@ from starlette.applications import Starlette
 from adapters.sandbox import Fault, Sandbox
 from gateway.app import create_app, shutdown
 from gateway.changes import poller
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.conftest import CONFIG, client_for, sandbox_of
 
 pytestmark = pytest.mark.anyio

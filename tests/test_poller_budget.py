@@ -16,7 +16,7 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app, shutdown
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.conftest import client_for, sandbox_of
 from tests.servers import Process, gateway, redis_server, simulator
 from tests.test_poller import polled_config, scan

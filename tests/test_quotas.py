@@ -14,9 +14,9 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app, shutdown
-from gateway.config import BudgetLimit
-from gateway.config_text import parse_config
-from gateway.quotas import Quotas, background_work
+from gateway.config.model import BudgetLimit
+from gateway.config.text import parse_config
+from gateway.guarantees.quotas import Quotas, background_work
 from gateway.store.redis import RedisStore
 from kernel.errors import RateLimited
 from tests.conftest import CONFIG, StoreFactory, client_for, sandbox_of
@@ -192,7 +192,7 @@ async def test_a_refusal_after_the_write_was_sent_is_not_a_harmless_429(apps: Ap
 
 
 def test_rate_limits_are_validated_in_config() -> None:
-    from gateway.config import ConfigError
+    from gateway.config.model import ConfigError
 
     bad = quota_config("{backend: local}", "{requests: 0, per: 60}", "{requests: 5, per: 1}")
     with pytest.raises(ConfigError) as caught:

@@ -12,7 +12,7 @@ from stamina.instrumentation import RetryDetails, set_on_retry_hooks
 
 from adapters.sandbox import Fault, Sandbox
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from kernel.errors import UpstreamError, UpstreamUnavailable
 from kernel.resilience import CircuitBreaker, CircuitState, RetryPolicy, Transient
 from tests.conftest import CONFIG, client_for

@@ -12,7 +12,7 @@ from schemathesis.generation.meta import GenerationMode, ParameterLocation
 from starlette.types import Receive, Scope, Send
 
 from gateway.app import create_app
-from gateway.config_text import load_config
+from gateway.config.text import load_config
 
 ROOT = Path(__file__).parent.parent
 gateway = create_app(load_config(ROOT / "config.yaml"))

@@ -12,7 +12,7 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app, shutdown
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.conftest import CONFIG, client_for, sandbox_of
 from tests.servers import RedisServer
 

@@ -14,7 +14,7 @@ import pytest
 from starlette.applications import Starlette
 
 from gateway.app import create_app
-from gateway.config_text import load_config
+from gateway.config.text import load_config
 from gateway.store import StoreDown
 from gateway.store.local import LocalStore
 from tests.conftest import CONFIG, client_for, sandbox_of
@@ -51,7 +51,7 @@ def upstream_creates(app: Starlette) -> int:
 async def test_an_answer_the_store_cannot_keep_says_so_and_is_never_run_again(
     app: Starlette, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from gateway import idempotency
+    from gateway.guarantees import idempotency
 
     store = app.state.runtime.store
     monkeypatch.setattr(idempotency, "KEEP_TRYING", 0.3)

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from gateway.cache import CacheStatus
-from gateway.config import CacheConfig, CircuitBreakerConfig
-from gateway.config_sealing import Sealed
-from gateway.idempotency import IdempotencyStore
+from gateway.caching.cache import CacheStatus
+from gateway.config.model import CacheConfig, CircuitBreakerConfig
+from gateway.config.sealing import Sealed
+from gateway.guarantees.idempotency import IdempotencyStore
 from gateway.store import IdempotencyRecord, StaleConfig, StoreDown
 from gateway.store.redis import RedisStore
 from kernel.errors import StateUnavailable, UpstreamError, UpstreamUnavailable

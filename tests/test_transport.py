@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.anyio

@@ -8,8 +8,8 @@ import io
 import httpx
 import pytest
 
-from gateway.logging import configure_logging
-from gateway.upstream_auth import ClientCredentials
+from gateway.observability.logging import configure_logging
+from gateway.upstreams.auth import ClientCredentials
 
 pytestmark = pytest.mark.anyio
 SHOP = {"X-Connection": "shop"}
@@ -132,7 +132,7 @@ async def test_unusable_token_answers_are_502(answer: httpx.Response) -> None:
 
 async def test_inventorum_also_takes_a_plain_bearer_token() -> None:
     from gateway.app import create_app
-    from gateway.config_text import parse_config
+    from gateway.config.text import parse_config
     from tests.conftest import client_for
 
     config = parse_config(

@@ -30,7 +30,7 @@ from starlette.routing import Route
 
 from gateway.changes import webhooks
 from gateway.changes.feed import ChangeFeed, new_delivery
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from gateway.store.base import DeliveryHeld, StoreDown
 from gateway.store.local import LocalStore
 from tests.conftest import client_for

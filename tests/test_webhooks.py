@@ -24,8 +24,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from gateway.app import create_app
-from gateway.config import ConfigError
-from gateway.config_text import parse_config
+from gateway.config.model import ConfigError
+from gateway.config.text import parse_config
 from tests.conftest import CONFIG, client_for
 from tests.servers import free_port
 

@@ -23,8 +23,8 @@ from typing import Any, Literal
 
 import structlog
 
-from gateway.config import Config
-from gateway.metrics import Metrics
+from gateway.config.model import Config
+from gateway.observability.metrics import Metrics
 from gateway.store import Store
 
 log = structlog.get_logger("gateway.changes")

@@ -9,7 +9,7 @@ on where the last one stopped. A scan that fails is retried after ``poll_every``
 doubled per failure in a row, at most ``MAX_BACKOFF`` seconds. Every upstream call of a
 scan goes through the connection's client, so it obeys the connection's rate limit, as
 background work: over budget it queues for a slot instead of failing, and leaves the
-last free slot to callers (gateway/quotas.py).
+last free slot to callers (gateway/guarantees/quotas.py).
 
 A scan reads every customer, item and contact the connection has (contacts customer
 by customer) and compares each record with its snapshot entry (gateway/changes/
@@ -48,10 +48,10 @@ from adapters.kinds import KINDS, PLURALS
 from gateway.changes.feed import ChangeFeed
 from gateway.changes.fingerprint import Entry, changed_fields, entry, fields_of, read_entry
 from gateway.changes.writes import snapshot_name
-from gateway.connections import Connection
-from gateway.quotas import background_work
+from gateway.guarantees.quotas import background_work
 from gateway.store import StoreDown
 from gateway.tasks import cancel_all
+from gateway.upstreams.connections import Connection
 from kernel.errors import GatewayError, NotFound
 
 log = structlog.get_logger("gateway.changes")
@@ -177,7 +177,7 @@ class Pollers:
 
 async def scan_connection(feed: ChangeFeed, connection: Connection) -> None:
     """One scan of ``connection`` and the events it finds (module docstring). It is
-    background work: its calls queue for budget slots (gateway/quotas.py) and are not
+    background work: its calls queue for budget slots (gateway/guarantees/quotas.py) and are not
     cut off by the per-call deadline ``timeout.total``, which bounds how long a caller
     waits; each attempt keeps its own connect and read timeouts."""
     with background_work():

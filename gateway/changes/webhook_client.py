@@ -7,10 +7,10 @@
   the gateway needs only the status. aiohttp stops reading from the socket while its
   buffer is full (about twice the cap), so a receiver answering 400 MB costs the
   gateway no more memory than one answering 4 bytes. The body is not decompressed.
-- Every address connected to passes the egress policy first (gateway/egress.py); a
+- Every address connected to passes the egress policy first (gateway/upstreams/egress.py); a
   refused one is never contacted, and its outcome says only that the policy refused.
 
-The HTTP client is aiohttp's, as under the upstreams (gateway/transport.py): its
+The HTTP client is aiohttp's, as under the upstreams (gateway/upstreams/transport.py): its
 ``socket_factory`` is where the policy sees each resolved address. There is one session
 per policy (``deny_private`` on or off), so turning ``deny_private`` on never reuses a
 kept-alive connection the previous policy allowed.
@@ -25,8 +25,8 @@ from typing import NamedTuple
 import aiohttp
 from aiohttp.abc import AbstractResolver
 
-from gateway.connections import tls_context
-from gateway.egress import REFUSED, Address, Egress, refused
+from gateway.upstreams.connections import tls_context
+from gateway.upstreams.egress import REFUSED, Address, Egress, refused
 
 ANSWER_CAP = 64 * 1024  # bytes of a receiver's answer read at most
 

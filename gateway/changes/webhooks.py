@@ -44,12 +44,12 @@ from standardwebhooks.webhooks import Webhook
 
 from gateway.changes.feed import ChangeFeed, retention
 from gateway.changes.webhook_client import WebhookClient
-from gateway.config import Config
-from gateway.config_changes import WebhookConfig
-from gateway.egress import store_addresses
+from gateway.config.changes import WebhookConfig
+from gateway.config.model import Config
 from gateway.store import StoreDown
 from gateway.store.base import DeliveryHeld
 from gateway.tasks import cancel_all
+from gateway.upstreams.egress import store_addresses
 
 log = structlog.get_logger("gateway.webhooks")
 IDLE = 0.5  # seconds between looks at the store when nothing woke the worker

@@ -34,7 +34,7 @@ from adapters.base import Adapter, Operation
 from adapters.kinds import KINDS, WRITE_EVENTS
 from gateway.changes.feed import ChangeFeed
 from gateway.changes.fingerprint import changed_fields, differing, entry, fields_of, read_entry
-from gateway.config import ConnectionConfig
+from gateway.config.model import ConnectionConfig
 from gateway.store import StoreDown
 
 log = structlog.get_logger("gateway.changes")

@@ -1,8 +1,8 @@
-"""Every endpoint the gateway serves, one declaration each (gateway/endpoint.py)."""
+"""Every endpoint the gateway serves, one declaration each (gateway/http/endpoint.py)."""
 
 from __future__ import annotations
 
-from gateway.endpoint import Endpoint
+from gateway.http.endpoint import Endpoint
 from gateway.routes import (
     admin,
     connections,

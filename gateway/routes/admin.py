@@ -16,16 +16,16 @@ from typing import Any, TypeVar
 
 from starlette.responses import JSONResponse, Response
 
-from gateway import config_change as change
-from gateway import config_file as live
-from gateway.config import BudgetLimit, Config, ConfigError
-from gateway.config_diff import config_changes
-from gateway.config_secrets import mask_text
-from gateway.connections import health
-from gateway.edge import Call
-from gateway.endpoint import Endpoint
+from gateway.config import change as change
+from gateway.config import file as live
+from gateway.config.diff import config_changes
+from gateway.config.model import BudgetLimit, Config, ConfigError
+from gateway.config.secrets import mask_text
+from gateway.http.edge import Call
+from gateway.http.endpoint import Endpoint
 from gateway.runtime import Runtime
 from gateway.store import StaleConfig, StoreDown
+from gateway.upstreams.connections import health
 from kernel.errors import (
     BadRequest,
     Conflict,
@@ -57,7 +57,7 @@ async def _read(path: Path) -> str:
 
 
 async def _off_loop(work: Callable[[], T]) -> T:
-    """Parse or validate YAML in a worker thread, bounded in time (gateway/config_text.py
+    """Parse or validate YAML in a worker thread, bounded in time (gateway/config/text.py
     already bounds what could make it slow: aliases, depth, size)."""
     try:
         return await asyncio.wait_for(asyncio.to_thread(work), PARSE_SECONDS)
@@ -165,7 +165,7 @@ Proposal = Callable[[str], tuple[str, Config]]
 
 async def replace_config(call: Call, proposed: Proposal) -> Response:
     """Replace the config as ``PUT /admin/config`` does: ``If-Match`` (428, 412), the
-    text ``proposed`` makes of the running one, committed (gateway/config_change.py:
+    text ``proposed`` makes of the running one, committed (gateway/config/change.py:
     published by compare-and-set, written, applied) and audited with its changed
     paths and the diff (secrets masked)."""
     if_match = call.headers.get("if-match")

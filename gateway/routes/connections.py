@@ -7,10 +7,10 @@ from typing import Any
 from starlette.responses import Response
 
 from adapters.base import Operation
-from gateway.connections import Connection, health
-from gateway.edge import Call, respond
-from gateway.endpoint import ANY_KEY, Endpoint
-from gateway.queries import CUSTOMER_FILTERS
+from gateway.http.edge import Call, respond
+from gateway.http.endpoint import ANY_KEY, Endpoint
+from gateway.http.queries import CUSTOMER_FILTERS
+from gateway.upstreams.connections import Connection, health
 
 
 def describe(connection: Connection) -> dict[str, Any]:

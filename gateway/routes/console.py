@@ -7,7 +7,7 @@ deliveries. An edit is checked first, showing every problem with its path and li
 or the diff against the running config; only then can it be applied, and applying
 is ``PUT /admin/config`` itself, with the ``If-Match`` of the config the editor
 loaded (so a change made meanwhile is refused, not overwritten) and its audit record.
-Sign-in and its cookie: gateway/console_session.py.
+Sign-in and its cookie: gateway/http/console_session.py.
 """
 
 from __future__ import annotations
@@ -22,13 +22,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from adapters.base import Operation
-from gateway import console_session as session
-from gateway.auth import Identity
 from gateway.changes.webhooks import shown
-from gateway.config import RateLimit
-from gateway.edge import Call
-from gateway.endpoint import Endpoint
-from gateway.queries import CUSTOMER_FILTERS, Query, choice
+from gateway.config.model import RateLimit
+from gateway.http import console_session as session
+from gateway.http.auth import Identity
+from gateway.http.edge import Call
+from gateway.http.endpoint import Endpoint
+from gateway.http.queries import CUSTOMER_FILTERS, Query, choice
 from gateway.routes.admin import (
     ConfigInvalid,
     admin_connections,
@@ -183,7 +183,7 @@ async def login(call: Call) -> Response:
 
 
 async def logout(call: Call) -> Response:
-    """Ends the session on every instance (module gateway/console_session.py)."""
+    """Ends the session on every instance (module gateway/http/console_session.py)."""
     _refuse_other_origins(call)
     try:
         await session.end(call.runtime, call.headers)

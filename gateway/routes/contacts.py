@@ -7,13 +7,13 @@ from typing import Any
 from starlette.responses import Response
 
 from adapters.base import Operation, Window
-from gateway import tags
-from gateway.caching import cached_read
-from gateway.edge import Call, resolve_child_id, resolve_id
-from gateway.endpoint import COMMON, Endpoint
-from gateway.handlers import write
-from gateway.listing import Listing
-from gateway.queries import OnConnection, Paged
+from gateway.caching import tags
+from gateway.caching.reads import cached_read
+from gateway.http.edge import Call, resolve_child_id, resolve_id
+from gateway.http.endpoint import COMMON, Endpoint
+from gateway.http.handlers import write
+from gateway.http.queries import OnConnection, Paged
+from gateway.lists.listing import Listing
 from schemas import Contact, ContactCreate, ContactPatch, Page
 
 

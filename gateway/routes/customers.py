@@ -8,14 +8,14 @@ from typing import Any
 from starlette.responses import Response
 
 from adapters.base import Operation
-from gateway import tags
-from gateway.caching import cached_read
-from gateway.edge import Call, chosen_connection
-from gateway.endpoint import COMMON, Endpoint
-from gateway.fanout import fan_out_customers, is_fan_out, reject_sort, targets
-from gateway.handlers import read_one, write
-from gateway.listing import Listing
-from gateway.queries import CUSTOMER_LIST, CustomerList, Read
+from gateway.caching import tags
+from gateway.caching.reads import cached_read
+from gateway.http.edge import Call, chosen_connection
+from gateway.http.endpoint import COMMON, Endpoint
+from gateway.http.handlers import read_one, write
+from gateway.http.queries import CUSTOMER_LIST, CustomerList, Read
+from gateway.lists.fanout import fan_out_customers, is_fan_out, reject_sort, targets
+from gateway.lists.listing import Listing
 from kernel.errors import NotFound
 from schemas import Customer, CustomerCreate, CustomerPatch, Page
 

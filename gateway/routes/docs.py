@@ -17,10 +17,10 @@ from typing import Any
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from adapters.field_mapping import Kind
-from gateway.connections import Connection
-from gateway.edge import Call
-from gateway.endpoint import Endpoint
-from gateway.openapi import spec
+from gateway.http.edge import Call
+from gateway.http.endpoint import Endpoint
+from gateway.http.openapi import spec
+from gateway.upstreams.connections import Connection
 from kernel.errors import NotFound
 
 STATIC = files("gateway").joinpath("static")

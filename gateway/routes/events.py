@@ -14,10 +14,10 @@ from starlette.responses import Response
 
 from adapters.kinds import EVENT_TYPES, KINDS
 from gateway.changes.feed import ChangeFeed
-from gateway.cursor import binding
-from gateway.edge import Call, respond
-from gateway.endpoint import ANY_KEY, Endpoint
-from gateway.queries import Limit, Query, Text
+from gateway.http.edge import Call, respond
+from gateway.http.endpoint import ANY_KEY, Endpoint
+from gateway.http.queries import Limit, Query, Text
+from gateway.lists.cursor import binding
 from gateway.store import StoreDown
 from kernel.errors import BadRequest, FieldError, Forbidden, InvalidCursor, StateUnavailable
 

@@ -22,13 +22,13 @@ from typing import Any, TypeVar
 from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
-from gateway import config_file as live
-from gateway.config import Config
-from gateway.config_sealing import Unrestorable
-from gateway.cursor import binding
-from gateway.edge import Call
-from gateway.endpoint import Endpoint
-from gateway.queries import Limit, Query
+from gateway.config import file as live
+from gateway.config.model import Config
+from gateway.config.sealing import Unrestorable
+from gateway.http.edge import Call
+from gateway.http.endpoint import Endpoint
+from gateway.http.queries import Limit, Query
+from gateway.lists.cursor import binding
 from gateway.routes.admin import FREE, IF_MATCH, replace_config, validated_config
 from gateway.store import StoreDown
 from kernel.errors import (

@@ -8,13 +8,13 @@ from typing import Any
 from starlette.responses import Response
 
 from adapters.base import Operation
-from gateway import tags
-from gateway.caching import cached_read
-from gateway.edge import Call, resolve_id
-from gateway.endpoint import Endpoint
-from gateway.handlers import write
-from gateway.listing import Listing
-from gateway.queries import Analytics, OrderList
+from gateway.caching import tags
+from gateway.caching.reads import cached_read
+from gateway.http.edge import Call, resolve_id
+from gateway.http.endpoint import Endpoint
+from gateway.http.handlers import write
+from gateway.http.queries import Analytics, OrderList
+from gateway.lists.listing import Listing
 from kernel.errors import UnsupportedFilter
 from schemas import CreditCheck, CustomerAnalytics, Order, Page
 from schemas.base import Input

@@ -8,14 +8,14 @@ from typing import Any
 from starlette.responses import Response
 
 from adapters.base import FilterSupport, Operation
-from gateway import tags
-from gateway.caching import cached_read
-from gateway.connections import Connection
-from gateway.edge import Call, chosen_connection, resolve_id
-from gateway.endpoint import COMMON, Endpoint
-from gateway.handlers import read_one, write
-from gateway.listing import Listing, whole
-from gateway.queries import ItemList, ItemSearch, OnConnection, PendingChanges, Read
+from gateway.caching import tags
+from gateway.caching.reads import cached_read
+from gateway.http.edge import Call, chosen_connection, resolve_id
+from gateway.http.endpoint import COMMON, Endpoint
+from gateway.http.handlers import read_one, write
+from gateway.http.queries import ItemList, ItemSearch, OnConnection, PendingChanges, Read
+from gateway.lists.listing import Listing, whole
+from gateway.upstreams.connections import Connection
 from kernel.errors import BadRequest, FieldError
 from kernel.ids import remote_part
 from schemas import Document, Item, ItemCreate, ItemPatch, Page, PendingChange

@@ -8,7 +8,7 @@
   can serve something), else 503; lists each connection's circuit state, and the
   state store's (``"state": "ok"`` or ``"down"``). A store that is down does not make
   the gateway unready: reads still answer (API.md section 7).
-- ``/metrics``: Prometheus text format (gateway/metrics.py): with several workers, the
+- ``/metrics``: Prometheus text format (gateway/observability/metrics.py): with several workers, the
   sum over all of them, whichever answers. It names connections and routes, never keys
   or secrets.
 """
@@ -18,8 +18,8 @@ from __future__ import annotations
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.responses import JSONResponse, Response
 
-from gateway.edge import Call
-from gateway.endpoint import Endpoint
+from gateway.http.edge import Call
+from gateway.http.endpoint import Endpoint
 
 
 async def index(call: Call) -> Response:

@@ -21,8 +21,8 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from gateway.edge import Call
-from gateway.endpoint import Endpoint
+from gateway.http.edge import Call
+from gateway.http.endpoint import Endpoint
 from kernel.errors import NotFound
 from kernel.secrets import KNOWN
 

@@ -8,10 +8,10 @@ from pydantic import Field
 from starlette.responses import JSONResponse, Response
 
 from gateway.changes.webhooks import DeliveryWorker, shown
-from gateway.config_secrets import mask_url
-from gateway.cursor import binding
-from gateway.edge import Call
-from gateway.queries import Limit, Query, choice
+from gateway.config.secrets import mask_url
+from gateway.http.edge import Call
+from gateway.http.queries import Limit, Query, choice
+from gateway.lists.cursor import binding
 from gateway.routes.history import admin_endpoint
 from gateway.store import StoreDown
 from gateway.store.base import DeliveryHeld

@@ -10,7 +10,7 @@ promise           local                                  redis
 ================  =====================================  ==================================
 idempotency       SQLite answers; in-flight in memory    one key per (API key, Idempotency-
                                                          Key): SET NX claim, then the answer
-read cache        memory (gateway/cache.py)              entries + tag generations
+read cache        memory (gateway/caching/cache.py)              entries + tag generations
                                                          (gateway/store/shared_cache.py)
 circuit breaker   memory (kernel/resilience.py)          a hash per connection, one trial
                                                          (gateway/store/shared_breaker.py)
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gateway.config import Config, LocalState
+from gateway.config.model import Config, LocalState
 from gateway.store.base import (
     ConfigVersion,
     ErrorHook,

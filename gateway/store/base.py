@@ -12,8 +12,8 @@ from typing import Any
 
 import structlog
 
-from gateway.config import CacheConfig, CircuitBreakerConfig
-from gateway.config_sealing import Sealed
+from gateway.config.model import CacheConfig, CircuitBreakerConfig
+from gateway.config.sealing import Sealed
 from kernel.resilience import CircuitBreaker
 
 ErrorHook = Callable[[str], None]  # told the operation of every failed store call
@@ -51,7 +51,7 @@ class IdempotencyRecord:
 
 @dataclass(frozen=True, slots=True)
 class ConfigVersion:
-    """An accepted config: its text as kept at rest (sealed, gateway/config_sealing.py),
+    """An accepted config: its text as kept at rest (sealed, gateway/config/sealing.py),
     the ETag of the text as written to the file, and who made it live."""
 
     id: int

@@ -4,7 +4,7 @@ What must outlive a restart is in SQLite (stdlib ``sqlite3``, calls run off the 
 loop in a worker thread, one connection behind a lock, WAL journal): idempotency
 answers, the cursor secret, config versions. What one process coordinates alone stays
 in memory: requests in flight under an ``Idempotency-Key``, the read cache
-(gateway/cache.py) and the circuit breakers. Events, snapshots and webhook deliveries:
+(gateway/caching/cache.py) and the circuit breakers. Events, snapshots and webhook deliveries:
 gateway/store/local_changes.py.
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from gateway.cache import ResponseCache
-from gateway.config import CacheConfig
+from gateway.caching.cache import ResponseCache
+from gateway.config.model import CacheConfig
 from gateway.store import file_lock
 from gateway.store.base import ErrorHook, Store, StoreDown
 from gateway.store.local_changes import SCHEMA as CHANGES_SCHEMA

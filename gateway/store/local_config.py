@@ -1,5 +1,5 @@
 """The ``local`` backend's config history: every accepted config, sealed (gateway/
-config_sealing.py), in the SQLite file; publishing is compare-and-set on the current
+config/sealing.py), in the SQLite file; publishing is compare-and-set on the current
 version's ETag in one transaction.
 
 A state file from before sealing kept each version's text in clear in
@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
-from gateway.config_sealing import Sealed
+from gateway.config.sealing import Sealed
 from gateway.store.base import ConfigVersion, StaleConfig, utc_now
 
 SCHEMA = """

@@ -34,7 +34,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from gateway.config import CacheConfig, CircuitBreakerConfig
+from gateway.config.model import CacheConfig, CircuitBreakerConfig
 from gateway.store.base import ErrorHook, Store
 from gateway.store.redis_changes import RedisChanges
 from gateway.store.redis_config import RedisConfig

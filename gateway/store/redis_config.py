@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from gateway.config_sealing import Sealed
+from gateway.config.sealing import Sealed
 from gateway.store.base import ConfigVersion, StaleConfig, utc_now
 
 T = TypeVar("T")

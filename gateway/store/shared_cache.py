@@ -1,4 +1,4 @@
-"""The read cache on Redis: the same promises as gateway/cache.py, across instances.
+"""The read cache on Redis: the same promises as gateway/caching/cache.py, across instances.
 
 An entry is a hash ``cache:<connection>:<config digest>:<request digest>`` holding the
 body, its ETag, when it stops being fresh (wall clock) and the tag generations it was
@@ -20,8 +20,8 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from gateway.cache import CacheKey, CacheStatus, Entry, FillingCache, etag_of
-from gateway.config import CacheConfig
+from gateway.caching.cache import CacheKey, CacheStatus, Entry, FillingCache, etag_of
+from gateway.config.model import CacheConfig
 from gateway.store.base import StoreDown
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from adapters.sandbox import Sandbox
 from adapters.testing.harness import Gateway, StartGateway
 from gateway.app import create_app, shutdown
 from gateway.changes import poller
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 
 
 @dataclass

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from adapters.hubspot.simulator import HubSpotSimulator
 from gateway.app import create_app
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.conftest import client_for, fixture, sandbox_client, sandbox_of
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"

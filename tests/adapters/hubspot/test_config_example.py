@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gateway.config_text import parse_config
+from gateway.config.text import parse_config
 from tests.adapters.hubspot.conftest import CONFIG, gateway_app
 from tests.conftest import client_for
 

@@ -1,0 +1,3 @@
+"""The edge: API keys, requests as plain values, endpoints declared once, query models,
+middleware and the OpenAPI document derived from them.
+"""

@@ -1,0 +1,202 @@
+"""A request as plain values, and the checks every route makes on it.
+
+``gateway/http/endpoint.py`` turns each starlette request into one ``Call`` (who is calling,
+the parsed query, the validated body, the path parameters, the headers that matter)
+before any handler runs; nothing below a route sees a starlette ``Request``. The
+helpers here resolve what a call names, and check it before any adapter is called:
+the connection (``?connection=``, ``X-Connection``, the default), canonical IDs (the
+remote part checked by its adapter, so nothing odd reaches an upstream path), and
+whether the connection can do the operation (else 501).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from starlette.responses import JSONResponse, Response
+
+from adapters.base import Operation
+from gateway.http.auth import Identity
+from gateway.http.forwarded import client_address, forwarded_https, networks
+from gateway.runtime import Host, Runtime
+from gateway.upstreams.connections import Connection
+from kernel.context import request_id_var
+from kernel.errors import (
+    BadRequest,
+    ConnectionRequired,
+    GatewayError,
+    NotFound,
+    UnsupportedOperation,
+)
+from kernel.ids import split_id
+from kernel.wording import one_of, suggestion
+
+
+@dataclass(frozen=True, slots=True)
+class ReadKey:
+    """What identifies a GET's answer in the read cache, and how the client asks."""
+
+    path: str
+    query: str  # the query string, normalised (sorted pairs)
+    bypass: bool  # Cache-Control: no-cache
+    if_none_match: str | None
+
+
+@dataclass(slots=True)
+class Call:
+    """One request, parsed once at the edge."""
+
+    host: Host
+    runtime: Runtime
+    identity: Identity | None
+    method: str
+    path_params: Mapping[str, str]
+    query: Any
+    headers: Mapping[str, str]
+    read: ReadKey
+    raw_query: str = ""
+    peer: str | None = None  # the connection's other end (a proxy's address, behind one)
+    body: Any = None
+    raw_body: bytes = b""
+    trace: dict[str, Any] = field(default_factory=dict)  # read by the access log
+
+    @property
+    def key(self) -> Identity:
+        assert self.identity is not None, "an endpoint with a scope always authenticates"
+        return self.identity
+
+    @property
+    def named_connection(self) -> str | None:
+        """The connection the query or ``X-Connection`` names (query first)."""
+        named: str | None = getattr(self.query, "connection", None)
+        return named or self.headers.get("x-connection")
+
+    @property
+    def client(self) -> str | None:
+        """The client's address, through ``server.trusted_proxies`` (gateway/http/forwarded.py)."""
+        trusted = networks(tuple(self.runtime.config.server.trusted_proxies))
+        return client_address(self.peer, self.headers, trusted)
+
+    @property
+    def forwarded_https(self) -> bool:
+        """Whether a trusted proxy says the client connected with HTTPS."""
+        trusted = networks(tuple(self.runtime.config.server.trusted_proxies))
+        return forwarded_https(self.peer, self.headers, trusted)
+
+    def note_connection(self, name: str) -> None:
+        self.trace["connection"] = name
+
+
+def use(call: Call, connection: Connection, op: Operation) -> Connection:
+    """Check the key may use ``connection`` and that it can do ``op`` (else 501)."""
+    call.key.require_connection(connection.name)
+    call.note_connection(connection.name)
+    adapter = connection.adapter
+    if op not in adapter.capabilities:
+        hint = adapter.alternatives.get(op)
+        raise UnsupportedOperation(
+            f"connection {connection.name!r} ({adapter.name}) cannot {op.value.replace('_', ' ')}"
+            + (f"; instead: {hint}" if hint else ""),
+            connection=connection.name,
+        )
+    return connection
+
+
+def chosen_connection(call: Call, op: Operation) -> Connection:
+    """The connection a list or create names: ``?connection=``, ``X-Connection`` or default."""
+    query_value = getattr(call.query, "connection", None)
+    header_value = call.headers.get("x-connection")
+    if query_value and header_value and query_value != header_value:
+        raise BadRequest(
+            f"the query names connection {query_value!r} and X-Connection names "
+            f"{header_value!r}; give one"
+        )
+    runtime = call.runtime
+    name = query_value or header_value or runtime.config.server.default_connection
+    if name is None:
+        if len(runtime.connections) == 1:
+            return use(call, next(iter(runtime.connections.values())), op)
+        raise ConnectionRequired(
+            f"name a connection with ?connection= or X-Connection: {one_of(runtime.connections)}"
+        )
+    if name == "*" or "," in name:
+        raise BadRequest("only GET /v1/customers lists across several connections")
+    connection = runtime.connections.get(name)
+    if connection is None:
+        raise BadRequest(
+            f"no connection named {name[:64]!r}" + suggestion(name, runtime.connections)
+        )
+    return use(call, connection, op)
+
+
+def resolve_id(call: Call, param: str, op: Operation) -> tuple[Connection, str]:
+    """The connection and validated remote ID of the canonical ID in path ``param``."""
+    canonical = call.path_params[param]
+    parts = split_id(canonical)
+    connection = call.runtime.connections.get(parts[0]) if parts else None
+    if parts is None or connection is None or not connection.adapter.valid_remote_id(parts[1]):
+        raise NotFound(unknown_id(call.runtime, canonical, op))
+    hinted = call.named_connection
+    if hinted and hinted != connection.name:
+        raise BadRequest(f"the id belongs to connection {connection.name!r}, not {hinted!r}")
+    return use(call, connection, op), parts[1]
+
+
+def unknown_id(runtime: Runtime, canonical: str, op: Operation) -> str:
+    """Why ``canonical`` names nothing, with the ID it was probably meant to be."""
+    shown = canonical[:100]
+    parts = split_id(canonical)
+    connections = runtime.connections
+    if parts is None:  # a bare remote ID: suggest it on the connections that could hold it
+        holders = [
+            name
+            for name, connection in connections.items()
+            if op in connection.adapter.capabilities
+            and connection.adapter.valid_remote_id(canonical)
+        ]
+        default = runtime.config.server.default_connection
+        holders.sort(key=lambda name: name != default)
+        if not holders:
+            return f"no resource with id {shown!r}: IDs are connection:remote_id"
+        return (
+            f"no resource with id {shown!r}: IDs are connection:remote_id, "
+            f"e.g. '{holders[0]}:{shown}'"
+        )
+    name = parts[0]
+    if name not in connections:
+        return f"no resource with id {shown!r}: there is no connection named {name[:64]!r}" + (
+            suggestion(name, connections, "; ")
+        )
+    return f"no resource with id {shown!r}"
+
+
+def resolve_child_id(call: Call, connection: Connection, param: str) -> str:
+    """The remote ID of a child resource (a contact) that must live on ``connection``."""
+    canonical = call.path_params[param]
+    parts = split_id(canonical)
+    if (
+        parts is None
+        or parts[0] != connection.name
+        or not connection.adapter.valid_remote_id(parts[1])
+    ):
+        raise NotFound(f"no resource with id {canonical[:100]!r} on this customer")
+    return parts[1]
+
+
+def error_response(error: GatewayError) -> Response:
+    return JSONResponse(
+        error.envelope(request_id_var.get()),
+        status_code=error.status,
+        headers=error.headers or None,
+    )
+
+
+def respond(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """A JSON answer; a model is serialised by pydantic-core in one pass."""
+    if isinstance(body, BaseModel):
+        content = body.__pydantic_serializer__.to_json(body)
+        return Response(content, status_code=status, headers=headers, media_type="application/json")
+    return JSONResponse(body, status_code=status, headers=headers)

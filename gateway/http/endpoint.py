@@ -1,0 +1,297 @@
+"""Each endpoint declared once; its route, checks and OpenAPI operation derived from that.
+
+An ``Endpoint`` names its method and path, the scope a key needs, the pydantic model
+of its query and of its body, the model it answers with, and flags (``cached``,
+``idempotent``, ``audited``). ``Endpoint.route()`` makes the starlette route that, in
+this order: authenticates the key and checks the scope (401/403) and the key's rate
+limit (429, gateway/guarantees/quotas.py); refuses query
+parameters the model does not declare and parses the rest (400); reads the body
+(413 too large, 400 malformed, 422 invalid); runs ``Idempotency-Key`` for an
+idempotent POST; then calls the handler with one ``Call`` of plain values. An
+endpoint with an ``action`` is audited: its outcome, success or failure, is recorded
+with the status answered, or the one the handler names in ``trace["audit"]["status"]``
+when its answer is not the action's (the console's redirect after a config change).
+``gateway/http/openapi.py`` walks the same declarations to write the document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from pydantic import BaseModel, ValidationError
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from gateway.config.model import RateLimit
+from gateway.guarantees.audit import changed_fields
+from gateway.guarantees.idempotency import KEY as IDEMPOTENCY_KEY
+from gateway.guarantees.idempotency import fingerprint
+from gateway.http.edge import Call, ReadKey, error_response
+from gateway.http.nesting import MAX_DEPTH, flow_depth
+from gateway.http.queries import Query
+from gateway.runtime import Host, Runtime
+from kernel.context import request_id_var
+from kernel.errors import (
+    BadRequest,
+    FieldError,
+    GatewayError,
+    PayloadTooLarge,
+    RateLimited,
+    ValidationFailed,
+)
+from kernel.numbers import ascii_int
+from kernel.wording import field_problems, sentence, unknown_name
+
+Handler = Callable[[Call], Awaitable[Response]]
+log = structlog.get_logger("gateway.endpoint")
+ANY_KEY = "any"  # a scope that any valid API key has
+
+COMMON = (400, 401, 403, 404, 405, 429, 501, 502, 503, 504)
+WRITES = (*COMMON, 409, 413, 422)
+
+
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity
+class Endpoint:
+    method: str
+    path: str
+    handler: Handler
+    summary: str
+    tag: str
+    scope: str | None  # None: no API key at all (operations endpoints)
+    query: type[Query] | None = Query  # None: any query string, forwarded (passthrough)
+    body: type[BaseModel] | None = None
+    optional_body: bool = False  # the body may be absent (a POST action)
+    raw_body: bool = False  # the handler reads the bytes itself (YAML, passthrough)
+    raw_content: Mapping[str, Any] | None = None  # how OpenAPI shows such a body
+    headers: Sequence[Mapping[str, Any]] = ()  # header parameters beyond the usual
+    description: str = ""
+    status: int = 200
+    answer: type[BaseModel] | dict[str, Any] | str | None = None
+    errors: Sequence[int] = COMMON
+    cached: bool = False
+    idempotent: bool = False
+    action: str | None = None  # audited as this action (gateway/guarantees/audit.py)
+
+    @property
+    def audited(self) -> bool:
+        return self.action is not None
+
+    @property
+    def path_names(self) -> list[str]:
+        """The path parameters, in order (``{path:path}`` is ``path``)."""
+        return re.findall(r"\{(\w+)(?::\w+)?\}", self.path)
+
+    def route(self) -> Route:
+        async def endpoint(request: Request) -> Response:
+            return await self._dispatch(await self.parse(request))
+
+        async def audited(request: Request) -> Response:
+            call: Call | None = None
+            response: Response | None = None
+            status = 500
+            try:
+                call = await self.parse(request)
+                response = await self._dispatch(call)
+                status = response.status_code
+                return response
+            except GatewayError as exc:
+                status = exc.status
+                raise
+            except ClientDisconnect:
+                status = 499
+                raise
+            finally:
+                try:
+                    self._audit(request, call, status, response)
+                except Exception:  # recording never breaks the request (guarantees/audit.py)
+                    log.exception("audit_record_not_queued", action=self.action)
+
+        chosen = endpoint if self.action is None else audited
+        chosen.__name__ = self.handler.__name__
+        return Route(self.path, chosen, methods=[self.method])
+
+    async def _dispatch(self, call: Call) -> Response:
+        key = call.headers.get("idempotency-key")
+        if not self.idempotent or key is None:
+            return await self.handler(call)
+        return await self._idempotently(call, key)
+
+    async def parse(self, request: Request) -> Call:
+        """The request as a ``Call``, or the first error it has (module docstring)."""
+        host: Host = request.app.state.host
+        runtime: Runtime = request.scope.get("state", {}).get("runtime") or host.runtime
+        await runtime.store.ready()  # at once when loaded; retried while the store is down
+        trace: dict[str, Any] = request.scope.setdefault("state", {})
+        headers = request.headers
+        identity = None
+        if self.scope is not None:
+            identity = runtime.keys.authenticate(headers.get("authorization"))
+            trace["key_name"] = identity.name
+            if self.scope != ANY_KEY:
+                identity.require_scope(self.scope)
+            if identity.rate_limit is not None:
+                await _count_request(runtime, identity.name, identity.rate_limit, trace)
+        scope = request.scope
+        params = request.query_params
+        query = parse_query(self.query, params) if self.query is not None else None
+        call = Call(
+            host=host,
+            runtime=runtime,
+            identity=identity,
+            method=scope["method"],
+            path_params=scope.get("path_params", {}),
+            query=query,
+            headers=headers,
+            read=ReadKey(
+                path=scope["path"],
+                query="&".join(sorted(f"{k}={v}" for k, v in params.multi_items())),
+                bypass="no-cache" in headers.get("cache-control", "").lower(),
+                if_none_match=headers.get("if-none-match"),
+            ),
+            raw_query=scope["query_string"].decode("latin-1"),
+            peer=(scope.get("client") or (None,))[0],
+            trace=trace,
+        )
+        if self.body is not None or self.raw_body or self.idempotent:
+            call.raw_body = await read_bytes(request, runtime.config.server.max_body_bytes)
+            if flow_depth(call.raw_body) > MAX_DEPTH:
+                raise BadRequest(
+                    f"the body nests deeper than {MAX_DEPTH} levels",
+                    details=[FieldError(None, f"at most {MAX_DEPTH} nested arrays or objects")],
+                )
+        if self.body is not None and not (self.optional_body and not call.raw_body):
+            call.body = parse_body(self.body, headers.get("content-type"), call.raw_body)
+        return call
+
+    def _audit(
+        self, request: Request, call: Call | None, status: int, response: Response | None
+    ) -> None:
+        """Queue this write's audit record (gateway/guarantees/audit.py)."""
+        trace: dict[str, Any] = request.scope.get("state", {})
+        actor = trace.get("key_name")
+        if actor is None or (response is not None and "idempotent-replayed" in response.headers):
+            return  # no valid key, or a replay: no write was made
+        host: Host = request.app.state.host
+        path = request.path_params
+        resource = path.get("contact_id") or path.get("id")
+        if status == 201 and response is not None:
+            with contextlib.suppress(ValueError, AttributeError):
+                resource = json.loads(bytes(response.body)).get("id", resource)
+        body = call.body if call is not None else None
+        details = trace.get("audit", {})
+        host.audit.record(
+            {
+                "actor": actor,
+                "action": self.action,
+                "connection": trace.get("connection"),
+                "resource_id": resource,
+                "request_id": request_id_var.get(),
+                "status": details.get("status", status),
+                "changed_fields": details.get("changed_fields")
+                or (changed_fields(body.model_dump(exclude_unset=True)) if body else []),
+                **({"diff": details["diff"]} if "diff" in details else {}),
+            }
+        )
+
+    async def _idempotently(self, call: Call, key: str) -> Response:
+        if not IDEMPOTENCY_KEY.fullmatch(key):
+            raise BadRequest(
+                "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                details=[FieldError("Idempotency-Key", "1..255 visible ASCII")],
+            )
+
+        async def produce() -> Response:
+            try:
+                return await self.handler(call)
+            except GatewayError as exc:
+                return error_response(exc)
+
+        request_print = fingerprint(call.method, call.read.path, call.raw_body)
+        store = call.runtime.idempotency
+        return await store.run((call.key.digest, key), request_print, produce)
+
+
+@functools.cache
+def _names(model: type[Query]) -> frozenset[str]:
+    return frozenset(model.model_fields)
+
+
+async def _count_request(
+    runtime: Runtime, key: str, limit: RateLimit, trace: dict[str, Any]
+) -> None:
+    """The API key's rate limit: headers on every answer, 429 past it."""
+    decision = await runtime.quotas.check_key(key, limit)
+    trace["response_headers"] = decision.headers()
+    if not decision.allowed:
+        runtime.metrics.limited(key, "")
+        raise RateLimited(
+            f"this API key is over its rate limit ({limit.requests} requests per "
+            f"{limit.per} s); retry after {max(1, decision.reset)} s",
+            headers={"Retry-After": str(max(1, decision.reset))},  # RateLimit-* via trace
+        )
+
+
+def parse_query(model: type[Query], params: Any) -> Query:
+    known = _names(model)
+    unknown = sorted(set(params) - known) if params else ()
+    if unknown:
+        details = [
+            FieldError(name[:64], unknown_name(name, known, "a parameter here")) for name in unknown
+        ]
+        first = details[0]
+        raise BadRequest(
+            f"unknown query parameter {first.field!r}: {first.message}"
+            + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
+            details=details,
+        )
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as exc:  # a type without its own check; say which parameter
+        name, phrase = field_problems(model, exc)[0]
+        raise BadRequest(sentence(name, phrase), details=[FieldError(name, phrase)]) from exc
+
+
+async def read_bytes(request: Request, limit: int) -> bytes:
+    """The body's bytes, refused past ``limit`` (413) whether declared or streamed."""
+    declared = ascii_int(request.headers.get("content-length"))
+    if declared is not None and declared > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_body(model: type[BaseModel], content_type: str | None, raw: bytes) -> BaseModel:
+    """The JSON body validated as ``model``: 400 malformed, 422 invalid."""
+    if "json" not in (content_type or "application/json").split(";")[0]:
+        raise BadRequest("send the body as JSON (Content-Type: application/json)")
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}") from exc
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = field_problems(model, exc)
+        if problems[0][0] is None:  # the body itself: a list, a string, a number
+            raise ValidationFailed(
+                "the body must be a JSON object of fields", details=[FieldError(None, "an object")]
+            ) from exc
+        first = sentence(*problems[0])
+        more = f"; and {len(problems) - 1} more (see details)" if len(problems) > 1 else ""
+        raise ValidationFailed(
+            f"the body is not valid: {first}{more}",
+            details=[FieldError(field, phrase) for field, phrase in problems],
+        ) from exc

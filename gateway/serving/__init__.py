@@ -1,0 +1,1 @@
+"""Serving the app: uvicorn with limits, and the --workers supervisor."""
