@@ -98,7 +98,8 @@ class SharedResponseCache(FillingCache):
     async def _lookup(self, key: CacheKey, tags: list[str]) -> tuple[tuple[int, ...], Entry | None]:
         async def read() -> list[Any]:
             async with self.store.client.pipeline(transaction=False) as pipe:
-                pipe.mget([self._gen(tag) for tag in tags])
+                # a cluster pipeline refuses pipe.mget; the generations share one slot
+                pipe.execute_command("MGET", *(self._gen(tag) for tag in tags))
                 pipe.hgetall(self._entry_key(key))
                 replies: list[Any] = await pipe.execute()
                 return replies
