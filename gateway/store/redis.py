@@ -35,15 +35,23 @@ from typing import Any, TypeVar
 
 import structlog
 from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.sentinel import MasterNotFoundError
 from redis.exceptions import RedisClusterException, RedisError
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from gateway.config import CacheConfig, CircuitBreakerConfig, RedisClusterState, SharedState
+from gateway.config import (
+    CacheConfig,
+    CircuitBreakerConfig,
+    RedisClusterState,
+    RedisSentinelState,
+    SharedState,
+)
 from gateway.store.base import ErrorHook, Store
 from gateway.store.redis_changes import RedisChanges
 from gateway.store.redis_clients import addresses, make_client, standalone
 from gateway.store.redis_config import RedisConfig
 from gateway.store.redis_idempotency import RedisIdempotency
+from gateway.store.redis_probe import reason
 from gateway.store.redis_replication import NotReplicated
 from gateway.store.redis_upgrade import rename_untagged
 from kernel.resilience import CircuitBreaker
@@ -102,6 +110,12 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
         self._scripts: dict[str, Any] = {}
         self._replication_init()
         self._upgraded = False
+
+    def failure_reason(self, exc: BaseException) -> str:
+        said = reason(exc, self.timeout)
+        if isinstance(self.topology, RedisSentinelState) and isinstance(exc, MasterNotFoundError):
+            said = f"no sentinel names a master for {self.topology.service!r}"
+        return f"{said} (asked {', '.join(self.addresses)})"
 
     @property
     def addresses(self) -> list[str]:
