@@ -164,27 +164,37 @@ class SentinelSetup:
         port = int(port)
         return next(d for d in (self.master, self.replica) if d.port == port)
 
+    def restore(self, lost: Daemon) -> None:
+        """Start ``lost`` (a master failed over) again as the new master's replica, as
+        Sentinel would on its next look at it, and wait until it is in sync."""
+        lost.start()
+        master = self.current_master()
+        if master is not lost:
+            lost.ask("REPLICAOF", "127.0.0.1", master.port)
+        self.wait_ready(fully=False)
+
     def current_replica(self) -> Daemon:
         master = self.current_master()
         return self.replica if master is self.master else self.master
 
-    def _settled(self) -> bool:
+    def _settled(self, fully: bool) -> bool:
         master = self.current_master()
         if master.info("replication").get("connected_slaves") != 1:
             return False
         for sentinel in self.sentinels:
             raw = sentinel.ask("SENTINEL", "MASTER", SERVICE)
             seen = {k.decode(): v.decode() for k, v in raw.items()}
-            if seen["num-slaves"] != "1" or seen["num-other-sentinels"] != "2":
-                return False
             if seen["port"] != str(master.port) or seen["flags"] != "master":
+                return False
+            if fully and (seen["num-slaves"] != "1" or seen["num-other-sentinels"] != "2"):
                 return False
         return True
 
-    def wait_ready(self, deadline: float = 20.0) -> None:
-        """Until every sentinel names the same master, knows its replica and the other
-        two sentinels, and the replica is in sync (a failover can then happen)."""
-        wait_until(self._settled, deadline, what="the Sentinel setup")
+    def wait_ready(self, deadline: float = 20.0, fully: bool = True) -> None:
+        """Until every sentinel names the same master and its replica is in sync; and,
+        ``fully``, every sentinel knows that replica and the other two sentinels (so a
+        failover can happen: needed once, at start)."""
+        wait_until(lambda: self._settled(fully), deadline, what="the Sentinel setup")
 
 
 class ClusterSetup:
@@ -255,6 +265,11 @@ class ClusterSetup:
                 if start <= slot <= end and int(_[0][1]) == node.port:
                     return node
         raise AssertionError(f"no master serves slot {slot}")
+
+    def restore(self, lost: Daemon) -> None:
+        """Start ``lost`` (a master failed over) again: it rejoins as a replica."""
+        lost.start()
+        self.wait_ready()
 
     def replica_of(self, master: Daemon) -> Daemon:
         for node in self.nodes:
