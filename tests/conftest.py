@@ -288,6 +288,16 @@ def shared_state(request: pytest.FixtureRequest, backend: str, prefix: str) -> A
     return setup.model(prefix)
 
 
+def shared_state_text(request: pytest.FixtureRequest, backend: str, prefix: str) -> str:
+    """The same as ``server.state`` YAML flow text, for a config."""
+    if backend == "redis":
+        url = request.getfixturevalue("redis").url
+        return f"{{backend: redis, url: '{url}', prefix: '{prefix}'}}"
+    setup = request.getfixturevalue("sentinel" if backend == "redis-sentinel" else "cluster")
+    text: str = setup.state(prefix)
+    return text
+
+
 @pytest.fixture
 def upstream_mock() -> Iterator[Any]:
     """respx at the httpx layer (the upstream clients' transport is not httpcore's), with

@@ -42,8 +42,11 @@ def binary(name: str, hint: str) -> str:
 class Daemon:
     """One redis-server (or redis-sentinel) process; stop/start keep its port."""
 
-    def __init__(self, args: list[str], port: int, password: str | None, log: Path) -> None:
+    def __init__(
+        self, args: list[str], port: int, password: str | None, log: Path, ca: Path | None = None
+    ) -> None:
         self.args, self.port, self.password, self.log = args, port, password, log
+        self.tls = {"ssl": True, "ssl_ca_certs": str(ca)} if ca else {}  # TLS only, this CA
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -75,23 +78,40 @@ class Daemon:
         finally:
             self.process.send_signal(signal.SIGCONT)
 
+    def client(self) -> redis.Redis:
+        return redis.Redis(
+            host="127.0.0.1", port=self.port, password=self.password, socket_timeout=2, **self.tls
+        )
+
     def ask(self, *command: Any) -> Any:
-        with redis.Redis(port=self.port, password=self.password, socket_timeout=2) as client:
+        with self.client() as client:
             return client.execute_command(*command)
 
     def info(self, section: str) -> dict[str, Any]:
-        with redis.Redis(port=self.port, password=self.password, socket_timeout=2) as client:
+        with self.client() as client:
             found: dict[str, Any] = client.info(section)
             return found
 
 
-def redis_daemon(folder: Path, *extra: str, password: str | None = None) -> Daemon:
+def redis_daemon(
+    folder: Path,
+    *extra: str,
+    password: str | None = None,
+    tls: tuple[Path, Path, Path] | None = None,
+) -> Daemon:
+    """A redis-server on a free loopback port; with ``tls`` (CA, certificate and key
+    files), on TLS only."""
     port = free_port()
     args = [binary("redis-server", "redis-server is not installed"), "--port", str(port)]
+    if tls is not None:
+        args = [args[0], "--port", "0", "--tls-port", str(port), "--tls-auth-clients", "no"]
+        args += ["--tls-ca-cert-file", str(tls[0]), "--tls-cert-file", str(tls[1])]
+        args += ["--tls-key-file", str(tls[2])]
     args += [*COMMON, "--dir", str(folder), *extra]
     if password:
         args += ["--requirepass", password, "--masterauth", password]
-    return Daemon(args, port, password, folder / f"redis-{port}.log")
+    ca = tls[0] if tls else None
+    return Daemon(args, port, password, folder / f"redis-{port}.log", ca)
 
 
 class SentinelSetup:

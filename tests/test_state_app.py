@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from gateway.app import create_app, shutdown
 from gateway.config_text import parse_config
-from tests.conftest import CONFIG, SHARED, client_for, sandbox_of
+from tests.conftest import CONFIG, SHARED, client_for, sandbox_of, shared_state_text
 from tests.servers import RedisServer
 
 pytestmark = pytest.mark.anyio
@@ -30,15 +30,10 @@ async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[
     """Make gateways that share one state location: the same SQLite file (a restart) or
     the same Redis, standalone, behind Sentinel or a Cluster (a restart, or another
     instance)."""
-    prefix = f"t{uuid.uuid4().hex[:8]}:"
     if request.param == "local":
         state = f"{{backend: local, path: {tmp_path / 'state.db'}}}"
-    elif request.param == "redis":
-        url = request.getfixturevalue("redis").url
-        state = f"{{backend: redis, url: '{url}', prefix: '{prefix}'}}"
     else:
-        setup = request.getfixturevalue("sentinel" if "sentinel" in request.param else "cluster")
-        state = setup.state(prefix)
+        state = shared_state_text(request, request.param, f"t{uuid.uuid4().hex[:8]}:")
     made: list[Starlette] = []
 
     def make() -> Starlette:
