@@ -1,7 +1,8 @@
-"""A Redis master lost while a gateway serves (API.md section 12): Sentinel promotes the
-replica, or a cluster shard's replica takes over. A gateway process in front of a
+"""A Redis master lost while gateways serve (API.md section 12): Sentinel promotes the
+replica, or a cluster shard's replica takes over. Two gateway processes in front of a
 simulator process, on the session's real Sentinel setup and Cluster, under steady
-keyed and plain POSTs and cached reads while the master is stopped.
+keyed POSTs (each key sent to both instances at once), plain POSTs and cached reads
+while the master is killed.
 
 During the failover keyed POSTs are 503 ``state_unavailable`` and nothing reaches the
 upstream for them, plain POSTs go through, reads answer ``X-Cache: BYPASS``; service
@@ -10,6 +11,7 @@ recovers by itself, and no Idempotency-Key is ever written twice."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections import Counter
@@ -54,6 +56,13 @@ class Seen:
         after = [status for when, _, status, _ in self.keyed if when > at]
         return len(after) >= RECOVERED and set(after[-RECOVERED:]) == {201}
 
+    def answers(self) -> dict[str, list[int]]:
+        """Each key's statuses, from both instances."""
+        found: dict[str, list[int]] = {}
+        for _, key, status, _ in self.keyed:
+            found.setdefault(key, []).append(status)
+        return found
+
 
 def customer() -> dict[str, Any]:
     code = f"F{uuid.uuid4().hex[:8].upper()}"
@@ -69,39 +78,58 @@ def upstream(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Process]:
         sim.stop()
 
 
-def served(setup: Any, sim: Process, folder: Path, prefix: str) -> Process:
-    path = folder / "config.yaml"
+def served(setup: Any, sim: Process, folder: Path, prefix: str) -> list[Process]:
+    """Two gateway instances on the topology, each with its own config file."""
     state = setup.state(prefix, timeout=0.5)
-    path.write_text(CONFIG.format(state=state, bb=sim.url, token=TOKEN))
-    return gateway(path, folder).start()
+    instances = []
+    for name in ("a", "b"):
+        path = folder / name / "config.yaml"
+        path.parent.mkdir()
+        path.write_text(CONFIG.format(state=state, bb=sim.url, token=TOKEN))
+        instances.append(gateway(path, folder))
+    for instance in instances:
+        instance.start()
+    return instances
 
 
-async def writes(client: httpx.AsyncClient, seen: Seen, codes: dict[str, str]) -> None:
-    """A keyed POST with a new key."""
+async def writes(clients: list[httpx.AsyncClient], seen: Seen, codes: dict[str, str]) -> None:
+    """A keyed POST with a new key, sent to both instances at once (a client retrying
+    on another instance, or a duplicate through the balancer)."""
     key, body = f"fo-{uuid.uuid4().hex[:12]}", customer()
     codes[key] = body["code"]
-    answer = await client.post("/v1/customers", json=body, headers={"Idempotency-Key": key})
-    code = answer.json()["error"]["code"] if answer.status_code >= 400 else ""
-    seen.keyed.append((time.monotonic(), key, answer.status_code, code))
+
+    async def one(client: httpx.AsyncClient) -> None:
+        answer = await client.post("/v1/customers", json=body, headers={"Idempotency-Key": key})
+        code = answer.json()["error"]["code"] if answer.status_code >= 400 else ""
+        seen.keyed.append((time.monotonic(), key, answer.status_code, code))
+
+    await asyncio.gather(*(one(client) for client in clients))
 
 
-async def reads(client: httpx.AsyncClient, seen: Seen, codes: dict[str, str]) -> None:
-    """A cached read, and now and then a plain POST."""
+async def reads(clients: list[httpx.AsyncClient], seen: Seen, codes: dict[str, str]) -> None:
+    """A cached read, and now and then a plain POST, on one instance or the other."""
+    client = clients[len(seen.reads) % len(clients)]
     read = await client.get("/v1/customers/bb:504")
     seen.reads.append((time.monotonic(), read.status_code, read.headers["x-cache"]))
     if len(seen.reads) % 4 == 0:
         seen.plain.append((await client.post("/v1/customers", json=customer())).status_code)
 
 
-async def load(url: str, seen: Seen, codes: dict[str, str], stop: asyncio.Event) -> None:
+async def load(urls: list[str], seen: Seen, codes: dict[str, str], stop: asyncio.Event) -> None:
     """A keyed POST and a read (now and then a plain POST) started every 50 ms, whether
     the earlier ones answered or not, until ``stop``: requests keep arriving while the
     master is gone, as they would from many clients."""
-    async with httpx.AsyncClient(base_url=url, headers=DEMO, timeout=15) as client:
+    async with contextlib.AsyncExitStack() as stack:
+        clients = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(base_url=url, headers=DEMO, timeout=15)
+            )
+            for url in urls
+        ]
         started = []
         while not stop.is_set():
             for step in (writes, reads):
-                started.append(asyncio.get_running_loop().create_task(step(client, seen, codes)))
+                started.append(asyncio.get_running_loop().create_task(step(clients, seen, codes)))
             await asyncio.sleep(0.05)
         await asyncio.gather(*started)
 
@@ -133,7 +161,7 @@ async def retry_all(url: str, seen: Seen, codes: dict[str, str]) -> dict[str, in
         return key, answer.status_code
 
     async with httpx.AsyncClient(base_url=url, headers=DEMO, timeout=15) as client:
-        done = await asyncio.gather(*(again(client, key) for _, key, _, _ in seen.keyed))
+        done = await asyncio.gather(*(again(client, key) for key in seen.answers()))
     return dict(done)
 
 
@@ -153,11 +181,12 @@ async def test_a_master_lost_mid_traffic_fails_over_with_no_write_twice(
 ) -> None:
     setup = request.getfixturevalue("sentinel" if kind == "redis-sentinel" else "cluster")
     prefix = f"fo{uuid.uuid4().hex[:6]}:"
-    instance = served(setup, upstream, tmp_path, prefix)
+    instances = served(setup, upstream, tmp_path, prefix)
+    urls = [instance.url for instance in instances]
     seen, codes, stop = Seen(), {}, asyncio.Event()
     master = master_to_stop(setup, kind, prefix)
     try:
-        running = asyncio.get_running_loop().create_task(load(instance.url, seen, codes, stop))
+        running = asyncio.get_running_loop().create_task(load(urls, seen, codes, stop))
         await asyncio.sleep(0.5)
         fault = time.monotonic()
         await asyncio.to_thread(master.stop, True)  # kill -9: a crash
@@ -171,33 +200,34 @@ async def test_a_master_lost_mid_traffic_fails_over_with_no_write_twice(
         before = await asyncio.to_thread(upstream_codes, upstream)
         await asyncio.sleep(1.5)  # claims whose answer was lost are taken back meanwhile
         # every key refused during the failover runs now, once; a kept one replays
-        retried = await retry_all(instance.url, seen, codes)
+        retried = await retry_all(urls[0], seen, codes)
         after = await asyncio.to_thread(upstream_codes, upstream)
-        ready = (await asyncio.to_thread(httpx.get, instance.url + "/readyz")).json()
+        ready = [(await asyncio.to_thread(httpx.get, url + "/readyz")).json() for url in urls]
     finally:
-        instance.stop()
+        for instance in instances:
+            instance.stop()
         if master.process is None:
             await asyncio.to_thread(setup.restore, master)
 
-    statuses = {status for _, _, status, _ in seen.keyed}
     assert seen.recovered_after(fault), f"not recovered within 30 s: {seen.keyed[-10:]}"
-    assert statuses <= {201, 503}, statuses
     refused = [(at, key) for at, key, status, _ in seen.keyed if status == 503]
     timeline = [(round(at - fault, 2), status) for at, _, status, _ in seen.keyed]
     reads = [(round(at - fault, 2), cache) for at, _, cache in seen.reads]
     assert refused, f"no keyed POST refused: the store never looked down: {timeline} {reads}"
     assert {code for _, _, s, code in seen.keyed if s == 503} == {"state_unavailable"}
+    # a duplicate waits for the first's answer, or is told its outcome is unknown (409)
+    assert {status for _, _, status, _ in seen.keyed} <= {201, 409, 503}, timeline
     assert {status for _, status, _ in seen.reads} == {200}
     assert any(cache == "BYPASS" for at, _, cache in seen.reads if at > fault)
     assert set(seen.plain) == {201}
-    for _, key, status, _ in seen.keyed:
-        # a 201 wrote once; a 503 sent nothing; a retry writes only what never was
-        code = codes[key]
-        assert before[code] == (1 if status == 201 else 0), (key, status, before[code])
-        assert retried[key] in (201, 409), (key, status, retried[key])
-        expected = 1 if status == 201 or retried[key] == 201 else 0
-        assert after[code] == expected, f"{key} ({status}, then {retried[key]}): {after[code]}"
-    assert ready["state"] == "ok"
+    for key, statuses in seen.answers().items():
+        # one of the two ran and wrote once, or neither sent anything
+        code, ran = codes[key], 201 in statuses
+        assert before[code] == (1 if ran else 0), (key, statuses, before[code])
+        assert retried[key] in (201, 409), (key, statuses, retried[key])
+        expected = 1 if ran or retried[key] == 201 else 0
+        assert after[code] == expected, f"{key} ({statuses}, then {retried[key]}): {after[code]}"
+    assert [answer["state"] for answer in ready] == ["ok", "ok"]
     window = max(at for at, _ in refused) - min(at for at, _ in refused)
     assert window < 15, f"keyed POSTs refused for {window:.1f} s"
     assert recovered - fault < 20
