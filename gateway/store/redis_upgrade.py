@@ -26,14 +26,19 @@ async def rename_untagged(client: Any, prefix: str) -> int:
         for part in DELIVERY_PARTS
     ]
     snapshots = prefix + "snap:"
-    async for raw in client.scan_iter(match=snapshots + "*", count=500):
-        key = raw.decode() if isinstance(raw, bytes) else str(raw)
-        name = key.removeprefix(snapshots)
-        if "{" in name:
-            continue  # today's name
-        base = name.endswith(":base")
-        name = name.removesuffix(":base")
-        moves.append((key, f"{snapshots}{{{name}}}" + (":base" if base else "")))
+    cursor = 0
+    while True:  # SCAN by hand: no generator left open if the caller is cancelled
+        cursor, found = await client.scan(cursor, match=snapshots + "*", count=500)
+        for raw in found:
+            key = raw.decode() if isinstance(raw, bytes) else str(raw)
+            name = key.removeprefix(snapshots)
+            if "{" in name:
+                continue  # today's name
+            base = name.endswith(":base")
+            name = name.removesuffix(":base")
+            moves.append((key, f"{snapshots}{{{name}}}" + (":base" if base else "")))
+        if not cursor:
+            break
     renamed = 0
     for old, new in moves:
         try:
