@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from gateway.config import RedisClusterState
+from gateway.config import RateLimit, RedisClusterState
+from gateway.quotas import Quotas
 from gateway.store import IdempotencyRecord
 from gateway.store.redis import RedisStore
 from gateway.store.redis_clients import standalone
@@ -146,3 +147,13 @@ async def test_a_cluster_over_tls(tls: TLS, tls_cluster: list[Daemon]) -> None:
     state = RedisClusterState(backend="redis-cluster", url=tls.url(tls_cluster[0]), prefix=prefix)
     assert await problem(state) is None
     await round_trip(RedisStore(state, prefix=prefix, timeout=2.0))
+    # per-key rate limits (limits' own cluster client) reach it too, not a local fallback
+    errors: list[str] = []
+    store = RedisStore(state, prefix=prefix, timeout=2.0, on_error=errors.append)
+    quotas = Quotas(store)
+    try:
+        decisions = [await quotas.check_key("k", RateLimit(requests=1, per=60)) for _ in range(2)]
+    finally:
+        await quotas.aclose()
+        await store.aclose()
+    assert [d.allowed for d in decisions] == [True, False] and errors == []

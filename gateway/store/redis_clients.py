@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import redis.asyncio as aioredis
 from limits.aio.storage import RedisClusterStorage, RedisSentinelStorage, RedisStorage
 from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.connection import parse_url
 from redis.asyncio.retry import Retry
 from redis.asyncio.sentinel import Sentinel, SentinelManagedConnection
 from redis.backoff import NoBackoff
@@ -34,6 +35,7 @@ from redis.backoff import NoBackoff
 from gateway.config import RedisClusterState, RedisSentinelState, RedisState, SharedState
 
 POOL = 80  # connections per Redis server: the store's 64 turns, pipelines, a subscription
+URL_PARTS = {"host", "port", "username", "password", "db", "connection_class", "path"}
 Client = aioredis.Redis | RedisCluster
 
 
@@ -162,11 +164,15 @@ def limits_storage(state: SharedState, key_prefix: str, timeout: float) -> Redis
             options["password"] = _secret(state.password)
         return RedisSentinelStorage(f"async+redis+sentinel://{where}/{state.service}", **options)
     if isinstance(state, RedisClusterState):
-        parts = urlsplit(state.url)
+        # the URL's options (TLS ones: ssl_ca_certs, ...) as redis-py reads them; limits'
+        # cluster URI carries only the nodes and credentials
+        read = parse_url(state.url)
+        options.update({k: v for k, v in read.items() if k not in URL_PARTS})
         options["max_connections"] = POOL
-        if parts.scheme == "rediss":
+        if state.url.startswith("rediss://"):
             options["ssl"] = True
-        return RedisClusterStorage(f"async+redis+cluster://{parts.netloc}", **options)
+        netloc = urlsplit(state.url).netloc
+        return RedisClusterStorage(f"async+redis+cluster://{netloc}", **options)
     return RedisStorage("async+" + state.url, **options)
 
 
