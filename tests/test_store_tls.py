@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from gateway.config import RateLimit, RedisClusterState
+from gateway.config import RateLimit, RedisClusterState, SharedState
 from gateway.quotas import Quotas
 from gateway.store import IdempotencyRecord
 from gateway.store.redis import RedisStore
@@ -105,11 +105,26 @@ async def round_trip(store: RedisStore) -> None:
         await store.aclose()
 
 
+async def limits_reach(state: SharedState, prefix: str) -> None:
+    """Per-key rate limits (``limits``' own client) are counted there too, not in this
+    process's fallback window."""
+    errors: list[str] = []
+    store = RedisStore(state, prefix=prefix, timeout=2.0, on_error=errors.append)
+    quotas = Quotas(store)
+    try:
+        decisions = [await quotas.check_key("k", RateLimit(requests=1, per=60)) for _ in range(2)]
+    finally:
+        await quotas.aclose()
+        await store.aclose()
+    assert [d.allowed for d in decisions] == [True, False] and errors == []
+
+
 async def test_a_standalone_redis_over_tls(tls: TLS) -> None:
     node = tls.node().start()
     try:
         prefix = f"tls{uuid.uuid4().hex[:6]}:"
         await round_trip(RedisStore(tls.url(node), prefix=prefix, timeout=2.0))
+        await limits_reach(standalone(tls.url(node)), prefix)
         assert await problem(standalone(tls.url(node))) is None
         unverified = await problem(standalone(f"rediss://{node.address}"))  # no CA: refused
         assert unverified is not None and "certificate verify failed" in unverified
@@ -147,13 +162,4 @@ async def test_a_cluster_over_tls(tls: TLS, tls_cluster: list[Daemon]) -> None:
     state = RedisClusterState(backend="redis-cluster", url=tls.url(tls_cluster[0]), prefix=prefix)
     assert await problem(state) is None
     await round_trip(RedisStore(state, prefix=prefix, timeout=2.0))
-    # per-key rate limits (limits' own cluster client) reach it too, not a local fallback
-    errors: list[str] = []
-    store = RedisStore(state, prefix=prefix, timeout=2.0, on_error=errors.append)
-    quotas = Quotas(store)
-    try:
-        decisions = [await quotas.check_key("k", RateLimit(requests=1, per=60)) for _ in range(2)]
-    finally:
-        await quotas.aclose()
-        await store.aclose()
-    assert [d.allowed for d in decisions] == [True, False] and errors == []
+    await limits_reach(state, prefix)
