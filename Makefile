@@ -41,10 +41,10 @@ test: $(STAMP) lint test-tools
 	$(BIN)/python -m pytest
 
 # Debian packages the tests use for real, as command:package: redis-server (the state
-# store), curl and jq (the README tour, run line by line), chromium and its driver
+# store, also as a cluster) and redis-sentinel (Sentinel in front of it), curl and jq (the README tour, run line by line), chromium and its driver
 # (the docs page and the admin console in a headless browser). Installed when missing
 # and root; otherwise the command to install them is printed.
-TEST_TOOLS := redis-server:redis-server curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus
+TEST_TOOLS := redis-server:redis-server redis-sentinel:redis-sentinel curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus
 
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \

@@ -86,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if refusal := workers_refusal(config, args.workers):
         print(refusal, file=sys.stderr)
         return 2
+    if problem := state_problem(config):
+        print(f"gateway serve: cannot start: {problem}", file=sys.stderr)
+        return 2
     return _serve(config, config_file(args.config), args.host, args.port, args.workers)
 
 
@@ -120,6 +123,20 @@ def workers_refusal(config: Config, workers: int) -> str | None:
             "--port N' and set base_url to http://127.0.0.1:N, or serve one worker."
         )
     return None
+
+
+def state_problem(config: Config) -> str | None:
+    """Why the shared state store the config names cannot be used now (None: it answers,
+    or the state is local): a Redis that is not there, not the topology it is said to
+    be, or that refuses the password, stops ``serve`` at once (API.md section 12)."""
+    state = config.server.state
+    if isinstance(state, LocalState):
+        return None
+    import asyncio
+
+    from gateway.store.redis_probe import problem
+
+    return asyncio.run(problem(state))
 
 
 def _simulate(args: argparse.Namespace) -> int:

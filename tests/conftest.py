@@ -255,6 +255,49 @@ def redis() -> Iterator[Any]:
         yield server
 
 
+@pytest.fixture(scope="session")
+def sentinel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Sentinel setup for the session (tests/ha_servers.py): a master, its
+    replica and three sentinels, with passwords."""
+    from tests.ha_servers import sentinel_setup
+
+    with sentinel_setup(tmp_path_factory.mktemp("sentinel")) as setup:
+        yield setup
+
+
+@pytest.fixture(scope="session")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A real Redis Cluster for the session (tests/ha_servers.py): three masters with a
+    replica each."""
+    from tests.ha_servers import cluster_setup
+
+    with cluster_setup(tmp_path_factory.mktemp("cluster")) as setup:
+        yield setup
+
+
+SHARED = ["redis", "redis-sentinel", "redis-cluster"]  # the state backends on Redis
+
+
+def shared_state(request: pytest.FixtureRequest, backend: str, prefix: str) -> Any:
+    """A ``server.state`` model of ``backend`` on its session's real servers."""
+    from gateway.store.redis_clients import standalone
+
+    if backend == "redis":
+        return standalone(request.getfixturevalue("redis").url)
+    setup = request.getfixturevalue("sentinel" if backend == "redis-sentinel" else "cluster")
+    return setup.model(prefix)
+
+
+def shared_state_text(request: pytest.FixtureRequest, backend: str, prefix: str) -> str:
+    """The same as ``server.state`` YAML flow text, for a config."""
+    if backend == "redis":
+        url = request.getfixturevalue("redis").url
+        return f"{{backend: redis, url: '{url}', prefix: '{prefix}'}}"
+    setup = request.getfixturevalue("sentinel" if backend == "redis-sentinel" else "cluster")
+    text: str = setup.state(prefix)
+    return text
+
+
 @pytest.fixture
 def upstream_mock() -> Iterator[Any]:
     """respx at the httpx layer (the upstream clients' transport is not httpcore's), with
@@ -269,10 +312,11 @@ def upstream_mock() -> Iterator[Any]:
 StoreFactory = Callable[[], Store]
 
 
-@pytest.fixture(params=["local", "redis"])
+@pytest.fixture(params=["local", *SHARED])
 async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[StoreFactory]:
     """Make stores that share one location, as two processes (or a process and its
-    restart) would: the same SQLite file, or the same Redis and prefix."""
+    restart) would: the same SQLite file, or the same Redis (standalone, behind
+    Sentinel, or a Cluster) and prefix."""
     made: list[Store] = []
     prefix = f"t{uuid.uuid4().hex[:8]}:"
 
@@ -280,8 +324,8 @@ async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
         if request.param == "local":
             store: Store = LocalStore(tmp_path / "state.db")
         else:
-            server = request.getfixturevalue("redis")
-            store = RedisStore(server.url, prefix=prefix, timeout=2.0)
+            state = shared_state(request, request.param, prefix)
+            store = RedisStore(state, prefix=prefix, timeout=2.0)
         made.append(store)
         return store
 

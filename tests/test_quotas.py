@@ -19,7 +19,14 @@ from gateway.config.text import parse_config
 from gateway.guarantees.quotas import Quotas, background_work
 from gateway.store.redis import RedisStore
 from kernel.errors import RateLimited
-from tests.conftest import CONFIG, StoreFactory, client_for, sandbox_of
+from tests.conftest import (
+    CONFIG,
+    SHARED,
+    StoreFactory,
+    client_for,
+    sandbox_of,
+    shared_state_text,
+)
 
 pytestmark = pytest.mark.anyio
 Apps = Callable[..., Starlette]
@@ -91,8 +98,13 @@ async def test_a_key_gets_exactly_its_limit_with_headers(apps: Apps) -> None:
     assert 'gateway_rate_limited_total{connection="",key="limited"} 1.0' in metrics
 
 
-async def test_two_gateways_on_one_redis_share_a_keys_limit(redis: object) -> None:
-    state = f"{{backend: redis, url: '{redis.url}', prefix: 'k{uuid.uuid4().hex[:8]}:'}}"  # type: ignore[attr-defined]
+@pytest.mark.parametrize("backend", SHARED)
+async def test_two_gateways_on_one_redis_share_a_keys_limit(
+    backend: str, request: pytest.FixtureRequest
+) -> None:
+    """On a standalone Redis, behind Sentinel or on a Cluster (``limits``' own storage
+    of each, with the store's passwords)."""
+    state = shared_state_text(request, backend, f"k{uuid.uuid4().hex[:8]}:")
     text = quota_config(state, "{requests: 3, per: 60}", "{requests: 1000, per: 1}")
     first, second = (create_app(parse_config(text, env={})) for _ in range(2))
     answers = []

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 
 from gateway.app import create_app, shutdown
 from gateway.config.text import parse_config
-from tests.conftest import CONFIG, client_for, sandbox_of
+from tests.conftest import CONFIG, SHARED, client_for, sandbox_of, shared_state_text
 from tests.servers import RedisServer
 
 pytestmark = pytest.mark.anyio
@@ -25,15 +25,15 @@ def with_state(state: str) -> str:
     return CONFIG.replace("  cursor_secret: test-cursor-secret\n", f"  state: {state}\n")
 
 
-@pytest.fixture(params=["local", "redis"])
+@pytest.fixture(params=["local", *SHARED])
 async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Apps]:
     """Make gateways that share one state location: the same SQLite file (a restart) or
-    the same Redis (a restart, or another instance)."""
+    the same Redis, standalone, behind Sentinel or a Cluster (a restart, or another
+    instance)."""
     if request.param == "local":
         state = f"{{backend: local, path: {tmp_path / 'state.db'}}}"
     else:
-        url = request.getfixturevalue("redis").url
-        state = f"{{backend: redis, url: '{url}', prefix: 't{uuid.uuid4().hex[:8]}:'}}"
+        state = shared_state_text(request, request.param, f"t{uuid.uuid4().hex[:8]}:")
     made: list[Starlette] = []
 
     def make() -> Starlette:

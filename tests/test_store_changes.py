@@ -8,12 +8,15 @@ import contextlib
 import json
 import sqlite3
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from gateway.store.base import DeliveryHeld
 from gateway.store.local import LocalStore
+from gateway.store.redis import RedisStore
 from tests.conftest import StoreFactory
 
 pytestmark = pytest.mark.anyio
@@ -260,5 +263,34 @@ async def test_values_a_state_file_kept_before_are_still_read(tmp_path: Path) ->
     store = LocalStore(path)  # and a value deleted since stays deleted
     try:
         assert await store.value_get("poll:crm") is None
+    finally:
+        await store.aclose()
+
+
+async def test_deliveries_and_snapshots_kept_before_hash_tags_survive_the_upgrade(
+    redis: Any,
+) -> None:
+    """A Redis written by a gateway from before the keys carried hash tags (``dlv``,
+    ``snap:<name>``): a pending delivery is still sent and a baseline still compared."""
+    import redis.asyncio as aioredis
+
+    prefix = f"up{uuid.uuid4().hex[:6]}:"
+    raw = aioredis.Redis.from_url(redis.url)
+    delivery = {"id": "msg_old", "status": "pending", "due": 0, "attempts": 0, "seq": 1}
+    await raw.hset(prefix + "dlv", "msg_old", json.dumps(delivery))
+    await raw.zadd(prefix + "dlv:seq", {"msg_old": 1})
+    await raw.zadd(prefix + "dlv:due", {"msg_old": 0})
+    await raw.set(prefix + "dlv:counter", 1)
+    await raw.hset(prefix + "snap:crm/abc/customer", "r1", "e1")
+    await raw.set(prefix + "snap:crm/abc/customer:base", "1")
+    await raw.aclose()
+    store = RedisStore(redis.url, prefix=prefix, timeout=2.0)
+    try:
+        await store.ready()
+        claimed = await store.deliveries_claim(time.time(), 10, 5, "new")
+        assert [d["id"] for d in claimed] == ["msg_old"]
+        assert await store.snapshot_load("crm/abc/customer") == {"r1": "e1"}
+        await store.delivery_put({"id": "msg_new", "status": "delivered"}, 60)
+        assert (await store.delivery_get("msg_new"))["seq"] == 2  # type: ignore[index]
     finally:
         await store.aclose()

@@ -36,6 +36,7 @@ ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?\}")
 SECRET_PATHS: tuple[tuple[str, ...], ...] = (
     ("server", "cursor_secret"),
     ("server", "state", "password"),
+    ("server", "state", "sentinel_password"),
     ("api_keys", "*", "key"),
     ("connections", "*", "auth", "token"),
     ("connections", "*", "auth", "client_secret"),

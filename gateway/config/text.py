@@ -21,6 +21,8 @@ from gateway.config.model import (
     ConfigError,
     LocalState,
     OAuth2ClientCredentialsAuth,
+    RedisClusterState,
+    RedisSentinelState,
     RedisState,
 )
 from gateway.config.references import reference_problems
@@ -195,6 +197,8 @@ TAGGED: dict[str, type[BaseModel]] = {
     "oauth2_client_credentials": OAuth2ClientCredentialsAuth,
     "local": LocalState,
     "redis": RedisState,
+    "redis-sentinel": RedisSentinelState,
+    "redis-cluster": RedisClusterState,
 }
 
 

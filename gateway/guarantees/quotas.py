@@ -51,12 +51,13 @@ from dataclasses import dataclass
 import httpx
 import limits
 import structlog
-from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import MovingWindowRateLimiter
 
 from gateway.config.model import BudgetLimit, RateLimit
 from gateway.store import Store, StoreDown
 from gateway.store.redis import RedisStore
+from gateway.store.redis_clients import close_limits_storage, limits_storage
 from kernel.errors import RateLimited
 
 log = structlog.get_logger("gateway.quotas")
@@ -150,12 +151,9 @@ class SlidingLog:
         redis = self.redis
         if redis is None:
             return self.take_local(name, limit, ticket, keep)
-        key = redis.key("budget", name)
+        key, script = redis.key("budget", name), redis.script(TAKE)
         args = (limit.requests, limit.per, LEASE, ticket, POLL, keep)
-        taken, figure = await redis.call(
-            "budget",
-            lambda: redis.client.eval(TAKE, 1, key, *args),
-        )
+        taken, figure = await redis.call("budget", lambda: script(keys=[key], args=args))
         return bool(taken), float(figure)
 
     async def done(self, name: str, ticket: str, shared: bool) -> None:
@@ -167,8 +165,8 @@ class SlidingLog:
             return
         redis = self.redis
         assert redis is not None, "a shared call is taken on the redis store"
-        key = redis.key("budget", name)
-        await redis.call("budget", lambda: redis.client.eval(DONE, 1, key, ticket))
+        key, script = redis.key("budget", name), redis.script(DONE)
+        await redis.call("budget", lambda: script(keys=[key], args=[ticket]))
 
     def take_local(
         self, name: str, limit: RateLimit, ticket: str, keep: int = 0
@@ -201,14 +199,7 @@ class Quotas:
         self.local = MovingWindowRateLimiter(MemoryStorage())
         self.shared: MovingWindowRateLimiter | None = None
         if isinstance(store, RedisStore):
-            storage = RedisStorage(
-                "async+" + store.url,
-                implementation="redispy",
-                key_prefix=store.key("limits"),
-                wrap_exceptions=True,
-                socket_timeout=store.timeout,
-                socket_connect_timeout=store.timeout,
-            )
+            storage = limits_storage(store.topology, store.key("limits"), store.timeout)
             self.shared = MovingWindowRateLimiter(storage)
             self._redis = storage
         self._local_until = 0.0
@@ -217,9 +208,8 @@ class Quotas:
     async def aclose(self) -> None:
         """Close the connections the ``limits`` Redis storage opened."""
         storage = getattr(self, "_redis", None)
-        client = getattr(getattr(storage, "bridge", None), "storage", None)
-        if client is not None:
-            await client.aclose()
+        if storage is not None:
+            await close_limits_storage(storage)
 
     def _limiter(self) -> MovingWindowRateLimiter:
         if self.shared is None or time.monotonic() < self._local_until:

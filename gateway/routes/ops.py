@@ -6,8 +6,9 @@
 - ``/healthz``: the process answers (200).
 - ``/readyz``: 200 while at least one connection's circuit is not open (the gateway
   can serve something), else 503; lists each connection's circuit state, and the
-  state store's (``"state": "ok"`` or ``"down"``). A store that is down does not make
-  the gateway unready: reads still answer (API.md section 7).
+  state store's (``"state": "ok"`` or ``"down"``, then with ``"state_reason"``: what
+  failed, and the addresses asked). A store that is down does not make the gateway
+  unready: reads still answer (API.md section 7).
 - ``/metrics``: Prometheus text format (gateway/observability/metrics.py): with several workers, the
   sum over all of them, whichever answers. It names connections and routes, never keys
   or secrets.
@@ -50,15 +51,15 @@ async def readyz(call: Call) -> Response:
     ready = any(value != "open" for value in circuits.values())
     store = call.runtime.store
     state = "ok" if await store.ping() else "down"
-    return JSONResponse(
-        {
-            "status": "ready" if ready else "unavailable",
-            "circuits": circuits,
-            "state": state,
-            "state_backend": store.backend,
-        },
-        status_code=200 if ready else 503,
-    )
+    body = {
+        "status": "ready" if ready else "unavailable",
+        "circuits": circuits,
+        "state": state,
+        "state_backend": store.backend,
+    }
+    if state == "down":
+        body["state_reason"] = store.reason or "the state store does not answer"
+    return JSONResponse(body, status_code=200 if ready else 503)
 
 
 async def metrics(call: Call) -> Response:

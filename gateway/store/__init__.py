@@ -2,8 +2,9 @@
 
 ``local`` (gateway/store/local.py) is the default: one process, an embedded SQLite
 file for what must outlive a restart, the read cache and breakers in memory.
-``redis`` (gateway/store/redis.py) shares everything between every worker and
-instance. What each holds:
+``redis``, ``redis-sentinel`` and ``redis-cluster`` (gateway/store/redis.py, one class:
+the client differs) share everything between every worker and instance. What each
+holds:
 
 ================  =====================================  ==================================
 promise           local                                  redis
@@ -62,4 +63,4 @@ def open_store(
         return LocalStore(path, on_error=on_error)
     from gateway.store.redis import RedisStore
 
-    return RedisStore(state.url, prefix=state.prefix, timeout=state.timeout, on_error=on_error)
+    return RedisStore(state, prefix=state.prefix, timeout=state.timeout, on_error=on_error)

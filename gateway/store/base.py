@@ -77,6 +77,7 @@ class Store(ABC):
         self.healthy = True
         self._down_until = 0.0
         self._failures = 0  # failed calls in a row
+        self.reason: str | None = None  # why the store was last judged down, in words
         self._provisional_secret = secrets.token_bytes(32)
         self._undoing: set[asyncio.Task[None]] = set()
 
@@ -98,11 +99,17 @@ class Store(ABC):
         if self._failures >= DOWN_AFTER or not (slow or isinstance(exc, TimeoutError)):
             self.healthy = False
             self._down_until = time.monotonic() + RETRY_AFTER_FAILURE
+            self.reason = self.failure_reason(exc)
         if self.on_error is not None:
             self.on_error(operation)
         return StoreDown(f"state store unavailable ({operation}): {type(exc).__name__}")
 
+    def failure_reason(self, exc: BaseException) -> str:
+        """A failed call's error in a few words, for ``/readyz`` (never a secret)."""
+        return f"{type(exc).__name__}: {exc}"[:200]
+
     def _succeeded(self) -> None:
+        self.reason = None
         self._failures = 0
         self.healthy = True
         self._down_until = 0.0

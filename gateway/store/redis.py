@@ -1,7 +1,10 @@
-"""The ``redis`` state backend: every worker and instance shares one Redis (6.2+) or Valkey.
+"""The ``redis``, ``redis-sentinel`` and ``redis-cluster`` state backends: every worker and
+instance shares one Redis (6.2+) or Valkey, standalone, behind Sentinel or as a Cluster.
+One class for all three: only the client differs (gateway/store/redis_clients.py).
 
 Keys live under the configured prefix (``gw:`` by default) and everything that expires
-carries a TTL:
+carries a TTL. Every script, ``MGET`` and transaction keeps its keys in one cluster
+slot, by a hash tag (``{...}``) the keys it touches share:
 
 - ``idem:{<scope>}`` and its ``:live`` twin: an ``Idempotency-Key``'s claim, kept for
   the record's retention and alive while its first request runs, then its answer
@@ -10,42 +13,57 @@ carries a TTL:
   instances re-assert theirs, so it survives the store losing its data (``ready``).
 - ``{config}:*``: accepted configs, sealed, published by compare-and-set and followed
   by every instance (gateway/store/redis_config.py).
-- ``cache:*``, ``gen:*`` (gateway/store/shared_cache.py), ``breaker:*``
-  (gateway/store/shared_breaker.py), and events, snapshots, leases and webhook
-  deliveries (gateway/store/redis_changes.py).
+- ``cache:*`` and ``{conn:<name>}:gen:*`` (gateway/store/shared_cache.py),
+  ``{conn:<name>}:breaker:*`` (gateway/store/shared_breaker.py), and events, snapshots
+  (``snap:{<name>}``), leases and webhook deliveries (``{dlv}:*``)
+  (gateway/store/redis_changes.py).
 
 Every call has a short timeout (``server.state.timeout``) and no retry: a store that
-does not answer is reported down at once (gateway/store/base.py).
+does not answer is reported down at once (gateway/store/base.py). A claim, an event and
+a new delivery are confirmed on a replica before they count
+(gateway/store/redis_replication.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import secrets
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-import redis.asyncio as aioredis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import RedisError
+import structlog
+from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.sentinel import MasterNotFoundError
+from redis.exceptions import RedisClusterException, RedisError
 from redis.exceptions import TimeoutError as RedisTimeout
 
-from gateway.config.model import CacheConfig, CircuitBreakerConfig
+from gateway.config.model import (
+    CacheConfig,
+    CircuitBreakerConfig,
+    RedisClusterState,
+    RedisSentinelState,
+    SharedState,
+)
 from gateway.store.base import ErrorHook, Store
 from gateway.store.redis_changes import RedisChanges
+from gateway.store.redis_clients import addresses, make_client, standalone
 from gateway.store.redis_config import RedisConfig
 from gateway.store.redis_idempotency import RedisIdempotency
+from gateway.store.redis_probe import reason
+from gateway.store.redis_replication import NotReplicated
+from gateway.store.redis_upgrade import rename_untagged
 from kernel.resilience import CircuitBreaker
 
 T = TypeVar("T")
-FAILURES = (RedisError, OSError, TimeoutError)
+FAILURES = (RedisError, RedisClusterException, OSError, TimeoutError)
+SLOW = (TimeoutError, RedisTimeout, NotReplicated)  # a call past its time, not an error
 CONCURRENT = 64  # store calls in flight per process; more queue for a turn
 QUEUED = 30.0  # seconds a call waits for a turn before the store is taken as too slow
 EARLIER_SECRETS = 3  # replaced cursor secrets that still verify
+UPGRADE_WITHIN = 30.0  # seconds the one-time renaming of old keys may take
+log = structlog.get_logger("gateway.store")
 # The cursor secret: the oldest one made wins. An instance asserts its own; the store
 # keeps what it has unless the one asserted is older (a store that lost its data takes
 # the running instances' secret back, and one made meanwhile by a new instance yields).
@@ -60,60 +78,54 @@ return ARGV[1]
 """
 
 
-class _Connection(aioredis.Connection):
-    """A TCP connection whose connect, once started, finishes even if the caller is
-    cancelled (a background loop stopping), and is then closed: redis-py leaves the
-    socket of a connect cancelled mid-handshake open."""
-
-    async def connect(self) -> None:
-        attempt = asyncio.ensure_future(super().connect())  # type: ignore[no-untyped-call]
-        try:
-            await asyncio.shield(attempt)
-        except asyncio.CancelledError:
-            with contextlib.suppress(Exception, asyncio.CancelledError):
-                await attempt
-            await self.disconnect()
-            raise
-
-
 class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
     backend = "redis"
 
     def __init__(
-        self, url: str, *, prefix: str, timeout: float, on_error: ErrorHook | None = None
+        self,
+        target: str | SharedState,
+        *,
+        prefix: str,
+        timeout: float,
+        on_error: ErrorHook | None = None,
     ) -> None:
+        """``target``: a standalone Redis's URL, or the ``server.state`` of any of the
+        three backends."""
         super().__init__(on_error)
-        self.url = url
+        self.topology = standalone(target) if isinstance(target, str) else target
+        self.backend = self.topology.backend
+        self.cluster = isinstance(self.topology, RedisClusterState)
         self.prefix = prefix
         self.timeout = timeout
-        tcp: dict[str, Any] = (
-            {"connection_class": _Connection} if url.startswith("redis://") else {}
-        )
         # At most CONCURRENT calls at a time (``call``), so a burst of requests queues for
         # a turn instead of exhausting the pool ("too many connections", judged a store
-        # failure) or opening hundreds of sockets; the pool has room for those calls,
-        # pipelines and a subscription.
-        pool = aioredis.ConnectionPool.from_url(
-            url,
-            max_connections=CONCURRENT + 16,
-            **tcp,
-            socket_timeout=timeout,
-            socket_connect_timeout=timeout,
-            retry=Retry(NoBackoff(), 0),
-            retry_on_timeout=False,
-        )
-        self.client: aioredis.Redis = aioredis.Redis.from_pool(pool)  # owns it; bytes in and out
+        # failure) or opening hundreds of sockets; the pool (redis_clients.POOL) has room
+        # for those calls, pipelines and a subscription.
+        self.client, self._sentinel = make_client(self.topology, timeout)
         self._turns = asyncio.Semaphore(CONCURRENT)
         self._secret: bytes | None = None
         self._secret_record: str | None = None  # "<made, epoch ms>:<hex>", as stored
         self._earlier: tuple[bytes, ...] = ()  # secrets this instance signed with before
         self._claims: dict[str, tuple[str, asyncio.Task[None]]] = {}
         self._scripts: dict[str, Any] = {}
+        self._replication_init()
+        self._upgraded = False
+
+    def failure_reason(self, exc: BaseException) -> str:
+        said = reason(exc, self.timeout)
+        if isinstance(self.topology, RedisSentinelState) and isinstance(exc, MasterNotFoundError):
+            said = f"no sentinel names a master for {self.topology.service!r}"
+        return f"{said} (asked {', '.join(self.addresses)})"
+
+    @property
+    def addresses(self) -> list[str]:
+        """Where the client connects first (the sentinels, for ``redis-sentinel``)."""
+        return addresses(self.topology)
 
     def key(self, *parts: str) -> str:
         return self.prefix + ":".join(parts)
 
-    def _script(self, source: str) -> Any:
+    def script(self, source: str) -> Any:
         """A Lua script, loaded once and then called by its SHA (``EVALSHA``)."""
         script = self._scripts.get(source)
         if script is None:
@@ -145,8 +157,7 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
             async with asyncio.timeout(self.timeout * 2):
                 result = await make()
         except FAILURES as exc:
-            slow = isinstance(exc, TimeoutError | RedisTimeout)
-            raise self._failed(operation, exc, slow=slow) from exc
+            raise self._failed(operation, exc, slow=isinstance(exc, SLOW)) from exc
         self._succeeded()
         return result
 
@@ -156,7 +167,7 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
         oldest secret back from the instances still running."""
         if self._secret_record is None:
             self._secret_record = f"{int(time.time() * 1000)}:{secrets.token_hex(32)}"
-        script, key = self._script(AGREE_ON_KEY), self.key("cursor_secret")
+        script, key = self.script(AGREE_ON_KEY), self.key("cursor_secret")
         mine = self._secret_record
         try:
             stored = await self.call(
@@ -164,6 +175,8 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
             )
         except Exception:
             return
+        if not self._upgraded:
+            await self._upgrade()
         agreed = _text(stored)
         if agreed != self._secret_record or self._secret is None:
             if self._secret is not None:
@@ -171,9 +184,29 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
             self._secret_record = agreed
             self._secret = bytes.fromhex(agreed.rpartition(":")[2])
 
-    async def ping(self) -> bool:
+    async def _upgrade(self) -> None:
+        """Rename keys kept under their names from before hash tags, once per process
+        (gateway/store/redis_upgrade.py); a cluster never had them."""
+        if self.cluster:
+            self._upgraded = True
+            return
         try:
-            await self.call("ping", self.client.ping)
+            async with asyncio.timeout(UPGRADE_WITHIN):
+                renamed = await rename_untagged(self.client, self.prefix)
+        except FAILURES as exc:
+            log.warning("store_upgrade_failed", error=type(exc).__name__)  # next tick
+            return
+        self._upgraded = True
+        if renamed:
+            log.info("store_keys_renamed", keys=renamed)
+
+    async def ping(self) -> bool:
+        client = self.client
+        try:
+            if isinstance(client, RedisCluster):  # every shard's master answers
+                await self.call("ping", lambda: client.ping(target_nodes=RedisCluster.PRIMARIES))
+            else:
+                await self.call("ping", client.ping)
         except Exception:
             return False
         await self.ready()
@@ -192,6 +225,8 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
             await self._stop(claim)
         await self.cancel_undos()
         await self.client.aclose()
+        if self._sentinel is not None:
+            await self._sentinel.aclose()
         # A connection dropped by a cancelled call closes its socket on a later turn of
         # the loop; let those turns run, so no socket outlives the store.
         for _ in range(3):

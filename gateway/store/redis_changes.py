@@ -3,16 +3,22 @@ instance:
 
 - ``events``: a stream. Redis gives each entry an ID that only grows (``XADD *``), so
   the position a reader keeps is the stream ID, and retention is ``MINID`` trimming.
-- ``snap:<name>`` (a hash of record key -> entry) and ``snap:<name>:base`` (set once
-  the baseline is taken); saves are compare-and-set per entry in one script.
+  An event is confirmed on a replica before it counts (``durable``).
+- ``snap:{<name>}`` (a hash of record key -> entry) and ``snap:{<name>}:base`` (set
+  once the baseline is taken); saves are compare-and-set per entry in one script.
 - ``lease:<name>``: ``SET NX PX`` by a holder, renewed only by that holder.
 - ``val:<name>``: small named values (a poller's schedule, a console session), with
   Redis's own expiry (``PX``, ``PEXPIRE``) when they have one.
-- ``dlv`` (id -> delivery JSON), ``dlv:seq`` (listing order), ``dlv:due`` (pending
-  deliveries by due time; claimed by moving them later in one script), ``dlv:done``
-  (finished ones by time, for retention), ``dlv:held`` (id -> "holder until-ms": a
-  delivery's hold, gateway/store/base.py, timed by Redis's own ``TIME`` so no
-  instance's clock decides when another's hold has lapsed).
+- ``{dlv}`` (id -> delivery JSON), ``{dlv}:seq`` (listing order), ``{dlv}:due``
+  (pending deliveries by due time; claimed by moving them later in one script),
+  ``{dlv}:done`` (finished ones by time, for retention), ``{dlv}:held`` (id -> "holder
+  until-ms": a delivery's hold, gateway/store/base.py, timed by Redis's own ``TIME`` so
+  no instance's clock decides when another's hold has lapsed). A new delivery is
+  confirmed on a replica before it counts.
+
+The keys each script touches share a hash tag (``{dlv}``, ``{<name>}``), so it runs on
+a cluster. Keys named before the tags (``dlv``, ``snap:<name>``) are renamed once by
+gateway/store/redis_upgrade.py.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from gateway.store.base import DeliveryHeld
+from gateway.store.redis_replication import RedisReplication
 
 T = TypeVar("T")
 ABSENT = "\x00"
@@ -132,24 +139,30 @@ return 1
 )
 
 
-class RedisChanges:
-    """Mixed into ``RedisStore``, whose ``client``, ``key`` and ``call`` it uses."""
+class RedisChanges(RedisReplication):
+    """Mixed into ``RedisStore``, whose ``client``, ``key``, ``call``, ``script`` and
+    ``durable`` it uses."""
 
     client: Any
     key: Callable[..., str]
     call: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+    script: Callable[[str], Any]
+
+    def _snap(self, name: str) -> tuple[str, str]:
+        snap = self.key("snap", "{" + name + "}")
+        return snap, snap + ":base"
+
+    def _dlv(self, *part: str) -> str:
+        return self.key("{dlv}", *part)
 
     # Events ---------------------------------------------------------------------------
 
     async def events_append(self, event: dict[str, Any], retention: float) -> str:
         body = json.dumps(event, separators=(",", ":"))
         oldest = int((time.time() - retention) * 1000)
-        position = await self.call(
-            "events_append",
-            lambda: self.client.xadd(
-                self.key("events"), {"e": body}, minid=oldest, approximate=False
-            ),
-        )
+        key = self.key("events")
+        add = ("XADD", key, "MINID", "=", oldest, "*", "e", body)
+        position = await self.call("events_append", lambda: self.durable(key, add))
         return _text(position)
 
     async def events_after(self, position: str | None, count: int) -> list[tuple[str, str]]:
@@ -168,7 +181,7 @@ class RedisChanges:
     # Snapshots and leases ---------------------------------------------------------------
 
     async def snapshot_load(self, name: str) -> dict[str, str] | None:
-        snap, base = self.key("snap", name), self.key("snap", name, "base")
+        snap, base = self._snap(name)
 
         async def load() -> dict[str, str] | None:
             async with self.client.pipeline(transaction=True) as pipe:
@@ -185,44 +198,37 @@ class RedisChanges:
     async def snapshot_save(
         self, name: str, changes: dict[str, str | None], expected: dict[str, str | None]
     ) -> None:
-        keys = (self.key("snap", name), self.key("snap", name, "base"))
+        keys, script = self._snap(name), self.script(SNAPSHOT_SAVE)
         args: list[str] = []
         for key, entry in changes.items():
             args += [key, expected.get(key) or ABSENT, entry or ABSENT]
-        await self.call("snapshot_save", lambda: self.client.eval(SNAPSHOT_SAVE, 2, *keys, *args))
+        await self.call("snapshot_save", lambda: script(keys=keys, args=args))
 
     async def snapshot_touch(self, name: str, key: str, entry: str | None) -> None:
-        keys = (self.key("snap", name), self.key("snap", name, "base"))
-        await self.call(
-            "snapshot_touch",
-            lambda: self.client.eval(SNAPSHOT_TOUCH, 2, *keys, key, entry or ABSENT),
-        )
+        keys, script = self._snap(name), self.script(SNAPSHOT_TOUCH)
+        await self.call("snapshot_touch", lambda: script(keys=keys, args=[key, entry or ABSENT]))
 
     async def snapshot_entry(self, name: str, key: str) -> str | None:
-        snap = self.key("snap", name)
+        snap = self._snap(name)[0]
         found = await self.call("snapshot_entry", lambda: self.client.hget(snap, key))
         return None if found is None else _text(found)
 
     async def snapshot_swap(
         self, name: str, key: str, expected: str | None, entry: str | None
     ) -> bool:
-        keys = (self.key("snap", name), self.key("snap", name, "base"))
+        keys, script = self._snap(name), self.script(SNAPSHOT_SWAP)
         args = (key, expected or ABSENT, entry or ABSENT)
-        swapped = await self.call(
-            "snapshot_swap", lambda: self.client.eval(SNAPSHOT_SWAP, 2, *keys, *args)
-        )
+        swapped = await self.call("snapshot_swap", lambda: script(keys=keys, args=args))
         return bool(swapped)
 
     async def lease(self, name: str, holder: str, ttl: float) -> bool:
-        key = self.key("lease", name)
-        taken = await self.call(
-            "lease", lambda: self.client.eval(LEASE, 1, key, holder, int(ttl * 1000))
-        )
+        key, script = self.key("lease", name), self.script(LEASE)
+        taken = await self.call("lease", lambda: script(keys=[key], args=[holder, int(ttl * 1000)]))
         return bool(taken)
 
     async def lease_release(self, name: str, holder: str) -> None:
-        key = self.key("lease", name)
-        await self.call("lease_release", lambda: self.client.eval(RELEASE_LEASE, 1, key, holder))
+        key, script = self.key("lease", name), self.script(RELEASE_LEASE)
+        await self.call("lease_release", lambda: script(keys=[key], args=[holder]))
 
     # Small named values -----------------------------------------------------------------
 
@@ -255,12 +261,12 @@ class RedisChanges:
         self, delivery: dict[str, Any], retention: float, holder: str, hold: float
     ) -> bool:
         if delivery.get("seq") is None:
-            seq_key = self.key("dlv", "counter")
+            seq_key = self._dlv("counter")
             delivery["seq"] = int(
                 await self.call("delivery_put", lambda: self.client.incr(seq_key))
             )
         now = time.time()
-        keys = [self.key("dlv", *part) for part in ((), ("seq",), ("due",), ("done",), ("held",))]
+        keys = [self._dlv(*part) for part in ((), ("seq",), ("due",), ("done",), ("held",))]
         args = [
             delivery["id"],
             json.dumps(delivery, separators=(",", ":")),
@@ -272,33 +278,33 @@ class RedisChanges:
             holder,
             int(hold * 1000),
         ]
-        written = await self.call(
-            "delivery_put", lambda: self.client.eval(PUT_DELIVERY, 5, *keys, *args)
-        )
+        if holder:  # a change by the holder: lost in a failover, it is sent again
+            script = self.script(PUT_DELIVERY)
+            written = await self.call("delivery_put", lambda: script(keys=keys, args=args))
+        else:  # a new delivery: confirmed on a replica, so no failover loses it
+            written = await self.call(
+                "delivery_put", lambda: self.durable_script(PUT_DELIVERY, keys, args)
+            )
         return bool(written)
 
     async def delivery_get(self, delivery_id: str) -> dict[str, Any] | None:
-        raw = await self.call(
-            "delivery_get", lambda: self.client.hget(self.key("dlv"), delivery_id)
-        )
+        raw = await self.call("delivery_get", lambda: self.client.hget(self._dlv(), delivery_id))
         return None if raw is None else dict(json.loads(_text(raw)))
 
     async def deliveries_claim(
         self, now: float, count: int, hold: float, holder: str
     ) -> list[dict[str, Any]]:
-        keys = (self.key("dlv", "due"), self.key("dlv"), self.key("dlv", "held"))
+        keys, script = (self._dlv("due"), self._dlv(), self._dlv("held")), self.script(CLAIM)
         args = (now, count, int(hold * 1000), holder)
-        raws = await self.call("deliveries_claim", lambda: self.client.eval(CLAIM, 3, *keys, *args))
+        raws = await self.call("deliveries_claim", lambda: script(keys=keys, args=args))
         return [json.loads(_text(raw)) for raw in raws]
 
     async def delivery_claim(
         self, delivery_id: str, hold: float, holder: str
     ) -> dict[str, Any] | None:
-        keys = (self.key("dlv"), self.key("dlv", "held"), self.key("dlv", "due"))
+        keys, script = (self._dlv(), self._dlv("held"), self._dlv("due")), self.script(CLAIM_ONE)
         args = (delivery_id, holder, int(hold * 1000), time.time())
-        answer = await self.call(
-            "delivery_claim", lambda: self.client.eval(CLAIM_ONE, 3, *keys, *args)
-        )
+        answer = await self.call("delivery_claim", lambda: script(keys=keys, args=args))
         if answer[0] == 1:
             raise DeliveryHeld(delivery_id)
         return None if answer[0] == 0 else dict(json.loads(_text(answer[1])))
@@ -310,7 +316,7 @@ class RedisChanges:
         match or 20 pages were read (an admin's read, not a hot path)."""
         found: list[dict[str, Any]] = []
         top = f"({before}" if before is not None else "+inf"
-        order, store = self.key("dlv", "seq"), self.key("dlv")
+        order, store = self._dlv("seq"), self._dlv()
         for _ in range(20):
 
             async def read(top: str = top) -> list[Any]:

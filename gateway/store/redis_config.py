@@ -45,7 +45,7 @@ class RedisConfig:
     client: Any
     key: Callable[..., str]
     call: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
-    _script: Callable[[str], Any]
+    script: Callable[[str], Any]
 
     def _config_key(self, name: str) -> str:
         return self.key("{config}", name)
@@ -65,7 +65,7 @@ class RedisConfig:
             }
         )
         keys = [self._config_key(n) for n in ("seq", "current", "versions", "order")]
-        script = self._script(PUBLISH)
+        script = self.script(PUBLISH)
         answer = await self.call(
             "publish_config", lambda: script(keys=keys, args=[expected or "", etag, record])
         )

@@ -9,6 +9,9 @@
   stops renewing it (it died), so a duplicate knows at once that no answer will come.
 
 Both keys carry the key's hash tag, so the scripts that touch both run on a cluster.
+A claim is confirmed on a replica before the first request goes on
+(gateway/store/redis_replication.py): a failover right after it cannot let a retry run
+the key again.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 import structlog
 
 from gateway.store.base import IdempotencyRecord
+from gateway.store.redis_replication import RedisReplication
 
 LIVE = 3.0  # seconds a claim is alive after its last renewal
 POLL = 0.05  # seconds between looks at a claim whose first request runs elsewhere
@@ -42,7 +46,7 @@ return 1
 log = structlog.get_logger("gateway.idempotency")
 
 
-class RedisIdempotency:
+class RedisIdempotency(RedisReplication):
     """Mixed into ``RedisStore``, whose ``client``, ``key`` and ``call`` it uses."""
 
     client: Any
@@ -51,7 +55,7 @@ class RedisIdempotency:
     call_now: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
     undo_later: Callable[[str, Callable[[], Awaitable[object]]], None]
     _claims: dict[str, tuple[str, asyncio.Task[None]]]
-    _script: Callable[[str], Any]
+    script: Callable[[str], Any]
 
     def _idem(self, key: str) -> tuple[str, str]:
         record = self.key("idem", "{" + key + "}")
@@ -65,15 +69,17 @@ class RedisIdempotency:
     async def idempotency_claim(self, key: str, fingerprint: str, ttl: float) -> bool:
         token = secrets.token_hex(8)
         claim = json.dumps({"f": fingerprint, "t": token})
-        script, keys = self._script(CLAIM), self._idem(key)
+        keys = self._idem(key)
         args = [claim, int(ttl * 1000), token, int(LIVE * 1000)]
-        try:
-            claimed = await self.call("idempotency_claim", lambda: script(keys=keys, args=args))
+        try:  # confirmed on a replica: a failover right after it cannot lose it
+            claimed = await self.call(
+                "idempotency_claim", lambda: self.durable_script(CLAIM, keys, args)
+            )
         except BaseException:
             # The claim may have been made and only its answer lost: take it back (ours
             # alone, by its token), or the key would read "outcome unknown" for a day
             # though nothing was sent.
-            release = self._script(RELEASE)
+            release = self.script(RELEASE)
             self.undo_later(
                 "idempotency_claim",
                 lambda: self.call_now(
@@ -128,7 +134,7 @@ class RedisIdempotency:
         claim = await self._stop(key)
         if claim is None:
             return
-        script, keys = self._script(RELEASE), self._idem(key)
+        script, keys = self.script(RELEASE), self._idem(key)
         await self.call("idempotency_release", lambda: script(keys=keys, args=[claim]))
 
     async def idempotency_abandon(self, key: str) -> None:

@@ -1,6 +1,8 @@
 """A circuit breaker whose state every instance shares (on Redis): open on one, open on all.
 
-The state is a hash ``breaker:<connection>:<config digest>`` with the consecutive
+The state is a hash ``{conn:<connection>}:breaker:<config digest>`` (its trial key
+shares the hash tag, so the script that touches both runs on a cluster) with the
+consecutive
 ``failures`` and ``opened_at`` (wall clock, 0 when closed). An upstream call reads it
 (one round trip), except that a process which read it closed and clean less than
 ``FRESH`` seconds ago trusts that read: under load most calls then need no round
@@ -50,7 +52,7 @@ class SharedCircuitBreaker(CircuitBreaker):
     ) -> None:
         super().__init__(connection, failures=failures, reset_after=reset_after)
         self.store = store
-        self.key = store.key("breaker", connection, namespace)
+        self.key = store.key("{conn:" + connection + "}", "breaker", namespace)
         self.trial_key = self.key + ":trial"
         self._seen: tuple[int, float] | None = None  # (failures, opened_at) last read
         self._read_at = 0.0  # monotonic time of that read
@@ -112,7 +114,7 @@ class SharedCircuitBreaker(CircuitBreaker):
         try:
             failures, opened_at = await self.store.call(
                 "breaker_failed",
-                lambda: self.store.client.eval(FAILED, 2, self.key, self.trial_key, *args),
+                lambda: self.store.script(FAILED)(keys=[self.key, self.trial_key], args=args),
             )
         except StoreDown:
             return self.record_failure()

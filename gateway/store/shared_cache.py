@@ -2,11 +2,14 @@
 
 An entry is a hash ``cache:<connection>:<config digest>:<request digest>`` holding the
 body, its ETag, when it stops being fresh (wall clock) and the tag generations it was
-filled under; it expires after ``ttl + stale_if_error``. Tag generations are counters
-``gen:<connection>:<tag>`` (``gen:<connection>:*`` for the whole connection) that a
-write on any instance increments, so the next read on every instance sees the entry as
-gone. One round trip reads the generations and the entry together. Concurrent identical
-misses in one process share one upstream call; across processes each fills once.
+filled under (field ``v``); it expires after ``ttl + stale_if_error``. Tag generations
+are counters ``{conn:<connection>}:gen:<tag>`` (``...:gen:*`` for the whole connection)
+that a write on any instance increments, so the next read on every instance sees the
+entry as gone. A connection's generations share one hash tag, so one ``MGET`` reads
+them on a cluster too; entries spread over the cluster. One round trip reads the
+generations and the entry together. Concurrent identical misses in one process share
+one upstream call; across processes each fills once. (Entries kept before generations
+carried the hash tag have their generations in field ``g``: never read as fresh.)
 
 If the store fails, reads are answered from the upstream (``X-Cache: BYPASS``) and
 invalidations are lost for that moment; entries expire after their TTL regardless.
@@ -50,7 +53,7 @@ class SharedResponseCache(FillingCache):
         return None  # shared by every instance: not counted per process
 
     def _gen(self, tag: str) -> str:
-        return self.store.key("gen", self.connection, tag)
+        return self.store.key("{conn:" + self.connection + "}", "gen", tag)
 
     def _entry_key(self, key: CacheKey) -> str:
         digest = hashlib.sha256("\x1f".join(key).encode()).hexdigest()[:40]
@@ -95,9 +98,11 @@ class SharedResponseCache(FillingCache):
     async def _lookup(self, key: CacheKey, tags: list[str]) -> tuple[tuple[int, ...], Entry | None]:
         async def read() -> list[Any]:
             async with self.store.client.pipeline(transaction=False) as pipe:
-                pipe.mget([self._gen(tag) for tag in tags])
+                # a cluster pipeline refuses pipe.mget; the generations share one slot
+                pipe.execute_command("MGET", *(self._gen(tag) for tag in tags))
                 pipe.hgetall(self._entry_key(key))
-                return await pipe.execute()
+                replies: list[Any] = await pipe.execute()
+                return replies
 
         counters, fields = await self.store.call("cache_get", read)
         generations = tuple(int(c) if c is not None else 0 for c in counters)
@@ -112,13 +117,13 @@ class SharedResponseCache(FillingCache):
             "b": entry.body,
             "e": entry.etag,
             "f": repr(entry.fresh_until),
-            "g": ",".join(map(str, entry.generations)),
+            "v": ",".join(map(str, entry.generations)),
         }
         keep = max(1, int((self.ttl + self.stale_if_error) * 1000))
 
         async def write() -> object:
             async with self.store.client.pipeline(transaction=False) as pipe:
-                pipe.hset(name, mapping=mapping)  # type: ignore[arg-type]
+                pipe.hset(name, mapping=mapping)
                 pipe.pexpire(name, keep)
                 return await pipe.execute()
 
@@ -126,6 +131,8 @@ class SharedResponseCache(FillingCache):
             await self.store.call("cache_put", write)
 
 
-def _entry(fields: dict[bytes, bytes]) -> Entry:
-    generations = tuple(int(g) for g in fields[b"g"].decode().split(",") if g)
+def _entry(fields: dict[bytes, bytes]) -> Entry | None:
+    if b"v" not in fields:
+        return None
+    generations = tuple(int(g) for g in fields[b"v"].decode().split(",") if g)
     return Entry(fields[b"b"], fields[b"e"].decode(), float(fields[b"f"]), generations)

@@ -107,6 +107,7 @@ def store_addresses(state: Any) -> tuple[Address, ...]:
             found.append((_key(host, address(host)), _port(parts.port, parts.scheme)))
     for sentinel in getattr(state, "sentinels", None) or ():
         host, _, port = str(sentinel).rpartition(":")
+        host = host.removeprefix("[").removesuffix("]")
         if host and port.isdigit():
             found.append((_key(host, address(host)), int(port)))
     return tuple(found)
