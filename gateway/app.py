@@ -22,6 +22,7 @@ from gateway.changes.webhooks import DeliveryWorker
 from gateway.config import Config
 from gateway.config_sealing import Sealer, keys_from_env
 from gateway.config_sync import ConfigFollower
+from gateway.drain import Drain, Tracking
 from gateway.edge import error_response
 from gateway.metrics import Metrics
 from gateway.middleware import RequestContext
@@ -102,6 +103,8 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     store = open_store(config, config_path, on_error=metrics.state_error)
     runtime = Runtime(config, store=store, quotas=Quotas(store, metrics.limited), metrics=metrics)
 
+    drain = Drain(lambda: app.state.runtime.config.server.shutdown_grace)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         host: Host = app.state.host
@@ -109,23 +112,42 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
         await follower.start()
         await host.pollers.start()
         await host.deliveries.start()
+        audited = 0
+
+        async def on_signal() -> None:  # another instance takes these over at once
+            nonlocal audited
+            audited = host.audit.written
+            await host.pollers.stop()
+            await host.deliveries.pause()
+
+        drain.install(on_signal)
         try:
             yield
         finally:
+            if not drain.draining:
+                audited = host.audit.written
+            drain.uninstall()
+            await drain.aclose()
             await host.pollers.stop()
-            await host.deliveries.stop()
+            await host.deliveries.stop(within=drain.left() if drain.draining else 0.0)
             await follower.stop()
             await shutdown(app)
+            drain.report(
+                deliveries_released=host.deliveries.released,
+                leases_released=host.pollers.released,
+                audit_records_written=host.audit.written - audited,
+            )
 
     app = Starlette(
         routes=[endpoint.route() for endpoint in ENDPOINTS],
-        middleware=[Middleware(RequestContext)],
+        middleware=[Middleware(Tracking, drain=drain), Middleware(RequestContext)],
         exception_handlers={GatewayError: render_error, HTTPException: render_error},
         lifespan=lifespan,
     )
     app.router.redirect_slashes = False  # a trailing slash is a 404 that says so
     app.state.runtime = runtime
     app.state.metrics = metrics
+    app.state.drain = drain
     app.state.host = Host(app.state, config_path, asyncio.Lock(), ENDPOINTS)
     if config_path is not None:  # the text the admin API edits (the follower reads it again)
         app.state.host.read_file()
