@@ -43,9 +43,10 @@ test: $(STAMP) lint test-tools
 # Debian packages the tests use for real, as command:package: redis-server (the state
 # store), curl and jq (the README tour, run line by line), chromium and its driver
 # (the docs page and the admin console in a headless browser), promtool (the metrics
-# lint), haproxy (a real balancer in front of draining gateways). Installed when missing
+# lint), haproxy (a real balancer in front of draining gateways), systemd-analyze (the
+# deploy kit's unit). Installed when missing
 # and root; otherwise the command to install them is printed.
-TEST_TOOLS := redis-server:redis-server curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus haproxy:haproxy
+TEST_TOOLS := redis-server:redis-server curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus haproxy:haproxy systemd-analyze:systemd
 
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \
