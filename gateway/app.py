@@ -134,7 +134,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             await shutdown(app)
             drain.report(
                 deliveries_released=host.deliveries.released,
-                leases_released=host.pollers.released,
+                leases_released=host.pollers.released + host.deliveries.recovery.released,
                 audit_records_written=host.audit.written - audited,
             )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import signal
 import time
 import uuid
@@ -120,13 +121,9 @@ def exited(process: Process, within: float) -> int:
 
 
 def drained_lines(process: Process) -> list[dict[str, Any]]:
-    found = []
-    for line in process.log.read_text().splitlines():
-        if line.startswith("{") and '"drained"' in line:
-            record = json.loads(line)
-            if record.get("event") == "drained":
-                found.append(record)
-    return found
+    """The ``drained`` log lines (workers share one log: two lines may run together)."""
+    text = process.log.read_text()
+    return [json.loads(m) for m in re.findall(r'\{[^{}]*"event": "drained"[^{}]*\}', text)]
 
 
 async def readiness(process: Process) -> tuple[int, Any]:

@@ -24,6 +24,10 @@ its attempts in flight run until the grace ends, then cancels the rest and relea
 their holds with the delivery due at once, so another instance sends it again (the
 same ``webhook-id``) without waiting for the hold to lapse.
 
+A delivery's id is made from its webhook and event, and ``Recovery``
+(gateway/changes/recovery.py) puts the deliveries of an event whose recording failed
+after the event was kept.
+
 At most ``concurrency`` attempts per webhook are in flight in one process, so one slow
 or dead receiver delays neither the others nor the API. Every attempt of one delivery
 carries the same ``webhook-id`` (the delivery's ID), so a receiver can drop duplicates.
@@ -47,6 +51,7 @@ from aiohttp.abc import AbstractResolver
 from standardwebhooks.webhooks import Webhook
 
 from gateway.changes.feed import ChangeFeed, retention
+from gateway.changes.recovery import Recovery
 from gateway.changes.webhook_client import WebhookClient
 from gateway.config import Config
 from gateway.config_changes import WebhookConfig
@@ -99,14 +104,17 @@ class DeliveryWorker:
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
         self.released = 0  # holds given back by ``stop``
+        self.recovery = Recovery(feed)  # deliveries an event's recording could not queue
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop().create_task(self._run())
+        await self.recovery.start()
 
     async def pause(self) -> None:
-        """Claim nothing more; attempts in flight go on."""
+        """Claim nothing more, and hand recovery over; attempts in flight go on."""
         self._stopping = True
         await cancel_all([self._loop] if self._loop is not None else [])
+        await self.recovery.stop()
 
     async def stop(self, within: float = 0.0) -> None:
         """``pause``, give attempts in flight ``within`` seconds to end, then cancel the
