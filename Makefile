@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench profile test-tools fuzz docs-examples vendor-swagger-ui
+.PHONY: run test lint install clean bench profile test-tools fuzz docs-examples vendor-swagger-ui soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -69,6 +69,14 @@ clean:
 fuzz: $(STAMP)
 	$(BIN)/python -m tests.fuzz
 	CONFIG_EXAMPLES=1000 $(BIN)/python -m pytest tests/test_config_property.py
+
+# The failover soak (tests/soak.py): three gateways behind a real HAProxy over Redis under
+# steady mixed load through kill -9, a drain and a Redis restart; prints a table per fault
+# and fails on a duplicate write, an event missing or repeated, or a delivery lost
+# (minutes, not in CI; make test runs a short one). TOPOLOGY=standalone.
+TOPOLOGY ?= standalone
+soak: $(STAMP) test-tools
+	$(BIN)/python -m tests.soak --topology $(TOPOLOGY)
 
 # The OpenAPI examples, recorded from the sandbox simulators' answers (commit the file;
 # tests/test_openapi.py fails when it is stale).
