@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.soak import SHORT, Phase, Row, run, table, tally
+from tests.soak import SHORT, run
 from tests.soak_load import Answer, Seen, Write
+from tests.soak_report import Phase, Row, table, tally
 
 pytestmark = pytest.mark.anyio
 
