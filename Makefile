@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench profile test-tools fuzz chaos docs-examples vendor-swagger-ui
+.PHONY: run test lint install clean bench profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -42,9 +42,11 @@ test: $(STAMP) lint test-tools
 
 # Debian packages the tests use for real, as command:package: redis-server (the state
 # store, also as a cluster) and redis-sentinel (Sentinel in front of it), curl and jq (the README tour, run line by line), chromium and its driver
-# (the docs page and the admin console in a headless browser). Installed when missing
-# and root; otherwise the command to install them is printed.
-TEST_TOOLS := redis-server:redis-server redis-sentinel:redis-sentinel curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus
+# (the docs page and the admin console in a headless browser), promtool (the metrics
+# lint), haproxy (a real balancer in front of draining gateways), systemd-analyze (the
+# deploy kit's unit). Installed when missing and root; otherwise the command to install
+# them is printed.
+TEST_TOOLS := redis-server:redis-server redis-sentinel:redis-sentinel curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus haproxy:haproxy systemd-analyze:systemd
 
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \
@@ -75,6 +77,14 @@ fuzz: $(STAMP)
 # REPORT=file also writes the table there.
 chaos: $(STAMP)
 	$(BIN)/python -m tests.chaos $(if $(REPORT),--report $(REPORT))
+
+# The failover soak (tests/soak.py): three gateways behind a real HAProxy over Redis under
+# steady mixed load through kill -9, a drain and a Redis restart; prints a table per fault
+# and fails on a duplicate write, an event missing or repeated, or a delivery lost
+# (minutes, not in CI; make test runs a short one). TOPOLOGY=standalone.
+TOPOLOGY ?= standalone
+soak: $(STAMP) test-tools
+	$(BIN)/python -m tests.soak --topology $(TOPOLOGY)
 
 # The OpenAPI examples, recorded from the sandbox simulators' answers (commit the file;
 # tests/test_openapi.py fails when it is stale).

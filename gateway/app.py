@@ -28,6 +28,7 @@ from gateway.http.middleware import RequestContext
 from gateway.observability.metrics import Metrics
 from gateway.routes import ENDPOINTS
 from gateway.runtime import Host, Runtime
+from gateway.serving.drain import Drain, Tracking
 from gateway.store import open_store
 from kernel.errors import GatewayError, NotFound
 from kernel.wording import in_words
@@ -102,6 +103,8 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
     store = open_store(config, config_path, on_error=metrics.state_error)
     runtime = Runtime(config, store=store, quotas=Quotas(store, metrics.limited), metrics=metrics)
 
+    drain = Drain(lambda: app.state.runtime.config.server.shutdown_grace)
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         host: Host = app.state.host
@@ -109,23 +112,42 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
         await follower.start()
         await host.pollers.start()
         await host.deliveries.start()
+        audited = 0
+
+        async def on_signal() -> None:  # another instance takes these over at once
+            nonlocal audited
+            audited = host.audit.written
+            await host.pollers.stop()
+            await host.deliveries.pause()
+
+        drain.install(on_signal)
         try:
             yield
         finally:
+            if not drain.draining:
+                audited = host.audit.written
+            drain.uninstall()
+            await drain.aclose()
             await host.pollers.stop()
-            await host.deliveries.stop()
+            await host.deliveries.stop(within=drain.left() if drain.draining else 0.0)
             await follower.stop()
             await shutdown(app)
+            drain.report(
+                deliveries_released=host.deliveries.released,
+                leases_released=host.pollers.released + host.deliveries.recovery.released,
+                audit_records_written=host.audit.written - audited,
+            )
 
     app = Starlette(
         routes=[endpoint.route() for endpoint in ENDPOINTS],
-        middleware=[Middleware(RequestContext)],
+        middleware=[Middleware(Tracking, drain=drain), Middleware(RequestContext)],
         exception_handlers={GatewayError: render_error, HTTPException: render_error},
         lifespan=lifespan,
     )
     app.router.redirect_slashes = False  # a trailing slash is a 404 that says so
     app.state.runtime = runtime
     app.state.metrics = metrics
+    app.state.drain = drain
     feed = ChangeFeed(store, lambda: app.state.runtime.config, metrics)
     app.state.host = Host(
         app.state,

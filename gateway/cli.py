@@ -198,10 +198,11 @@ def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -
 
     configure_logging(config.server.log_level)
     announce = listening_line(config, host, port, workers)
+    limits, grace = config.server.limits, config.server.shutdown_grace
     if workers > 1:
         # Each worker builds its own app from the same file (gateway.asgi).
         os.environ["GATEWAY_CONFIG"] = str(path)
-        return serve("gateway.asgi:create", host, port, config.server.limits, announce, workers)
+        return serve("gateway.asgi:create", host, port, limits, announce, workers, grace=grace)
     from gateway.store.file_lock import StateFileInUse
 
     try:
@@ -209,7 +210,7 @@ def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -
     except StateFileInUse as exc:
         print(exc, file=sys.stderr)
         return 2
-    return serve(app, host, port, config.server.limits, announce)
+    return serve(app, host, port, limits, announce, grace=grace)
 
 
 def listening_line(config: Config, host: str, port: int, workers: int = 1) -> str:

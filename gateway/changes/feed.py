@@ -14,8 +14,8 @@ scanned, matching or not, so a poll never sees an event twice and never skips on
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
-import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -106,10 +106,19 @@ def retention(config: Config) -> float:
     return config.server.events.retention
 
 
+def delivery_id(webhook: str, event: dict[str, Any]) -> str:
+    """One event's delivery to one webhook has one id, whoever makes it (its recording,
+    or gateway/changes/recovery.py): the ``webhook-id`` a receiver sees. The event's
+    time is in it too, so an event id a store hands out again after losing its data
+    (SQLite counts from 1 again) makes a new delivery."""
+    seed = f"{webhook}\0{event['id']}\0{event.get('occurred_at', '')}"
+    return f"msg_{hashlib.sha256(seed.encode()).hexdigest()[:24]}"
+
+
 def new_delivery(webhook: str, event: dict[str, Any]) -> dict[str, Any]:
     now = time.time()
     return {
-        "id": f"msg_{secrets.token_hex(12)}",
+        "id": delivery_id(webhook, event),
         "webhook": webhook,
         "event_id": event["id"],
         "status": "pending",

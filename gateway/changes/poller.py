@@ -79,6 +79,7 @@ class Pollers:
         self.runtime = runtime
         self.feed = feed
         self.holder = secrets.token_hex(6)
+        self.released = 0  # leases this instance held and gave back when it stopped
         self._loops: dict[str, asyncio.Task[None]] = {}
         self._supervisor: asyncio.Task[None] | None = None
 
@@ -86,6 +87,8 @@ class Pollers:
         self._supervisor = asyncio.get_running_loop().create_task(self._supervise())
 
     async def stop(self) -> None:
+        """Stop every loop; each gives back the lease it holds, so another instance takes
+        its connection over at its next tick rather than when the lease expires."""
         await cancel_all([t for t in (self._supervisor, *self._loops.values()) if t is not None])
         self._loops.clear()
 
@@ -114,6 +117,7 @@ class Pollers:
     async def _poll_loop(self, name: str) -> None:
         lease = f"poll:{name}"
         scanning: asyncio.Task[bool] | None = None
+        held = False
         try:
             while (connection := self._connection(name)) is not None:
                 every = connection.config.changes.poll_every or 0.0
@@ -137,6 +141,7 @@ class Pollers:
                 await asyncio.wait([scanning], timeout=2.0)
             with contextlib.suppress(Exception):
                 await self.feed.store.lease_release(lease, self.holder)
+                self.released += held
 
     async def _due(self, name: str) -> bool:
         try:

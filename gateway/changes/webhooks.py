@@ -18,7 +18,15 @@ starts, the hold is renewed to outlive the attempt's deadline (the webhook's
 is sent. The attempt itself is bounded as a
 whole, its answer read up to 64 KiB (gateway/changes/webhook_client.py). A worker that
 dies mid-attempt leaves a hold that lapses, and the delivery is due again. An admin's
-retry takes the same hold, so it never runs beside an attempt in flight.
+retry takes the same hold, so it never runs beside an attempt in flight. A worker that
+stops (the instance drains, gateway/serving/drain.py) first stops claiming (``pause``), lets
+its attempts in flight run until the grace ends, then cancels the rest and releases
+their holds with the delivery due at once, so another instance sends it again (the
+same ``webhook-id``) without waiting for the hold to lapse.
+
+A delivery's id is made from its webhook and event, and ``Recovery``
+(gateway/changes/recovery.py) puts the deliveries of an event whose recording failed
+after the event was kept.
 
 At most ``concurrency`` attempts per webhook are in flight in one process, so one slow
 or dead receiver delays neither the others nor the API. Every attempt of one delivery
@@ -43,6 +51,7 @@ from aiohttp.abc import AbstractResolver
 from standardwebhooks.webhooks import Webhook
 
 from gateway.changes.feed import ChangeFeed, retention
+from gateway.changes.recovery import Recovery
 from gateway.changes.webhook_client import WebhookClient
 from gateway.config.changes import WebhookConfig
 from gateway.config.model import Config
@@ -94,13 +103,26 @@ class DeliveryWorker:
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop: asyncio.Task[None] | None = None
         self._stopping = False
+        self.released = 0  # holds given back by ``stop``
+        self.recovery = Recovery(feed)  # deliveries an event's recording could not queue
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop().create_task(self._run())
+        await self.recovery.start()
 
-    async def stop(self) -> None:
+    async def pause(self) -> None:
+        """Claim nothing more, and hand recovery over; attempts in flight go on."""
         self._stopping = True
-        await cancel_all([t for t in (self._loop, *self._tasks) if t is not None])
+        await cancel_all([self._loop] if self._loop is not None else [])
+        await self.recovery.stop()
+
+    async def stop(self, within: float = 0.0) -> None:
+        """``pause``, give attempts in flight ``within`` seconds to end, then cancel the
+        rest, releasing their holds (module docstring)."""
+        await self.pause()
+        if self._tasks and within > 0:
+            await asyncio.wait(list(self._tasks), timeout=within)
+        await cancel_all(list(self._tasks))
         if self._sender is not None:
             await self._sender.aclose()
 
@@ -154,8 +176,22 @@ class DeliveryWorker:
             await self.attempt(hook, delivery, holder)
         except StoreDown:
             log.warning("delivery_outcome_not_kept", id=delivery["id"])  # due again later
+        except asyncio.CancelledError:
+            if self._stopping:
+                await self._release(delivery, holder)
+            raise
         finally:
             self._in_flight[hook.name] -= 1
+
+    async def _release(self, delivery: dict[str, Any], holder: str) -> None:
+        """Give back the hold of an attempt cut off by a stop: due again at once, unless
+        its outcome was known (then that is kept)."""
+        if delivery["status"] == "pending":
+            delivery["due"] = time.time()
+            delivery["last_error"] = "the gateway instance stopped during the attempt"
+        with contextlib.suppress(Exception):
+            if await self.feed.store.delivery_update(delivery, retention(self.config()), holder, 0):
+                self.released += 1
 
     async def retry(self, hook: WebhookConfig, delivery_id: str) -> dict[str, Any] | None:
         """An admin's retry: one attempt now, under the delivery's hold (None: no such

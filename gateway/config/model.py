@@ -202,6 +202,8 @@ class ServerConfig(_Model):
     egress: EgressConfig = EgressConfig()
     state: StateConfig = LocalState()
     limits: Limits = Limits()
+    # seconds from SIGTERM within which requests in flight finish (gateway/serving/drain.py)
+    shutdown_grace: float = Field(default=20.0, gt=0, le=3600)
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     cursor_secret: Secret | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"

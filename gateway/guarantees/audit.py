@@ -55,6 +55,12 @@ class AuditLog:
         self._idle = asyncio.Event()
         self._idle.set()
         self._task: asyncio.Task[None] | None = None
+        self.written = 0  # records kept by this process
+
+    @property
+    def queued(self) -> int:
+        """Records not written yet."""
+        return len(self._queue)
 
     def record(self, record: dict[str, Any]) -> None:
         """Queue one record; it is written after the answer, never delaying it."""
@@ -100,6 +106,7 @@ class AuditLog:
         while True:
             try:
                 await self.store.audit_append(record, self.retention())
+                self.written += 1
                 return
             except StoreDown:
                 overflow = len(self._queue) > MAX_QUEUED

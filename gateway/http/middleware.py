@@ -12,12 +12,15 @@
 - The request pins the live ``Runtime`` it started with (``state["runtime"]``), so a
   config change mid-request neither swaps its connections nor closes them under it.
 - An unexpected exception is logged with its traceback and answered with a 500
-  envelope that carries no detail of it. A client that disconnects while sending its
+  envelope that carries no detail of it. A request cut off because the process's
+  shutdown grace ran out (gateway/serving/drain.py) is answered 503 ``shutting_down`` when
+  nothing was sent yet. A client that disconnects while sending its
   body is no server error: it is counted as 499 and logged at info.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -82,6 +85,12 @@ class RequestContext:
             # as 499 (nginx's "client closed request"), logged at info, nothing sent.
             status = CLIENT_CLOSED
             log.info("client_disconnected", method=scope["method"], path=scope["path"])
+        except asyncio.CancelledError:
+            drain = getattr(app_state, "drain", None)
+            if started or drain is None or not drain.draining:
+                raise
+            state["cut_off"] = True  # counted by the drain (gateway/serving/drain.py)
+            await _send_error(send_with_id, cut_off(), request_id)  # the task ends here
         except Exception:
             log.exception("unhandled_error", method=scope["method"], path=scope["path"])
             if not started:
@@ -112,6 +121,17 @@ class RequestContext:
             request_id_var.reset(token)
 
 
+def cut_off() -> GatewayError:
+    error = GatewayError(
+        "the gateway instance shut down before this request finished (its "
+        "server.shutdown_grace ran out); a write's outcome is unknown: check it before "
+        "sending it again",
+        headers={"Retry-After": "1"},
+    )
+    error.status, error.code = 503, "shutting_down"
+    return error
+
+
 def _header(scope: Scope, name: bytes) -> str | None:
     for key, value in scope["headers"]:
         if key == name:
@@ -122,5 +142,6 @@ def _header(scope: Scope, name: bytes) -> str | None:
 async def _send_error(send: Send, error: GatewayError, request_id: str) -> None:
     body = json.dumps(error.envelope(request_id), separators=(",", ":")).encode()
     headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    headers += [(k.lower().encode(), v.encode()) for k, v in error.headers.items()]
     await send({"type": "http.response.start", "status": error.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})

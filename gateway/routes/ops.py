@@ -8,7 +8,8 @@
   can serve something), else 503; lists each connection's circuit state, and the
   state store's (``"state": "ok"`` or ``"down"``, then with ``"state_reason"``: what
   failed, and the addresses asked). A store that is down does not make the gateway
-  unready: reads still answer (API.md section 7).
+  unready: reads still answer (API.md section 7). From SIGTERM on, 503
+  ``{"status": "draining"}``, so a balancer takes the process out (gateway/serving/drain.py).
 - ``/metrics``: Prometheus text format (gateway/observability/metrics.py): with several workers, the
   sum over all of them, whichever answers. It names connections and routes, never keys
   or secrets.
@@ -45,6 +46,9 @@ async def healthz(call: Call) -> Response:
 
 
 async def readyz(call: Call) -> Response:
+    drain = getattr(call.host.state, "drain", None)
+    if drain is not None and drain.draining:
+        return JSONResponse({"status": "draining"}, status_code=503)
     circuits = {
         name: c.adapter.upstream.breaker.state.value for name, c in call.runtime.connections.items()
     }
@@ -73,7 +77,7 @@ endpoints = [
         "GET",
         "/readyz",
         readyz,
-        "Readiness: 503 when every circuit is open",
+        "Readiness: 503 when every circuit is open, or the process drains",
         "operations",
         None,
         answer={},

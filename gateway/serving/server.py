@@ -8,12 +8,15 @@ HTTP protocol close a connection whose request line and headers have not all arr
 within ``header_timeout`` seconds of the connection opening, or of the request's first
 byte on a kept-alive connection; the timer is not reset by a trickle of bytes.
 ``max_connections`` is uvicorn's ``limit_concurrency``: past it, new requests are
-answered 503 at once.
+answered 503 at once. ``grace`` (``server.shutdown_grace``) is uvicorn's
+``timeout_graceful_shutdown``: the app's drain (gateway/serving/drain.py) shortens it by the
+time it kept accepting after SIGTERM.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import sys
 from typing import Any
@@ -33,7 +36,13 @@ def use_limits(limits: Limits) -> None:
 
 
 def serve(
-    target: Any, host: str, port: int, limits: Limits, announce: str, workers: int = 1
+    target: Any,
+    host: str,
+    port: int,
+    limits: Limits,
+    announce: str,
+    workers: int = 1,
+    grace: float = 20.0,
 ) -> int:
     """Serve ``target`` (an app, or ``"module:factory"`` for workers); ``announce`` is
     printed once to stderr when the gateway really listens (stdout stays JSON logs)."""
@@ -48,6 +57,7 @@ def serve(
         # server.trusted_proxies is the one rule for X-Forwarded-* (gateway/http/forwarded.py):
         # uvicorn's own would believe them from 127.0.0.1 before the gateway decides.
         proxy_headers=False,
+        timeout_graceful_shutdown=math.ceil(grace),
         **uvicorn_options(limits),
     )
     if workers > 1:

@@ -13,6 +13,11 @@ directory the supervisor owns for the length of one serve:
   (its process_* figures then stand for the whole server, gateway/observability/process.py);
 - removed when the serve ends, after every worker has exited.
 
+SIGTERM is passed on to every worker from the signal handler itself (uvicorn's
+supervisor would pass it on at its next look, up to half a second later, and each
+worker's ``/readyz`` must turn 503 at once: gateway/serving/drain.py), and once only: a second
+SIGTERM would cut a worker's drain short.
+
 A worker that exits (it crashed, or uvicorn replaced it) keeps its files: its counts stay
 in every sum, so counters never go backwards. Only its ``live*`` gauges (one worker's
 ``gateway_workers``) are dropped, with prometheus-client's ``mark_process_dead``, as
@@ -24,9 +29,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 from prometheus_client.multiprocess import mark_process_dead
 from uvicorn.supervisors import Multiprocess
@@ -86,6 +93,22 @@ class Supervisor(Multiprocess):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.directory = directory
         self.known: set[int] = set()
+        self.told: set[int] = set()  # workers already sent SIGTERM
+        signal.signal(signal.SIGTERM, self._terminated)
+
+    def _terminated(self, sig: int, frame: FrameType | None) -> None:
+        self.signal_queue.append(sig)  # uvicorn's supervisor then stops as it does
+        for process in self.processes:
+            pid = process.pid
+            if pid is not None and pid not in self.told and process.exitcode is None:
+                self.told.add(pid)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGTERM)
+
+    def terminate_all(self) -> None:
+        for process in self.processes:
+            if process.pid not in self.told:
+                process.terminate()
 
     def keep_subprocess_alive(self) -> None:
         # handle_signals (which may replace or retire workers) runs just before this,
