@@ -42,8 +42,9 @@ What it inherits, so each adapter only states how its upstream differs:
   pick a closer class. Statuses every upstream shares (401, 429, 5xx) are raised by
   ``Upstream`` before this.
 - ``read_pages``: a canonical window over the upstream's pages, as its ``paging``
-  declares (adapters/paging.py: page numbers or a next-page cursor in the body, the
-  parameter names, the largest page, where the rows are, how the end is told).
+  declares (adapters/paging.py: page numbers, offsets, a next-page cursor in the body
+  or in a Link header; the parameter names, the largest page, where the rows are, how
+  the end is told).
 - ``plan_filters`` / ``find_customers``: filters split into native and emulated (400
   for the rest), and emulated ones applied to scanned rows.
 
@@ -63,7 +64,7 @@ from adapters.field_mapping import FieldMapping, Kind, WrittenKeys
 from adapters.filtering import CANONICAL_PREDICATES, ExtraFilter
 from adapters.kinds import KINDS
 from adapters.operations import FilterSupport, Operation
-from adapters.paging import ListQuery, PageNumbers, Paging, Rows, Window
+from adapters.paging import Answer, ListQuery, PageNumbers, Paging, Rows, Window
 from adapters.querying import Querying
 from adapters.rows import canonical_page
 from adapters.sandbox import Credentials, Sandbox
@@ -289,17 +290,18 @@ class Adapter(Querying):
         in the query string, or (``search``) a POST of ``params`` as the JSON body, the
         paging parameters with them (a search endpoint)."""
 
-        async def read(sent: Mapping[str, Any]) -> dict[str, Any]:
+        async def read(sent: Mapping[str, Any]) -> Answer:
             if search:  # a search is a read: never a write, whatever its method
                 response = await self.upstream.call(
                     "POST", path, json_body=dict(sent), idempotent=True
                 )
             else:
                 response = await self.upstream.call("GET", path, params=dict(sent))
-            body = self.ok(response, what)
-            if not isinstance(body, dict):
-                raise response.error("upstream answered a page that is not an object")
-            return body
+            if not 200 <= response.status < 300:
+                raise self.upstream_error(response, what)
+            # a page is an object, or a bare list where the paging says so (records="")
+            shape: type = dict if self.paging.records else list
+            return Answer(response.json(shape), response.headers)
 
         try:
             return await self.paging.read(read, params, query)

@@ -8,10 +8,15 @@ An adapter declares how its upstream pages (``Adapter.paging``), as data:
 - ``NextCursor``: ``?after=<token>&limit=M`` with the next token in the body
   (``paging.next.after``) — a position cannot be computed from an offset, so each
   window says where the row after each of its rows is (``Window.after``) and the
-  gateway carries that position in its own signed cursor (``ListQuery.resume``).
+  gateway carries that position in its own signed cursor (``ListQuery.resume``);
+- ``Offsets``: ``?offset=N&limit=M``, more told by a has-more flag, a total or a full
+  page;
+- ``LinkHeader`` (adapters/link_paging.py): a next-page cursor in an RFC 8288 ``Link``
+  header (GitHub's style), the page often a bare list (``records=""``).
 
-Both read a window ``[offset, offset + limit)`` with the fewest upstream calls, through
-one ``read(params) -> body`` the adapter gives (a GET of its list path, errors raised).
+Each reads a window ``[offset, offset + limit)`` with the fewest upstream calls, through
+one ``read(params)`` the adapter gives (a GET of its list path, errors raised) that
+answers the body, or an ``Answer`` with the headers too (``Adapter.read_pages`` does).
 """
 
 from __future__ import annotations
@@ -23,7 +28,21 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
-Read = Callable[[Mapping[str, Any]], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A page as read: its body, and its headers (where a ``Link`` header is)."""
+
+    body: Any
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+
+Read = Callable[[Mapping[str, Any]], Awaitable["Answer | dict[str, Any]"]]
+
+
+def answer(got: Answer | dict[str, Any]) -> Answer:
+    return got if isinstance(got, Answer) else Answer(got)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +206,12 @@ def path_in(body: Any, path: str) -> Any:
     return node
 
 
-def _rows(body: dict[str, Any], records: str) -> list[dict[str, Any]]:
-    rows = path_in(body, records)
+def _rows(body: Any, records: str) -> list[dict[str, Any]]:
+    """A page's rows: at ``records`` in an object, or the whole body when it is ""."""
+    rows = path_in(body, records) if records else body
     if not isinstance(rows, list):
-        raise ValueError(f"upstream answered without a {records!r} list")
+        where = f"a {records!r} list" if records else "a list"
+        raise ValueError(f"upstream answered a page without {where}")
     return rows
 
 
@@ -221,7 +242,8 @@ class PageNumbers(Paging):
 
     async def read(self, read: Read, params: Mapping[str, Any], query: ListQuery) -> Rows:
         async def fetch_page(page: int, per_page: int) -> UpstreamPage:
-            body = await read({**params, self.page_param: page, self.size_param: per_page})
+            got = await read({**params, self.page_param: page, self.size_param: per_page})
+            body = answer(got).body
             rows = _rows(body, self.records)
             return UpstreamPage(rows, *self.page_meta(body, page, per_page, len(rows)))
 
@@ -230,19 +252,51 @@ class PageNumbers(Paging):
         )
         return Rows(rows, total, more)
 
-    def page_meta(
-        self, body: dict[str, Any], page: int, per_page: int, rows: int
-    ) -> tuple[int | None, bool]:
-        total = next(
-            (c for path in self.total if (c := count(path_in(body, path))) is not None), None
-        )
-        flag = path_in(body, self.has_more) if self.has_more else None
-        if isinstance(flag, bool):
+    def page_meta(self, body: Any, page: int, per_page: int, rows: int) -> tuple[int | None, bool]:
+        total, flag = told(body, self.total, self.has_more)
+        if flag is not None:
             return total, flag
         last = count(path_in(body, self.last_page)) if self.last_page else None
         if last is not None:
             return total, page < last
         return total, more_after(page, per_page, total, rows)
+
+
+def told(body: Any, totals: Sequence[str], has_more: str | None) -> tuple[int | None, bool | None]:
+    """The total a page's body reports (the first of ``totals`` found) and its has-more
+    flag, each None when not told."""
+    total = next((c for path in totals if (c := count(path_in(body, path))) is not None), None)
+    flag = path_in(body, has_more) if has_more else None
+    return total, flag if isinstance(flag, bool) else None
+
+
+@dataclass(frozen=True)
+class Offsets(Paging):
+    """``?<offset>=N&<size>=M``; rows follow when the body's ``has_more`` flag says so,
+    or its ``total`` is larger, else when the page was full."""
+
+    offset_param: str = "offset"
+    size_param: str = "limit"
+    max_per_page: int = 100
+    records: str = "data"
+    total: Sequence[str] = ("total",)
+    has_more: str | None = None
+
+    async def read(self, read: Read, params: Mapping[str, Any], query: ListQuery) -> Rows:
+        rows: list[dict[str, Any]] = []
+        total: int | None = None
+        while True:
+            at, size = query.offset + len(rows), min(self.max_per_page, query.limit - len(rows))
+            body = answer(await read({**params, self.offset_param: at, self.size_param: size})).body
+            page = _rows(body, self.records)
+            rows += page[:size]
+            total, flag = told(body, self.total, self.has_more)
+            if flag is not None:
+                more = flag
+            else:
+                more = at + len(page) < total if total is not None else len(page) >= size
+            if not more or not page or len(rows) >= query.limit:
+                return Rows(rows, total, more)
 
 
 @dataclass(frozen=True)
@@ -263,13 +317,9 @@ class NextCursor(Paging):
         after: list[str | None] = []
         while True:
             size = min(self.max_per_page, max(wanted - len(rows), 1))
-            sent = {**params, self.size_param: size}
-            if token is not None:
-                sent[self.cursor_param] = token
-            body = await read(sent)
-            page = _rows(body, self.records)
-            following = path_in(body, self.next)
-            following = str(following) if following not in (None, "") else None
+            got = answer(await read(self.sent(params, token, size)))
+            page = _rows(got.body, self.records)
+            following = self.following(got)
             for index in range(len(page)):
                 last = index + 1 == len(page)
                 after.append(_encode(following, 0) if last else _encode(token, index + 1))
@@ -281,6 +331,18 @@ class NextCursor(Paging):
         if following is None and after and len(rows) <= wanted:
             after[-1] = None  # the end: nothing after the last row
         return Rows(rows[skip:wanted], None, more, tuple(after[skip:wanted]))
+
+    def sent(self, params: Mapping[str, Any], token: str | None, size: int) -> dict[str, Any]:
+        """What a page is read with: the list's parameters, its size, the token."""
+        sent = {**params, self.size_param: size}
+        if token is not None:
+            sent[self.cursor_param] = token
+        return sent
+
+    def following(self, got: Answer) -> str | None:
+        """The next page's token, None on the last page."""
+        following = path_in(got.body, self.next)
+        return str(following) if following not in (None, "") else None
 
 
 def _encode(token: str | None, skip: int) -> str | None:

@@ -1,14 +1,21 @@
-"""Paging as declared strategies (adapters/paging.py): windows over an upstream that
-pages by number or by a next-page cursor, with no gap and no repeat."""
+"""Paging as declared strategies (adapters/paging.py, adapters/link_paging.py): windows
+over an upstream that pages by number, by offset, by a next-page cursor in the body or
+in a Link header, with no gap and no repeat."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+import httpx
 import pytest
+import respx
 
-from adapters.paging import ListQuery, NextCursor, PageNumbers
+from adapters.base import Adapter
+from adapters.link_paging import LinkHeader, next_link
+from adapters.paging import ListQuery, NextCursor, Offsets, PageNumbers
+from adapters.upstream import Upstream
+from kernel.errors import UpstreamError
 
 pytestmark = pytest.mark.anyio
 ROWS = [{"id": str(n)} for n in range(1, 48)]  # 47 rows
@@ -31,17 +38,23 @@ class CursorUpstream:
         return body
 
 
-async def follow(paging: Any, read: Any, limit: int) -> list[str]:
-    """Every row, window after window, as the gateway's cursor would carry them."""
+async def follow_with(read: Any, params: dict[str, Any], limit: int) -> list[str]:
+    """Every row, window after window, as the gateway's cursor would carry them;
+    ``read(params, query)`` reads one window."""
     seen: list[str] = []
     query = ListQuery(limit=limit)
     while True:
-        rows = await paging.read(read, {}, query)
+        rows = await read(params, query)
         window = rows.window([row["id"] for row in rows.rows])
         seen += window.items
         if not window.has_more:
             return seen
         query = window.next_query(query)
+
+
+async def follow(paging: Any, read: Any, limit: int) -> list[str]:
+    """Every row, window after window, as the gateway's cursor would carry them."""
+    return await follow_with(lambda params, query: paging.read(read, params, query), {}, limit)
 
 
 @pytest.mark.parametrize("limit", [1, 3, 10, 25, 100])
@@ -118,3 +131,106 @@ async def test_a_page_without_its_rows_is_refused() -> None:
 
     with pytest.raises(ValueError, match="'results'"):
         await NextCursor().read(read, {}, ListQuery())
+
+
+class OffsetUpstream:
+    """``?offset=N&limit=M``, at most 10 rows a page; ``has_more`` in the body when
+    ``flag``, else nothing but the rows (the end told by a short page)."""
+
+    def __init__(self, flag: bool) -> None:
+        self.flag, self.calls = flag, list[dict[str, Any]]()
+
+    async def read(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        self.calls.append(dict(params))
+        start = int(params["offset"])
+        page = ROWS[start : start + min(int(params["limit"]), 10)]
+        body: dict[str, Any] = {"data": page}
+        if self.flag:
+            body["has_more"] = start + len(page) < len(ROWS)
+        return body
+
+
+@pytest.mark.parametrize("flag", [True, False])
+@pytest.mark.parametrize("limit", [1, 3, 10, 25, 100])
+async def test_an_offset_upstream_is_read_to_the_end_without_gaps(limit: int, flag: bool) -> None:
+    upstream = OffsetUpstream(flag)
+    paging = Offsets(max_per_page=10, has_more="has_more" if flag else None)
+    assert await follow(paging, upstream.read, limit) == [row["id"] for row in ROWS]
+    assert all(call["limit"] <= 10 for call in upstream.calls)
+
+
+async def test_an_offset_window_starts_where_the_cursor_says_and_tells_the_total() -> None:
+    async def read(params: Mapping[str, Any]) -> dict[str, Any]:
+        start = int(params["offset"])
+        return {"data": ROWS[start : start + int(params["limit"])], "total": len(ROWS)}
+
+    rows = await Offsets().read(read, {}, ListQuery(offset=44, limit=5))
+    assert [r["id"] for r in rows.rows] == ["45", "46", "47"]
+    assert rows.total == 47 and not rows.more
+
+
+def link_upstream(router: respx.Router, host: str) -> list[httpx.Request]:
+    """A GitHub-style list at ``/issues``: a bare list a page, the next page's address in
+    ``Link`` (on another host, to show only its query string is followed), 10 at most."""
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        page, size = int(request.url.params.get("page", 1)), int(request.url.params["per_page"])
+        size = min(size, 10)
+        rows = ROWS[(page - 1) * size : page * size]
+        links = [f'<{host}/issues?state=open&page=1&per_page={size}>; rel="first"']
+        if page * size < len(ROWS):
+            links.append(f'<{host}/issues?state=open&page={page + 1}&per_page={size}>; rel="next"')
+        return httpx.Response(200, json=rows, headers={"Link": ", ".join(links)})
+
+    router.get("http://up.test/issues").mock(side_effect=answer)
+    return seen
+
+
+class LinkAdapter(Adapter):
+    capabilities = frozenset()
+    paging = LinkHeader(max_per_page=10)
+
+
+@pytest.mark.parametrize("limit", [1, 4, 10, 25])
+async def test_a_link_header_upstream_is_read_to_the_end_on_its_own_path(limit: int) -> None:
+    with respx.mock(assert_all_called=False) as router:
+        seen = link_upstream(router, "https://elsewhere.example/v2")
+        async with httpx.AsyncClient(base_url="http://up.test") as client:
+            adapter = LinkAdapter(connection="gh", upstream=Upstream("gh", client))
+            read = lambda params, query: adapter.read_pages("/issues", params, query)  # noqa: E731
+            assert await follow_with(read, {"state": "open"}, limit) == [r["id"] for r in ROWS]
+    assert {request.url.host for request in seen} == {"up.test"}
+    assert all(request.url.params["state"] == "open" for request in seen)
+
+
+@pytest.mark.parametrize(
+    ("header", "target"),
+    [
+        ('<https://a.test/x?page=2>; rel="next"', "https://a.test/x?page=2"),
+        (
+            '<https://a.test/x?page=1>; rel="prev", <https://a.test/x?page=3>; rel=next',
+            "https://a.test/x?page=3",
+        ),
+        ('<https://a.test/x?page=9>; rel="last"; title="end"', None),
+        (
+            '<https://a.test/x?after=abc>; title="more"; rel="next last"',
+            "https://a.test/x?after=abc",
+        ),
+        ("", None),
+    ],
+)
+def test_the_next_link_is_found_among_others(header: str, target: str | None) -> None:
+    assert next_link(header) == target
+
+
+async def test_a_next_link_without_a_query_string_is_a_502_not_a_silent_end() -> None:
+    with respx.mock() as router:
+        router.get("http://up.test/issues").respond(
+            200, json=ROWS[:10], headers={"Link": '<http://up.test/issues/page/2>; rel="next"'}
+        )
+        async with httpx.AsyncClient(base_url="http://up.test") as client:
+            adapter = LinkAdapter(connection="gh", upstream=Upstream("gh", client))
+            with pytest.raises(UpstreamError, match="no query string"):
+                await adapter.read_pages("/issues", {}, ListQuery(limit=10))
