@@ -112,3 +112,45 @@ async def test_a_store_that_is_down_degrades_and_recovers(
         await client.get("/v1/customers/borderbolt:502")
         cached = await client.get("/v1/customers/borderbolt:502")
         assert cached.headers["x-cache"] == "HIT"
+
+
+async def test_requests_do_not_each_agree_on_the_cursor_secret(redis: Any) -> None:
+    """The cursor secret is agreed when the store is loaded, then on the follower's tick
+    (gateway/store/redis.py ``ready``), not by every request: counted on the real Redis
+    with MONITOR, 30 requests run the agreement script once, not 30 times (its first
+    EVALSHA is answered NOSCRIPT, then redis-py loads it and sends it again)."""
+    from redis.asyncio import Redis
+
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    app = create_app(
+        parse_config(
+            with_state(f"{{backend: redis, url: '{redis.url}', prefix: '{prefix}'}}"), env={}
+        )
+    )
+    watcher, done = Redis.from_url(redis.url), f"done-{prefix}"
+    agreements: list[str] = []
+
+    async def watch() -> None:
+        async with watcher.monitor() as monitor:
+            started.set()
+            while True:
+                command = (await monitor.next_command())["command"]
+                if command == f"ECHO {done}":
+                    return
+                if command.startswith("EVALSHA") and f"{prefix}cursor_secret" in command:
+                    agreements.append(command)
+
+    started = asyncio.Event()
+    watching = asyncio.create_task(watch())
+    await started.wait()
+    try:
+        async with client_for(app) as client:
+            for _ in range(30):
+                assert (await client.get("/v1/customers", params={"limit": 2})).status_code == 200
+        await watcher.echo(done)
+        await asyncio.wait_for(watching, 10)
+    finally:
+        watching.cancel()
+        await watcher.aclose()
+        await shutdown(app)
+    assert len(agreements) <= 2

@@ -128,7 +128,7 @@ class Endpoint:
         """The request as a ``Call``, or the first error it has (module docstring)."""
         host: Host = request.app.state.host
         runtime: Runtime = request.scope.get("state", {}).get("runtime") or host.runtime
-        await runtime.store.ready()  # at once when loaded; retried while the store is down
+        await runtime.store.ready_for_request()  # once loaded, no store call per request
         trace: dict[str, Any] = request.scope.setdefault("state", {})
         headers = request.headers
         identity = None

@@ -144,7 +144,12 @@ class Store(ABC):
         return "ok" if self.healthy else "down"
 
     async def ready(self) -> None:  # noqa: B027 - a backend may need nothing here
-        """Connect and load what later calls need; never raises (the store may be down)."""
+        """Connect and load what later calls need; never raises (the store may be down).
+        Called at start and on the config follower's tick."""
+
+    async def ready_for_request(self) -> None:
+        """What a request needs of ``ready`` before it is served; cheap once loaded."""
+        await self.ready()
 
     async def ping(self) -> bool:
         """Whether the store answers now (updates ``healthy``)."""

@@ -62,6 +62,7 @@ SLOW = (TimeoutError, RedisTimeout, NotReplicated)  # a call past its time, not 
 CONCURRENT = 64  # store calls in flight per process; more queue for a turn
 QUEUED = 30.0  # seconds a call waits for a turn before the store is taken as too slow
 EARLIER_SECRETS = 3  # replaced cursor secrets that still verify
+AGREED_FOR = 0.25  # seconds an agreement on the cursor secret is trusted (``ready``)
 UPGRADE_WITHIN = 30.0  # seconds the one-time renaming of old keys may take
 log = structlog.get_logger("gateway.store")
 # The cursor secret: the oldest one made wins. An instance asserts its own; the store
@@ -105,6 +106,7 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
         self._turns = asyncio.Semaphore(CONCURRENT)
         self._secret: bytes | None = None
         self._secret_record: str | None = None  # "<made, epoch ms>:<hex>", as stored
+        self._agreed_at = 0.0  # time.monotonic() of the last agreement
         self._earlier: tuple[bytes, ...] = ()  # secrets this instance signed with before
         self._claims: dict[str, tuple[str, asyncio.Task[None]]] = {}
         self._scripts: dict[str, Any] = {}
@@ -163,8 +165,12 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
 
     async def ready(self) -> None:
         """Agree on the cursor secret with every instance (module docstring); called at
-        start and on every config-follower tick, so a store that lost its data gets the
-        oldest secret back from the instances still running."""
+        start, on every config-follower tick and by ``ping`` (so also when the store comes
+        back), so a store that lost its data gets the oldest secret back from the
+        instances still running. An agreement made in the last ``AGREED_FOR`` seconds is
+        trusted (a ``/readyz`` probe right after a tick costs no round trip)."""
+        if self._secret is not None and time.monotonic() - self._agreed_at < AGREED_FOR:
+            return
         if self._secret_record is None:
             self._secret_record = f"{int(time.time() * 1000)}:{secrets.token_hex(32)}"
         script, key = self.script(AGREE_ON_KEY), self.key("cursor_secret")
@@ -175,6 +181,7 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
             )
         except Exception:
             return
+        self._agreed_at = time.monotonic()
         if not self._upgraded:
             await self._upgrade()
         agreed = _text(stored)
@@ -183,6 +190,13 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
                 self._earlier = (self._secret, *self._earlier)[:EARLIER_SECRETS]
             self._secret_record = agreed
             self._secret = bytes.fromhex(agreed.rpartition(":")[2])
+
+    async def ready_for_request(self) -> None:
+        """A request waits only while no secret was ever agreed (a store just loaded, or
+        down since); after that, agreement runs on the follower's tick, never on a
+        request (it used to cost every request a round trip)."""
+        if self._secret is None:
+            await self.ready()
 
     async def _upgrade(self) -> None:
         """Rename keys kept under their names from before hash tags, once per process
