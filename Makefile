@@ -82,10 +82,11 @@ chaos: $(STAMP)
 	$(BIN)/python -m tests.chaos $(if $(REPORT),--report $(REPORT))
 
 # The failover soak (tests/soak.py): three gateways behind a real HAProxy over Redis under
-# steady mixed load through kill -9, a drain and a Redis restart; prints a table per fault
-# and fails on a duplicate write, an event missing or repeated, or a delivery lost
-# (minutes, not in CI; make test runs a short one). TOPOLOGY=standalone.
-TOPOLOGY ?= standalone
+# steady mixed load through kill -9, a drain and the Redis topology's own fault; prints a
+# table per fault and fails on a duplicate write, an event missing or repeated, or a
+# delivery lost (minutes each, not in CI; make test runs a short one).
+# TOPOLOGY=standalone|sentinel|cluster, or all (the default: each in turn).
+TOPOLOGY ?= all
 soak: $(STAMP) test-tools
 	$(BIN)/python -m tests.soak --topology $(TOPOLOGY)
 

@@ -8,7 +8,9 @@ BorderBolt simulator process (``gateway simulate``), under steady mixed load
 at once to two instances, an event consumer following its cursor, a webhook receiver).
 Faults, one after another, each followed by steady load: ``kill -9`` one gateway (then
 started again), SIGTERM another (it drains; then started again), and the topology's
-own (standalone: Redis stopped and started again, its append-only file kept).
+own (tests/soak_topologies.py: standalone, Redis stopped and started again with its
+append-only file; sentinel, the master killed so Sentinel promotes the replica;
+cluster, a master with a replica killed so the replica takes over).
 
 Per fault it reports, and the run fails unless the first four are 0:
 - duplicate upstream writes for one ``Idempotency-Key``: two records with its code, or
@@ -30,7 +32,6 @@ import contextlib
 import dataclasses
 import json
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,14 +40,14 @@ from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 
 from tests.balancer import HAProxy
-from tests.servers import Process, RedisServer, gateway, simulator, wait_until
+from tests.servers import Process, gateway, simulator
 from tests.soak_load import Load, Receiver, Seen, every_event
 from tests.soak_report import Phase, Row, table, tally
+from tests.soak_topologies import TOPOLOGIES, Topology
 
 TOKEN = "soak-upstream-token"
 SECRET = "whsec_c29hay13ZWJob29rLXNlY3JldC0xMjM0NTY3OA=="
@@ -82,51 +83,11 @@ class Settings:
 SHORT = Settings(steady=1.0, down=0.5, settle=15.0, clients=4)
 
 
-# Topologies ---------------------------------------------------------------------------
-
-
-class Standalone:
-    """One redis-server with its append-only file (fsync always), so a restart keeps
-    everything: its fault is stopping it and starting it again on the same port."""
-
-    name = "standalone"
-    fault_name = "restart Redis"
-
-    def __init__(self, folder: Path) -> None:
-        self.server = RedisServer()
-        self.folder = folder / "redis"
-        self.folder.mkdir(parents=True, exist_ok=True)
-
-    def start(self) -> None:
-        server = self.server
-        args = [server.binary, "--port", str(server.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "always"]
-        server.process = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        wait_until(server.answers, what="redis-server")
-
-    def state(self, prefix: str) -> str:
-        return f"{{backend: redis, url: '{self.server.url}', prefix: '{prefix}'}}"
-
-    async def fault(self, down: float) -> None:
-        await asyncio.to_thread(self.server.stop)
-        await asyncio.sleep(down)
-        await asyncio.to_thread(self.start)
-
-    def stop(self) -> None:
-        self.server.stop()
-
-
-# Sentinel and Cluster join here when their backends land (issue 30 item 1).
-TOPOLOGIES: dict[str, Callable[[Path], Any]] = {"standalone": Standalone}
-
-
 # The site -----------------------------------------------------------------------------
 
 
 class Site:
-    def __init__(self, folder: Path, topology: Any, receiver: Receiver) -> None:
+    def __init__(self, folder: Path, topology: Topology, receiver: Receiver) -> None:
         self.folder, self.topology = folder, topology
         self.sim = simulator("borderbolt", TOKEN, folder)
         self.gateways: list[Process] = []
@@ -307,7 +268,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m tests.soak", description=__doc__.split("\n")[0]
     )
-    parser.add_argument("--topology", choices=sorted(TOPOLOGIES), default="standalone")
+    parser.add_argument(
+        "--topology",
+        choices=[*TOPOLOGIES, "all"],
+        default="all",
+        help="the Redis under the gateways; all: each in turn (default)",
+    )
     parser.add_argument("--steady", type=float, default=Settings.steady)
     parser.add_argument("--down", type=float, default=Settings.down)
     parser.add_argument("--clients", type=int, default=Settings.clients)
@@ -315,14 +281,17 @@ def main(argv: list[str] | None = None) -> int:
         "--logs", help="keep the processes' logs, and the answers not 2xx/4xx, in this folder"
     )
     args = parser.parse_args(argv)
-    settings = Settings(args.steady, args.down, Settings.settle, args.clients, args.topology)
-    with folder(args.logs) as where:
-        rows = asyncio.run(run(settings, where))
-    print(table(rows, settings))
-    problems = [f"{r.phase}: {p}" for r in rows for p in r.problems]
-    for problem in problems[:50]:
-        print(problem, file=sys.stderr)
-    return 0 if all(r.clean for r in rows) else 1
+    clean = True
+    for topology in list(TOPOLOGIES) if args.topology == "all" else [args.topology]:
+        settings = Settings(args.steady, args.down, Settings.settle, args.clients, topology)
+        with folder(args.logs and str(Path(args.logs) / topology)) as where:
+            rows = asyncio.run(run(settings, where))
+        print(table(rows, settings), end="\n\n", flush=True)
+        problems = [f"{topology}, {r.phase}: {p}" for r in rows for p in r.problems]
+        for problem in problems[:50]:
+            print(problem, file=sys.stderr)
+        clean = clean and all(r.clean for r in rows)
+    return 0 if clean else 1
 
 
 if __name__ == "__main__":
