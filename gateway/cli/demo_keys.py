@@ -25,7 +25,7 @@ def demo_key_warning(config: Config) -> str | None:
     demo = sorted(k.name for k in config.api_keys if k.digest in _DEMO_DIGESTS)
     if not real or not demo:
         return None
-    log.warning("demo_key_served", api_keys=demo, connections=real)
+    log.warning("demo_key_served", entries=demo, connections=real)
     return (
         f"WARNING: api_keys {demo} use a published demo key while connection(s) {real} "
         "reach real upstreams: anyone who read the README can call them. Make a key with "
