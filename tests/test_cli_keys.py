@@ -19,7 +19,7 @@ import pytest
 from gateway.cli import main
 from gateway.cli.demo_keys import demo_key_warning
 from gateway.config.text import parse_config
-from tests.test_cli import _free_port
+from tests.servers import free_port, wait_until
 from tests.test_config import MINIMAL
 
 GATEWAY = Path(sys.executable).with_name("gateway")
@@ -128,7 +128,7 @@ def test_the_demo_key_warning_is_for_real_upstreams_only() -> None:
 def test_serve_warns_at_start_when_a_real_upstream_has_the_demo_key(tmp_path: Path) -> None:
     path = tmp_path / "config.yaml"
     path.write_text(REAL + _keys("app, key: demo-key"))
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [GATEWAY, "serve", "--config", str(path), "--port", str(port)],
         cwd=tmp_path,
@@ -136,15 +136,7 @@ def test_serve_warns_at_start_when_a_real_upstream_has_the_demo_key(tmp_path: Pa
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
-                break
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise
-                time.sleep(0.2)
+        wait_until(lambda: httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1), 30)
     finally:
         process.terminate()
         out, err = process.communicate(timeout=10)

@@ -103,6 +103,20 @@ def test_bash_completes_commands_options_and_choices(tmp_path: Path) -> None:
     assert _complete("gateway keys ", tmp_path) == ["hash", "new"]
 
 
+@pytest.mark.parametrize("words", ["gateway serve --config ", "gateway check-config "])
+def test_a_config_file_completes_as_a_path(words: str) -> None:
+    """What the script asks of ``gateway`` when a file name is being typed: 'file' has
+    bash complete paths itself."""
+    env = {
+        **os.environ,
+        "_GATEWAY_COMPLETE": "bash_complete",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split(" ")) - 1),
+    }
+    done = subprocess.run([GATEWAY], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["file,"]
+
+
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
 def test_zsh_and_fish_scripts_call_back_into_gateway(
     shell: str, capsys: pytest.CaptureFixture[str]

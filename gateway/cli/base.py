@@ -4,10 +4,18 @@ that is a real ``SystemExit`` so ``--help`` ends ``main()`` as it ends the scrip
 
 from __future__ import annotations
 
+import functools
 import sys
-from typing import Any, NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn, ParamSpec
 
 import click
+
+P = ParamSpec("P")
+
+# A config file's name: shells complete it as a path; a missing file is load_config's
+# to report (with the other problems), not the parser's: the type checks nothing.
+CONFIG_FILE = click.Path()
 
 
 class _Formatter(click.HelpFormatter):
@@ -55,3 +63,16 @@ def secrets_key_problem() -> str | None:
     except KeyProblem as exc:
         return str(exc)
     return None
+
+
+def refuses_a_bad_secrets_key(command: Callable[P, int]) -> Callable[P, int]:
+    """A command that reads or serves config stops at once (exit 2, never the value)
+    when ``GATEWAY_SECRETS_KEY`` is set to something that is not Fernet keys."""
+
+    @functools.wraps(command)
+    def checked(*args: P.args, **kwargs: P.kwargs) -> int:
+        if (problem := secrets_key_problem()) is not None:
+            return fail(problem)
+        return command(*args, **kwargs)
+
+    return checked

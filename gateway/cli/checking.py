@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from gateway.cli.base import GatewayCommand, secrets_key_problem
+from gateway.cli.base import CONFIG_FILE, GatewayCommand, fail, secrets_key_problem
 from gateway.config.model import DEFAULT_PATH, Config, ConfigError
 from gateway.config.text import load_config
 
@@ -19,8 +19,8 @@ Located = tuple[str, str, tuple[int, int] | None]
 
 
 @click.command("check-config", cls=GatewayCommand)
-@click.argument("path", required=False)
-@click.option("--config", "config_option", hidden=True)
+@click.argument("path", required=False, type=CONFIG_FILE)
+@click.option("--config", "config_option", type=CONFIG_FILE, hidden=True)
 @click.option(
     "--format",
     "output",
@@ -37,8 +37,7 @@ def check_config(path: str | None, config_option: str | None, output: str) -> in
     if output == "json":
         return _check_json(path)
     if (problem := secrets_key_problem()) is not None:
-        print(problem, file=sys.stderr)
-        return 2
+        return fail(problem)
     config = load(path)
     if config is None:
         return 1

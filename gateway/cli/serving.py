@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from adapters import REGISTRY
-from gateway.cli.base import GatewayCommand, fail, secrets_key_problem
+from gateway.cli.base import CONFIG_FILE, GatewayCommand, fail, refuses_a_bad_secrets_key
 from gateway.cli.checking import config_file, load
 from gateway.cli.demo_keys import demo_key_warning
 from gateway.config.model import Config, LocalState
@@ -19,16 +19,17 @@ HOST = click.option("--host", default="127.0.0.1", help="address to listen on")
 
 
 @click.command(cls=GatewayCommand)
-@click.option("--config", help="config file (default: $GATEWAY_CONFIG or ./config.yaml)")
+@click.option(
+    "--config", type=CONFIG_FILE, help="config file (default: $GATEWAY_CONFIG or ./config.yaml)"
+)
 @HOST
 @click.option("--port", type=int, default=8000)
 @click.option(
     "--workers", type=int, default=1, help="processes (more than 1 needs server.state redis)"
 )
+@refuses_a_bad_secrets_key
 def serve(config: str | None, host: str, port: int, workers: int) -> int:
     """Serve the gateway."""
-    if (problem := secrets_key_problem()) is not None:
-        return fail(problem)
     loaded = load(config)
     if loaded is None:
         return 1
@@ -47,6 +48,7 @@ def serve(config: str | None, host: str, port: int, workers: int) -> int:
 @click.option("--client-id", help="OAuth2 client id it accepts (upstreams that issue tokens)")
 @click.option("--client-secret", help="OAuth2 client secret it accepts", show_default=False)
 @click.option("--latency", type=float, default=0.0, help="seconds added per request")
+@refuses_a_bad_secrets_key
 def simulate(
     adapter: str,
     host: str,
@@ -57,8 +59,6 @@ def simulate(
     latency: float,
 ) -> int:
     """Serve one upstream's simulator as its own process."""
-    if (problem := secrets_key_problem()) is not None:
-        return fail(problem)
     import uvicorn
 
     from adapters import ADAPTERS
@@ -77,12 +77,11 @@ def simulate(
 @HOST
 @click.option("--port", type=int, default=9100)
 @click.option("--secret", required=True, help="the webhook's whsec_ secret")
+@refuses_a_bad_secrets_key
 def receive(host: str, port: int, secret: str) -> int:
     """Print the webhook events POSTed to it.
 
     Each event's signature is checked with --secret."""
-    if (problem := secrets_key_problem()) is not None:
-        return fail(problem)
     import uvicorn
 
     from gateway.changes.receiver import receiver_app
