@@ -72,6 +72,20 @@ def test_a_mistyped_option_names_the_close_ones(capsys: pytest.CaptureFixture[st
     assert "'--port'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("argv", "choices"),
+    [(["simulate"], ["ADAPTER", "borderbolt", "inventorum"]), (["completion"], ["SHELL", "fish"])],
+)
+def test_a_missing_argument_lists_its_choices(
+    argv: list[str], choices: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and f"Missing argument '{choices[0]}'. Choose from:" in err
+    assert all(choice in err for choice in choices[1:])
+
+
 def _complete(words: str, tmp_path: Path) -> list[str]:
     """What a real bash offers for ``words`` (the last one being typed), through the
     script ``gateway completion bash`` prints, calling the installed ``gateway``."""

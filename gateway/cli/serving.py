@@ -40,8 +40,12 @@ def serve(config: str | None, host: str, port: int, workers: int) -> int:
     return _serve(loaded, config_file(config), host, port, workers)
 
 
-@click.command(cls=GatewayCommand)
-@click.argument("adapter", type=click.Choice(sorted(REGISTRY)))
+@click.command(
+    cls=GatewayCommand,
+    help="Serve one upstream's simulator as its own process.\n\n"
+    f"ADAPTER is one of: {', '.join(sorted(REGISTRY))}.",
+)
+@click.argument("adapter", metavar="ADAPTER", type=click.Choice(sorted(REGISTRY)))
 @HOST
 @click.option("--port", type=int, required=True)
 @click.option("--token", default="sandbox", help="the bearer token it accepts")
@@ -58,7 +62,6 @@ def simulate(
     client_secret: str | None,
     latency: float,
 ) -> int:
-    """Serve one upstream's simulator as its own process."""
     import uvicorn
 
     from adapters import ADAPTERS

@@ -13,9 +13,11 @@ SHELLS = ("bash", "zsh", "fish")
 
 
 @click.command(cls=GatewayCommand)
-@click.argument("shell", type=click.Choice(SHELLS))
+@click.argument("shell", metavar="SHELL", type=click.Choice(SHELLS))
 def completion(shell: str) -> int:
     """Print the shell completion script for SHELL.
+
+    SHELL is bash, zsh or fish.
 
     \b
     bash: eval "$(gateway completion bash)"   in ~/.bashrc
