@@ -26,6 +26,7 @@ from pydantic import (
 
 from adapters import ADAPTERS
 from gateway.config.changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
+from gateway.config.observability import AccessLogConfig
 from gateway.config.secrets import masked_url_given
 from kernel.wording import in_words, suggestion
 
@@ -207,6 +208,7 @@ class ServerConfig(_Model):
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     cursor_secret: Secret | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    access_log: AccessLogConfig = AccessLogConfig()
     # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed.
     trusted_proxies: list[str] = Field(default_factory=list)
 

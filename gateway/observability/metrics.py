@@ -42,6 +42,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from gateway.observability.access import note_upstream_attempt
 from gateway.observability.process import process_families
 
 if TYPE_CHECKING:
@@ -159,6 +160,7 @@ class Metrics:
         def observe(method: str, outcome: str, seconds: float) -> None:
             self.child(self.upstream, connection, method, outcome).inc()
             self.child(self.upstream_seconds, connection, method).observe(seconds)
+            note_upstream_attempt(seconds)  # the access log's upstream time and attempts
 
         return observe
 
