@@ -47,6 +47,7 @@ from prometheus_client.registry import Collector
 from gateway.observability.access import note_upstream_attempt
 from gateway.observability.gauges import shared_gauges
 from gateway.observability.process import process_families
+from gateway.upstreams.health import HealthSignals
 
 if TYPE_CHECKING:
     from gateway.runtime import Runtime
@@ -143,6 +144,7 @@ class Metrics:
         )
         self.workers.set(1)
         self._gateway: Callable[[], Runtime] | None = None
+        self.health = HealthSignals()  # what this process sees of each connection
         self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
 
     def child(self, metric: Counter | Histogram, *labels: str) -> Any:
@@ -164,11 +166,14 @@ class Metrics:
             self.child(self.upstream, connection, method, outcome).inc()
             self.child(self.upstream_seconds, connection, method).observe(seconds)
             note_upstream_attempt(seconds)  # the access log's upstream time and attempts
+            self.health.observe(connection, outcome, seconds)
 
         return observe
 
     def limited(self, key: str, connection: str) -> None:
         self.rate_limited.labels(key, connection).inc()
+        if not key:  # a connection's budget, not an API key's limit
+            self.health.budget_refused(connection)
 
     def state_error(self, operation: str) -> None:
         self.state_errors.labels(operation).inc()
