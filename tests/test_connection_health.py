@@ -3,6 +3,8 @@ upstream, shown in the connection views; the opinion rules on their own."""
 
 from __future__ import annotations
 
+import base64
+
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -120,3 +122,45 @@ def test_the_first_state_that_applies_wins_and_silence_is_no_opinion() -> None:
         signals.observe("timeout", 1.0, now=104.0)
     assert opinion(signals, "closed", config, now=104.0)[0] == "degraded"  # type: ignore[index]
     assert opinion(signals, "closed", config, now=170.0) is None  # the window emptied
+
+
+SECRET = "whsec_" + base64.b64encode(b"a-webhook-secret-of-32-bytes!!!!").decode()
+HOOKS = (
+    "webhooks:\n"
+    f'  - {{name: health, url: "http://127.0.0.1:9/h", secret: "{SECRET}",'
+    " events: [connection.health_changed]}\n"
+    f'  - {{name: records, url: "http://127.0.0.1:9/r", secret: "{SECRET}"}}\n'
+)
+
+
+@pytest.mark.parametrize("config", [parse_config(CONFIG + HOOKS, env={})])
+async def test_each_transition_is_one_event_for_admins_and_the_webhooks_naming_it(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    sim = sandbox_of(app)
+    kept = sim.authorized
+    sim.authorized = lambda token: False
+    await client.get("/v1/customers/borderbolt:501")
+    await views(app, "borderbolt")
+    await app.state.host.health.settle()  # looking again changes nothing
+    sim.authorized = kept
+    assert (await client.get("/v1/customers/borderbolt:502")).status_code == 200
+    await views(app, "borderbolt")
+    async with client_for(app, "admin-key") as admin:
+        page = await admin.get("/v1/events?type=connection.health_changed")
+    events = page.json()["data"]
+    assert [(e["data"]["previous"], e["data"]["state"]) for e in events] == [
+        ("ok", "auth_failed"),
+        ("auth_failed", "ok"),
+    ]
+    first = events[0]
+    assert first["connection"] == "borderbolt" and first["resource_id"] is None
+    assert (first["source"], first["changed_fields"]) == ("gateway", ["state"])
+    assert "HTTP 401" in first["data"]["last_error"] and events[1]["data"]["last_error"] is None
+    refused = await client.get("/v1/events?type=connection.health_changed")
+    assert refused.status_code == 403 and "admin" in refused.json()["error"]["message"]
+    assert not [
+        e for e in (await client.get("/v1/events")).json()["data"] if e["resource_id"] is None
+    ]
+    deliveries = await app.state.runtime.store.deliveries_page(None, 10, None)
+    assert sorted(d["webhook"] for d in deliveries) == ["health", "health"]

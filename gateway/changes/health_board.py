@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from gateway.changes.feed import ChangeFeed, now_iso
+from gateway.config.changes import HEALTH_EVENT
 from gateway.store import StoreDown
 from gateway.upstreams.health import opinion
 from kernel.secrets import KNOWN
@@ -35,7 +36,6 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("gateway.health")
 SNAPSHOT = "connection-health"
-HEALTH_EVENT = "connection.health_changed"
 TICK = 1.0  # seconds between two looks at every connection
 HEALTHY: dict[str, Any] = {"state": "ok", "since": None, "last_error": None}
 MAX_ERROR = 200  # characters of last_error kept
