@@ -16,6 +16,7 @@ from starlette.routing import Match, Route
 from starlette.types import Scope
 
 from gateway.changes.feed import ChangeFeed
+from gateway.changes.health_board import HealthBoard
 from gateway.changes.poller import Pollers
 from gateway.changes.webhooks import DeliveryWorker
 from gateway.config.model import Config
@@ -112,6 +113,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
         await follower.start()
         await host.pollers.start()
         await host.deliveries.start()
+        host.health.start()
         audited = 0
 
         async def on_signal() -> None:  # another instance takes these over at once
@@ -129,6 +131,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             drain.uninstall()
             await drain.aclose()
             await host.pollers.stop()
+            await host.health.stop()
             await host.deliveries.stop(within=drain.left() if drain.draining else 0.0)
             await follower.stop()
             await shutdown(app)
@@ -157,6 +160,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
         changes=feed,
         pollers=Pollers(lambda: app.state.runtime, feed),
         deliveries=DeliveryWorker(feed, lambda: app.state.runtime.config),
+        health=HealthBoard(lambda: app.state.runtime, feed),
         endpoints=ENDPOINTS,
     )
     if config_path is not None:  # the text the admin API edits (the follower reads it again)

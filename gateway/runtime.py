@@ -34,6 +34,7 @@ from gateway.upstreams.egress import Egress
 
 if TYPE_CHECKING:  # what the app builds around the runtime (they import it, not it them)
     from gateway.changes.feed import ChangeFeed
+    from gateway.changes.health_board import HealthBoard
     from gateway.changes.poller import Pollers
     from gateway.changes.webhooks import DeliveryWorker
     from gateway.guarantees.audit import AuditLog
@@ -151,6 +152,7 @@ class Host:
     changes: ChangeFeed  # one per process
     pollers: Pollers  # started with the app
     deliveries: DeliveryWorker  # likewise
+    health: HealthBoard  # each connection's shared health; ticks with the app
     endpoints: tuple[Endpoint, ...] = ()  # every endpoint served (gateway/routes), for OpenAPI
     text: str | None = None  # the config text live now (as published to the store)
     etag: str | None = None  # of ``text``

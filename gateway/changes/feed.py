@@ -50,7 +50,7 @@ class ChangeFeed:
         self,
         type_: str,
         connection: str,
-        resource_id: str,
+        resource_id: str | None,
         data: Mapping[str, Any] | None,
         source: Source,
         changed_fields: Sequence[str] | None = None,

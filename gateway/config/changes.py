@@ -16,6 +16,11 @@ from gateway.config.secrets import masked_url_given
 from kernel.wording import suggestion
 
 RESOURCES = tuple(PLURALS)  # the kinds a poller may scan, by their plural (adapters/kinds.py)
+# Events of the gateway itself, not of a resource (API.md section 15). A webhook gets
+# them only when its ``events`` name them (``connection.*`` or the type itself): ``*``
+# stays every resource event, so a receiver of records is sent no other shape.
+HEALTH_EVENT = "connection.health_changed"
+GATEWAY_EVENTS = (HEALTH_EVENT,)
 
 
 def _resource(name: str) -> str:
@@ -79,8 +84,8 @@ class WebhookConfig(_Model):
     @classmethod
     def _known_events(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
-            if not any(fnmatchcase(t, pattern) for t in EVENT_TYPES):
-                known = ", ".join(EVENT_TYPES)
+            if not any(fnmatchcase(t, pattern) for t in (*EVENT_TYPES, *GATEWAY_EVENTS)):
+                known = ", ".join((*EVENT_TYPES, *GATEWAY_EVENTS))
                 raise ValueError(f"{pattern!r} matches no event type; types: {known}")
         return patterns
 
@@ -99,6 +104,11 @@ class WebhookConfig(_Model):
         return secret
 
     def wants(self, event_type: str, connection: str) -> bool:
-        return any(fnmatchcase(event_type, p) for p in self.events) and any(
+        named = (
+            [p for p in self.events if p.startswith("connection.")]
+            if event_type in GATEWAY_EVENTS
+            else self.events
+        )
+        return any(fnmatchcase(event_type, p) for p in named) and any(
             fnmatchcase(connection, p) for p in self.connections
         )

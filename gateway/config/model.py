@@ -26,6 +26,7 @@ from pydantic import (
 
 from adapters import ADAPTERS
 from gateway.config.changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
+from gateway.config.observability import AccessLogConfig, HealthConfig
 from gateway.config.secrets import masked_url_given
 from kernel.wording import in_words, suggestion
 
@@ -207,6 +208,7 @@ class ServerConfig(_Model):
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     cursor_secret: Secret | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    access_log: AccessLogConfig = AccessLogConfig()
     # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed.
     trusted_proxies: list[str] = Field(default_factory=list)
 
@@ -333,6 +335,7 @@ class ConnectionConfig(_Model):
     max_scan_pages: int = Field(default=10, ge=1, le=100)
     rate_limit: BudgetLimit | None = None  # every call to this upstream, across instances
     changes: ChangesConfig = ChangesConfig()
+    health: HealthConfig = HealthConfig()  # when it counts as degraded (API.md section 15)
     # kind -> {target: upstream dot path}; checked against the adapter (adapters/field_mapping.py)
     field_mapping: dict[str, dict[str, Annotated[str, Field(min_length=1)]]] = Field(
         default_factory=dict

@@ -6,8 +6,10 @@
 - A path whose raw form hides a separator (``%2F``, ``%5C``) or holds a dot-segment
   (``..``, ``%2e%2e``) is 404 before routing: it would point somewhere other than
   the resource the client named.
-- One JSON log line per request: method, path (no query string), status, duration,
-  API key name and connection (set by the routes on ``request.state``), and the
+- One JSON log line per request (gateway/observability/access.py: the fields, the
+  sampling of ``server.access_log``): method, path (no query string), route template,
+  status, duration, client, API key name and connection (set by the routes on
+  ``request.state``), upstream time and attempts, cache result, bytes; and the
   request metrics by route template.
 - The request pins the live ``Runtime`` it started with (``state["runtime"]``), so a
   config change mid-request neither swaps its connections nor closes them under it.
@@ -31,6 +33,13 @@ import structlog
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gateway.http.forwarded import client_address, networks
+from gateway.observability.access import (
+    UpstreamUsage,
+    access_fields,
+    kept,
+    upstream_usage_var,
+)
 from kernel.context import request_id_var
 from kernel.errors import GatewayError, NotFound
 
@@ -51,6 +60,9 @@ class RequestContext:
         incoming = _header(scope, b"x-request-id")
         request_id = incoming if incoming and REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        usage = UpstreamUsage()
+        usage_token = upstream_usage_var.set(usage)
+        bytes_out, cache = 0, None
         structlog.contextvars.bind_contextvars(request_id=request_id)
         status = 500
         started = False
@@ -63,15 +75,18 @@ class RequestContext:
             state["runtime"] = pinned
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status, started
+            nonlocal status, started, bytes_out, cache
             if message["type"] == "http.response.start":
                 status, started = message["status"], True
+                cache = _cache_result(message.get("headers", []))
                 extra = state.get("response_headers") or {}  # e.g. RateLimit-* of the key
                 message["headers"] = [
                     *message.get("headers", []),
                     (b"x-request-id", request_id.encode()),
                     *((k.lower().encode(), v.encode()) for k, v in extra.items()),
                 ]
+            elif message["type"] == "http.response.body":
+                bytes_out += len(message.get("body", b""))
             await send(message)
 
         try:
@@ -108,16 +123,27 @@ class RequestContext:
                 method = scope["method"]
                 metrics.child(metrics.requests, template, method, str(status), connection).inc()
                 metrics.child(metrics.request_seconds, template, method).observe(elapsed)
-            log.info(
-                "request",
-                method=scope["method"],
-                path=scope["path"],
-                status=status,
-                duration_ms=round(elapsed * 1000, 2),
-                key_name=state.get("key_name"),
-                connection=state.get("connection"),
-            )
+            duration_ms = round(elapsed * 1000, 2)
+            runtime = state.get("runtime")
+            if runtime is None or kept(runtime.config.server.access_log, status, duration_ms):
+                log.info(
+                    "request",
+                    method=scope["method"],
+                    path=scope["path"],
+                    route=template,
+                    status=status,
+                    duration_ms=duration_ms,
+                    **access_fields(
+                        state,
+                        usage,
+                        client=_client(scope, runtime),
+                        bytes_in=_length(scope),
+                        bytes_out=bytes_out,
+                        cache=cache,
+                    ),
+                )
             structlog.contextvars.unbind_contextvars("request_id")
+            upstream_usage_var.reset(usage_token)
             request_id_var.reset(token)
 
 
@@ -130,6 +156,30 @@ def cut_off() -> GatewayError:
     )
     error.status, error.code = 503, "shutting_down"
     return error
+
+
+def _client(scope: Scope, runtime: Any) -> str | None:
+    """The client's address: the peer, or whom a trusted proxy forwards for."""
+    peer = scope.get("client")
+    address = str(peer[0]) if peer else None
+    if runtime is None or not runtime.config.server.trusted_proxies:
+        return address
+    trusted = networks(tuple(runtime.config.server.trusted_proxies))
+    forwarded = {"x-forwarded-for": _header(scope, b"x-forwarded-for") or ""}
+    return client_address(address, forwarded, trusted)
+
+
+def _length(scope: Scope) -> int | None:
+    """The request body's declared size (``Content-Length``), when it has one."""
+    value = _header(scope, b"content-length")
+    return int(value) if value and value.isdigit() and len(value) < 19 else None
+
+
+def _cache_result(headers: list[tuple[bytes, bytes]]) -> str | None:
+    for key, value in headers:
+        if key.lower() == b"x-cache":
+            return value.decode("latin-1")
+    return None
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

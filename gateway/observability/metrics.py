@@ -19,6 +19,8 @@
 - ``gateway_webhook_attempts_total{webhook,outcome}``: delivery attempts; outcome is
   ``delivered``, ``retry`` (to be tried again) or ``failed`` (given up).
 - ``gateway_workers``: worker processes serving (1 without ``--workers``).
+- the state store's, budgets' and webhook backlog's gauges, read at scrape time
+  (gateway/observability/gauges.py).
 - the standard ``process_*`` metrics (gateway/observability/process.py).
 
 Several workers (``gateway serve --workers N``, or any server that sets
@@ -42,7 +44,10 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from gateway.observability.access import note_upstream_attempt
+from gateway.observability.gauges import shared_gauges
 from gateway.observability.process import process_families
+from gateway.upstreams.health import HealthSignals
 
 if TYPE_CHECKING:
     from gateway.runtime import Runtime
@@ -139,6 +144,7 @@ class Metrics:
         )
         self.workers.set(1)
         self._gateway: Callable[[], Runtime] | None = None
+        self.health = HealthSignals()  # what this process sees of each connection
         self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
 
     def child(self, metric: Counter | Histogram, *labels: str) -> Any:
@@ -159,26 +165,34 @@ class Metrics:
         def observe(method: str, outcome: str, seconds: float) -> None:
             self.child(self.upstream, connection, method, outcome).inc()
             self.child(self.upstream_seconds, connection, method).observe(seconds)
+            note_upstream_attempt(seconds)  # the access log's upstream time and attempts
+            self.health.observe(connection, outcome, seconds)
 
         return observe
 
     def limited(self, key: str, connection: str) -> None:
         self.rate_limited.labels(key, connection).inc()
+        if not key:  # a connection's budget, not an API key's limit
+            self.health.budget_refused(connection)
 
     def state_error(self, operation: str) -> None:
         self.state_errors.labels(operation).inc()
 
-    def render(self, circuits: Mapping[str, str] | None = None) -> bytes:
+    def render(
+        self, circuits: Mapping[str, str] | None = None, shared: Iterable[Metric] = ()
+    ) -> bytes:
         """The Prometheus text; ``circuits`` (connection -> state) as ``scrape`` read
-        them, else each breaker's state as this process last saw it."""
+        them, else each breaker's state as this process last saw it; ``shared``: the
+        gauges read from shared state (gateway/observability/gauges.py)."""
         if circuits is None:
             circuits = dict(self.circuits())
-        return generate_latest(_Scrape(self, circuits))
+        return generate_latest(_Scrape(self, circuits, tuple(shared)))
 
     async def scrape(self) -> bytes:
-        """``render`` with every circuit's state read where it is kept: on Redis for a
-        breaker every instance shares."""
-        return self.render(await self.shared_circuits())
+        """``render`` with every circuit's state read where it is kept (on Redis for a
+        breaker every instance shares), and the gauges of shared state."""
+        shared = await shared_gauges(self._gateway()) if self._gateway is not None else []
+        return self.render(await self.shared_circuits(), shared)
 
     def circuits(self) -> Iterator[tuple[str, str]]:
         if self._gateway is None:
@@ -233,8 +247,10 @@ class _Scrape(Collector):
     """One scrape: the counts (this process's, or every worker's files), the circuits,
     and the process figures."""
 
-    def __init__(self, metrics: Metrics, circuits: Mapping[str, str]) -> None:
-        self.metrics, self.circuits = metrics, circuits
+    def __init__(
+        self, metrics: Metrics, circuits: Mapping[str, str], shared: tuple[Metric, ...] = ()
+    ) -> None:
+        self.metrics, self.circuits, self.shared = metrics, circuits, shared
 
     def collect(self) -> Iterable[Metric]:
         directory = self.metrics.directory
@@ -250,4 +266,5 @@ class _Scrape(Collector):
         for name, state in self.circuits.items():
             family.add_metric([name], CIRCUIT_VALUES[state])
         yield family
+        yield from self.shared
         yield from process_families(self.metrics.supervisor())

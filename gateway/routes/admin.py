@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from starlette.responses import JSONResponse, Response
 
+from gateway.changes.health_board import shown
 from gateway.config import change as change
 from gateway.config import file as live
 from gateway.config.diff import config_changes
@@ -243,6 +244,7 @@ async def admin_connections(call: Call) -> Response:
                 "api_version": connection.config.api_version,
                 "sandbox": connection.config.is_sandbox,
                 "health": health(breaker.state.value),
+                **shown(await call.host.health.entry(name)),
                 "circuit": {"state": breaker.state.value, "consecutive_failures": breaker.failures},
                 "cache": {
                     "entries": cache.entries,

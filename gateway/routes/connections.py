@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from adapters.base import Operation
+from gateway.changes.health_board import shown
 from gateway.http.edge import Call, respond
 from gateway.http.endpoint import ANY_KEY, Endpoint
 from gateway.http.queries import CUSTOMER_FILTERS
@@ -46,7 +47,9 @@ async def list_connections(call: Call) -> Response:
     visible = [c for c in runtime.connections.values() if call.key.may_use(c.name)]
     return respond(
         {
-            "data": [describe(c) for c in visible],
+            "data": [
+                {**describe(c), **shown(await call.host.health.entry(c.name))} for c in visible
+            ],
             "meta": {"default_connection": runtime.config.server.default_connection},
         }
     )

@@ -1,7 +1,8 @@
 """GET /v1/events: the change feed (API.md section 9; gateway/changes/feed.py).
 
 A key sees the events of the resources it may read (``customers:read``: customers
-and contacts; ``items:read``: items) on the connections it may use. ``next_cursor``
+and contacts; ``items:read``: items) on the connections it may use; a key with the
+``admin`` scope also sees ``connection.health_changed`` (API.md section 15). ``next_cursor``
 is always there: it is where the next poll starts, also when this page was empty.
 """
 
@@ -14,6 +15,7 @@ from starlette.responses import Response
 
 from adapters.kinds import EVENT_TYPES, KINDS
 from gateway.changes.feed import ChangeFeed
+from gateway.config.changes import GATEWAY_EVENTS, HEALTH_EVENT
 from gateway.http.edge import Call, respond
 from gateway.http.endpoint import ANY_KEY, Endpoint
 from gateway.http.queries import Limit, Query, Text
@@ -22,6 +24,8 @@ from gateway.store import StoreDown
 from kernel.errors import BadRequest, FieldError, Forbidden, InvalidCursor, StateUnavailable
 
 READ_SCOPE: dict[str, str] = {name: f"{kind.scope}:read" for name, kind in KINDS.items()}
+READ_SCOPE[HEALTH_EVENT.partition(".")[0]] = "admin"
+TYPES = (*EVENT_TYPES, *GATEWAY_EVENTS)
 
 
 class EventList(Query):
@@ -37,18 +41,19 @@ class EventList(Query):
 
 
 def _types(call: Call, wanted: str | None) -> set[str]:
-    readable = {t for t in EVENT_TYPES if READ_SCOPE[t.partition(".")[0]] in call.key.scopes}
+    readable = {t for t in TYPES if READ_SCOPE[t.partition(".")[0]] in call.key.scopes}
     if not readable:
         raise Forbidden(
-            "this API key may read no resource, so no events: it needs customers:read or items:read"
+            "this API key may read no resource, so no events: it needs customers:read, "
+            "items:read or admin"
         )
     if wanted is None:
         return readable
     asked = {t.strip() for t in wanted.split(",") if t.strip()}
-    if unknown := sorted(asked - set(EVENT_TYPES)):
+    if unknown := sorted(asked - set(TYPES)):
         raise BadRequest(
             f"unknown event type {', '.join(unknown)}",
-            details=[FieldError("type", f"one or more of {', '.join(EVENT_TYPES)}")],
+            details=[FieldError("type", f"one or more of {', '.join(TYPES)}")],
         )
     if hidden := sorted(asked - readable):
         scope = READ_SCOPE[hidden[0].partition(".")[0]]
@@ -98,12 +103,20 @@ EVENT_SCHEMA = {
     "required": ["id", "type", "connection", "resource_id", "occurred_at", "source"],
     "properties": {
         "id": {"type": "string", "example": "evt_42"},
-        "type": {"type": "string", "enum": list(EVENT_TYPES)},
+        "type": {"type": "string", "enum": list(TYPES)},
         "connection": {"type": "string"},
-        "resource_id": {"type": "string", "example": "erp:501"},
+        "resource_id": {
+            "type": ["string", "null"],
+            "example": "erp:501",
+            "description": "null for connection.health_changed",
+        },
         "occurred_at": {"type": "string", "format": "date-time"},
         "source": {"type": "string", "enum": ["gateway", "poll"]},
-        "data": {"type": ["object", "null"], "description": "the resource after the change"},
+        "data": {
+            "type": ["object", "null"],
+            "description": "the resource after the change; for connection.health_changed "
+            "{state, previous, last_error}",
+        },
         "changed_fields": {"type": ["array", "null"], "items": {"type": "string"}},
     },
 }

@@ -46,8 +46,10 @@ class ClientCredentials(httpx.Auth):
         client_secret: str,
         scope: str | None = None,
         clock: Callable[[], float] = time.monotonic,
+        on_refused: Callable[[], None] | None = None,
     ) -> None:
         self.connection = connection
+        self.on_refused = on_refused  # told when the token endpoint refuses (its health)
         self.token_url = token_url
         self._form = {
             "grant_type": "client_credentials",
@@ -111,6 +113,8 @@ class ClientCredentials(httpx.Auth):
             body = None
         token = body.get("access_token") if isinstance(body, dict) else None
         if response.status_code != 200 or not isinstance(token, str) or not token:
+            if self.on_refused is not None and response.status_code in (400, 401, 403):
+                self.on_refused()
             raise UpstreamError(
                 "the upstream refused the gateway's client credentials "
                 f"(HTTP {response.status_code})",

@@ -45,7 +45,10 @@ class Connection:
         await self.client.aclose()
 
 
-def upstream_auth(name: str, config: ConnectionConfig) -> httpx.Auth:
+def upstream_auth(
+    name: str, config: ConnectionConfig, observe: Callable[[str, str, float], None] | None = None
+) -> httpx.Auth:
+    """The connection's credentials; ``observe`` hears a token endpoint's refusal."""
     auth = config.auth
     if isinstance(auth, BearerAuth):
         return BearerToken(auth.token.get_secret_value())
@@ -55,6 +58,7 @@ def upstream_auth(name: str, config: ConnectionConfig) -> httpx.Auth:
         client_id=auth.client_id,
         client_secret=auth.client_secret.get_secret_value(),
         scope=auth.scope,
+        on_refused=(lambda: observe("POST", "token_refused", 0.0)) if observe else None,
     )
 
 
@@ -112,7 +116,7 @@ def open_connection(
         transport = BudgetTransport(transport, quotas, name, config.rate_limit)
     client = UpstreamClient(
         base_url=base_url,
-        auth=upstream_auth(name, config),
+        auth=upstream_auth(name, config, observe),
         headers={"User-Agent": USER_AGENT},
         timeout=timeout,
         transport=transport,
