@@ -194,6 +194,13 @@ class EgressConfig(_Model):
     deny_private: bool = False
 
 
+class TracingConfig(_Model):
+    """Traces (API.md section 14); the standard OTEL_* variables choose the exporter."""
+
+    enabled: bool = False
+    sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
+
 class ServerConfig(_Model):
     default_connection: str | None = None
     audit: AuditConfig = AuditConfig()
@@ -207,6 +214,7 @@ class ServerConfig(_Model):
     max_body_bytes: int = Field(default=1_048_576, ge=1)
     cursor_secret: Secret | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    tracing: TracingConfig = TracingConfig()
     # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed.
     trusted_proxies: list[str] = Field(default_factory=list)
 
