@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import atexit
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import Token
 
 from opentelemetry import context as otel_context
@@ -40,9 +41,13 @@ from opentelemetry.sdk.trace.sampling import (
     _get_from_env_or_default,
 )
 from opentelemetry.trace import (
+    Link,
+    Span,
+    SpanContext,
     SpanKind,
     Status,
     StatusCode,
+    TraceFlags,
     Tracer,
     get_current_span,
     set_span_in_context,
@@ -111,6 +116,34 @@ def shutdown() -> None:
     """Export what is batched and stop (the app's shutdown)."""
     for provider in _providers.values():
         provider.force_flush()
+
+
+@contextmanager
+def background(
+    settings: TracingConfig,
+    name: str,
+    attributes: Mapping[str, str | int],
+    cause: Sequence[str] | None = None,
+) -> Iterator[Span | None]:
+    """A trace of its own for background work (a poller scan, a webhook delivery),
+    linked to the span that caused it (``cause``: trace and span id as hex, from
+    ``current_trace_ids`` where the work was queued); nothing when tracing is off."""
+    tracer = tracer_for(settings)
+    if tracer is None:
+        yield None
+        return
+    links = []
+    if cause and len(cause) == 2:
+        caused = SpanContext(int(cause[0], 16), int(cause[1], 16), True, TraceFlags(1))
+        links.append(Link(caused))
+    token = tracer_var.set(tracer)
+    try:
+        with tracer.start_as_current_span(
+            name, context=Context(), attributes=attributes, links=links
+        ) as span:
+            yield span
+    finally:
+        tracer_var.reset(token)
 
 
 def current_trace_ids() -> tuple[str, str] | None:
