@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 from adapters.filtering import CANONICAL_PREDICATES, Predicate, matches
 from adapters.paging import ListQuery, Window
 from kernel.errors import BadRequest, FieldError
+from kernel.tracing import span
 
 SCAN_STEP = 100
 T = TypeVar("T")
@@ -44,9 +45,10 @@ async def scan(
 ) -> Window[T]:
     found: list[T] = []
     offset, resume = query.offset, query.resume
-    for _ in range(max_pages):
+    for page in range(max_pages):
         step = SCAN_STEP - offset % SCAN_STEP
-        window = await fetch(replace(query, offset=offset, limit=step, resume=resume))
+        with span("scan page", {"gateway.scan.page": page, "gateway.scan.offset": offset}):
+            window = await fetch(replace(query, offset=offset, limit=step, resume=resume))
         for index, row in enumerate(window.items):
             if matches(row, emulated, predicates):
                 found.append(row)

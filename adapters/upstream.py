@@ -37,6 +37,7 @@ from kernel.context import request_id_var, stale_fallback_var, writes_sent_var
 from kernel.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
 from kernel.numbers import ascii_int
 from kernel.resilience import CircuitBreaker, CircuitState, RetryPolicy, Transient
+from kernel.tracing import RESEND_COUNT
 
 log = structlog.get_logger("gateway.upstream")
 T = TypeVar("T")
@@ -127,6 +128,7 @@ class Sent:
     headers: dict[str, str]
     raw: bool
     idempotent: bool = False  # a read whatever its method (a POST search): retried as one
+    sends: int = 0  # attempts sent so far: a retry's span carries the count (its resend)
 
 
 NEVER_REACHED = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -259,6 +261,7 @@ class Upstream:
         """One attempt: let through by the breaker, sent, observed, then classified."""
         await self._admit(sent)
         started = time.perf_counter()
+        resends, sent.sends = sent.sends, sent.sends + 1
         try:
             response = await self.client.request(
                 method,
@@ -267,6 +270,7 @@ class Upstream:
                 json=sent.json_body,
                 content=sent.content,
                 headers=sent.headers,
+                extensions={RESEND_COUNT: resends} if resends else None,
             )
         except httpx.HTTPError as exc:
             if not sent.raw:

@@ -25,6 +25,7 @@ import structlog
 
 from gateway.config.model import Config
 from gateway.observability.metrics import Metrics
+from gateway.observability.tracing import current_trace_ids
 from gateway.store import Store
 
 log = structlog.get_logger("gateway.changes")
@@ -70,8 +71,12 @@ class ChangeFeed:
         position = await self.store.events_append(event, config.server.events.retention)
         stored = {"id": f"evt_{position}", **event}
         hooks = [h for h in config.webhooks if h.wants(type_, connection)]
+        cause = current_trace_ids()  # the write's span: each delivery's trace links to it
         for hook in hooks:
-            await self.store.delivery_put(new_delivery(hook.name, stored), retention(config))
+            delivery = new_delivery(hook.name, stored)
+            if cause is not None:
+                delivery["cause"] = list(cause)
+            await self.store.delivery_put(delivery, retention(config))
         if hooks:
             self.wake.set()
         self.metrics.events.labels(type_, source).inc()

@@ -49,6 +49,7 @@ from gateway.changes.feed import ChangeFeed
 from gateway.changes.fingerprint import Entry, changed_fields, entry, fields_of, read_entry
 from gateway.changes.writes import snapshot_name
 from gateway.guarantees.quotas import background_work
+from gateway.observability.tracing import background
 from gateway.store import StoreDown
 from gateway.tasks import cancel_all
 from gateway.upstreams.connections import Connection
@@ -168,8 +169,12 @@ class Pollers:
         if connection is None:
             return False
         runtime.enter()
+        traced = background(
+            runtime.config.server.tracing, "poller scan", {"gateway.connection": name}
+        )
         try:
-            await scan_connection(self.feed, connection)
+            with traced:
+                await scan_connection(self.feed, connection)
         except (GatewayError, StoreDown) as exc:
             log.warning("poll_failed", connection=name, error=str(exc))
             self.feed.metrics.poll_scans.labels(name, "failed").inc()

@@ -55,6 +55,7 @@ from gateway.changes.recovery import Recovery
 from gateway.changes.webhook_client import WebhookClient
 from gateway.config.changes import WebhookConfig
 from gateway.config.model import Config
+from gateway.observability.tracing import PROPAGATOR, background, current_trace_ids
 from gateway.store import StoreDown
 from gateway.store.base import DeliveryHeld
 from gateway.tasks import cancel_all
@@ -77,6 +78,7 @@ def shown(delivery: dict[str, Any]) -> dict[str, Any]:
         "next_attempt_at": due,
         "last_error": delivery.get("last_error"),
         "created_at": delivery.get("created_at"),
+        **({"trace_id": delivery["trace_id"]} if delivery.get("trace_id") else {}),
     }
 
 
@@ -218,13 +220,21 @@ class DeliveryWorker:
             log.warning("delivery_hold_lost", id=delivery["id"])
             return None
         now = datetime.now(UTC)
-        status, error = await self.sender.post(
-            hook.url,
-            delivery["payload"].encode(),
-            signed_headers(hook, delivery, now),
-            seconds=hook.timeout,
-            deny_private=config.server.egress.deny_private,
-        )
+        headers = signed_headers(hook, delivery, now)
+        attributes = {"gateway.webhook": hook.name, "gateway.delivery": delivery["id"]}
+        with background(
+            config.server.tracing, "webhook delivery", attributes, delivery.get("cause")
+        ):
+            if (ids := current_trace_ids()) is not None:
+                delivery["trace_id"] = ids[0]  # the attempt's trace, kept on the delivery
+                PROPAGATOR.inject(headers)  # the receiver may continue it
+            status, error = await self.sender.post(
+                hook.url,
+                delivery["payload"].encode(),
+                headers,
+                seconds=hook.timeout,
+                deny_private=config.server.egress.deny_private,
+            )
         delivery["last_status"], delivery["last_error"] = status, error
         if error is None:
             delivery["status"] = "delivered"

@@ -195,6 +195,13 @@ class EgressConfig(_Model):
     deny_private: bool = False
 
 
+class TracingConfig(_Model):
+    """Traces (API.md section 14); the standard OTEL_* variables choose the exporter."""
+
+    enabled: bool = False
+    sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
+
 class ServerConfig(_Model):
     default_connection: str | None = None
     audit: AuditConfig = AuditConfig()
@@ -209,6 +216,7 @@ class ServerConfig(_Model):
     cursor_secret: Secret | None = None
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     access_log: AccessLogConfig = AccessLogConfig()
+    tracing: TracingConfig = TracingConfig()
     # Proxies (addresses or networks) whose X-Forwarded-For/-Proto are believed.
     trusted_proxies: list[str] = Field(default_factory=list)
 

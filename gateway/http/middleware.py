@@ -13,6 +13,8 @@
   request metrics by route template.
 - The request pins the live ``Runtime`` it started with (``state["runtime"]``), so a
   config change mid-request neither swaps its connections nor closes them under it.
+- The request's trace span (gateway/observability/tracing.py) when tracing is on; off,
+  a caller's ``traceparent`` is only kept to pass on unchanged.
 - An unexpected exception is logged with its traceback and answered with a 500
   envelope that carries no detail of it. A request cut off because the process's
   shutdown grace ran out (gateway/serving/drain.py) is answered 503 ``shutting_down`` when
@@ -34,6 +36,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from gateway.http.forwarded import client_address, networks
+from gateway.observability import tracing
 from gateway.observability.access import (
     UpstreamUsage,
     access_fields,
@@ -73,12 +76,15 @@ class RequestContext:
         if pinned is not None:
             pinned.enter()
             state["runtime"] = pinned
+        traced = tracing.start_server(scope, pinned.config.server.tracing) if pinned else None
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, started, bytes_out, cache
             if message["type"] == "http.response.start":
                 status, started = message["status"], True
                 cache = _cache_result(message.get("headers", []))
+                if traced is not None:
+                    traced.response(message)
                 extra = state.get("response_headers") or {}  # e.g. RateLimit-* of the key
                 message["headers"] = [
                     *message.get("headers", []),
@@ -142,6 +148,8 @@ class RequestContext:
                         cache=cache,
                     ),
                 )
+            if traced is not None:
+                traced.end(status, getattr(route, "path", None), state)
             structlog.contextvars.unbind_contextvars("request_id")
             upstream_usage_var.reset(usage_token)
             request_id_var.reset(token)

@@ -29,6 +29,7 @@ from kernel.errors import (
     UnsupportedOperation,
     UpstreamError,
 )
+from kernel.tracing import span
 from kernel.wording import in_words, quoted
 
 FAILURES = (UpstreamError, RateLimited)
@@ -95,7 +96,8 @@ async def fan_out_customers(
         )
         try:
             max_pages = connection.config.max_scan_pages
-            window = await connection.adapter.find_customers(query, emulating, max_pages)
+            with span("fan-out leg", {"gateway.connection": connection.name}):
+                window = await connection.adapter.find_customers(query, emulating, max_pages)
         except FAILURES as exc:
             if not partial:
                 raise UpstreamError(

@@ -22,6 +22,7 @@ import httpx
 
 from gateway.observability.logging import redactor
 from kernel.errors import UpstreamError
+from kernel.tracing import RESEND_COUNT, SPAN_NAME
 
 EXPIRY_MARGIN = 30.0
 DEFAULT_LIFETIME = 300.0
@@ -102,7 +103,11 @@ class ClientCredentials(httpx.Auth):
             url,
             data=self._form,
             headers={"Accept": "application/json"},
-            extensions=request.extensions,
+            # the attempt's timeouts; its span is named apart, with no resend count
+            extensions={
+                **{k: v for k, v in request.extensions.items() if k != RESEND_COUNT},
+                SPAN_NAME: "POST token",
+            },
         )
 
     def _store(self, response: httpx.Response, content: bytes) -> str:

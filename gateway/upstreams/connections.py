@@ -115,6 +115,7 @@ def open_connection(
     if config.rate_limit is not None:
         transport = BudgetTransport(transport, quotas, name, config.rate_limit)
     client = UpstreamClient(
+        connection=name,
         base_url=base_url,
         auth=upstream_auth(name, config, observe),
         headers={"User-Agent": USER_AGENT},

@@ -35,19 +35,22 @@ reached"), saying only that the policy refused it.
 
 ``UpstreamClient`` is the ``httpx.AsyncClient`` every connection uses: one without a
 cookie jar, so a ``Set-Cookie`` from an upstream is neither kept nor sent on another
-caller's request (and is not parsed on every answer, which httpx's jar does).
+caller's request (and is not parsed on every answer, which httpx's jar does). Each
+request it sends (an attempt, a token fetch) is traced (gateway/upstreams/traced.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ssl
+from typing import Any
 
 import aiohttp
 import httpx
 from aiohttp.abc import AbstractResolver
 
 from gateway.upstreams.egress import REFUSED, Egress, refused
+from gateway.upstreams.traced import traced
 
 DROPPED_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 
@@ -60,9 +63,19 @@ class NoCookies(httpx.Cookies):
 
 
 class UpstreamClient(httpx.AsyncClient):
-    """``httpx.AsyncClient`` with no cookie jar (module docstring)."""
+    """``httpx.AsyncClient`` with no cookie jar, tracing each request it sends (module
+    docstring). ``connection``: the name its spans carry."""
 
     _no_cookies = NoCookies()
+
+    def __init__(self, *, connection: str = "", **settings: Any) -> None:
+        super().__init__(**settings)
+        self.connection = connection
+
+    async def _send_single_request(self, request: httpx.Request) -> httpx.Response:
+        # httpx calls this once per request on the wire: each attempt, each token fetch
+        # of an auth flow (redirects are never followed here). Pinned by httpx<0.29.
+        return await traced(super()._send_single_request, request, self.connection)
 
     @property
     def cookies(self) -> httpx.Cookies:

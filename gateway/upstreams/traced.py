@@ -1,0 +1,59 @@
+"""Tracing of each request an upstream client sends: one client span per request.
+
+``UpstreamClient`` (gateway/upstreams/transport.py) sends every request on the wire
+through ``traced``, so each attempt ``Upstream.call`` makes is its own span, a retry a
+sibling carrying ``http.request.resend_count`` (the attempt says it in the request's
+extensions), and an OAuth token fetch, which goes through the same client, is one too
+(named by its extensions). The span's ``traceparent`` is written on the request, so the
+upstream continues the same trace with this attempt as its parent (API.md section 14).
+With tracing off the only work is one context-variable read, and a caller's
+``traceparent`` is passed on unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import httpx
+from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from kernel.tracing import RESEND_COUNT, SPAN_NAME, passed_on_var, tracer_var
+
+PROPAGATOR = TraceContextTextMapPropagator()
+Send = Callable[[httpx.Request], Awaitable[httpx.Response]]
+
+
+async def traced(send: Send, request: httpx.Request, connection: str) -> httpx.Response:
+    """``send(request)`` inside a client span (module docstring)."""
+    tracer = tracer_var.get()
+    if tracer is None:
+        if (passed := passed_on_var.get()) is not None:
+            request.headers.update(passed)
+        return await send(request)
+    url = request.url
+    attributes: dict[str, str | int] = {
+        "http.request.method": request.method,
+        "server.address": url.host,
+        "server.port": url.port or (443 if url.scheme == "https" else 80),
+        "url.full": str(url.copy_with(query=None)),  # a query may hold a secret
+        "gateway.connection": connection,
+    }
+    if resends := request.extensions.get(RESEND_COUNT):
+        attributes["http.request.resend_count"] = resends
+    name = request.extensions.get(SPAN_NAME) or request.method
+    with tracer.start_as_current_span(
+        name, kind=SpanKind.CLIENT, attributes=attributes, set_status_on_exception=False
+    ) as span:
+        PROPAGATOR.inject(request.headers)
+        try:
+            response = await send(request)
+        except Exception as exc:
+            span.set_attribute("error.type", type(exc).__qualname__)
+            span.set_status(Status(StatusCode.ERROR))
+            raise
+        span.set_attribute("http.response.status_code", response.status_code)
+        if response.status_code >= 500:
+            span.set_attribute("error.type", str(response.status_code))
+            span.set_status(Status(StatusCode.ERROR))
+        return response
