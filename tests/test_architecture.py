@@ -148,3 +148,24 @@ def test_gateway_names_no_upstream_and_no_upstream_filter() -> None:
         if re.search(rf"\b{re.escape(name)}\b", path.read_text(encoding="utf-8"), re.I)
     }
     assert found == set()
+
+
+def test_a_handler_that_reads_its_query_names_the_model_the_endpoint_parses() -> None:
+    """``call.query`` is typed where it is read: a handler that reads it says which model
+    (``call: Call[CustomerList]``), and that is the model the endpoint parses (or a base
+    of it, as a connection's own filters extend the customer list's model)."""
+    import inspect
+    import typing
+
+    checked, wrong = set(), set()
+    for endpoint in ENDPOINTS:
+        handler = endpoint.handler
+        if "call.query" not in inspect.getsource(handler):
+            continue
+        checked.add(f"{endpoint.method} {endpoint.path}")
+        named = typing.get_args(typing.get_type_hints(handler)["call"])
+        parsed = endpoint.query
+        if not (named and isinstance(parsed, type) and issubclass(parsed, named[0])):
+            wrong.add(f"{endpoint.method} {endpoint.path}: {handler.__qualname__} names {named}")
+    assert wrong == set()
+    assert {"GET /v1/customers", "GET /v1/items/{id}", "GET /v1/events"} <= checked

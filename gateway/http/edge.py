@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic
 
 from pydantic import BaseModel
 from starlette.responses import JSONResponse, Response
+from typing_extensions import TypeVar
 
 from adapters.base import Operation
 from gateway.http.auth import Identity
@@ -45,8 +46,14 @@ class ReadKey:
     if_none_match: str | None
 
 
+# The query model a handler reads (gateway/http/queries.py). A handler says which in its
+# signature, ``call: Call[CustomerList]``, so ``call.query`` is typed where it is read;
+# tests/test_architecture.py checks each endpoint parses the model its handler names.
+Q = TypeVar("Q", default=Any)
+
+
 @dataclass(slots=True)
-class Call:
+class Call(Generic[Q]):
     """One request, parsed once at the edge."""
 
     host: Host
@@ -54,7 +61,7 @@ class Call:
     identity: Identity | None
     method: str
     path_params: Mapping[str, str]
-    query: Any
+    query: Q
     headers: Mapping[str, str]
     read: ReadKey
     raw_query: str = ""

@@ -28,7 +28,7 @@ from gateway.changes.writes import before_write, record_write
 from gateway.guarantees.audit import action_of
 from gateway.http.edge import Call, chosen_connection, resolve_child_id, resolve_id, respond
 from gateway.http.endpoint import WRITES, Endpoint, Handler
-from gateway.http.queries import OnConnection
+from gateway.http.queries import OnConnection, Read
 from kernel.context import writes_sent_var
 from kernel.errors import GatewayError, RateLimited, StateUnavailable, UpstreamError
 
@@ -38,7 +38,7 @@ Target = Literal["collection", "resource", "child"]
 def read_one(op: Operation, tag: Callable[[str], str]) -> Handler:
     """The handler of ``GET .../{id}``: ``adapter.<op>(remote_id, include_remote_data=)``."""
 
-    async def handler(call: Call) -> Response:
+    async def handler(call: Call[Read]) -> Response:
         connection, remote_id = resolve_id(call, "id", op)
         include = call.query.include_remote_data
         method = getattr(connection.adapter, op.value)

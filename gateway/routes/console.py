@@ -100,14 +100,14 @@ STORE_DOWN = {
 }
 
 
-async def console(call: Call) -> Response:
+async def console(call: Call[ConsoleQuery]) -> Response:
     try:
         admin = await _signed_in(call)
     except StoreDown:
         return _page("login.html", 503, notice=STORE_DOWN)
     if admin is None:
         return _page("login.html")
-    query: ConsoleQuery = call.query
+    query = call.query
     return await _console(admin, notice=NOTICES.get(query.notice or ""))
 
 

@@ -24,8 +24,8 @@ from schemas import Customer, CustomerCreate, CustomerPatch, Page
 CODE = re.compile(r"(?!\.{1,2}$)[^/\\\x00-\x1f\x7f]{1,100}")
 
 
-async def list_customers(call: Call) -> Response:
-    query: CustomerList = call.query
+async def list_customers(call: Call[CustomerList]) -> Response:
+    query = call.query
     if is_fan_out(call.named_connection):
         return await _fan_out(call, query)
     connection = chosen_connection(call, Operation.LIST_CUSTOMERS)
@@ -67,7 +67,7 @@ async def _fan_out(call: Call, query: CustomerList) -> Response:
     return await cached_read(call, None, [tags.CUSTOMERS], page)
 
 
-async def get_customer_by_code(call: Call) -> Response:
+async def get_customer_by_code(call: Call[Read]) -> Response:
     connection = chosen_connection(call, Operation.GET_CUSTOMER_BY_CODE)
     code = call.path_params["code"]
     if not CODE.fullmatch(code):

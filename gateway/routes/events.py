@@ -70,8 +70,8 @@ def _connections(call: Call, wanted: str | None) -> set[str] | None:
     return asked
 
 
-async def list_events(call: Call) -> Response:
-    query: EventList = call.query
+async def list_events(call: Call[EventList]) -> Response:
+    query = call.query
     types = _types(call, query.type)
     connections = _connections(call, query.connection)
     resource = query.resource_id

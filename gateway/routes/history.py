@@ -59,8 +59,8 @@ class Rollback(Input):
     )
 
 
-async def list_audit(call: Call) -> Response:
-    query: AuditQuery = call.query
+async def list_audit(call: Call[AuditQuery]) -> Response:
+    query = call.query
     filters = {k: v for k in ("actor", "action", "connection") if (v := getattr(query, k))}
     bound = binding(route="audit", filters=filters)
     before = None

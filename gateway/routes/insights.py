@@ -24,8 +24,8 @@ class NoBody(Input):
     """A POST that takes no fields: an empty object, or no body at all."""
 
 
-async def list_orders(call: Call) -> Response:
-    query: OrderList = call.query
+async def list_orders(call: Call[OrderList]) -> Response:
+    query = call.query
     connection, customer_id = resolve_id(call, "id", Operation.LIST_ORDERS)
     filters = query.filters()
     unsupported = sorted(set(filters) - connection.adapter.order_filters)
@@ -43,7 +43,7 @@ async def list_orders(call: Call) -> Response:
     return await cached_read(call, connection, [tags.customer(customer_id)], page)
 
 
-async def get_analytics(call: Call) -> Response:
+async def get_analytics(call: Call[Analytics]) -> Response:
     connection, customer_id = resolve_id(call, "id", Operation.GET_ANALYTICS)
     period = call.query.period
     return await cached_read(

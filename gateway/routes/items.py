@@ -35,8 +35,8 @@ def _customer(value: str | None, connection: Connection) -> str | None:
     return remote
 
 
-async def list_items(call: Call) -> Response:
-    query: ItemList = call.query
+async def list_items(call: Call[ItemList]) -> Response:
+    query = call.query
     connection = chosen_connection(call, Operation.LIST_ITEMS)
     filters: dict[str, Any] = {
         "q": query.q,
@@ -67,8 +67,8 @@ async def list_items(call: Call) -> Response:
     return await cached_read(call, connection, [tags.ITEMS], page)
 
 
-async def search_items(call: Call) -> Response:
-    query: ItemSearch = call.query
+async def search_items(call: Call[ItemSearch]) -> Response:
+    query = call.query
     connection = chosen_connection(call, Operation.SEARCH_ITEMS)
     q = query.q
     if not q:
@@ -83,7 +83,7 @@ async def search_items(call: Call) -> Response:
     return await cached_read(call, connection, [tags.ITEMS], hits)
 
 
-async def list_pending_changes(call: Call) -> Response:
+async def list_pending_changes(call: Call[PendingChanges]) -> Response:
     connection, remote_id = resolve_id(call, "id", Operation.LIST_PENDING_CHANGES)
     status = call.query.status
 

@@ -26,8 +26,8 @@ class DeliveryQuery(Query):
     cursor: str | None = Field(None, description="meta.next_cursor of the previous page")
 
 
-async def list_deliveries(call: Call) -> Response:
-    query: DeliveryQuery = call.query
+async def list_deliveries(call: Call[DeliveryQuery]) -> Response:
+    query = call.query
     bound = binding(route="deliveries", status=query.status)
     before = None
     if query.cursor:
