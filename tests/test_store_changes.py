@@ -124,13 +124,14 @@ async def test_a_due_delivery_is_claimed_by_one_worker_and_due_again_later(
             {"id": f"msg_{n}", "status": "pending", "due": now - 1, "attempts": 0}, 60
         )
     await one.delivery_put({"id": "msg_later", "status": "pending", "due": now + 60}, 60)
+    # a hold of 1 s: long enough that a loaded machine checks it before it ends
     first, second = await asyncio.gather(
-        one.deliveries_claim(now, 10, 0.3, "a"), two.deliveries_claim(now, 10, 0.3, "b")
+        one.deliveries_claim(now, 10, 1.0, "a"), two.deliveries_claim(now, 10, 1.0, "b")
     )
     claimed = sorted(d["id"] for d in first + second)
     assert claimed == ["msg_0", "msg_1", "msg_2"]  # each once, the later one not yet
     assert await two.deliveries_claim(time.time(), 10, 0.3, "c") == []
-    await asyncio.sleep(0.4)  # the claimants died: after the hold they are due again
+    await asyncio.sleep(1.1)  # the claimants died: after the hold they are due again
     again = await two.deliveries_claim(time.time() + 0.5, 10, 5, "c")
     assert sorted(d["id"] for d in again) == ["msg_0", "msg_1", "msg_2"]
     done = {**again[0], "status": "delivered"}
