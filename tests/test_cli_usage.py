@@ -86,6 +86,22 @@ def test_a_missing_argument_lists_its_choices(
     assert all(choice in err for choice in choices[1:])
 
 
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["serve", "--workers", "0"], "Invalid value for '--workers': 0 is not in the range x>=1"),
+        (["serve", "--port", "70000"], "70000 is not in the range 0<=x<=65535"),
+        (["simulate", "crm", "--port", "1", "--latency", "-1"], "-1.0 is not in the range x>=0"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_before_anything_starts(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2 and said in capsys.readouterr().err
+
+
 def _complete(words: str, tmp_path: Path) -> list[str]:
     """What a real bash offers for ``words`` (the last one being typed), through the
     script ``gateway completion bash`` prints, calling the installed ``gateway``."""
