@@ -32,9 +32,9 @@ def test_version_is_the_installed_package(capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("command", "shown"),
     [
-        (["serve"], ["[default: 127.0.0.1]", "[default: 8000]", "[default: 1]"]),
-        (["simulate"], ["[default: sandbox]", "[default: 0.0]"]),
-        (["webhook-receiver"], ["[default: 9100]"]),
+        (["serve"], ["[default: 127.0.0.1]", "[default: 8000; 0<=x<=65535]", "[default: 1; x>=1]"]),
+        (["simulate"], ["[default: sandbox]", "[default: 0.0; x>=0]"]),
+        (["webhook-receiver"], ["[default: 9100; 0<=x<=65535]"]),
         (["check-config"], ["[default: text]"]),
     ],
 )
