@@ -32,9 +32,9 @@ def test_version_is_the_installed_package(capsys: pytest.CaptureFixture[str]) ->
 @pytest.mark.parametrize(
     ("command", "shown"),
     [
-        (["serve"], ["[default: 127.0.0.1]", "[default: 8000]", "[default: 1]"]),
-        (["simulate"], ["[default: sandbox]", "[default: 0.0]"]),
-        (["webhook-receiver"], ["[default: 9100]"]),
+        (["serve"], ["[default: 127.0.0.1]", "[default: 8000; 0<=x<=65535]", "[default: 1; x>=1]"]),
+        (["simulate"], ["[default: sandbox]", "[default: 0.0; x>=0]"]),
+        (["webhook-receiver"], ["[default: 9100; 0<=x<=65535]"]),
         (["check-config"], ["[default: text]"]),
     ],
 )
@@ -84,6 +84,22 @@ def test_a_missing_argument_lists_its_choices(
     err = capsys.readouterr().err
     assert exited.value.code == 2 and f"Missing argument '{choices[0]}'. Choose from:" in err
     assert all(choice in err for choice in choices[1:])
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["serve", "--workers", "0"], "Invalid value for '--workers': 0 is not in the range x>=1"),
+        (["serve", "--port", "70000"], "70000 is not in the range 0<=x<=65535"),
+        (["simulate", "crm", "--port", "1", "--latency", "-1"], "-1.0 is not in the range x>=0"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_before_anything_starts(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(argv)
+    assert exited.value.code == 2 and said in capsys.readouterr().err
 
 
 def _complete(words: str, tmp_path: Path) -> list[str]:

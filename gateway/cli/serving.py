@@ -16,6 +16,7 @@ from gateway.cli.demo_keys import demo_key_warning
 from gateway.config.model import Config, LocalState
 
 HOST = click.option("--host", default="127.0.0.1", help="address to listen on")
+PORT = click.IntRange(0, 65535)  # 0: any free port
 
 
 @click.command(cls=GatewayCommand)
@@ -23,9 +24,12 @@ HOST = click.option("--host", default="127.0.0.1", help="address to listen on")
     "--config", type=CONFIG_FILE, help="config file (default: $GATEWAY_CONFIG or ./config.yaml)"
 )
 @HOST
-@click.option("--port", type=int, default=8000)
+@click.option("--port", type=PORT, default=8000)
 @click.option(
-    "--workers", type=int, default=1, help="processes (more than 1 needs server.state redis)"
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    help="processes (more than 1 needs server.state redis)",
 )
 @refuses_a_bad_secrets_key
 def serve(config: str | None, host: str, port: int, workers: int) -> int:
@@ -47,11 +51,13 @@ def serve(config: str | None, host: str, port: int, workers: int) -> int:
 )
 @click.argument("adapter", metavar="ADAPTER", type=click.Choice(sorted(REGISTRY)))
 @HOST
-@click.option("--port", type=int, required=True)
+@click.option("--port", type=PORT, required=True)
 @click.option("--token", default="sandbox", help="the bearer token it accepts")
 @click.option("--client-id", help="OAuth2 client id it accepts (upstreams that issue tokens)")
 @click.option("--client-secret", help="OAuth2 client secret it accepts", show_default=False)
-@click.option("--latency", type=float, default=0.0, help="seconds added per request")
+@click.option(
+    "--latency", type=click.FloatRange(min=0), default=0.0, help="seconds added per request"
+)
 @refuses_a_bad_secrets_key
 def simulate(
     adapter: str,
@@ -78,7 +84,7 @@ def simulate(
 
 @click.command("webhook-receiver", cls=GatewayCommand)
 @HOST
-@click.option("--port", type=int, default=9100)
+@click.option("--port", type=PORT, default=9100)
 @click.option("--secret", required=True, help="the webhook's whsec_ secret")
 @refuses_a_bad_secrets_key
 def receive(host: str, port: int, secret: str) -> int:
