@@ -89,11 +89,16 @@ def new_customer() -> dict[str, Any]:
     return {"code": code, "name": f"Instance Test {code} B.V."}
 
 
+def keyed_customer(key_prefix: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """A new customer, and the demo key's headers with an Idempotency-Key made for it."""
+    body = new_customer()
+    return body, {**DEMO, "Idempotency-Key": f"{key_prefix}-{body['code']}"}
+
+
 async def test_concurrent_duplicates_across_instances_make_one_write(
     deployment: Deployment,
 ) -> None:
-    body = new_customer()
-    headers = {**DEMO, "Idempotency-Key": f"dup-{body['code']}"}
+    body, headers = keyed_customer("dup")
     async with httpx.AsyncClient(timeout=30) as client:
         answers = await asyncio.gather(
             *(
@@ -219,8 +224,7 @@ async def test_an_admin_change_on_one_instance_reaches_the_other_within_2_s(
 async def test_a_restarted_instance_still_replays_idempotent_posts(
     deployment: Deployment,
 ) -> None:
-    body = new_customer()
-    headers = {**DEMO, "Idempotency-Key": f"restart-{body['code']}"}
+    body, headers = keyed_customer("restart")
     async with httpx.AsyncClient(timeout=30) as client:
         made = await client.post(deployment.a.url + "/v1/customers", json=body, headers=headers)
         deployment.a.stop(kill=True)
