@@ -22,7 +22,9 @@ What it declares up front, so the router can answer before any upstream call:
   sends upstream; orders have no emulation.
 - ``remote_id_pattern``: what a remote ID of this upstream looks like. IDs are checked
   against it before they are ever spliced into an upstream path.
-- ``api_versions``: the versions it can speak, or ``()`` when the upstream has none.
+- ``api_versions``: the versions it can speak, or ``()`` when the upstream has none;
+  a connection that names none speaks the newest. ``version_header``: the request
+  header that tells the upstream which (``None``: it is told no other way here).
 - ``api_root``: the path under ``base_url`` that passthrough calls are confined to.
 - ``extra_filters``: the filters on fields only this upstream has (``ExtraFilter``: its
   type, description, and how an emulated use reads the canonical row, e.g.
@@ -120,6 +122,7 @@ class Adapter(Querying):
     item_search_limit: ClassVar[int] = 20
     remote_id_pattern: ClassVar[re.Pattern[str]]
     api_versions: ClassVar[tuple[int, ...]] = ()
+    version_header: ClassVar[str | None] = None
     api_root: ClassVar[str] = ""
     simulator: ClassVar[str | None] = None
     error_rules: ClassVar[Mapping[int, ErrorRule]] = {404: ErrorRule(NotFound)}
@@ -135,6 +138,10 @@ class Adapter(Querying):
         api_version: int | None = None,
         field_mapping: FieldMapping | None = None,
     ) -> None:
+        if self.api_versions:
+            api_version = api_version or self.api_versions[-1]
+        if self.version_header is not None and api_version is not None:
+            upstream = upstream.with_headers({self.version_header: str(api_version)})
         self.connection = connection
         self.upstream = upstream
         self.api_version = api_version

@@ -38,6 +38,19 @@ class ResourceKind:
     def events(self) -> tuple[str, ...]:
         return tuple(f"{self.name}.{change}" for change in CHANGES)
 
+    @property
+    def operations(self) -> frozenset[Operation]:
+        """Listing, reading and every write: what an adapter offering the kind in full
+        declares among its capabilities."""
+        return frozenset({self.list, self.get, *(op for op, _ in self.writes)})
+
+
+def plain_writes(
+    create: Operation, update: Operation, delete: Operation
+) -> tuple[tuple[Operation, str], ...]:
+    """A kind's create, update and delete, each with the change it makes."""
+    return tuple(zip((create, update, delete), CHANGES, strict=True))
+
 
 KINDS: dict[Kind, ResourceKind] = {
     kind.name: kind
@@ -49,10 +62,8 @@ KINDS: dict[Kind, ResourceKind] = {
             Operation.LIST_CUSTOMERS,
             Operation.GET_CUSTOMER,
             scope="customers",
-            writes=(
-                (Operation.CREATE_CUSTOMER, "created"),
-                (Operation.UPDATE_CUSTOMER, "updated"),
-                (Operation.DELETE_CUSTOMER, "deleted"),
+            writes=plain_writes(
+                Operation.CREATE_CUSTOMER, Operation.UPDATE_CUSTOMER, Operation.DELETE_CUSTOMER
             ),
         ),
         ResourceKind(
@@ -63,10 +74,8 @@ KINDS: dict[Kind, ResourceKind] = {
             Operation.GET_CONTACT,
             scope="customers",
             parent="customer",
-            writes=(
-                (Operation.CREATE_CONTACT, "created"),
-                (Operation.UPDATE_CONTACT, "updated"),
-                (Operation.DELETE_CONTACT, "deleted"),
+            writes=plain_writes(
+                Operation.CREATE_CONTACT, Operation.UPDATE_CONTACT, Operation.DELETE_CONTACT
             ),
         ),
         ResourceKind(
@@ -77,9 +86,7 @@ KINDS: dict[Kind, ResourceKind] = {
             Operation.GET_ITEM,
             scope="items",
             writes=(
-                (Operation.CREATE_ITEM, "created"),
-                (Operation.UPDATE_ITEM, "updated"),
-                (Operation.DELETE_ITEM, "deleted"),
+                *plain_writes(Operation.CREATE_ITEM, Operation.UPDATE_ITEM, Operation.DELETE_ITEM),
                 (Operation.DUPLICATE_ITEM, "created"),
                 (Operation.VERIFY_ITEM, "updated"),
             ),

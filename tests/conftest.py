@@ -15,13 +15,14 @@ import stamina
 from starlette.applications import Starlette
 
 from adapters.sandbox import Sandbox, SandboxTransport
-from gateway.app import create_app
+from gateway.app import create_app, shutdown
 from gateway.config.model import Config
-from gateway.config.text import parse_config
+from gateway.config.text import load_config, parse_config
 from gateway.store import Store
 from gateway.store.local import LocalStore
 from gateway.store.redis import RedisStore
 from kernel.errors import GatewayError
+from tests.site_config import redis_state
 
 FIXTURES = Path(__file__).parent.parent / "adapters"
 OPS_KEY = "ops-secret-key"
@@ -208,6 +209,43 @@ async def app(config: Config) -> AsyncIterator[Starlette]:
     await app.state.runtime.aclose()
 
 
+def config_file_in(folder: Path, text: str) -> Path:
+    """``text`` as ``folder/config.yaml``: a gateway serving a file its admin API edits."""
+    path = folder / "config.yaml"
+    path.write_text(text)
+    return path
+
+
+@asynccontextmanager
+async def app_on_file(path: Path) -> AsyncIterator[Starlette]:
+    """A gateway app loaded from ``path`` (config changes are written back to it), shut
+    down after (a restart is a second one)."""
+    app = create_app(load_config(path), config_path=path)
+    try:
+        yield app
+    finally:
+        await shutdown(app)
+
+
+async def list_pages(
+    client: httpx.AsyncClient, path: str, params: dict[str, Any], most: int = 100
+) -> list[dict[str, Any]]:
+    """Every page of a canonical list, following ``next_cursor`` to the end; a list
+    that has not ended after ``most`` pages fails the test."""
+    pages: list[dict[str, Any]] = []
+    cursor = None
+    for _ in range(most):
+        response = await client.get(
+            path, params={**params, **({"cursor": cursor} if cursor else {})}
+        )
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+        cursor = pages[-1]["meta"]["next_cursor"]
+        if cursor is None:
+            return pages
+    raise AssertionError(f"{path} did not end after {most} pages")
+
+
 def sandbox_of(app: Starlette, connection: str = "borderbolt") -> Sandbox:
     found: Sandbox = app.state.runtime.connections[connection].sandbox
     return found
@@ -253,6 +291,16 @@ def redis() -> Iterator[Any]:
 
     with redis_server() as server:
         yield server
+
+
+@pytest.fixture(params=["local", "redis"])
+def state_backend(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, str]:
+    """Each state backend by name, with its ``server.state`` value: a SQLite file in the
+    test's folder, or the session's real Redis under a prefix of the test's own."""
+    if request.param == "local":
+        return "local", f"{{backend: local, path: '{tmp_path / 'state.db'}'}}"
+    url = request.getfixturevalue("redis").url
+    return "redis", redis_state(url, f"t{uuid.uuid4().hex[:8]}:")
 
 
 @pytest.fixture(scope="session")

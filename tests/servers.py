@@ -155,6 +155,18 @@ def gateway(config: Path, log_dir: Path) -> Process:
     return Process([*args, "--port", str(port)], port, "/healthz", log_dir / f"gw-{port}.log")
 
 
+def refused_gateway(config: Path, port: int) -> subprocess.CompletedProcess[str]:
+    """``gateway serve`` on ``config`` run to its end: for a start the gateway refuses,
+    whose exit code and stderr are what the test reads."""
+    return subprocess.run(
+        [sys.executable, "-m", "gateway", "serve", "--config", str(config), "--port", str(port)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+
+
 @contextlib.contextmanager
 def demo_gateway(folder: Path, edit: Callable[[str], str] = str) -> Iterator[Process]:
     """A gateway process serving a copy of the default config.yaml (``edit`` applied to

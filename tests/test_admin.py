@@ -11,9 +11,7 @@ import pytest
 from starlette.applications import Starlette
 
 from adapters.sandbox import Fault
-from gateway.app import create_app
-from gateway.config.text import load_config
-from tests.conftest import client_for
+from tests.conftest import app_on_file, client_for, config_file_in
 
 pytestmark = pytest.mark.anyio
 
@@ -48,16 +46,13 @@ connections:
 @pytest.fixture
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("POS_SECRET", "pos-secret-from-env")
-    path = tmp_path / "config.yaml"
-    path.write_text(CONFIG)
-    return path
+    return config_file_in(tmp_path, CONFIG)
 
 
 @pytest.fixture
 async def live_app(config_file: Path) -> AsyncIterator[Starlette]:
-    app = create_app(load_config(config_file), config_path=config_file)
-    yield app
-    await app.state.runtime.aclose()
+    async with app_on_file(config_file) as app:
+        yield app
 
 
 @pytest.fixture

@@ -16,44 +16,28 @@ import redis as redis_sync
 from standardwebhooks.webhooks import Webhook
 
 from tests.servers import Process, RedisServer, gateway, redis_server, simulator
+from tests.site_config import borderbolt_config, redis_state, write_instance_config
 from tests.test_webhooks import SECRET, Receiver, serving
 
 pytestmark = pytest.mark.anyio
 TOKEN = "changes-upstream-token"
 DEMO = {"Authorization": "Bearer demo-key"}
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {{backend: redis, url: "{redis}", prefix: "{prefix}", timeout: 1.0}}
-  webhooks: {{first_retry: 0.1, max_retry: 0.5}}
-  log_level: warning
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "{bb}"
-    auth: {{type: bearer, token: {token}}}
-    changes: {{poll_every: 0.5, resources: [customers]}}
-webhooks:
-  - {{name: erp, url: "{hook}", events: ["customer.*"], secret: "{secret}"}}
-"""
 
 
 class Deployment:
     def __init__(self, redis: RedisServer, sim: Process, folder: Path, hook: str) -> None:
         self.redis, self.sim, self.prefix = redis, sim, f"c{uuid.uuid4().hex[:6]}:"
-        text = CONFIG.format(
-            redis=redis.url, prefix=self.prefix, bb=sim.url, token=TOKEN, hook=hook, secret=SECRET
+        text = borderbolt_config(
+            redis_state(redis.url, self.prefix, timeout=1.0),
+            sim.url,
+            TOKEN,
+            server=["webhooks: {first_retry: 0.1, max_retry: 0.5}"],
+            connection=["changes: {poll_every: 0.5, resources: [customers]}"],
+            tail=f'webhooks:\n  - {{name: erp, url: "{hook}", events: ["customer.*"], '
+            f'secret: "{SECRET}"}}\n',
         )
-        paths = []
-        for name in ("a", "b"):
-            path = folder / name / "config.yaml"
-            path.parent.mkdir()
-            path.write_text(text)
-            paths.append(path)
-        self.a = gateway(paths[0], folder).start()
-        self.b = gateway(paths[1], folder).start()
+        self.a = gateway(write_instance_config(folder, "a", text), folder).start()
+        self.b = gateway(write_instance_config(folder, "b", text), folder).start()
 
     def value(self, name: str) -> bytes | None:
         found: bytes | None = redis_sync.Redis.from_url(self.redis.url).get(self.prefix + name)

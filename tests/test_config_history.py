@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from gateway.config.sealing import KEY_ENV, new_key
@@ -18,6 +19,18 @@ from tests.test_config_writes import REPORTING, ROOT, Served, crm_token, served
 
 pytestmark = pytest.mark.anyio
 __all__ = ["served"]  # the fixture, shared with tests/test_config_writes.py
+
+
+async def version_id(admin: httpx.AsyncClient, etag: str) -> Any:
+    """The id of the stored version whose ETag is ``etag``."""
+    versions = (await admin.get("/admin/config/versions")).json()["data"]
+    return next(v["id"] for v in versions if v["etag"] == etag)
+
+
+async def rollback(admin: httpx.AsyncClient, version: Any, if_match: str) -> httpx.Response:
+    return await admin.post(
+        "/admin/config/rollback", json={"version": version}, headers={"If-Match": if_match}
+    )
 
 
 async def test_rollback_restores_credentials_exactly_with_the_secrets_key(
@@ -32,13 +45,8 @@ async def test_rollback_restores_credentials_exactly_with_the_secrets_key(
     assert bad.status_code == 200, bad.text
     assert "crm-wrong-token-2" in served.path.read_text()
     async with served.admin() as admin:
-        versions = (await admin.get("/admin/config/versions")).json()["data"]
-        target = next(v for v in versions if v["etag"] == good.headers["etag"])
-        back = await admin.post(
-            "/admin/config/rollback",
-            json={"version": target["id"]},
-            headers={"If-Match": bad.headers["etag"]},
-        )
+        target = await version_id(admin, good.headers["etag"])
+        back = await rollback(admin, target, bad.headers["etag"])
     assert back.status_code == 200, back.text
     assert back.headers["etag"] == good.headers["etag"]
     text = served.path.read_text()
@@ -68,23 +76,14 @@ async def test_rollback_without_the_key_restores_unchanged_secrets_and_refuses_t
         good.text.replace("max_scan_pages: 10", "max_scan_pages: 12"), good.headers["etag"]
     )
     async with served.admin() as admin:
-        versions = (await admin.get("/admin/config/versions")).json()["data"]
-        target = next(v for v in versions if v["etag"] == good.headers["etag"])
-        back = await admin.post(
-            "/admin/config/rollback",
-            json={"version": target["id"]},
-            headers={"If-Match": widened.headers["etag"]},
-        )
+        target = await version_id(admin, good.headers["etag"])
+        back = await rollback(admin, target, widened.headers["etag"])
         assert back.status_code == 200, back.text
         assert back.headers["etag"] == good.headers["etag"]  # exact: no secret changed since
         again = await served.get()
         rotated = await served.put(crm_token(again.text, "crm-other-token-3"), back.headers["etag"])
         before = served.path.read_text()
-        refused = await admin.post(
-            "/admin/config/rollback",
-            json={"version": target["id"]},
-            headers={"If-Match": rotated.headers["etag"]},
-        )
+        refused = await rollback(admin, target, rotated.headers["etag"])
     assert refused.status_code == 409, refused.text
     assert [d["field"] for d in refused.json()["error"]["details"]] == [
         "connections.crm.auth.token"

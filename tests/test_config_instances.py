@@ -16,35 +16,31 @@ import httpx
 import pytest
 
 from tests.servers import Process, RedisServer, gateway, redis_server
+from tests.site_config import (
+    ADMIN_KEY,
+    READ_KEY,
+    borderbolt_config,
+    redis_state,
+    write_instance_config,
+)
 
 ADMIN = {"Authorization": "Bearer admin-key"}
 YAML = {"Accept": "application/yaml"}
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {{backend: redis, url: "{redis}", prefix: "{prefix}"}}
-  log_level: warning
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read]}}
-  - {{name: admin, key: admin-key, scopes: [admin]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "sandbox:"
-    auth: {{type: bearer, token: bb-instances-token}}
-    max_scan_pages: 10
-"""
 
 
 class Pair:
     def __init__(self, redis: RedisServer, folder: Path) -> None:
         self.redis = redis
-        text = CONFIG.format(redis=redis.url, prefix=f"c{uuid.uuid4().hex[:6]}:")
+        text = borderbolt_config(
+            redis_state(redis.url, f"c{uuid.uuid4().hex[:6]}:"),
+            "sandbox:",
+            "bb-instances-token",
+            keys=(READ_KEY, ADMIN_KEY),
+            connection=["max_scan_pages: 10"],
+        )
         self.instances: list[Process] = []
-        for name in ("a", "b"):
-            path = folder / name / "config.yaml"  # one file per instance, as on two hosts
-            path.parent.mkdir()
-            path.write_text(text)
+        for name in ("a", "b"):  # one file per instance, as on two hosts
+            path = write_instance_config(folder, name, text)
             self.instances.append(gateway(path, folder).start())
 
     def etags(self) -> list[str]:

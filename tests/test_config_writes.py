@@ -102,13 +102,18 @@ def crm_token(shown: str, token: str) -> str:
 REPORTING = "  - {name: reporting, key: reporting-key-0123, scopes: [customers:read]}\n"
 
 
+async def add_reporting_key(served: Served, after: str) -> httpx.Response:
+    """PUT the shown config with the reporting key inserted after the text ``after``."""
+    shown = (await served.get()).text
+    answer = await served.put(shown.replace(after, after + REPORTING, 1))
+    assert answer.status_code == 200, answer.text
+    return answer
+
+
 async def test_an_api_key_prepended_before_a_commented_entry_is_written_loadable(
     served: Served,
 ) -> None:
-    shown = (await served.get()).text
-    edited = shown.replace("api_keys:\n", "api_keys:\n" + REPORTING, 1)
-    answer = await served.put(edited)
-    assert answer.status_code == 200, answer.text
+    answer = await add_reporting_key(served, after="api_keys:\n")
     written = served.path.read_text()
     assert load_config(served.path).api_keys[0].name == "reporting"  # a restart loads it
     assert "# The demo key the README's curl tour uses" in written  # comments kept
@@ -122,10 +127,7 @@ async def test_an_api_key_prepended_before_a_commented_entry_is_written_loadable
 async def test_an_api_key_appended_after_the_last_entry_is_written_loadable(
     served: Served,
 ) -> None:
-    shown = (await served.get()).text
-    edited = shown.replace("    scopes: [admin]\n", "    scopes: [admin]\n" + REPORTING, 1)
-    answer = await served.put(edited)
-    assert answer.status_code == 200, answer.text
+    await add_reporting_key(served, after="    scopes: [admin]\n")
     assert [k.name for k in load_config(served.path).api_keys][-1] == "reporting"
     assert await served.audit("config.put") and (await served.audit("config.put"))[0][
         "changed_fields"

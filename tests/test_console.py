@@ -20,11 +20,11 @@ import pytest
 from pydantic import SecretStr
 from starlette.applications import Starlette
 
-from gateway.app import create_app, shutdown
+from gateway.app import create_app
 from gateway.config.text import load_config
 from gateway.http import console_session
 from gateway.store.local import LocalStore
-from tests.conftest import CONFIG, client_for
+from tests.conftest import CONFIG, app_on_file, client_for, config_file_in
 from tests.servers import redis_server
 
 pytestmark = pytest.mark.anyio
@@ -39,9 +39,7 @@ TEXT = CONFIG.replace("max_body_bytes: 2048", "max_body_bytes: 65536")
 
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
-    path = tmp_path / "config.yaml"
-    path.write_text(TEXT)
-    return path
+    return config_file_in(tmp_path, TEXT)
 
 
 @pytest.fixture
@@ -225,14 +223,7 @@ def backend_config(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     return path
 
 
-@asynccontextmanager
-async def served(config_file: Path) -> AsyncIterator[Starlette]:
-    """One gateway on ``config_file``, closed after (a restart is a second one)."""
-    app = create_app(load_config(config_file), config_path=config_file)
-    try:
-        yield app
-    finally:
-        await shutdown(app)
+served = app_on_file  # one gateway on its config file, shut down after
 
 
 async def test_sign_out_ends_the_session_for_a_copied_cookie_too(backend_config: Path) -> None:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 
 from adapters.sandbox import Sandbox
+from tests.conftest import list_pages
 
 pytestmark = pytest.mark.anyio
 
@@ -109,14 +110,8 @@ async def test_contact_id_of_another_connection_is_404(client: httpx.AsyncClient
 async def test_contacts_paginate_with_a_cursor(client: httpx.AsyncClient) -> None:
     for n in range(3):
         await client.post("/v1/customers/borderbolt:501/contacts", json={"name": f"P{n}"})
-    first = (await client.get("/v1/customers/borderbolt:501/contacts", params={"limit": 3})).json()
+    first, rest = await list_pages(client, "/v1/customers/borderbolt:501/contacts", {"limit": 3})
     assert len(first["data"]) == 3 and first["meta"]["total"] == 4
-    rest = (
-        await client.get(
-            "/v1/customers/borderbolt:501/contacts",
-            params={"limit": 3, "cursor": first["meta"]["next_cursor"]},
-        )
-    ).json()
     assert [c["name"] for c in rest["data"]] == ["P2"]
     assert rest["meta"]["next_cursor"] is None
     wrong = await client.get(

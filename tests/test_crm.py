@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from adapters.sandbox import Sandbox
-from tests.conftest import fixture
+from tests.conftest import fixture, list_pages
 
 pytestmark = pytest.mark.anyio
 CRM = {"X-Connection": "crm"}
@@ -167,14 +167,8 @@ async def test_contact_lifecycle(client: httpx.AsyncClient, crm_sim: Sandbox) ->
 
 
 async def test_orders_page_by_cursor_with_native_filters(client: httpx.AsyncClient) -> None:
-    first = (await client.get("/v1/customers/crm:cust_456/orders", params={"limit": 50})).json()
+    first, rest = await list_pages(client, "/v1/customers/crm:cust_456/orders", {"limit": 50})
     assert len(first["data"]) == 50 and first["meta"]["total"] == 75
-    rest = (
-        await client.get(
-            "/v1/customers/crm:cust_456/orders",
-            params={"limit": 50, "cursor": first["meta"]["next_cursor"]},
-        )
-    ).json()
     assert len(rest["data"]) == 25 and rest["meta"]["next_cursor"] is None
     ids = [o["id"] for o in first["data"] + rest["data"]]
     assert len(set(ids)) == 75 and all(i.startswith("crm:so_") for i in ids)

@@ -26,27 +26,12 @@ from gateway.config.model import ConfigError
 from gateway.config.text import parse_config
 from tests.balancer import HAProxy
 from tests.servers import Process, RedisServer, gateway, redis_server, simulator
+from tests.site_config import borderbolt_config, write_instance_config
 from tests.test_webhooks import SECRET, Receiver, serving
 
 pytestmark = pytest.mark.anyio
 TOKEN = "drain-upstream-token"
 DEMO = {"Authorization": "Bearer demo-key"}
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {state}
-  shutdown_grace: {grace}
-  webhooks: {{first_retry: 0.1, max_retry: 0.5}}
-  log_level: info
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "{bb}"
-    auth: {{type: bearer, token: {token}}}
-    timeout: {{connect: 1, read: 30, total: 30}}
-{changes}{webhooks}"""
 
 
 class Site:
@@ -63,25 +48,25 @@ class Site:
             state = "{backend: local, path: state.db}"
         else:
             state = f"{{backend: redis, url: '{self.redis.url}', prefix: '{self.prefix}'}}"
-        changes = "    changes: {poll_every: 0.5, resources: [customers]}\n" if poll else ""
+        connection = ["timeout: {connect: 1, read: 30, total: 30}"]
+        if poll:
+            connection.append("changes: {poll_every: 0.5, resources: [customers]}")
         webhooks = ""
         if hook:
             webhooks = (
                 f'webhooks:\n  - {{name: erp, url: "{hook}", events: ["customer.*"], '
                 f'secret: "{SECRET}", timeout: 20}}\n'
             )
-        text = CONFIG.format(
-            state=state,
-            grace=grace,
-            bb=self.sim.url,
-            token=TOKEN,
-            changes=changes,
-            webhooks=webhooks,
+        text = borderbolt_config(
+            state,
+            self.sim.url,
+            TOKEN,
+            server=[f"shutdown_grace: {grace}", "webhooks: {first_retry: 0.1, max_retry: 0.5}"],
+            connection=connection,
+            log_level="info",
+            tail=webhooks,
         )
-        path = self.folder / name / "config.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-        return path
+        return write_instance_config(self.folder, name, text)
 
     def gateway(self, name: str, workers: int = 1, **options: Any) -> Process:
         process = gateway(self.config(name, **options), self.folder)

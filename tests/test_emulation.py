@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 
@@ -11,24 +13,14 @@ from adapters.sandbox import Sandbox
 from gateway.app import create_app
 from gateway.config.text import parse_config
 from schemas import Customer
-from tests.conftest import CONFIG, client_for
+from tests.conftest import CONFIG, client_for, list_pages
 
 pytestmark = pytest.mark.anyio
 
 
-async def collect(client: httpx.AsyncClient, params: dict[str, object]) -> list[dict[str, object]]:
-    rows, cursor = [], None
-    for _ in range(50):
-        page = (
-            await client.get(
-                "/v1/customers", params={**params, **({"cursor": cursor} if cursor else {})}
-            )
-        ).json()
-        rows += page["data"]
-        cursor = page["meta"]["next_cursor"]
-        if cursor is None:
-            return rows
-    raise AssertionError("pagination did not end")
+async def collect(client: httpx.AsyncClient, params: dict[str, Any]) -> list[dict[str, Any]]:
+    pages = await list_pages(client, "/v1/customers", params, most=50)
+    return [row for page in pages for row in page["data"]]
 
 
 async def test_q_on_borderbolt_is_emulated_and_pages_without_gaps(

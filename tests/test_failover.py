@@ -25,24 +25,12 @@ import pytest
 
 from tests.ha_servers import Daemon
 from tests.servers import Process, gateway, simulator
+from tests.site_config import borderbolt_config, write_instance_config
 
 pytestmark = pytest.mark.anyio
 TOKEN = "failover-upstream-token"
 DEMO = {"Authorization": "Bearer demo-key"}
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {state}
-  log_level: warning
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "{bb}"
-    auth: {{type: bearer, token: {token}}}
-    timeout: {{connect: 1, read: 5}}
-"""
+TIMEOUT = "timeout: {connect: 1, read: 5}"
 RECOVERED = 5  # keyed POSTs in a row answered 201 after the fault: service is back
 
 
@@ -83,10 +71,8 @@ def served(setup: Any, sim: Process, folder: Path, prefix: str) -> list[Process]
     state = setup.state(prefix, timeout=0.5)
     instances = []
     for name in ("a", "b"):
-        path = folder / name / "config.yaml"
-        path.parent.mkdir()
-        path.write_text(CONFIG.format(state=state, bb=sim.url, token=TOKEN))
-        instances.append(gateway(path, folder))
+        text = borderbolt_config(state, sim.url, TOKEN, connection=[TIMEOUT])
+        instances.append(gateway(write_instance_config(folder, name, text), folder))
     for instance in instances:
         instance.start()
     return instances

@@ -8,25 +8,15 @@ import pytest
 from adapters.sandbox import Fault, Sandbox
 from gateway.app import create_app
 from gateway.config.text import parse_config
-from tests.conftest import client_for
+from tests.conftest import client_for, list_pages
 
 pytestmark = pytest.mark.anyio
 BOTH = {"connection": "borderbolt,crm"}
 
 
 async def collect(client: httpx.AsyncClient, params: dict) -> tuple[list[dict], dict]:
-    rows, cursor, meta = [], None, {}
-    for _ in range(20):
-        page = (
-            await client.get(
-                "/v1/customers", params={**params, **({"cursor": cursor} if cursor else {})}
-            )
-        ).json()
-        rows += page["data"]
-        meta = page["meta"]
-        if not (cursor := meta["next_cursor"]):
-            return rows, meta
-    raise AssertionError("no end")
+    pages = await list_pages(client, "/v1/customers", params, most=20)
+    return [row for page in pages for row in page["data"]], pages[-1]["meta"]
 
 
 async def test_connections_in_config_order_across_pages(client: httpx.AsyncClient) -> None:

@@ -13,8 +13,8 @@ from starlette.applications import Starlette
 from adapters.field_mapping import Path as DotPath
 from gateway.app import create_app
 from gateway.config.model import ConfigError
-from gateway.config.text import load_config, parse_config
-from tests.conftest import client_for, sandbox_of
+from gateway.config.text import parse_config
+from tests.conftest import app_on_file, client_for, config_file_in, sandbox_of
 
 pytestmark = pytest.mark.anyio
 
@@ -56,16 +56,13 @@ connections:
 
 @pytest.fixture
 def config_file(tmp_path: Path) -> Path:
-    path = tmp_path / "config.yaml"
-    path.write_text(CONFIG)
-    return path
+    return config_file_in(tmp_path, CONFIG)
 
 
 @pytest.fixture
 async def app(config_file: Path) -> AsyncIterator[Starlette]:
-    app = create_app(load_config(config_file), config_path=config_file)
-    yield app
-    await app.state.runtime.aclose()
+    async with app_on_file(config_file) as app:
+        yield app
 
 
 @pytest.fixture

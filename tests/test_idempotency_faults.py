@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -19,39 +17,27 @@ import httpx
 import pytest
 
 from tests.servers import (
-    ROOT,
     Process,
     RedisServer,
     borderbolt_records,
     free_port,
     gateway,
     redis_server,
+    refused_gateway,
     simulator,
 )
+from tests.site_config import ADMIN_KEY, DEMO_KEY, borderbolt_config
 
 pytestmark = pytest.mark.anyio
 TOKEN = "faults-upstream-token"
 DEMO = {"Authorization": "Bearer demo-key"}
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {state}
-  log_level: warning
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
-  - {{name: admin, key: admin-key, scopes: [admin]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "{bb}"
-    auth: {{type: bearer, token: {token}}}
-    timeout: {{connect: 1, read: 60, total: 60}}
-"""
+TIMEOUT = "timeout: {connect: 1, read: 60, total: 60}"
 
 
 def write_config(path: Path, state: str, bb: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(CONFIG.format(state=state, bb=bb, token=TOKEN))
+    keys = (DEMO_KEY, ADMIN_KEY)
+    path.write_text(borderbolt_config(state, bb, TOKEN, keys=keys, connection=[TIMEOUT]))
     return path
 
 
@@ -165,13 +151,7 @@ def test_a_second_process_on_one_state_file_is_refused_naming_it(tmp_path: Path)
     first = gateway(config, tmp_path).start()
     try:
         assert first.process is not None
-        second = subprocess.run(
-            [sys.executable, "-m", "gateway", "serve", "--config", str(config), "--port", "0"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=30,
-        )
+        second = refused_gateway(config, 0)
         assert second.returncode == 2
         state = tmp_path / ".gateway" / "state.db"
         assert str(state) in second.stderr and f"PID {first.process.pid}" in second.stderr

@@ -22,57 +22,43 @@ from tests.servers import (
     redis_server,
     simulator,
 )
+from tests.site_config import (
+    ADMIN_KEY,
+    DEMO_KEY,
+    borderbolt_config,
+    dead_connection,
+    redis_state,
+    write_instance_config,
+)
 
 pytestmark = pytest.mark.anyio
 TOKEN = "instances-upstream-token"
 DEMO = {"Authorization": "Bearer demo-key"}
 ADMIN = {"Authorization": "Bearer admin-key"}
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {{backend: redis, url: "{redis}", prefix: "{prefix}", timeout: 1.0}}
-  log_level: warning
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
-  - {{name: other, key: other-key, scopes: [customers:read]}}
-  - {{name: admin, key: admin-key, scopes: [admin]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "{bb}"
-    auth: {{type: bearer, token: {token}}}
-    timeout: {{connect: 1, read: 5}}
+OTHER_KEY = "{name: other, key: other-key, scopes: [customers:read]}"
+METERED = """\
   metered:
     adapter: borderbolt
     base_url: "{metered}"
     auth: {{type: bearer, token: {token}}}
     rate_limit: {{requests: 4, per: 1, max_wait: 3}}
-  dead:
-    adapter: borderbolt
-    base_url: "http://127.0.0.1:{dead}"
-    auth: {{type: bearer, token: {token}}}
-    retry: {{attempts: 1}}
-    circuit_breaker: {{failures: 2, reset_after: 60}}
 """
 
 
 class Deployment:
     def __init__(self, redis: RedisServer, sim: Process, metered: Process, folder: Path) -> None:
         self.redis, self.sim, self.metered, self.folder = redis, sim, metered, folder
-        text = CONFIG.format(
-            redis=redis.url,
-            prefix=f"i{uuid.uuid4().hex[:6]}:",
-            bb=sim.url,
-            metered=metered.url,
-            token=TOKEN,
-            dead=free_port(),
+        text = borderbolt_config(
+            redis_state(redis.url, f"i{uuid.uuid4().hex[:6]}:", timeout=1.0),
+            sim.url,
+            TOKEN,
+            keys=(DEMO_KEY, OTHER_KEY, ADMIN_KEY),
+            connection=["timeout: {connect: 1, read: 5}"],
+            tail=METERED.format(metered=metered.url, token=TOKEN)
+            + dead_connection(free_port(), TOKEN),
         )
-        self.configs = []
-        for name in ("a", "b"):
-            path = folder / name / "config.yaml"  # one file per instance, as on two hosts
-            path.parent.mkdir()
-            path.write_text(text)
-            self.configs.append(path)
+        # one file per instance, as on two hosts
+        self.configs = [write_instance_config(folder, name, text) for name in ("a", "b")]
         self.a = gateway(self.configs[0], folder).start()
         self.b = gateway(self.configs[1], folder).start()
 
@@ -103,11 +89,16 @@ def new_customer() -> dict[str, Any]:
     return {"code": code, "name": f"Instance Test {code} B.V."}
 
 
+def keyed_customer(key_prefix: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """A new customer, and the demo key's headers with an Idempotency-Key made for it."""
+    body = new_customer()
+    return body, {**DEMO, "Idempotency-Key": f"{key_prefix}-{body['code']}"}
+
+
 async def test_concurrent_duplicates_across_instances_make_one_write(
     deployment: Deployment,
 ) -> None:
-    body = new_customer()
-    headers = {**DEMO, "Idempotency-Key": f"dup-{body['code']}"}
+    body, headers = keyed_customer("dup")
     async with httpx.AsyncClient(timeout=30) as client:
         answers = await asyncio.gather(
             *(
@@ -233,8 +224,7 @@ async def test_an_admin_change_on_one_instance_reaches_the_other_within_2_s(
 async def test_a_restarted_instance_still_replays_idempotent_posts(
     deployment: Deployment,
 ) -> None:
-    body = new_customer()
-    headers = {**DEMO, "Idempotency-Key": f"restart-{body['code']}"}
+    body, headers = keyed_customer("restart")
     async with httpx.AsyncClient(timeout=30) as client:
         made = await client.post(deployment.a.url + "/v1/customers", json=body, headers=headers)
         deployment.a.stop(kill=True)

@@ -10,7 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from gateway.config.text import parse_config
 from gateway.serving.workers import PREFIX, sweep
 from tests.conftest import client_for
 from tests.servers import free_port, redis_server, simulator, wait_until
+from tests.site_config import dead_connection
 
 pytestmark = pytest.mark.anyio
 TOKEN = "metrics-upstream-token"
@@ -71,13 +71,7 @@ connections:
     adapter: borderbolt
     base_url: {bb}
     auth: {{type: bearer, token: {TOKEN}}}
-  dead:
-    adapter: borderbolt
-    base_url: "http://127.0.0.1:{dead_port}"
-    auth: {{type: bearer, token: {TOKEN}}}
-    retry: {{attempts: 1}}
-    circuit_breaker: {{failures: 2, reset_after: 60}}
-"""
+{dead_connection(dead_port, TOKEN)}"""
 
 
 # One process ---------------------------------------------------------------------------
@@ -97,14 +91,9 @@ class Apps:
         return app
 
 
-@pytest.fixture(params=["local", "redis"])
-async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Apps]:
-    if request.param == "local":
-        state = f"{{backend: local, path: {tmp_path / 'state.db'}}}"
-    else:
-        url = request.getfixturevalue("redis").url
-        state = f"{{backend: redis, url: '{url}', prefix: 'm{uuid.uuid4().hex[:8]}:'}}"
-    made = Apps(request.param, state)
+@pytest.fixture
+async def apps(state_backend: tuple[str, str]) -> AsyncIterator[Apps]:
+    made = Apps(*state_backend)
     yield made
     for app in made.made:
         await shutdown(app)

@@ -13,6 +13,11 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.anyio
 
 
+def sample(found: dict[tuple[str, frozenset], float], name: str, **labels: str) -> float:
+    """The value of the sample ``name`` with exactly these labels."""
+    return found[(name, frozenset(labels.items()))]
+
+
 def samples(text: str) -> dict[tuple[str, frozenset], float]:
     return {
         (s.name, frozenset(s.labels.items())): s.value
@@ -50,65 +55,15 @@ async def test_metrics(app: Starlette, client: httpx.AsyncClient, sim: Sandbox) 
     assert response.headers["content-type"].startswith("text/plain")
     found = samples(response.text)
     route = "/v1/customers/{id}"
-    assert (
-        found[
-            (
-                "gateway_requests_total",
-                frozenset(
-                    {
-                        ("route", route),
-                        ("method", "GET"),
-                        ("status", "200"),
-                        ("connection", "borderbolt"),
-                    }
-                ),
-            )
-        ]
-        == 2
-    )
-    assert (
-        found[
-            (
-                "gateway_requests_total",
-                frozenset(
-                    {
-                        ("route", route),
-                        ("method", "GET"),
-                        ("status", "502"),
-                        ("connection", "borderbolt"),
-                    }
-                ),
-            )
-        ]
-        == 1
-    )
-    assert (
-        found[
-            (
-                "gateway_upstream_requests_total",
-                frozenset({("connection", "borderbolt"), ("method", "GET"), ("outcome", "500")}),
-            )
-        ]
-        == 3
-    )
-    assert (
-        found[
-            (
-                "gateway_upstream_duration_seconds_count",
-                frozenset({("connection", "borderbolt"), ("method", "GET")}),
-            )
-        ]
-        == 5  # 1 + 0 (hit) + 1 (404) + 3 (retries)
-    )
-    assert (
-        found[
-            (
-                "gateway_cache_events_total",
-                frozenset({("connection", "borderbolt"), ("result", "HIT")}),
-            )
-        ]
-        == 1
-    )
+    requests = {"route": route, "method": "GET", "connection": "borderbolt"}
+    assert sample(found, "gateway_requests_total", **requests, status="200") == 2
+    assert sample(found, "gateway_requests_total", **requests, status="502") == 1
+    upstream = {"connection": "borderbolt", "method": "GET"}
+    assert sample(found, "gateway_upstream_requests_total", **upstream, outcome="500") == 3
+    # 1 + 0 (hit) + 1 (404) + 3 (retries)
+    assert sample(found, "gateway_upstream_duration_seconds_count", **upstream) == 5
+    hits = {"connection": "borderbolt", "result": "HIT"}
+    assert sample(found, "gateway_cache_events_total", **hits) == 1
     assert found[("gateway_circuit_state", frozenset({("connection", "crm")}))] == 2
     assert found[("gateway_circuit_state", frozenset({("connection", "borderbolt")}))] == 0
     assert "demo-key" not in response.text and "bb-upstream-token" not in response.text

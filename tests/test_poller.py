@@ -7,9 +7,7 @@ import asyncio
 import copy
 import json
 import time
-import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -47,14 +45,10 @@ async def app() -> AsyncIterator[Starlette]:
     await app.state.runtime.aclose()
 
 
-@pytest.fixture(params=["local", "redis"])
-async def stateful_app(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Starlette]:
+@pytest.fixture
+async def stateful_app(state_backend: tuple[str, str]) -> AsyncIterator[Starlette]:
     """The polled app on each state backend (a SQLite file, a real Redis)."""
-    if request.param == "local":
-        state = f"{{backend: local, path: '{tmp_path / 'state.db'}'}}"
-    else:
-        url = request.getfixturevalue("redis").url
-        state = f"{{backend: redis, url: '{url}', prefix: 'p{uuid.uuid4().hex[:8]}:'}}"
+    _, state = state_backend
     text = polled_config().replace(
         "  cursor_secret: test-cursor-secret\n",
         f"  cursor_secret: test-cursor-secret\n  state: {state}\n",

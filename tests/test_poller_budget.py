@@ -19,6 +19,7 @@ from gateway.app import create_app, shutdown
 from gateway.config.text import parse_config
 from tests.conftest import client_for, sandbox_of
 from tests.servers import Process, gateway, redis_server, simulator
+from tests.site_config import READ_KEY, borderbolt_config, redis_state, write_instance_config
 from tests.test_poller import polled_config, scan
 from tests.test_quotas import most_in_any_window
 
@@ -75,21 +76,10 @@ async def test_callers_are_served_while_a_scan_waits_for_slots() -> None:
         await shutdown(app)
 
 
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {{backend: redis, url: "{redis}", prefix: "{prefix}", timeout: 1.0}}
-  log_level: warning
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "{bb}"
-    auth: {{type: bearer, token: budget-token}}
-    rate_limit: {{requests: 4, per: 1, max_wait: 0.3}}
-    changes: {{poll_every: 0.2, resources: [customers]}}
-"""
+BUDGET = (
+    "rate_limit: {requests: 4, per: 1, max_wait: 0.3}",
+    "changes: {poll_every: 0.2, resources: [customers]}",
+)
 
 
 async def test_two_instances_share_the_budget_between_scans_and_callers(tmp_path: Path) -> None:
@@ -99,13 +89,12 @@ async def test_two_instances_share_the_budget_between_scans_and_callers(tmp_path
     with redis_server() as redis:
         sim = simulator("borderbolt", "budget-token", tmp_path).start()
         prefix = f"b{uuid.uuid4().hex[:6]}:"
-        text = CONFIG.format(redis=redis.url, prefix=prefix, bb=sim.url)
+        state = redis_state(redis.url, prefix, timeout=1.0)
+        text = borderbolt_config(state, sim.url, "budget-token", keys=[READ_KEY], connection=BUDGET)
         instances: list[Process] = []
         try:
             for name in ("a", "b"):
-                path = tmp_path / name / "config.yaml"
-                path.parent.mkdir()
-                path.write_text(text)
+                path = write_instance_config(tmp_path, name, text)
                 instances.append(gateway(path, tmp_path).start())
             await _check(redis.url, prefix, sim, instances)
         finally:

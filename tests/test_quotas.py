@@ -46,13 +46,9 @@ def quota_config(state: str, key_limit: str, budget: str) -> str:
     )
 
 
-@pytest.fixture(params=["local", "redis"])
-async def apps(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Apps]:
-    if request.param == "local":
-        state = f"{{backend: local, path: {tmp_path / 'state.db'}}}"
-    else:
-        url = request.getfixturevalue("redis").url
-        state = f"{{backend: redis, url: '{url}', prefix: 'q{uuid.uuid4().hex[:8]}:'}}"
+@pytest.fixture
+async def apps(state_backend: tuple[str, str]) -> AsyncIterator[Apps]:
+    _, state = state_backend
     made: list[Starlette] = []
 
     def make(

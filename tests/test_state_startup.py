@@ -4,8 +4,6 @@ section 12). Real servers: the session's Redis, Sentinel setup and Cluster."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from gateway.config.text import parse_config
 from gateway.store.redis_probe import problem
 from tests.conftest import client_for
 from tests.ha_servers import MASTER_PASSWORD, SENTINEL_PASSWORD, SERVICE
-from tests.servers import ROOT, free_port
+from tests.servers import free_port, refused_gateway
 from tests.test_config import MINIMAL
 
 pytestmark = pytest.mark.anyio
@@ -32,13 +30,7 @@ def serve(tmp_path: Path, state: str) -> tuple[int, str, float]:
     path = tmp_path / "config.yaml"
     path.write_text(configured(state))
     began = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-m", "gateway", "serve", "--config", str(path), "--port", "1"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
+    done = refused_gateway(path, 1)
     return done.returncode, done.stderr, time.monotonic() - began
 
 

@@ -12,7 +12,7 @@ from starlette.applications import Starlette
 
 from gateway.app import create_app
 from gateway.config.text import parse_config
-from tests.conftest import CONFIG, client_for, sandbox_of
+from tests.conftest import CONFIG, client_for, list_pages, sandbox_of
 
 pytestmark = pytest.mark.anyio
 
@@ -23,17 +23,7 @@ def moment(value: str) -> datetime:
 
 async def every_row(client: httpx.AsyncClient, path: str, **params: Any) -> list[dict[str, Any]]:
     """Every row of a list, following ``next_cursor`` page by page."""
-    rows: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        sent = {**params, **({"cursor": cursor} if cursor else {})}
-        response = await client.get(path, params=sent)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        rows += body["data"]
-        cursor = body["meta"]["next_cursor"]
-        if cursor is None:
-            return rows
+    return [row for page in await list_pages(client, path, params) for row in page["data"]]
 
 
 @pytest.mark.parametrize("connection", ["borderbolt", "crm"])

@@ -22,7 +22,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
@@ -36,7 +35,15 @@ from gateway.store.local import LocalStore
 from tests.conftest import client_for
 from tests.servers import Process, RedisServer, free_port
 from tests.servers import gateway as gateway_process
-from tests.test_webhooks import deliveries, gateway, hook, hooks_config, until
+from tests.site_config import ADMIN_KEY, DEMO_KEY, borderbolt_config, write_instance_config
+from tests.test_webhooks import (
+    deliveries,
+    gateway,
+    hook,
+    hooks_config,
+    until,
+    uvicorn_serving,
+)
 
 pytestmark = pytest.mark.anyio
 CHUNK = b"\0" * (1 << 20)
@@ -66,16 +73,8 @@ class BigAnswer:
     @contextlib.asynccontextmanager
     async def serving(self) -> AsyncIterator[BigAnswer]:
         app = Starlette(routes=[Route("/hook", self.hook, methods=["POST"])])
-        config = uvicorn.Config(app, port=self.port, log_level="error", lifespan="off")
-        server = uvicorn.Server(config)
-        task = asyncio.get_running_loop().create_task(server.serve())
-        while not server.started:  # noqa: ASYNC110 - uvicorn sets a flag, no event
-            await asyncio.sleep(0.01)
-        try:
+        async with uvicorn_serving(app, self.port, log_level="error"):
             yield self
-        finally:
-            server.should_exit = True
-            await task
 
 
 @dataclass
@@ -145,27 +144,15 @@ def rss_mb(process: Process) -> float:
     return int(line.split()[1]) / 1024
 
 
-PROCESS_CONFIG = """\
-server:
-  default_connection: bb
-  state: {state}
-  webhooks: {{first_retry: 0.1, max_retry: 0.3, give_up_after: {give_up}}}
-  log_level: warning
-api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
-  - {{name: admin, key: admin-key, scopes: [admin]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "sandbox:"
-    auth: {{type: bearer, token: bb-token}}
-webhooks:
-"""
-
-
 def process_config(state: str, *hooks: str, give_up: float = 86400) -> str:
-    text = PROCESS_CONFIG.format(state=state, give_up=give_up)
-    return text + "".join(f"  - {h}\n" for h in hooks)
+    return borderbolt_config(
+        state,
+        "sandbox:",
+        "bb-token",
+        keys=(DEMO_KEY, ADMIN_KEY),
+        server=[f"webhooks: {{first_retry: 0.1, max_retry: 0.3, give_up_after: {give_up}}}"],
+        tail="webhooks:\n" + "".join(f"  - {h}\n" for h in hooks),
+    )
 
 
 @contextlib.contextmanager
@@ -173,9 +160,7 @@ def processes(folder: Path, text: str, count: int) -> Iterator[list[Process]]:
     started: list[Process] = []
     try:
         for n in range(count):
-            path = folder / f"gw{n}" / "config.yaml"
-            path.parent.mkdir()
-            path.write_text(text)
+            path = write_instance_config(folder, f"gw{n}", text)
             started.append(gateway_process(path, folder).start())
         yield started
     finally:

@@ -59,18 +59,28 @@ class Receiver:
 
 
 @contextlib.asynccontextmanager
-async def serving(receiver: Receiver) -> AsyncIterator[Receiver]:
-    app = Starlette(routes=[Route("/hook", receiver.hook, methods=["POST"])])
-    config = uvicorn.Config(app, port=receiver.port, log_level="warning", lifespan="off")
+async def uvicorn_serving(
+    app: Starlette, port: int, log_level: str = "warning"
+) -> AsyncIterator[None]:
+    """``app`` served by uvicorn on ``port`` in the test's loop for the block: a real
+    HTTP server, reached over a socket as the gateway reaches a receiver."""
+    config = uvicorn.Config(app, port=port, log_level=log_level, lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.get_running_loop().create_task(server.serve())
     while not server.started:  # noqa: ASYNC110 - uvicorn sets a flag, no event
         await asyncio.sleep(0.01)
     try:
-        yield receiver
+        yield
     finally:
         server.should_exit = True
         await task
+
+
+@contextlib.asynccontextmanager
+async def serving(receiver: Receiver) -> AsyncIterator[Receiver]:
+    app = Starlette(routes=[Route("/hook", receiver.hook, methods=["POST"])])
+    async with uvicorn_serving(app, receiver.port):
+        yield receiver
 
 
 def hooks_config(

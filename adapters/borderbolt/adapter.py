@@ -19,6 +19,7 @@ from adapters.borderbolt import item_fields, item_mapping, mapping
 from adapters.borderbolt.item_operations import ITEM_SORTS, ItemOperations
 from adapters.contact_writes import ContactWrites
 from adapters.filtering import ExtraFilter, extra_equals
+from adapters.kinds import KINDS
 from adapters.paging import PageNumbers
 from adapters.rows import canonical_page
 from kernel.errors import (
@@ -53,27 +54,13 @@ FILTERS = {
 
 class BorderBoltAdapter(ContactWrites, ItemOperations, Adapter):
     name = "borderbolt"
-    capabilities = frozenset(
-        {
-            Operation.LIST_CUSTOMERS,
-            Operation.GET_CUSTOMER,
+    capabilities = (
+        KINDS["customer"].operations
+        | KINDS["contact"].operations
+        | KINDS["item"].operations
+        | {
             Operation.GET_CUSTOMER_BY_CODE,
-            Operation.CREATE_CUSTOMER,
-            Operation.UPDATE_CUSTOMER,
-            Operation.DELETE_CUSTOMER,
-            Operation.LIST_CONTACTS,
-            Operation.GET_CONTACT,
-            Operation.CREATE_CONTACT,
-            Operation.UPDATE_CONTACT,
-            Operation.DELETE_CONTACT,
-            Operation.LIST_ITEMS,
             Operation.SEARCH_ITEMS,
-            Operation.GET_ITEM,
-            Operation.CREATE_ITEM,
-            Operation.UPDATE_ITEM,
-            Operation.DELETE_ITEM,
-            Operation.DUPLICATE_ITEM,
-            Operation.VERIFY_ITEM,
             Operation.LIST_PENDING_CHANGES,
             Operation.LIST_DOCUMENTS,
         }

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
 from adapters.contact_writes import ContactWrites
 from adapters.crm import mapping
+from adapters.kinds import KINDS
 from adapters.paging import PageNumbers
 from kernel.errors import Conflict, FieldError, NotFound, ValidationFailed
 from schemas import (
@@ -37,21 +38,10 @@ NATIVE_FILTERS = {"is_active": "is_active", "q": "search"}
 
 class CrmAdapter(ContactWrites, Adapter):
     name = "crm"
-    capabilities = frozenset(
-        {
-            Operation.LIST_CUSTOMERS,
-            Operation.GET_CUSTOMER,
-            Operation.CREATE_CUSTOMER,
-            Operation.UPDATE_CUSTOMER,
-            Operation.LIST_CONTACTS,
-            Operation.GET_CONTACT,
-            Operation.CREATE_CONTACT,
-            Operation.UPDATE_CONTACT,
-            Operation.DELETE_CONTACT,
-            Operation.LIST_ORDERS,
-            Operation.GET_ANALYTICS,
-            Operation.CREDIT_CHECK,
-        }
+    capabilities = (
+        KINDS["customer"].operations - {Operation.DELETE_CUSTOMER}
+        | KINDS["contact"].operations
+        | {Operation.LIST_ORDERS, Operation.GET_ANALYTICS, Operation.CREDIT_CHECK}
     )
     alternatives = {
         Operation.DELETE_CUSTOMER: "PATCH is_active=false",

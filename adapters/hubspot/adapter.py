@@ -32,14 +32,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, ClassVar
 
 from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
-from adapters.field_mapping import FieldMapping, Kind
+from adapters.field_mapping import Kind
 from adapters.hubspot import mapping, search
+from adapters.kinds import KINDS
 from adapters.paging import NextCursor, path_in
 from adapters.rows import canonical
-from adapters.upstream import Upstream, UpstreamResponse
+from adapters.upstream import UpstreamResponse
 from kernel.errors import (
     BadRequest,
     Conflict,
@@ -63,20 +65,7 @@ REFUSED = ErrorRule(ValidationFailed, "HubSpot refused the values")
 
 class HubSpotAdapter(Adapter):
     name = "hubspot"
-    capabilities = frozenset(
-        {
-            Operation.LIST_CUSTOMERS,
-            Operation.GET_CUSTOMER,
-            Operation.CREATE_CUSTOMER,
-            Operation.UPDATE_CUSTOMER,
-            Operation.DELETE_CUSTOMER,
-            Operation.LIST_CONTACTS,
-            Operation.GET_CONTACT,
-            Operation.CREATE_CONTACT,
-            Operation.UPDATE_CONTACT,
-            Operation.DELETE_CONTACT,
-        }
-    )
+    capabilities = KINDS["customer"].operations | KINDS["contact"].operations
     alternatives = {
         Operation.GET_CUSTOMER_BY_CODE: "HubSpot companies have no code; list with ?name="
     }
@@ -108,21 +97,10 @@ class HubSpotAdapter(Adapter):
         },
     }
 
-    def __init__(
-        self,
-        *,
-        connection: str,
-        upstream: Upstream,
-        api_version: int | None = None,
-        field_mapping: FieldMapping | None = None,
-    ) -> None:
-        super().__init__(
-            connection=connection,
-            upstream=upstream,
-            api_version=api_version,
-            field_mapping=field_mapping,
-        )
-        self.properties = {
+    @cached_property
+    def properties(self) -> dict[str, list[str]]:
+        """The properties each read asks for: HubSpot answers only those named."""
+        return {
             "customer": self._wanted("customer", mapping.COMPANY_PROPERTIES),
             "contact": self._wanted("contact", mapping.CONTACT_PROPERTIES),
         }

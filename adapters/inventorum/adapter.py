@@ -14,15 +14,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import cached_property
 from typing import Any, ClassVar
 
-from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Operation, Window
-from adapters.field_mapping import FieldMapping
+from adapters.base import Adapter, ErrorRule, FilterSupport, ListQuery, Window
 from adapters.filtering import ExtraFilter, extra_equals
 from adapters.inventorum import mapping
-from adapters.inventorum.versions import phone_layer
+from adapters.inventorum.versions import PhoneLayer, phone_layer
+from adapters.kinds import KINDS
 from adapters.paging import PageNumbers
-from adapters.upstream import Upstream, UpstreamResponse
+from adapters.upstream import UpstreamResponse
 from kernel.errors import FieldError, NotFound, ValidationFailed
 from schemas import Customer, CustomerCreate, CustomerPatch
 
@@ -34,15 +35,8 @@ REFUSED = ErrorRule(ValidationFailed, "Inventorum refused the body")
 class InventorumAdapter(Adapter):
     name = "inventorum"
     api_versions = (9, 10)
-    capabilities = frozenset(
-        {
-            Operation.LIST_CUSTOMERS,
-            Operation.GET_CUSTOMER,
-            Operation.CREATE_CUSTOMER,
-            Operation.UPDATE_CUSTOMER,
-            Operation.DELETE_CUSTOMER,
-        }
-    )
+    version_header = "X-Api-Version"
+    capabilities = KINDS["customer"].operations
     customer_filters = {
         "is_favourite": FilterSupport.NATIVE,
         **dict.fromkeys(("q", "name", "email", "country"), FilterSupport.EMULATED),
@@ -80,23 +74,10 @@ class InventorumAdapter(Adapter):
         },
     }
 
-    def __init__(
-        self,
-        *,
-        connection: str,
-        upstream: Upstream,
-        api_version: int | None = None,
-        field_mapping: FieldMapping | None = None,
-    ):
-        version = api_version or self.api_versions[-1]
-        versioned = upstream.with_headers({"X-Api-Version": str(version)})
-        super().__init__(
-            connection=connection,
-            upstream=versioned,
-            api_version=version,
-            field_mapping=field_mapping,
-        )
-        self.phones = phone_layer(version)
+    @cached_property
+    def phones(self) -> PhoneLayer:
+        """How this connection's API version holds phone numbers."""
+        return phone_layer(self.api_version or self.api_versions[-1])
 
     def filter_support(self, name: str, value: Any) -> FilterSupport:
         if name == "is_favourite" and value is False:

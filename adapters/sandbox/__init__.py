@@ -115,6 +115,17 @@ class Sandbox:
         # the upstream's own UI, where the simulator has one (adapters/sandbox/console.py)
         self.console: Console | None = getattr(simulator, "console", None)
 
+    @classmethod
+    def bearer(cls, app: ASGIApp, simulator: object, token: str, unauthorized: bytes) -> Sandbox:
+        """The sandbox of an upstream whose one valid credential is the bearer ``token``;
+        any other is answered ``unauthorized`` (the upstream's own 401 body)."""
+        return cls(
+            app,
+            simulator=simulator,
+            authorized=lambda presented: presented == token,
+            unauthorized=unauthorized,
+        )
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)

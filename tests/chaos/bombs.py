@@ -35,7 +35,7 @@ PREFIX = "CHAOS-BOMB-"
 TIMEOUT = 3.0  # the trickle webhook's timeout, for an attempt as a whole
 GROWTH = 50.0  # MB of resident memory past idle that the promise allows
 SECRET = "whsec_" + base64.b64encode(b"chaos-receiver-bombs-secret-0123").decode()
-RETRIES = "  webhooks: {first_retry: 0.1, max_retry: 0.3, give_up_after: 12}\n"
+RETRIES = "webhooks: {first_retry: 0.1, max_retry: 0.3, give_up_after: 12}"
 
 
 def run(folder: Path) -> Row:
@@ -47,7 +47,7 @@ def run(folder: Path) -> Row:
         f'  - {{name: trickle, url: "{trickle.url}", secret: "{SECRET}", timeout: {TIMEOUT}}}\n'
     )
     with serving(big, trickle), chaos_site(folder) as site:
-        gw = site.gateway("gw", "{backend: local}", server=RETRIES, tail=hooks)
+        gw = site.gateway("gw", "{backend: local}", server=[RETRIES], tail=hooks)
         since = time.time()
         with httpx.Client(base_url=gw.url, headers=DEMO, timeout=30) as client:
             for _ in range(3):  # warm: the first requests load what every request uses

@@ -27,26 +27,13 @@ from typing import Any
 import httpx
 
 from tests.servers import Process, RedisServer, gateway, simulator
+from tests.site_config import ADMIN_KEY, DEMO_KEY, borderbolt_config, write_instance_config
 
 TOKEN = "chaos-upstream-token"
 DEMO = {"Authorization": "Bearer demo-key"}
 ADMIN = {"Authorization": "Bearer admin-key"}
 CREATES = ("POST", "/api/v1/customers")
-CONFIG = """\
-server:
-  default_connection: bb
-  state: {state}
-  log_level: warning
-{server}api_keys:
-  - {{name: demo, key: demo-key, scopes: [customers:read, customers:write]}}
-  - {{name: admin, key: admin-key, scopes: [admin]}}
-connections:
-  bb:
-    adapter: borderbolt
-    base_url: "{bb}"
-    auth: {{type: bearer, token: {token}}}
-    timeout: {{connect: 1, read: 60, total: 60}}
-{tail}"""
+TIMEOUT = "timeout: {connect: 1, read: 60, total: 60}"
 
 
 class CreateCalls:
@@ -108,14 +95,19 @@ class Site:
         prefix = f"chaos{uuid.uuid4().hex[:6]}:"
         return f"{{backend: redis, url: '{self.redis.url}', prefix: '{prefix}'}}"
 
-    def gateway(self, name: str, state: str, server: str = "", tail: str = "") -> Process:
+    def gateway(self, name: str, state: str, server: Iterable[str] = (), tail: str = "") -> Process:
         """Start a gateway process named ``name`` (its own config file, as on its own
         host); ``server`` adds lines under ``server:``, ``tail`` top-level sections."""
-        path = self.folder / name / "config.yaml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = CONFIG.format(state=state, server=server, bb=self.sim.url, token=TOKEN, tail=tail)
-        path.write_text(text)
-        process = gateway(path, self.folder).start()
+        text = borderbolt_config(
+            state,
+            self.sim.url,
+            TOKEN,
+            keys=(DEMO_KEY, ADMIN_KEY),
+            server=server,
+            connection=[TIMEOUT],
+            tail=tail,
+        )
+        process = gateway(write_instance_config(self.folder, name, text), self.folder).start()
         self.gateways.append(process)
         return process
 

@@ -82,12 +82,7 @@ class BorderBoltSimulator(CustomerRoutes):
             ],
             exception_handlers={404: _not_found, 405: _not_found},
         )
-        self.sandbox = Sandbox(
-            app,
-            simulator=self,
-            authorized=lambda presented: presented == token,
-            unauthorized=b'{"message": "Unauthenticated."}',
-        )
+        self.sandbox = Sandbox.bearer(app, self, token, b'{"message": "Unauthenticated."}')
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:

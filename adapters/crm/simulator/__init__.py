@@ -56,12 +56,8 @@ class CrmSimulator(CustomerRoutes, InsightRoutes):
             ],
             exception_handlers={404: no_route, 405: no_route},
         )
-        self.sandbox = Sandbox(
-            app,
-            simulator=self,
-            authorized=lambda presented: presented == token,
-            unauthorized=b'{"error": {"code": "unauthorized", "message": "Invalid API token"}}',
-        )
+        unauthorized = b'{"error": {"code": "unauthorized", "message": "Invalid API token"}}'
+        self.sandbox = Sandbox.bearer(app, self, token, unauthorized)
 
 
 def sandbox(*, credentials: Credentials, api_version: int | None = None) -> Sandbox:

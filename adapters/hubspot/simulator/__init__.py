@@ -72,12 +72,8 @@ class HubSpotSimulator(ObjectRoutes, SearchRoutes, AssociationRoutes):
             ],
             exception_handlers={404: no_route, 405: no_route},
         )
-        self.sandbox = Sandbox(
-            Limited(app, self.limits),
-            simulator=self,
-            authorized=lambda presented: presented == token,
-            unauthorized=json.dumps(UNAUTHORIZED).encode(),
-        )
+        unauthorized = json.dumps(UNAUTHORIZED).encode()
+        self.sandbox = Sandbox.bearer(Limited(app, self.limits), self, token, unauthorized)
 
     def _new_company(self) -> str:
         return self.account.take_id("companies")

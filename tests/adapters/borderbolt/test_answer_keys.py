@@ -48,14 +48,22 @@ async def every_row(client: httpx.AsyncClient, path: str) -> list[dict[str, Any]
     raise AssertionError("the list did not end")
 
 
-async def test_customer_list_rows_and_single_reads(bb: httpx.AsyncClient) -> None:
-    listed = doc("list_customers")
+async def list_rows_are_the_docs(
+    bb: httpx.AsyncClient, example: str, path: str, custom: tuple[str, ...]
+) -> None:
+    """The list at ``path`` answers the documented example's keys, every row of it the
+    example row's own keys (``custom`` aside), the example's row its documented keys."""
+    listed = doc(example)
     [row] = listed["data"]
-    first = (await bb.get("/customers")).json()
+    first = (await bb.get(path)).json()
     assert set(first) == set(listed) and set(first["meta"]) == set(listed["meta"])
-    rows = await every_row(bb, "/customers")
-    assert all(own_keys(r, CUSTOMER_CUSTOM) == set(row) for r in rows)
+    rows = await every_row(bb, path)
+    assert all(own_keys(r, custom) == set(row) for r in rows)
     assert documented(next(r for r in rows if r["id"] == row["id"]), row) == set()
+
+
+async def test_customer_list_rows_and_single_reads(bb: httpx.AsyncClient) -> None:
+    await list_rows_are_the_docs(bb, "list_customers", "/customers", CUSTOMER_CUSTOM)
     single = doc("get_customer")
     assert documented((await bb.get("/customers/501")).json(), single) == set()
     for customer_id in list(bb.simulator.customers)[:30]:  # type: ignore[attr-defined]
@@ -89,13 +97,7 @@ async def test_contact_list_rows_and_write_answers(bb: httpx.AsyncClient) -> Non
 
 
 async def test_item_list_rows_single_reads_and_search(bb: httpx.AsyncClient) -> None:
-    listed = doc("item_list")
-    [row] = listed["data"]
-    first = (await bb.get("/item-master")).json()
-    assert set(first) == set(listed) and set(first["meta"]) == set(listed["meta"])
-    rows = await every_row(bb, "/item-master")
-    assert all(own_keys(r, ITEM_CUSTOM) == set(row) for r in rows)
-    assert documented(next(r for r in rows if r["id"] == row["id"]), row) == set()
+    await list_rows_are_the_docs(bb, "item_list", "/item-master", ITEM_CUSTOM)
     single = doc("item_get")
     detail = set(single["data"]) | ITEM_DETAIL_BEYOND_EXAMPLE
     read = (await bb.get("/item-master/801")).json()

@@ -13,7 +13,7 @@ from starlette.applications import Starlette
 from adapters.hubspot.simulator import HubSpotSimulator
 from gateway.app import create_app
 from gateway.config.text import parse_config
-from tests.conftest import client_for, fixture, sandbox_client, sandbox_of
+from tests.conftest import fixture, sandbox_client, sandbox_of
 
 TOKEN = "pat-na1-11111111-2222-3333-4444-555555555555"
 CONFIG = f"""
@@ -61,10 +61,10 @@ async def app() -> AsyncIterator[Starlette]:
 
 
 @pytest.fixture
-async def api(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    """The gateway's API, as a client with the demo key calls it."""
-    async with client_for(app) as client:
-        yield client
+def api(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The gateway's API, as a client with the demo key calls it (tests/conftest.py's
+    ``client``, on the HubSpot ``app`` above)."""
+    return client
 
 
 @pytest.fixture

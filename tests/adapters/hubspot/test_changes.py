@@ -4,9 +4,7 @@ on each state backend."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,13 +18,9 @@ from tests.conftest import client_for, sandbox_of
 pytestmark = pytest.mark.anyio
 
 
-@pytest.fixture(params=["local", "redis"])
-async def polled(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Starlette]:
-    if request.param == "local":
-        state = f"{{backend: local, path: '{tmp_path / 'state.db'}'}}"
-    else:
-        url = request.getfixturevalue("redis").url
-        state = f"{{backend: redis, url: '{url}', prefix: 'h{uuid.uuid4().hex[:8]}:'}}"
+@pytest.fixture
+async def polled(state_backend: tuple[str, str]) -> AsyncIterator[Starlette]:
+    _, state = state_backend
     text = CONFIG.replace("server:\n", f"server:\n  state: {state}\n", 1)
     app = gateway_app(text)
     yield app
