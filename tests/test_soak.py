@@ -1,17 +1,23 @@
 """The failover soak, short (tests/soak.py; ``make soak`` runs it for minutes): three
 gateway processes behind a real HAProxy over Redis, under load, through kill -9, a
 drain and a Redis restart: no duplicate write, no event missing or repeated, no
-delivery lost. And the soak's own counting, on made-up runs, finds each of those."""
+delivery lost. And the soak's own counting, on made-up runs, finds each of those; and
+the Sentinel and Cluster faults of ``make soak`` promote the replica and bring the
+killed master back as a replica, with nothing written lost."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.ha_servers import Daemon
 from tests.soak import SHORT, run
 from tests.soak_load import Answer, Seen, Write
 from tests.soak_report import Phase, Row, table, tally
+from tests.soak_topologies import TOPOLOGIES
 
 pytestmark = pytest.mark.anyio
 
@@ -70,3 +76,31 @@ def test_the_tally_finds_each_loss() -> None:
     assert (steady.lost, fault.lost) == (0, 1)  # evt_3 never delivered
     assert steady.duplicate_deliveries == 1  # msg_1 twice, the same webhook-id
     assert not steady.clean and not fault.clean
+
+
+def the_master_to_be_killed(kind: str, setup: Any, key: str) -> Daemon:
+    master: Daemon = setup.current_master() if kind == "sentinel" else setup.master_of(key)
+    return master
+
+
+@pytest.mark.parametrize("kind", ["sentinel", "cluster"])
+async def test_a_topology_fault_promotes_the_replica_and_loses_nothing_written(
+    kind: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    setup = request.getfixturevalue(kind)  # the session's (tests/conftest.py)
+    topology: Any = TOPOLOGIES[kind](tmp_path)
+    topology.setup = setup
+    prefix = f"tf{uuid.uuid4().hex[:6]}:"
+    topology.state(prefix)  # a cluster kills the master of the prefix's cache generations
+    key = prefix + "{conn:bb}:gen:soak"
+    lost = the_master_to_be_killed(kind, setup, key)
+    with lost.client() as client:
+        client.set(key, "kept")
+        assert client.execute_command("WAIT", 1, 2000) == 1
+    await topology.fault(0.0)
+    assert lost.process is not None
+    assert lost.info("replication")["role"] == "slave"
+    promoted = the_master_to_be_killed(kind, setup, key)
+    assert promoted is not lost
+    with promoted.client() as client:
+        assert client.get(key) == b"kept"
