@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
+.PHONY: run test lint install clean bench bench-compare profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -108,6 +108,11 @@ vendor-swagger-ui:
 PART ?= all
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --part $(PART)
+
+# This commit's gateway beside BASE's (a git worktree), miss and hit CPU per request side by
+# side in one run (bench/compare.py; about 2 minutes): make bench-compare BASE=adb64c0.
+bench-compare: $(STAMP)
+	$(BIN)/python -m bench.compare --base $(BASE)
 
 # Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list.
 READ ?= single

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -27,18 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.report import Result, median
-from bench.run import (
-    CONFIG,
-    KEY,
-    SIM_PORT,
-    UPSTREAM_TOKEN,
-    Variant,
-    serve_gateway,
-    start,
-    stop,
-    wait_until_up,
-    wrk,
-)
+from bench.run import Variant, serve_gateway, stop, wait_until_up, wrk
+from bench.serving import AUTH, PATHS, config, simulator
 from tests.ha_servers import Daemon, cluster_setup, redis_daemon, sentinel_setup
 from tests.servers import free_port
 
@@ -87,18 +76,13 @@ Served = tuple[Topology, "subprocess.Popen[bytes]", int]  # a gateway and its po
 def run(binary: str, args: argparse.Namespace) -> str:
     """Start everything, measure, stop; answers the report's section (``render``)."""
     folder = Path(tempfile.mkdtemp(prefix="gateway-bench-topologies-"))
-    sim_port = free_port()
-    config = CONFIG.replace(f"127.0.0.1:{SIM_PORT}", f"127.0.0.1:{sim_port}")
-    simulator = start(
-        [sys.executable, "bench/simulator.py", "borderbolt", "--port", str(sim_port),
-         "--token", UPSTREAM_TOKEN, "--latency", str(args.latency)]
-    )  # fmt: skip
+    upstream, sim_port = simulator(args.latency)
     gateways: list[Served] = []
     try:
         with topologies(folder) as found:
             for topology in found:
                 path = folder / f"{topology.name}.yaml"
-                path.write_text(config.replace("STATE", topology.state))
+                path.write_text(config(sim_port, topology.state))
                 port = free_port()
                 gateways.append((topology, serve_gateway(args.topology_workers, path, port), port))
             for _topology, _gateway, port in gateways:
@@ -113,12 +97,8 @@ def run(binary: str, args: argparse.Namespace) -> str:
     finally:
         for _topology, gateway, _port in gateways:
             stop(gateway)
-        stop(simulator)
+        stop(upstream)
     return render(medians, args)
-
-
-AUTH = {"Authorization": f"Bearer {KEY}"}
-PATHS = {"miss": {**AUTH, "Cache-Control": "no-cache"}, "hit": AUTH}
 
 
 def measure(

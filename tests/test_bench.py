@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import topologies
+import pytest
+
+from bench import compare, topologies
 from bench.report import Result, median, render
 from bench.run import ROOT, to_ms
 
@@ -108,3 +110,23 @@ def test_the_topology_bench_runs_end_to_end(tmp_path: Path) -> None:
     }
     assert all(int(rps) > 0 and int(cpu) > 0 and errors == "0" for *_, rps, cpu, errors in rows)
     assert len(re.findall(r"standalone's \| (miss|hit) \| [\d.]+x \| (met|not met) \|", text)) == 2
+
+
+def test_the_comparison_gives_head_over_base_per_path() -> None:
+    args = argparse.Namespace(connections=16, repeats=3, duration=4)
+    by = {
+        "base miss single": Result("base miss single", 1000, 10.0, 20.0, 0, 700.0),
+        "head miss single": Result("head miss single", 1100, 9.0, 19.0, 0, 630.0),
+        "base hit list": Result("base hit list", 5000, 2.0, 4.0, 0, 180.0),
+        "head hit list": Result("head hit list", 5100, 2.0, 4.0, 0, 189.0),
+    }
+    table = compare.render("adb64c0", by, args)
+    assert "| miss | single | 1000 | 1100 | 700 | 630 | 0.90x |" in table
+    assert "| hit | list | 5000 | 5100 | 180 | 189 | 1.05x |" in table
+    assert "make bench-compare BASE=adb64c0" in table
+
+
+def test_a_comparison_with_an_unknown_base_says_so() -> None:
+    args = argparse.Namespace(latency=0.005, repeats=1, duration=1, connections=1, threads=1)
+    with pytest.raises(SystemExit, match="BASE='no-such-rev' is not a commit"):
+        compare.compare("no-such-rev", args)
