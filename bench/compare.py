@@ -23,9 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.report import Result, median
-from bench.run import BIN, LOCAL_STATE, ROOT, Variant, ensure_wrk, stop, wait_until_up, wrk
-from bench.serving import AUTH, PATHS, config, simulator
+from bench.report import Result
+from bench.run import BIN, LOCAL_STATE, ROOT, Variant, ensure_wrk, stop, wait_until_up
+from bench.serving import AUTH, PATHS, config, interleaved, simulator
 from tests.servers import free_port
 
 READS = {"single": "/v1/customers/bb:501", "list": "/v1/customers?limit=25"}
@@ -66,25 +66,20 @@ def compare(base: str, args: argparse.Namespace) -> str:
         for _process, port in gateways.values():
             wait_until_up(f"http://127.0.0.1:{port}{READS['single']}", AUTH)
         time.sleep(1)
-        runs: dict[str, list[Result]] = {}
-        for repeat in range(args.repeats):
-            print(f"compare: repeat {repeat + 1} of {args.repeats}", flush=True)
-            for read, where in READS.items():
-                for path, headers in PATHS.items():
-                    for name, (process, port) in gateways.items():
-                        url = f"http://127.0.0.1:{port}{where}"
-                        variant = Variant(f"{name} {path} {read}", url, headers, process.pid)
-                        result = wrk(
-                            binary, variant, args, connections=args.connections,
-                            upstream=upstream.pid, warm=repeat == 0, pinned=False,
-                        )  # fmt: skip
-                        runs.setdefault(variant.name, []).append(result)
+        plan = [
+            (Variant(f"{name} {path} {read}", f"http://127.0.0.1:{port}{where}", headers,
+                     process.pid), (upstream.pid,))
+            for read, where in READS.items()
+            for path, headers in PATHS.items()
+            for name, (process, port) in gateways.items()
+        ]  # fmt: skip
+        medians = interleaved(binary, plan, args, "compare")
     finally:
         for process, _port in gateways.values():
             stop(process)
         stop(upstream)
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT)
-    return render(base, {name: median(results) for name, results in runs.items()}, args)
+    return render(base, medians, args)
 
 
 def render(base: str, by: dict[str, Result], args: argparse.Namespace) -> str:

@@ -25,9 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.report import Result, median
-from bench.run import Variant, serve_gateway, stop, wait_until_up, wrk
-from bench.serving import AUTH, PATHS, config, simulator
+from bench.report import Result
+from bench.run import Variant, serve_gateway, stop, wait_until_up
+from bench.serving import AUTH, PATHS, config, interleaved, simulator
 from tests.ha_servers import Daemon, cluster_setup, redis_daemon, sentinel_setup
 from tests.servers import free_port
 
@@ -106,21 +106,16 @@ def measure(
     gateways: list[Served],
     args: argparse.Namespace,
 ) -> list[Result]:
-    """Every topology and path once per repeat, interleaved; the medians. A result's
+    """Every topology and path, interleaved (bench/serving.py); a result's
     ``upstream_us`` holds the Redis processes' CPU per request."""
-    runs: dict[str, list[Result]] = {}
-    for repeat in range(args.repeats):
-        print(f"topologies: repeat {repeat + 1} of {args.repeats}", flush=True)
-        for topology, gateway, port in gateways:
-            for path, headers in PATHS.items():
-                url = f"http://127.0.0.1:{port}/v1/customers/bb:501"
-                variant = Variant(f"{topology.name} {path}", url, headers, gateway.pid)
-                result = wrk(
-                    binary, variant, args, connections=args.connections,
-                    upstream=topology.pids, warm=repeat == 0, pinned=False,
-                )  # fmt: skip
-                runs.setdefault(variant.name, []).append(result)
-    return [median(results) for results in runs.values()]
+    url = "http://127.0.0.1:{}/v1/customers/bb:501"
+    plan = [
+        (Variant(f"{topology.name} {path}", url.format(port), headers, gateway.pid),
+         topology.pids)
+        for topology, gateway, port in gateways
+        for path, headers in PATHS.items()
+    ]  # fmt: skip
+    return list(interleaved(binary, plan, args, "topologies").values())
 
 
 def render(results: list[Result], args: argparse.Namespace) -> str:
