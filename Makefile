@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
+.PHONY: run test lint install clean bench bench-compare profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -47,9 +47,9 @@ test: $(STAMP) lint test-tools
 # store, also as a cluster) and redis-sentinel (Sentinel in front of it), curl and jq (the README tour, run line by line), chromium and its driver
 # (the docs page and the admin console in a headless browser), promtool (the metrics
 # lint), haproxy (a real balancer in front of draining gateways), systemd-analyze (the
-# deploy kit's unit). Installed when missing and root; otherwise the command to install
+# deploy kit's unit), wrk (the benchmark's end-to-end test). Installed when missing and root; otherwise the command to install
 # them is printed.
-TEST_TOOLS := redis-server:redis-server redis-sentinel:redis-sentinel curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus haproxy:haproxy systemd-analyze:systemd
+TEST_TOOLS := redis-server:redis-server redis-sentinel:redis-sentinel curl:curl jq:jq chromium:chromium chromedriver:chromium-driver promtool:prometheus haproxy:haproxy systemd-analyze:systemd wrk:wrk
 
 test-tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \
@@ -105,10 +105,18 @@ vendor-swagger-ui:
 	  gateway/static/swagger-ui/
 	echo "swagger-ui-dist $(SWAGGER_UI) (npm), unmodified: make vendor-swagger-ui" > gateway/static/swagger-ui/VERSION
 
-# Gateway vs direct upstream and the floor, side by side, median of 3 (about 6 minutes;
-# installs wrk and redis-server from Debian if missing).
+# Gateway vs direct upstream and the floor, side by side, median of 3 (about 6 minutes),
+# then the gateway on standalone Redis, Sentinel and Cluster side by side (bench/topologies.py,
+# about 2 minutes); PART=topologies runs only that part, PART=main only the first (installs
+# wrk and redis-server from Debian if missing).
+PART ?= all
 bench: $(STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --part $(PART)
+
+# This commit's gateway beside BASE's (a git worktree), miss and hit CPU per request side by
+# side in one run (bench/compare.py; about 2 minutes): make bench-compare BASE=adb64c0.
+bench-compare: $(STAMP)
+	$(BIN)/python -m bench.compare --base $(BASE)
 
 # Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list.
 READ ?= single

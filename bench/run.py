@@ -117,8 +117,8 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
-def tree_cpu_seconds(pid: int) -> float:
-    """User + system CPU of ``pid`` and its children (uvicorn workers), from /proc."""
+def tree_cpu_seconds(*pids: int) -> float:
+    """User + system CPU of ``pids`` and their children (uvicorn workers), from /proc."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -127,7 +127,7 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         proc, parent = int(stat.parent.name), int(fields[1])
-        if proc == pid or parent == pid:
+        if proc in pids or parent in pids:
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
 
@@ -138,12 +138,14 @@ def wrk(
     args: argparse.Namespace,
     *,
     connections: int,
-    upstream: int,
+    upstream: int | tuple[int, ...],
     warm: bool,
     pinned: bool,
 ) -> Result:
     """One timed wrk run: throughput, latency, and the CPU per request of the variant's
-    process tree and of the upstream simulator's."""
+    process tree and of the upstream simulator's (or of ``upstream``'s processes: the
+    Redis servers, in bench/topologies.py)."""
+    upstream = upstream if isinstance(upstream, tuple) else (upstream,)
     threads = min(args.threads, connections)
     base = [binary, f"-t{threads}", f"-c{connections}", "--latency"]
     if pinned:
@@ -152,12 +154,12 @@ def wrk(
         base += ["-H", f"{key}: {value}"]
     if warm:
         subprocess.run([*base, "-d1s", variant.url], capture_output=True, check=True)
-    before, up_before = tree_cpu_seconds(variant.pid), tree_cpu_seconds(upstream)
+    before, up_before = tree_cpu_seconds(variant.pid), tree_cpu_seconds(*upstream)
     out = subprocess.run(
         [*base, f"-d{args.duration}s", variant.url], capture_output=True, text=True, check=True
     ).stdout
     spent = tree_cpu_seconds(variant.pid) - before
-    up_spent = tree_cpu_seconds(upstream) - up_before
+    up_spent = tree_cpu_seconds(*upstream) - up_before
     requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p50 = to_ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
@@ -319,8 +321,27 @@ def main() -> None:
         "--workers", type=int, default=2, help="gateway workers for the second gateway"
     )
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results.md")
+    parser.add_argument(
+        "--part", choices=["all", "main", "topologies"], default="all",
+        help="topologies: only the Redis topologies (bench/topologies.py), merged into --out",
+    )  # fmt: skip
+    parser.add_argument("--topology-workers", type=int, default=1)
     args = parser.parse_args()
     binary = ensure_wrk()
+    report = main_part(binary, args) if args.part != "topologies" else ""
+    if args.part != "main":
+        from bench import topologies
+
+        ensure_redis()
+        section = topologies.run(binary, args)
+        print(section)
+        kept = args.out.read_text() if report == "" and args.out.exists() else report
+        report = topologies.merge(kept, section)
+    args.out.write_text(report)
+
+
+def main_part(binary: str, args: argparse.Namespace) -> str:
+    """Gateway vs direct and the floor (module docstring); answers the report."""
     workdir = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
     configs = {}
     for workers in sorted({1, args.workers}):
@@ -362,7 +383,7 @@ def main() -> None:
             stop(process)
     report = render(medians, rss, args)
     print(report)
-    args.out.write_text(report)
+    return report
 
 
 if __name__ == "__main__":

@@ -1,12 +1,20 @@
-"""The benchmark's own parsing and arithmetic (bench/run.py, bench/report.py); no timing
-is asserted in the suite."""
+"""The benchmark's own parsing and arithmetic (bench/run.py, bench/report.py,
+bench/topologies.py), and its topology part run end to end with tiny counts so it cannot
+rot; no timing is asserted in the suite."""
 
 from __future__ import annotations
 
 import argparse
+import re
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
+
+from bench import compare, topologies
 from bench.report import Result, median, render
-from bench.run import to_ms
+from bench.run import ROOT, to_ms
 
 
 def test_wrk_units() -> None:
@@ -56,3 +64,69 @@ def test_render_computes_ratios_and_targets() -> None:
     assert "| added p50 at one connection ≤ 2 ms | 1.50 ms | 3.00 ms | no |" in table
     assert "x1 60 MiB, x2 150 MiB" in table and "make bench" in table
     assert "pinned: wrk" not in table  # no pinned runs given, no pinned table
+
+
+def test_the_topology_table_gives_ratios_to_standalone_and_the_target() -> None:
+    args = argparse.Namespace(topology_workers=1, connections=16, repeats=3, duration=4)
+    results = [
+        Result("redis miss", 500, 30.0, 50.0, 0, 1000.0, 40.0),
+        Result("redis hit", 2500, 5.0, 9.0, 0, 300.0, 10.0),
+        Result("redis-sentinel miss", 480, 31.0, 52.0, 0, 1050.0, 120.0),
+        Result("redis-sentinel hit", 2400, 5.0, 9.0, 0, 320.0, 30.0),
+        Result("redis-cluster miss", 470, 32.0, 55.0, 0, 1080.0, 60.0),
+        Result("redis-cluster hit", 2000, 6.0, 9.0, 1, 360.0, 20.0),
+    ]
+    table = topologies.render(results, args)
+    assert "| redis-sentinel | miss | 480 | 1050 | 1.05x | 120 | 3.00x | 0 |" in table
+    assert "| redis-cluster | hit | 2000 | 360 | 1.20x | 20 | 2.00x | 1 |" in table
+    assert "standalone's | miss | 1.08x | met |" in table
+    assert "standalone's | hit | 1.20x | not met |" in table
+
+
+def test_a_topology_run_replaces_only_its_own_section() -> None:
+    old = "main figures\n\n## Redis topologies\n\nold table\n\n## Later\n\nkept\n"
+    merged = topologies.merge(old, "## Redis topologies\n\nnew table\n")
+    assert merged == "main figures\n\n## Redis topologies\n\nnew table\n\n## Later\n\nkept\n"
+    assert topologies.merge("main\n", "## Redis topologies\n\nt\n") == (
+        "main\n\n## Redis topologies\n\nt\n"
+    )
+
+
+def test_the_topology_bench_runs_end_to_end(tmp_path: Path) -> None:
+    """make bench PART=topologies with tiny counts, on real servers: standalone, Sentinel
+    and Cluster come up, every gateway answers wrk without an error, and the section is
+    merged into the results file, the main part's figures kept."""
+    out = tmp_path / "results.md"
+    out.write_text("main part figures\n")
+    command = [sys.executable, "-m", "bench.run", "--part", "topologies", "--duration", "1"]
+    command += ["--repeats", "1", "--connections", "2", "--threads", "1", "--out", str(out)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text()
+    assert text.startswith("main part figures\n\n## Redis topologies")
+    rows = re.findall(r"^\| (redis\S*) \| (miss|hit) \| (\d+) \| (\d+) \|.* (\d+) \|$", text, re.M)
+    assert {(name, path) for name, path, *_ in rows} == {
+        (name, path) for name in topologies.TOPOLOGIES for path in ("miss", "hit")
+    }
+    assert all(int(rps) > 0 and int(cpu) > 0 and errors == "0" for *_, rps, cpu, errors in rows)
+    assert len(re.findall(r"standalone's \| (miss|hit) \| [\d.]+x \| (met|not met) \|", text)) == 2
+
+
+def test_the_comparison_gives_head_over_base_per_path() -> None:
+    args = argparse.Namespace(connections=16, repeats=3, duration=4)
+    by = {
+        "base miss single": Result("base miss single", 1000, 10.0, 20.0, 0, 700.0),
+        "head miss single": Result("head miss single", 1100, 9.0, 19.0, 0, 630.0),
+        "base hit list": Result("base hit list", 5000, 2.0, 4.0, 0, 180.0),
+        "head hit list": Result("head hit list", 5100, 2.0, 4.0, 0, 189.0),
+    }
+    table = compare.render("adb64c0", by, args)
+    assert "| miss | single | 1000 | 1100 | 700 | 630 | 0.90x |" in table
+    assert "| hit | list | 5000 | 5100 | 180 | 189 | 1.05x |" in table
+    assert "make bench-compare BASE=adb64c0" in table
+
+
+def test_a_comparison_with_an_unknown_base_says_so() -> None:
+    args = argparse.Namespace(latency=0.005, repeats=1, duration=1, connections=1, threads=1)
+    with pytest.raises(SystemExit, match="BASE='no-such-rev' is not a commit"):
+        compare.compare("no-such-rev", args)
