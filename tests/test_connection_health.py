@@ -7,6 +7,7 @@ import base64
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from adapters.sandbox import Credentials, Fault
@@ -164,3 +165,21 @@ async def test_each_transition_is_one_event_for_admins_and_the_webhooks_naming_i
     ]
     deliveries = await app.state.runtime.store.deliveries_page(None, 10, None)
     assert sorted(d["webhook"] for d in deliveries) == ["health", "health"]
+
+
+async def test_the_metric_shows_each_connections_shared_state(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    sandbox_of(app).authorized = lambda token: False
+    await client.get("/v1/customers/borderbolt:501")
+    await app.state.host.health.settle()
+    scrape = (await client.get("/metrics")).text
+    found = {
+        tuple(sample.labels.values()): sample.value
+        for family in text_string_to_metric_families(scrape)
+        if family.name == "gateway_connection_health"
+        for sample in family.samples
+    }
+    assert found[("borderbolt", "auth_failed")] == 1 and found[("borderbolt", "ok")] == 0
+    assert found[("crm", "ok")] == 1 and found[("crm", "auth_failed")] == 0
+    assert sum(value for (name, _), value in found.items() if name == "borderbolt") == 1

@@ -28,14 +28,13 @@ import structlog
 from gateway.changes.feed import ChangeFeed, now_iso
 from gateway.config.changes import HEALTH_EVENT
 from gateway.store import StoreDown
-from gateway.upstreams.health import opinion
+from gateway.upstreams.health import SNAPSHOT, opinion
 from kernel.secrets import KNOWN
 
 if TYPE_CHECKING:
     from gateway.runtime import Runtime
 
 log = structlog.get_logger("gateway.health")
-SNAPSHOT = "connection-health"
 TICK = 1.0  # seconds between two looks at every connection
 HEALTHY: dict[str, Any] = {"state": "ok", "since": None, "last_error": None}
 MAX_ERROR = 200  # characters of last_error kept

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from gateway.config.observability import HealthConfig
 
 STATES = ("ok", "degraded", "throttled", "unavailable", "auth_failed")
+SNAPSHOT = "connection-health"  # the state store's entries of the shared states, by connection
 REFUSED = frozenset({"401", "403", "token_refused"})
 UNANSWERED = frozenset({"timeout", "unreachable"})
 KEPT = 2000  # attempts kept per connection, at most (the window is counted within them)
