@@ -27,6 +27,7 @@ import structlog
 
 from gateway.changes.feed import ChangeFeed, now_iso
 from gateway.config.changes import HEALTH_EVENT
+from gateway.observability.metrics import breaker_state
 from gateway.store import StoreDown
 from gateway.upstreams.health import SNAPSHOT, opinion
 from kernel.secrets import KNOWN
@@ -68,10 +69,12 @@ class HealthBoard:
         """Look at every connection once: publish each opinion the shared state lacks."""
         async with self._lock:
             runtime = self.runtime()
-            signals = runtime.metrics.health
             for name, connection in runtime.connections.items():
-                circuit = connection.adapter.upstream.breaker.state.value
-                seen = opinion(signals.of(name), circuit, connection.config.health)
+                signals = runtime.metrics.health.of(name)
+                if not signals.seen_within(connection.config.health.window):
+                    continue  # saw nothing lately: no opinion, and no store read
+                circuit = await breaker_state(connection.adapter.upstream.breaker)  # shared
+                seen = opinion(signals, circuit, connection.config.health)
                 if seen is None or seen[0] == self.known.get(name, HEALTHY)["state"]:
                     continue
                 with contextlib.suppress(StoreDown):
