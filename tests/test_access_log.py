@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -12,7 +11,6 @@ import pytest
 from adapters.sandbox import Fault
 from gateway.config.model import Config, ConfigError
 from gateway.config.text import parse_config
-from gateway.observability.logging import configure_logging
 from tests.conftest import CONFIG, sandbox_of
 from tests.test_config import MINIMAL
 
@@ -21,14 +19,6 @@ SERVER = "server:\n  trusted_proxies: [127.0.0.1]\n"
 
 def with_server(settings: str) -> Config:
     return parse_config(CONFIG.replace("server:\n", SERVER + settings, 1), env={})
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    configure_logging("debug", stream)
-    yield stream
-    configure_logging("debug")
 
 
 def access_lines(stream: io.StringIO) -> list[dict[str, object]]:
