@@ -114,9 +114,13 @@ async def test_no_secret_reaches_any_field_of_the_line(
         assert not [secret for secret in secrets if secret in text], text
 
 
-def test_the_settings_are_checked_with_their_path() -> None:
+def test_the_settings_are_checked_with_their_path_in_check_config_words() -> None:
     with pytest.raises(ConfigError) as caught:
-        parse_config(MINIMAL + "server: {access_log: {sample_ratio: 2, slow_ms: -1}}\n", env={})
-    paths = [path for path, _ in caught.value.problems]
-    assert paths == ["server.access_log.sample_ratio", "server.access_log.slow_ms"]
-    assert all(message for _, message in caught.value.problems)
+        parse_config(
+            MINIMAL + "server: {access_log: {sample_ratio: 2, slow_ms: -1, sample: 1}}\n", env={}
+        )
+    assert caught.value.problems == [
+        ("server.access_log.sample_ratio", "must be at most 1.0"),
+        ("server.access_log.slow_ms", "must be at least 0.0"),
+        ("server.access_log.sample", "not a field here; did you mean 'sample_ratio'?"),
+    ]
