@@ -75,7 +75,8 @@ class HealthBoard:
                     continue  # saw nothing lately: no opinion, and no store read
                 circuit = await breaker_state(connection.adapter.upstream.breaker)  # shared
                 seen = opinion(signals, circuit, connection.config.health)
-                if seen is None or seen[0] == self.known.get(name, HEALTHY)["state"]:
+                # the shared state read now: another instance may have changed it
+                if seen is None or seen[0] == (await self.entry(name))["state"]:
                     continue
                 with contextlib.suppress(StoreDown):
                     await self._publish(name, *seen)
