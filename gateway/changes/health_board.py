@@ -61,10 +61,6 @@ class HealthBoard:
         self.known[name] = found
         return found
 
-    async def states(self) -> dict[str, dict[str, Any]]:
-        """Every live connection's shared state."""
-        return {name: await self.entry(name) for name in self.runtime().connections}
-
     async def settle(self) -> None:
         """Look at every connection once: publish each opinion the shared state lacks."""
         async with self._lock:
@@ -94,7 +90,10 @@ class HealthBoard:
         error = None if last_error is None else KNOWN.redact(last_error)[:MAX_ERROR]
         new = {"state": state, "since": now_iso(), "last_error": error}
         if not await store.snapshot_swap(SNAPSHOT, name, raw, json.dumps(new)):
-            self.known.pop(name, None)  # lost the race: read it again next time
+            # lost the race (read it again next time), or the store lost its data
+            # (the baseline is set again next time)
+            self.known.pop(name, None)
+            self._baseline = False
             return
         self.known[name] = new
         data = {"state": state, "previous": current["state"], "last_error": error}
