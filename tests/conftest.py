@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import re
 import uuid
@@ -18,6 +19,7 @@ from adapters.sandbox import Sandbox, SandboxTransport
 from gateway.app import create_app, shutdown
 from gateway.config.model import Config
 from gateway.config.text import load_config, parse_config
+from gateway.observability.logging import configure_logging
 from gateway.store import Store
 from gateway.store.local import LocalStore
 from gateway.store.redis import RedisStore
@@ -172,6 +174,15 @@ def errors_read_like_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setattr(GatewayError, "envelope", checked)
     yield
     assert not seen, f"error messages in pydantic's or Python's wording: {seen}"
+
+
+@pytest.fixture
+def log_lines() -> Iterator[io.StringIO]:
+    """Every log line the test writes, JSON as in production (test_logging, test_access_log)."""
+    stream = io.StringIO()
+    configure_logging("debug", stream)
+    yield stream
+    configure_logging("debug")
 
 
 @pytest.fixture

@@ -4,16 +4,18 @@ upstream, shown in the connection views; the opinion rules on their own."""
 from __future__ import annotations
 
 import base64
+import json
 
 import httpx
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from starlette.applications import Starlette
 
 from adapters.sandbox import Credentials, Fault
 from gateway.config.model import Config
 from gateway.config.observability import HealthConfig
 from gateway.config.text import parse_config
-from gateway.upstreams.health import Signals, opinion
+from gateway.upstreams.health import SNAPSHOT, Signals, opinion
 from tests.conftest import CONFIG, client_for, sandbox_of
 
 pytestmark = pytest.mark.anyio
@@ -164,3 +166,34 @@ async def test_each_transition_is_one_event_for_admins_and_the_webhooks_naming_i
     ]
     deliveries = await app.state.runtime.store.deliveries_page(None, 10, None)
     assert sorted(d["webhook"] for d in deliveries) == ["health", "health"]
+
+
+async def test_the_metric_shows_each_connections_shared_state(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    sandbox_of(app).authorized = lambda token: False
+    await client.get("/v1/customers/borderbolt:501")
+    await app.state.host.health.settle()
+    scrape = (await client.get("/metrics")).text
+    found = {
+        tuple(sample.labels.values()): sample.value
+        for family in text_string_to_metric_families(scrape)
+        if family.name == "gateway_connection_health"
+        for sample in family.samples
+    }
+    assert found[("borderbolt", "auth_failed")] == 1 and found[("borderbolt", "ok")] == 0
+    assert found[("crm", "ok")] == 1 and found[("crm", "auth_failed")] == 0
+    assert sum(value for (name, _), value in found.items() if name == "borderbolt") == 1
+
+
+async def test_a_state_another_instance_wrote_is_overruled_by_what_this_one_sees(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    """Another instance saw the credentials refused; this one's calls answer: ok again."""
+    store = app.state.runtime.store
+    await store.snapshot_save(SNAPSHOT, {}, {})
+    elsewhere = {"state": "auth_failed", "since": "2026-01-01T00:00:00Z", "last_error": "401"}
+    assert await store.snapshot_swap(SNAPSHOT, "borderbolt", None, json.dumps(elsewhere))
+    assert (await client.get("/v1/customers/borderbolt:501")).status_code == 200
+    admin, _ = await views(app, "borderbolt")
+    assert (admin["health_state"], admin["last_error"]) == ("ok", None)

@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from gateway.observability.logging import REDACTED, Redactor, configure_logging
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    configure_logging("debug", stream)
-    yield stream
-    configure_logging("debug")
+from gateway.observability.logging import REDACTED, Redactor
 
 
 def parsed(stream: io.StringIO) -> list[dict[str, object]]:

@@ -27,15 +27,15 @@ import structlog
 
 from gateway.changes.feed import ChangeFeed, now_iso
 from gateway.config.changes import HEALTH_EVENT
+from gateway.observability.metrics import breaker_state
 from gateway.store import StoreDown
-from gateway.upstreams.health import opinion
+from gateway.upstreams.health import SNAPSHOT, opinion
 from kernel.secrets import KNOWN
 
 if TYPE_CHECKING:
     from gateway.runtime import Runtime
 
 log = structlog.get_logger("gateway.health")
-SNAPSHOT = "connection-health"
 TICK = 1.0  # seconds between two looks at every connection
 HEALTHY: dict[str, Any] = {"state": "ok", "since": None, "last_error": None}
 MAX_ERROR = 200  # characters of last_error kept
@@ -61,19 +61,18 @@ class HealthBoard:
         self.known[name] = found
         return found
 
-    async def states(self) -> dict[str, dict[str, Any]]:
-        """Every live connection's shared state."""
-        return {name: await self.entry(name) for name in self.runtime().connections}
-
     async def settle(self) -> None:
         """Look at every connection once: publish each opinion the shared state lacks."""
         async with self._lock:
             runtime = self.runtime()
-            signals = runtime.metrics.health
             for name, connection in runtime.connections.items():
-                circuit = connection.adapter.upstream.breaker.state.value
-                seen = opinion(signals.of(name), circuit, connection.config.health)
-                if seen is None or seen[0] == self.known.get(name, HEALTHY)["state"]:
+                signals = runtime.metrics.health.of(name)
+                if not signals.seen_within(connection.config.health.window):
+                    continue  # saw nothing lately: no opinion, and no store read
+                circuit = await breaker_state(connection.adapter.upstream.breaker)  # shared
+                seen = opinion(signals, circuit, connection.config.health)
+                # the shared state read now: another instance may have changed it
+                if seen is None or seen[0] == (await self.entry(name))["state"]:
                     continue
                 with contextlib.suppress(StoreDown):
                     await self._publish(name, *seen)
@@ -91,7 +90,10 @@ class HealthBoard:
         error = None if last_error is None else KNOWN.redact(last_error)[:MAX_ERROR]
         new = {"state": state, "since": now_iso(), "last_error": error}
         if not await store.snapshot_swap(SNAPSHOT, name, raw, json.dumps(new)):
-            self.known.pop(name, None)  # lost the race: read it again next time
+            # lost the race (read it again next time), or the store lost its data
+            # (the baseline is set again next time)
+            self.known.pop(name, None)
+            self._baseline = False
             return
         self.known[name] = new
         data = {"state": state, "previous": current["state"], "last_error": error}

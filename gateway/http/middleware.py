@@ -131,7 +131,7 @@ class RequestContext:
                 metrics.child(metrics.request_seconds, template, method).observe(elapsed)
             duration_ms = round(elapsed * 1000, 2)
             runtime = state.get("runtime")
-            if runtime is None or kept(runtime.config.server.access_log, status, duration_ms):
+            if runtime is None or kept(runtime.config.server.access_log, status, duration_ms, log):
                 log.info(
                     "request",
                     method=scope["method"],

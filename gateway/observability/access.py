@@ -15,6 +15,7 @@ in a path or a forwarded header is masked like anywhere else.
 from __future__ import annotations
 
 import importlib
+import logging
 import random
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -44,9 +45,11 @@ def note_upstream_attempt(seconds: float) -> None:
         usage.seconds += seconds
 
 
-def kept(settings: AccessLogConfig, status: int, elapsed_ms: float) -> bool:
-    """Whether this request's line is written: errors and slow ones always."""
-    if not settings.enabled:
+def kept(settings: AccessLogConfig, status: int, elapsed_ms: float, log: Any) -> bool:
+    """Whether this request's line is written: errors and slow ones always; never when
+    ``log`` would drop it anyway (``server.log_level`` above info), so its fields are
+    not even gathered."""
+    if not settings.enabled or not log.is_enabled_for(logging.INFO):
         return False
     if status >= 400 or elapsed_ms >= settings.slow_ms or settings.sample_ratio >= 1:
         return True

@@ -9,18 +9,22 @@ whole deployment, so they are read where that state is kept, at each scrape:
 - ``gateway_webhook_backlog``: webhook deliveries pending (counted up to 1,000), and
   ``gateway_webhook_backlog_age_seconds``: how long the oldest of those has waited (0
   with none): the deliveries' lag.
+- ``gateway_connection_health{connection,state}``: 1 for each connection's shared health
+  state (API.md section 15), 0 for the others, so ``{state!="ok"} == 1`` finds trouble.
 
 A store that is down answers none of the shared figures: only ``gateway_state_up`` 0.
 """
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING
 
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from gateway.store.base import StoreDown
+from gateway.upstreams.health import SNAPSHOT, STATES
 
 if TYPE_CHECKING:
     from gateway.runtime import Runtime
@@ -38,6 +42,7 @@ async def shared_gauges(runtime: Runtime) -> list[Metric]:
         return families
     try:
         families += await _budgets(runtime)
+        families.append(await _health(runtime))
         pending = await store.deliveries_page("pending", BACKLOG_COUNTED, None)
     except StoreDown:
         up.samples.clear()
@@ -51,6 +56,20 @@ async def shared_gauges(runtime: Runtime) -> list[Metric]:
     )
     age.add_metric([], 0.0 if oldest is None else max(0.0, time.time() - oldest))
     return [*families, backlog, age]
+
+
+async def _health(runtime: Runtime) -> Metric:
+    family = GaugeMetricFamily(
+        "gateway_connection_health",
+        "A connection's health: 1 for its state, 0 for the others",
+        labels=["connection", "state"],
+    )
+    for name in runtime.connections:
+        raw = await runtime.store.snapshot_entry(SNAPSHOT, name)
+        current = json.loads(raw)["state"] if raw else "ok"
+        for state in STATES:
+            family.add_metric([name, state], 1 if state == current else 0)
+    return family
 
 
 async def _budgets(runtime: Runtime) -> list[Metric]:

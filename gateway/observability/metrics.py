@@ -204,7 +204,7 @@ class Metrics:
         if self._gateway is None:
             return {}
         return {
-            name: await _shared_state(connection.adapter.upstream.breaker)
+            name: await breaker_state(connection.adapter.upstream.breaker)
             for name, connection in self._gateway().connections.items()
         }
 
@@ -220,7 +220,7 @@ class Metrics:
         return os.getppid() if written == str(os.getppid()) else None
 
 
-async def _shared_state(breaker: Any) -> str:
+async def breaker_state(breaker: Any) -> str:
     """A breaker's state: for one shared on Redis, its hash read now (the state
     ``SharedCircuitBreaker.state`` gives from the same fields, without taking a trial);
     this process's own view otherwise, and while Redis does not answer."""

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from gateway.config.observability import HealthConfig
 
 STATES = ("ok", "degraded", "throttled", "unavailable", "auth_failed")
+SNAPSHOT = "connection-health"  # the state store's entries of the shared states, by connection
 REFUSED = frozenset({"401", "403", "token_refused"})
 UNANSWERED = frozenset({"timeout", "unreachable"})
 KEPT = 2000  # attempts kept per connection, at most (the window is counted within them)
@@ -60,6 +61,10 @@ class Signals:
         elif self.throttled:
             self.refusal = "the upstream answered 429 (rate limited)"
 
+    def seen_within(self, window: float, now: float | None = None) -> bool:
+        """Whether this process saw anything of the connection in the last ``window`` s."""
+        return self.seen >= (time.monotonic() if now is None else now) - window
+
     def budget_refused(self, now: float) -> None:
         self.throttled = True
         self.refusal = "the connection's budget (rate_limit) is spent"
@@ -91,7 +96,7 @@ def opinion(
     """This process's view of one connection: ``(state, last_error)``, or None when it
     saw no attempt in the window (the module docstring)."""
     now = time.monotonic() if now is None else now
-    if signals.seen < now - config.window:
+    if not signals.seen_within(config.window, now):
         return None
     recent = [call for call in signals.calls if call[0] >= now - config.window]
     if signals.refused:
