@@ -205,7 +205,7 @@ async def test_an_unrouted_request_is_named_by_its_method_and_a_500_is_an_error(
     assert (server.attributes or {})["http.response.status_code"] == 404
 
 
-async def test_current_trace_ids_name_the_span_in_progress(
+async def test_current_trace_ids_name_the_request_span_while_it_runs(
     spans: InMemorySpanExporter, traced_app: Starlette
 ) -> None:
     assert tracing.current_trace_ids() is None
@@ -223,5 +223,5 @@ async def test_current_trace_ids_name_the_span_in_progress(
             await client.get("/v1/customers", params={"limit": 1}, headers=CALLER)
     finally:
         connection.client._transport = inner
-    attempt = one(spans.get_finished_spans(), SpanKind.CLIENT)
-    assert seen == [(CALLER_TRACE, f"{attempt.context.span_id:016x}")]
+    server = one(spans.get_finished_spans(), SpanKind.SERVER)
+    assert seen == [(CALLER_TRACE, f"{server.context.span_id:016x}")]
