@@ -4,12 +4,11 @@ siblings, and the ``traceparent`` the sandbox simulators receive."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from starlette.applications import Starlette
@@ -46,14 +45,6 @@ connections:
     auth: {{type: oauth2_client_credentials, token_url: /oauth/token, client_id: shop-client,
             client_secret: shop-client-secret}}
 """
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    tracing.export_to(SimpleSpanProcessor(exporter))
-    yield exporter
-    tracing.export_to(None)
 
 
 async def gateway(enabled: bool) -> AsyncIterator[Starlette]:
