@@ -4,7 +4,9 @@ siblings, and the ``traceparent`` the sandbox simulators receive."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
@@ -14,7 +16,7 @@ from opentelemetry.trace import SpanKind
 from starlette.applications import Starlette
 
 from adapters.sandbox import Fault
-from gateway.app import create_app
+from gateway.app import create_app, shutdown
 from gateway.config.text import parse_config
 from gateway.observability import tracing
 from tests.conftest import client_for, sandbox_of
@@ -216,3 +218,22 @@ async def test_current_trace_ids_name_the_request_span_while_it_runs(
         connection.client._transport = inner
     server = one(spans.get_finished_spans(), SpanKind.SERVER)
     assert seen == [(CALLER_TRACE, f"{server.context.span_id:016x}")]
+
+
+async def test_store_calls_on_redis_are_spans_of_the_request(
+    spans: InMemorySpanExporter, redis: Any
+) -> None:
+    state = f"  state: {{backend: redis, url: '{redis.url}', prefix: 't{uuid.uuid4().hex[:8]}:'}}\n"
+    text = config_text(True).replace("server:\n", f"server:\n{state}", 1)
+    app = create_app(parse_config(text, env={}))
+    try:
+        async with client_for(app) as client:
+            answer = await client.get("/v1/customers/borderbolt:501")
+        assert answer.status_code == 200 and answer.headers["x-cache"] == "MISS"
+    finally:
+        await shutdown(app)
+    finished = spans.get_finished_spans()
+    server = one(finished, SpanKind.SERVER)
+    store = [s for s in children(server, finished) if s.name.startswith("redis ")]
+    assert {"redis cache_get", "redis cache_put"} <= {s.name for s in store}
+    assert all((s.attributes or {})["db.system.name"] == "redis" for s in store)
