@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench bench-compare profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
+.PHONY: run test lint install clean bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -117,6 +117,11 @@ bench: $(STAMP)
 # side in one run (bench/compare.py; about 2 minutes): make bench-compare BASE=adb64c0.
 bench-compare: $(STAMP)
 	$(BIN)/python -m bench.compare --base $(BASE)
+
+# Tracing's cost on the miss path: before it was written, off, on (spans only), on with
+# OTLP export to a local sink; CPU per request side by side (about 3 minutes).
+bench-tracing: $(STAMP)
+	$(BIN)/python -m bench.tracing
 
 # Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list.
 READ ?= single

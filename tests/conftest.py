@@ -13,12 +13,15 @@ from typing import Any
 import httpx
 import pytest
 import stamina
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from starlette.applications import Starlette
 
 from adapters.sandbox import Sandbox, SandboxTransport
 from gateway.app import create_app, shutdown
 from gateway.config.model import Config
 from gateway.config.text import load_config, parse_config
+from gateway.observability import tracing
 from gateway.observability.logging import configure_logging
 from gateway.store import Store
 from gateway.store.local import LocalStore
@@ -391,3 +394,12 @@ async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     yield make
     for store in made:
         await store.aclose()
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """The spans tracing makes while the test runs (the SDK's in-memory exporter)."""
+    exporter = InMemorySpanExporter()
+    tracing.export_to(SimpleSpanProcessor(exporter))
+    yield exporter
+    tracing.export_to(None)

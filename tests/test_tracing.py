@@ -4,18 +4,19 @@ siblings, and the ``traceparent`` the sandbox simulators receive."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
 
 import httpx
 import pytest
 from opentelemetry.sdk.trace import ReadableSpan
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 from starlette.applications import Starlette
 
 from adapters.sandbox import Fault
-from gateway.app import create_app
+from gateway.app import create_app, shutdown
 from gateway.config.text import parse_config
 from gateway.observability import tracing
 from tests.conftest import client_for, sandbox_of
@@ -46,14 +47,6 @@ connections:
     auth: {{type: oauth2_client_credentials, token_url: /oauth/token, client_id: shop-client,
             client_secret: shop-client-secret}}
 """
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    tracing.export_to(SimpleSpanProcessor(exporter))
-    yield exporter
-    tracing.export_to(None)
 
 
 async def gateway(enabled: bool) -> AsyncIterator[Starlette]:
@@ -205,7 +198,7 @@ async def test_an_unrouted_request_is_named_by_its_method_and_a_500_is_an_error(
     assert (server.attributes or {})["http.response.status_code"] == 404
 
 
-async def test_current_trace_ids_name_the_span_in_progress(
+async def test_current_trace_ids_name_the_request_span_while_it_runs(
     spans: InMemorySpanExporter, traced_app: Starlette
 ) -> None:
     assert tracing.current_trace_ids() is None
@@ -223,5 +216,24 @@ async def test_current_trace_ids_name_the_span_in_progress(
             await client.get("/v1/customers", params={"limit": 1}, headers=CALLER)
     finally:
         connection.client._transport = inner
-    attempt = one(spans.get_finished_spans(), SpanKind.CLIENT)
-    assert seen == [(CALLER_TRACE, f"{attempt.context.span_id:016x}")]
+    server = one(spans.get_finished_spans(), SpanKind.SERVER)
+    assert seen == [(CALLER_TRACE, f"{server.context.span_id:016x}")]
+
+
+async def test_store_calls_on_redis_are_spans_of_the_request(
+    spans: InMemorySpanExporter, redis: Any
+) -> None:
+    state = f"  state: {{backend: redis, url: '{redis.url}', prefix: 't{uuid.uuid4().hex[:8]}:'}}\n"
+    text = config_text(True).replace("server:\n", f"server:\n{state}", 1)
+    app = create_app(parse_config(text, env={}))
+    try:
+        async with client_for(app) as client:
+            answer = await client.get("/v1/customers/borderbolt:501")
+        assert answer.status_code == 200 and answer.headers["x-cache"] == "MISS"
+    finally:
+        await shutdown(app)
+    finished = spans.get_finished_spans()
+    server = one(finished, SpanKind.SERVER)
+    store = [s for s in children(server, finished) if s.name.startswith("redis ")]
+    assert {"redis cache_get", "redis cache_put"} <= {s.name for s in store}
+    assert all((s.attributes or {})["db.system.name"] == "redis" for s in store)

@@ -3,30 +3,18 @@ delivery linked to the write whose event it carries, its trace id kept on the de
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from gateway.app import create_app
 from gateway.config.text import parse_config
-from gateway.observability import tracing
 from tests.conftest import client_for, sandbox_of
 from tests.test_poller import polled_config
 from tests.test_webhooks import Receiver, deliveries, gateway, hook, hooks_config, serving, until
 
 pytestmark = pytest.mark.anyio
 TRACED = "server:\n  tracing: {enabled: true}\n"
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    tracing.export_to(SimpleSpanProcessor(exporter))
-    yield exporter
-    tracing.export_to(None)
 
 
 async def test_a_delivery_has_its_own_trace_linked_to_the_write(

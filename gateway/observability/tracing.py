@@ -61,7 +61,8 @@ from kernel.tracing import passed_on_var, tracer_var
 SERVICE = "customer-gateway"
 PROPAGATOR = TraceContextTextMapPropagator()
 TRACE_HEADERS = (b"traceparent", b"tracestate")
-_providers: dict[float, TracerProvider] = {}
+_providers: list[TracerProvider] = []
+_tracers: dict[float, Tracer | None] = {}  # by sample ratio; None: OTEL_SDK_DISABLED
 _processor: SpanProcessor | None = None  # set by tests (export_to); else from OTEL_*
 
 
@@ -69,17 +70,18 @@ def export_to(processor: SpanProcessor | None) -> None:
     """Send spans of providers made from now on to ``processor`` (tests: in-memory)."""
     global _processor
     _processor = processor
-    _providers.clear()
+    _tracers.clear()
 
 
 def tracer_for(settings: TracingConfig) -> Tracer | None:
     """The tracer for these settings, or ``None`` when tracing is off."""
-    if not settings.enabled or os.environ.get("OTEL_SDK_DISABLED", "").lower() == "true":
+    if not settings.enabled:
         return None
-    provider = _providers.get(settings.sample_ratio)
-    if provider is None:
-        provider = _providers[settings.sample_ratio] = _provider(settings.sample_ratio)
-    return provider.get_tracer("gateway")
+    ratio = settings.sample_ratio
+    if ratio not in _tracers:
+        disabled = os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
+        _tracers[ratio] = None if disabled else _provider(ratio).get_tracer("gateway")
+    return _tracers[ratio]
 
 
 def _provider(ratio: float) -> TracerProvider:
@@ -95,6 +97,7 @@ def _provider(ratio: float) -> TracerProvider:
     if processor is not None:
         provider.add_span_processor(processor)
     atexit.register(provider.shutdown)  # what the batch holds is sent before exit
+    _providers.append(provider)
     return provider
 
 
@@ -114,7 +117,7 @@ def _processor_from_env() -> SpanProcessor | None:
 
 def shutdown() -> None:
     """Export what is batched and stop (the app's shutdown)."""
-    for provider in _providers.values():
+    for provider in _providers:
         provider.force_flush()
 
 
@@ -221,12 +224,12 @@ class ServerSpan:
 
     def end(self, status: int, template: str | None, state: Mapping[str, object]) -> None:
         span = self.span
+        attributes: dict[str, str | int] = {"http.response.status_code": status}
         if template is not None:
             span.update_name(f"{self.method} {template}")
-            span.set_attribute("http.route", template)
-        span.set_attribute("http.response.status_code", status)
+            attributes["http.route"] = template
         if status >= 500:
-            span.set_attribute("error.type", str(status))
+            attributes["error.type"] = str(status)
             span.set_status(Status(StatusCode.ERROR))
         for attribute, value in (
             ("gateway.connection", state.get("connection")),
@@ -234,9 +237,10 @@ class ServerSpan:
             ("gateway.cache", self.cache),
         ):
             if value:
-                span.set_attribute(attribute, str(value))
+                attributes[attribute] = str(value)
         if self.idempotent:
-            span.set_attribute("gateway.idempotency", "replayed" if self.replayed else "new")
+            attributes["gateway.idempotency"] = "replayed" if self.replayed else "new"
+        span.set_attributes(attributes)
         span.end()
         otel_context.detach(self._context_token)
         tracer_var.reset(self._tracer_token)

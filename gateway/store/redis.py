@@ -55,6 +55,7 @@ from gateway.store.redis_probe import reason
 from gateway.store.redis_replication import NotReplicated
 from gateway.store.redis_upgrade import rename_untagged
 from kernel.resilience import CircuitBreaker
+from kernel.tracing import span
 
 T = TypeVar("T")
 FAILURES = (RedisError, RedisClusterException, OSError, TimeoutError)
@@ -155,9 +156,11 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
         """``call`` without queueing for a turn: for the few calls that must not wait
         behind requests (keeping an idempotency claim alive)."""
         self._check(operation)
+        traced = span(f"redis {operation}", {"db.system.name": "redis"})  # tracing's hook
         try:
             async with asyncio.timeout(self.timeout * 2):
-                result = await make()
+                with traced:
+                    result = await make()
         except FAILURES as exc:
             raise self._failed(operation, exc, slow=isinstance(exc, SLOW)) from exc
         self._succeeded()

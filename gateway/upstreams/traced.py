@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import httpx
-from opentelemetry.trace import SpanKind, Status, StatusCode
+from opentelemetry.trace import SpanKind, Status, StatusCode, set_span_in_context
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from kernel.tracing import RESEND_COUNT, SPAN_NAME, passed_on_var, tracer_var
@@ -36,24 +36,32 @@ async def traced(send: Send, request: httpx.Request, connection: str) -> httpx.R
         "http.request.method": request.method,
         "server.address": url.host,
         "server.port": url.port or (443 if url.scheme == "https" else 80),
-        "url.full": str(url.copy_with(query=None)),  # a query may hold a secret
+        # without the query, which may hold a secret (httpx's copy_with costs 15 us)
+        "url.full": f"{url.scheme}://{url.netloc.decode('ascii')}{url.path}",
         "gateway.connection": connection,
     }
     if resends := request.extensions.get(RESEND_COUNT):
         attributes["http.request.resend_count"] = resends
     name = request.extensions.get(SPAN_NAME) or request.method
-    with tracer.start_as_current_span(
-        name, kind=SpanKind.CLIENT, attributes=attributes, set_status_on_exception=False
-    ) as span:
-        PROPAGATOR.inject(request.headers)
-        try:
-            response = await send(request)
-        except Exception as exc:
-            span.set_attribute("error.type", type(exc).__qualname__)
-            span.set_status(Status(StatusCode.ERROR))
-            raise
+    # Not made current: nothing runs under it but the send; its context goes on the wire.
+    span = tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
+    try:
+        PROPAGATOR.inject(request.headers, context=set_span_in_context(span))
+        response = await send(request)
+    except BaseException as exc:
+        span.set_attribute("error.type", type(exc).__qualname__)
+        span.set_status(Status(StatusCode.ERROR))
+        span.end()
+        raise
+    if response.status_code >= 500:
+        span.set_attributes(
+            {
+                "http.response.status_code": response.status_code,
+                "error.type": str(response.status_code),
+            }
+        )
+        span.set_status(Status(StatusCode.ERROR))
+    else:
         span.set_attribute("http.response.status_code", response.status_code)
-        if response.status_code >= 500:
-            span.set_attribute("error.type", str(response.status_code))
-            span.set_status(Status(StatusCode.ERROR))
-        return response
+    span.end()
+    return response
