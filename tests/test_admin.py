@@ -246,7 +246,7 @@ async def test_admin_connections_figures(admin: httpx.AsyncClient, live_app: Sta
     for _ in range(5):
         bb.adapter.upstream.breaker.record_failure()
     figures = {c["name"]: c for c in (await admin.get("/admin/connections")).json()["data"]}
-    assert figures["bb"]["circuit"]["state"] == "open" and figures["bb"]["health"] == "down"
+    assert figures["bb"]["circuit"]["state"] == "open" and figures["bb"]["health"] == "unavailable"
     assert figures["bb"]["cache"]["hits"] == 1 and figures["bb"]["cache"]["misses"] == 1
     assert figures["bb"]["upstream"]["by_outcome"] == {"200": 1}
     assert figures["crm"]["health"] == "ok"

@@ -44,7 +44,7 @@ async def views(app: Starlette, name: str) -> tuple[dict[str, object], dict[str,
 async def test_a_new_connection_is_ok_with_no_error(app: Starlette) -> None:
     admin, listed = await views(app, "borderbolt")
     for shown in (admin, listed):
-        assert shown["health_state"] == "ok" and shown["last_error"] is None
+        assert shown["health"] == "ok" and shown["last_error"] is None
 
 
 async def test_refused_credentials_are_auth_failed_until_an_answer_is_not(
@@ -55,13 +55,13 @@ async def test_refused_credentials_are_auth_failed_until_an_answer_is_not(
     sim.authorized = lambda token: token == "rotated-upstream-token"  # the gateway's is wrong
     assert (await client.get("/v1/customers/borderbolt:501")).status_code == 502
     admin, listed = await views(app, "borderbolt")
-    assert admin["health_state"] == listed["health_state"] == "auth_failed"
+    assert admin["health"] == listed["health"] == "auth_failed"
     assert "refused the gateway's credentials (HTTP 401)" in str(admin["last_error"])
     assert admin["health_since"] and admin["health_since"] == listed["health_since"]
     sim.authorized = kept
     assert (await client.get("/v1/customers/borderbolt:502")).status_code == 200
     admin, _ = await views(app, "borderbolt")
-    assert (admin["health_state"], admin["last_error"]) == ("ok", None)
+    assert (admin["health"], admin["last_error"]) == ("ok", None)
 
 
 async def test_a_token_endpoint_refusing_is_auth_failed(
@@ -71,7 +71,7 @@ async def test_a_token_endpoint_refusing_is_auth_failed(
     shop.credentials = Credentials(client_id="shop-client", client_secret="rotated")
     assert (await client.get("/v1/customers/shop:553910")).status_code == 502
     admin, _ = await views(app, "shop")
-    assert admin["health_state"] == "auth_failed"
+    assert admin["health"] == "auth_failed"
     assert "token endpoint refused" in str(admin["last_error"])
     assert "shop-client-secret" not in str(admin)
 
@@ -84,14 +84,14 @@ async def test_an_open_breaker_is_unavailable(app: Starlette, client: httpx.Asyn
         app.state.runtime.connections["borderbolt"].adapter.upstream.breaker.state.value == "open"
     )
     admin, _ = await views(app, "borderbolt")
-    assert admin["health_state"] == "unavailable" and "circuit" in str(admin["last_error"])
+    assert admin["health"] == "unavailable" and "circuit" in str(admin["last_error"])
 
 
 async def test_a_429_is_throttled(app: Starlette, client: httpx.AsyncClient) -> None:
     sandbox_of(app).faults.add(Fault(status=429, headers={"Retry-After": "0"}, times=10))
     assert (await client.get("/v1/customers/borderbolt:501")).status_code == 429
     admin, _ = await views(app, "borderbolt")
-    assert admin["health_state"] == "throttled" and "429" in str(admin["last_error"])
+    assert admin["health"] == "throttled" and "429" in str(admin["last_error"])
 
 
 async def test_slow_answers_over_the_window_are_degraded(
@@ -102,7 +102,7 @@ async def test_slow_answers_over_the_window_are_degraded(
     for limit in (1, 2, 3):  # three reads the cache cannot answer
         assert (await client.get(f"/v1/customers?connection=crm&limit={limit}")).status_code == 200
     admin, _ = await views(app, "crm")
-    assert admin["health_state"] == "degraded" and "p95" in str(admin["last_error"])
+    assert admin["health"] == "degraded" and "p95" in str(admin["last_error"])
 
 
 def test_the_first_state_that_applies_wins_and_silence_is_no_opinion() -> None:
@@ -196,4 +196,4 @@ async def test_a_state_another_instance_wrote_is_overruled_by_what_this_one_sees
     assert await store.snapshot_swap(SNAPSHOT, "borderbolt", None, json.dumps(elsewhere))
     assert (await client.get("/v1/customers/borderbolt:501")).status_code == 200
     admin, _ = await views(app, "borderbolt")
-    assert (admin["health_state"], admin["last_error"]) == ("ok", None)
+    assert (admin["health"], admin["last_error"]) == ("ok", None)

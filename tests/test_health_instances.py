@@ -103,7 +103,7 @@ async def _faults_in_turn(sim: Process, a: Process, b: Process) -> None:
         await asyncio.sleep(2.5)  # two more looks by each instance: still one event each
         assert await transitions(a) == await transitions(b) == expected
         state = steps[-1][1]
-        assert (await shown(a))["health_state"] == (await shown(b))["health_state"] == state
+        assert (await shown(a))["health"] == (await shown(b))["health"] == state
 
     assert await on_both(a, b, 2, 2) == [200] * 4
     await asyncio.sleep(1.5)

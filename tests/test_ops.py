@@ -73,4 +73,4 @@ async def test_connections_show_health(app: Starlette, client: httpx.AsyncClient
     for _ in range(5):
         app.state.runtime.connections["crm"].adapter.upstream.breaker.record_failure()
     health = {c["name"]: c["health"] for c in (await client.get("/v1/connections")).json()["data"]}
-    assert health["crm"] == "down" and health["borderbolt"] == "ok"
+    assert health["crm"] == "unavailable" and health["borderbolt"] == "ok"

@@ -121,10 +121,19 @@ class HealthBoard:
             await asyncio.sleep(max(0.0, TICK - (time.monotonic() - started)))
 
 
-def shown(entry: dict[str, Any]) -> dict[str, Any]:
-    """A connection's shared health as the connection views show it."""
+# API.md section 15's order: when several states apply, the first wins.
+PRECEDENCE = ("auth_failed", "unavailable", "throttled", "degraded", "ok")
+
+
+def shown(entry: dict[str, Any], circuit: str) -> dict[str, Any]:
+    """A connection's health as the connection views show it (API.md section 15): the
+    shared state, except that a circuit this instance holds open is ``unavailable`` at
+    once, before the next look publishes it (when nothing earlier in the order applies)."""
+    state = entry["state"]
+    if circuit == "open" and PRECEDENCE.index(state) > PRECEDENCE.index("unavailable"):
+        state = "unavailable"
     return {
-        "health_state": entry["state"],
+        "health": state,
         "health_since": entry.get("since"),
         "last_error": entry.get("last_error"),
     }

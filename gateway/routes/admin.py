@@ -26,7 +26,6 @@ from gateway.http.edge import Call
 from gateway.http.endpoint import Endpoint
 from gateway.runtime import Runtime
 from gateway.store import StaleConfig, StoreDown
-from gateway.upstreams.connections import health
 from kernel.errors import (
     BadRequest,
     Conflict,
@@ -243,8 +242,7 @@ async def admin_connections(call: Call) -> Response:
                 "adapter": connection.adapter.name,
                 "api_version": connection.config.api_version,
                 "sandbox": connection.config.is_sandbox,
-                "health": health(breaker.state.value),
-                **shown(await call.host.health.entry(name)),
+                **shown(await call.host.health.entry(name), breaker.state.value),
                 "circuit": {"state": breaker.state.value, "consecutive_failures": breaker.failures},
                 "cache": {
                     "entries": cache.entries,

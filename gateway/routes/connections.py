@@ -11,7 +11,7 @@ from gateway.changes.health_board import shown
 from gateway.http.edge import Call, respond
 from gateway.http.endpoint import ANY_KEY, Endpoint
 from gateway.http.queries import CUSTOMER_FILTERS
-from gateway.upstreams.connections import Connection, health
+from gateway.upstreams.connections import Connection
 
 
 def describe(connection: Connection) -> dict[str, Any]:
@@ -21,7 +21,6 @@ def describe(connection: Connection) -> dict[str, Any]:
         "adapter": adapter.name,
         "api_version": connection.config.api_version,
         "sandbox": connection.config.is_sandbox,
-        "health": health(connection.adapter.upstream.breaker.state.value),
         "operations": {
             op.value: ("supported" if op in adapter.capabilities else "unsupported")
             for op in Operation
@@ -48,7 +47,13 @@ async def list_connections(call: Call) -> Response:
     return respond(
         {
             "data": [
-                {**describe(c), **shown(await call.host.health.entry(c.name))} for c in visible
+                {
+                    **describe(c),
+                    **shown(
+                        await call.host.health.entry(c.name), c.adapter.upstream.breaker.state.value
+                    ),
+                }
+                for c in visible
             ],
             "meta": {"default_connection": runtime.config.server.default_connection},
         }

@@ -147,8 +147,3 @@ def _same_upstream(old: ConnectionConfig, new: ConnectionConfig) -> bool:
         new.base_url,
         new.auth,
     )
-
-
-def health(circuit: str) -> str:
-    """A connection's health as its circuit says it."""
-    return {"closed": "ok", "half_open": "recovering", "open": "down"}[circuit]
