@@ -4,6 +4,8 @@ siblings, and the ``traceparent`` the sandbox simulators receive."""
 
 from __future__ import annotations
 
+import io
+import json
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -237,3 +239,16 @@ async def test_store_calls_on_redis_are_spans_of_the_request(
     store = [s for s in children(server, finished) if s.name.startswith("redis ")]
     assert {"redis cache_get", "redis cache_put"} <= {s.name for s in store}
     assert all((s.attributes or {})["db.system.name"] == "redis" for s in store)
+
+
+async def test_the_access_log_line_names_the_request_span(
+    spans: InMemorySpanExporter, traced_app: Starlette, log_lines: io.StringIO
+) -> None:
+    """The access log (gateway/observability/access.py) and the trace meet: the line's
+    trace_id/span_id are the server span's, so a log line leads to its trace."""
+    async with client_for(traced_app) as client:
+        assert (await client.get("/v1/customers/borderbolt:501", headers=CALLER)).status_code == 200
+    lines = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    (line,) = [line for line in lines if line["event"] == "request"]
+    server = one(spans.get_finished_spans(), SpanKind.SERVER)
+    assert (line["trace_id"], line["span_id"]) == (CALLER_TRACE, f"{server.context.span_id:016x}")
