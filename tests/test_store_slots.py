@@ -182,3 +182,25 @@ async def test_every_script_mget_and_transaction_keeps_its_keys_in_one_slot(
     never = sorted(name for sha, name in scripts.items() if sha not in called)
     assert not never, f"scripts never called by their SHA here (add them to exercise): {never}"
     assert not [w for _, w in sent if w[0].upper() == b"EVAL"], "a script sent whole"
+
+
+async def test_a_cache_read_asks_one_node_its_entry_and_generations(
+    redis: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read cache's one round trip (the generations' MGET and the entry's HGETALL in
+    a pipeline) names keys of one slot, so on a cluster it goes to one node, not two."""
+    sent = record(monkeypatch)
+    store = RedisStore(redis.url, prefix=f"s{uuid.uuid4().hex[:6]}:", timeout=2.0)
+    try:
+        cache = store.response_cache("crm", "ns", CacheConfig(ttl=60, stale_if_error=0))
+
+        async def produce() -> bytes:
+            return b"{}"
+
+        await cache.get(("id", "GET", "/v1/x", ""), ["customer:1"], produce)
+    finally:
+        await store.aclose()
+    read = [w for _, w in sent if w[0].upper() in (b"MGET", b"HGETALL")]
+    keys = [k for words in read for k in words[1:]]
+    assert {w[0].upper() for w in read} == {b"MGET", b"HGETALL"}
+    assert len({key_slot(k) for k in keys}) == 1, [k.decode() for k in keys]

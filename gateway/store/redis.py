@@ -13,7 +13,7 @@ slot, by a hash tag (``{...}``) the keys it touches share:
   instances re-assert theirs, so it survives the store losing its data (``ready``).
 - ``{config}:*``: accepted configs, sealed, published by compare-and-set and followed
   by every instance (gateway/store/redis_config.py).
-- ``cache:*`` and ``{conn:<name>}:gen:*`` (gateway/store/shared_cache.py),
+- ``{conn:<name>}:cache:*`` and ``{conn:<name>}:gen:*`` (gateway/store/shared_cache.py),
   ``{conn:<name>}:breaker:*`` (gateway/store/shared_breaker.py), and events, snapshots
   (``snap:{<name>}``), leases and webhook deliveries (``{dlv}:*``)
   (gateway/store/redis_changes.py).
