@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import httpx
 import pytest
@@ -11,8 +12,9 @@ from starlette.applications import Starlette
 from starlette.responses import Response
 
 from adapters.sandbox import Fault, Sandbox
+from gateway.guarantees import idempotency
 from gateway.guarantees.idempotency import IdempotencyStore, fingerprint
-from kernel.errors import ValidationFailed
+from kernel.errors import Conflict, ValidationFailed
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.anyio
@@ -127,3 +129,38 @@ def test_fingerprint_ignores_json_formatting_only() -> None:
     assert a == b
     assert a != fingerprint("POST", "/v1/y", b'{"a": 1, "b": [1, 2]}')
     assert a != fingerprint("POST", "/v1/x", b'{"a": 2, "b": [1, 2]}')
+
+
+async def test_a_duplicate_waits_at_most_wait_seconds_in_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """API.md: a duplicate is answered "at the latest after 10 s". Two duplicates wait
+    on a first that ends refused (its claim released); one of them claims the key and
+    runs long, and the other, which had already waited, must not wait ``WAIT`` again."""
+    monkeypatch.setattr(idempotency, "WAIT", 1.0)
+    store = IdempotencyStore()
+    released = asyncio.Event()
+
+    async def refused() -> Response:
+        await released.wait()
+        return Response(b"{}", status_code=503)  # not kept: the claim is released
+
+    async def slow() -> Response:
+        await asyncio.sleep(5)
+        return Response(b"{}", status_code=201)
+
+    first = asyncio.create_task(store.run(("id", "k"), "fp", refused))
+    await asyncio.sleep(0.05)
+    began = time.monotonic()
+    duplicates = [asyncio.create_task(store.run(("id", "k"), "fp", slow)) for _ in range(2)]
+    await asyncio.sleep(0.6)
+    released.set()
+    done, running = await asyncio.wait(duplicates, return_when=asyncio.FIRST_COMPLETED)
+    took = time.monotonic() - began
+    for task in running:
+        task.cancel()
+    assert (await first).status_code == 503
+    (answered,) = done
+    with pytest.raises(Conflict):
+        answered.result()
+    assert took < 1.3, f"the duplicate waited {took:.1f} s, more than WAIT (1 s) in all"

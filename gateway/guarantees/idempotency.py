@@ -82,6 +82,10 @@ class IdempotencyStore:
         self, key: str, fingerprint: str, produce: Callable[[], Awaitable[Response]]
     ) -> Response:
         store = self.store
+        # WAIT bounds the whole wait, not each look: a first request refused (its claim
+        # released) may be followed by another duplicate's claim, and a duplicate that
+        # waited for the one must not wait WAIT again for the other.
+        deadline = time.monotonic() + WAIT
         for _ in range(3):
             record = await store.idempotency_get(key)
             if record is None:
@@ -90,7 +94,8 @@ class IdempotencyStore:
                 continue  # another request claimed it a moment ago
             _same(record.fingerprint, fingerprint)
             if not record.finished and record.alive:
-                record = await store.idempotency_wait(key, WAIT)
+                left = max(0.0, deadline - time.monotonic())
+                record = await store.idempotency_wait(key, left)
                 if record is None:
                     continue  # the first was refused (not kept): this one may run
             if record.finished:
