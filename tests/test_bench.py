@@ -79,8 +79,8 @@ def test_the_topology_table_gives_ratios_to_standalone_and_the_target() -> None:
     table = topologies.render(results, args)
     assert "| redis-sentinel | miss | 480 | 1050 | 1.05x | 120 | 3.00x | 0 |" in table
     assert "| redis-cluster | hit | 2000 | 360 | 1.20x | 20 | 2.00x | 1 |" in table
-    assert "standalone's | miss | 1.08x | met |" in table
-    assert "standalone's | hit | 1.20x | not met |" in table
+    assert "standalone's | miss | 1.080x | met |" in table
+    assert "standalone's | hit | 1.200x | not met |" in table
 
 
 def test_a_topology_run_replaces_only_its_own_section() -> None:
