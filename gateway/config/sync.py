@@ -102,21 +102,25 @@ class ConfigFollower:
         async with self.host.lock:
             await self._converge()
 
+    async def _other_version(self, actor: str) -> ConfigVersion | None:
+        """The store's current version when it is not the one running. A store with no
+        version is given ours, published as ``actor`` (a new or emptied store)."""
+        current = await self.host.runtime.store.current_config()
+        if current is None:
+            await self._publish(actor, expected=None)
+            return None
+        return current if current.etag != self.host.etag else None
+
     async def _converge(self) -> None:
         """Run the store's current version, or republish ours when it has none."""
-        store = self.host.runtime.store
-        version = await store.current_config()
-        if version is None:
-            await self._publish("republished", expected=None)
-        elif version.etag != self.host.etag:
+        version = await self._other_version("republished")
+        if version is not None:
             await self._adopt(version)
 
     async def _sync_on_start(self) -> None:
         store = self.host.runtime.store
-        current = await store.current_config()
-        if current is None:
-            await self._publish("startup", expected=None)
-        elif current.etag != self.host.etag:
+        current = await self._other_version("startup")
+        if current is not None:
             earlier = {v.etag for v in await store.config_versions(KNOWN_VERSIONS)}
             unchanged = self.host.etag == await asyncio.to_thread(self.host.last_written)
             if self.host.etag in earlier and unchanged:
