@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import re
 import uuid
@@ -13,20 +12,17 @@ from typing import Any
 import httpx
 import pytest
 import stamina
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from starlette.applications import Starlette
 
 from adapters.sandbox import Sandbox, SandboxTransport
 from gateway.app import create_app, shutdown
 from gateway.config.model import Config
 from gateway.config.text import load_config, parse_config
-from gateway.observability import tracing
-from gateway.observability.logging import configure_logging
 from gateway.store import Store
 from gateway.store.local import LocalStore
 from gateway.store.redis import RedisStore
 from kernel.errors import GatewayError
+from tests.observability_fixtures import log_lines, spans  # noqa: F401 (fixtures)
 from tests.site_config import redis_state
 
 FIXTURES = Path(__file__).parent.parent / "adapters"
@@ -177,15 +173,6 @@ def errors_read_like_the_contract(monkeypatch: pytest.MonkeyPatch) -> Iterator[N
     monkeypatch.setattr(GatewayError, "envelope", checked)
     yield
     assert not seen, f"error messages in pydantic's or Python's wording: {seen}"
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """Every log line the test writes, JSON as in production (test_logging, test_access_log)."""
-    stream = io.StringIO()
-    configure_logging("debug", stream)
-    yield stream
-    configure_logging("debug")
 
 
 @pytest.fixture
@@ -394,12 +381,3 @@ async def stores(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     yield make
     for store in made:
         await store.aclose()
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    """The spans tracing makes while the test runs (the SDK's in-memory exporter)."""
-    exporter = InMemorySpanExporter()
-    tracing.export_to(SimpleSpanProcessor(exporter))
-    yield exporter
-    tracing.export_to(None)
