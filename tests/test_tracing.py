@@ -237,3 +237,34 @@ async def test_store_calls_on_redis_are_spans_of_the_request(
     store = [s for s in children(server, finished) if s.name.startswith("redis ")]
     assert {"redis cache_get", "redis cache_put"} <= {s.name for s in store}
     assert all((s.attributes or {})["db.system.name"] == "redis" for s in store)
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"traceparent": "not-a-traceparent", "tracestate": "vendor=x"},
+        {"traceparent": CALLER["traceparent"] + "\x00"},
+        {"tracestate": "vendor=x"},
+    ],
+)
+async def test_off_a_malformed_traceparent_is_dropped_not_refused(
+    untraced_app: Starlette, sent: dict[str, str]
+) -> None:
+    sim = sandbox_of(untraced_app)
+    sim.calls.clear()
+    async with client_for(untraced_app) as client:
+        answer = await client.get("/v1/customers", params={"limit": 1}, headers=sent)
+    assert answer.status_code == 200
+    (call,) = sim.calls
+    assert "traceparent" not in call.headers and "tracestate" not in call.headers
+
+
+async def test_off_an_oversized_tracestate_is_dropped(untraced_app: Starlette) -> None:
+    sim = sandbox_of(untraced_app)
+    sim.calls.clear()
+    sent = {"traceparent": CALLER["traceparent"], "tracestate": "v=" + "x" * 600}
+    async with client_for(untraced_app) as client:
+        assert (await client.get("/v1/customers", params={"limit": 1}, headers=sent)).is_success
+    (call,) = sim.calls
+    assert call.headers["traceparent"] == CALLER["traceparent"]
+    assert "tracestate" not in call.headers
