@@ -12,6 +12,8 @@ gateway's), and one-worker gateways, each its own process:
 - on:      this tree, enabled, ``OTEL_TRACES_SAMPLER=always_on``, spans made and sampled
            but not exported (``OTEL_TRACES_EXPORTER=none``): the cost of the spans alone
 - on+otlp: the same, exported OTLP/HTTP (batched) to the local sink: the whole cost
+- 1in10+otlp: ``sample_ratio: 0.1`` (the default parent-based ratio sampler), exported:
+           what a production setting costs
 
 Every request is a cache miss (``Cache-Control: no-cache``), so each makes a server
 span, a client span and the upstream call. wrk drives each at -c16, unpinned and pinned
@@ -47,7 +49,7 @@ from bench.run import (
 
 SIM_PORT, SINK_PORT, FIRST_GW_PORT = 9111, 9112, 9113
 BASELINE = "d523072"  # main before tracing
-GATEWAYS = ("before", "off", "on", "on+otlp")
+GATEWAYS = ("before", "off", "on", "on+otlp", "1in10+otlp")
 
 
 class Sink(BaseHTTPRequestHandler):
@@ -68,7 +70,8 @@ def gateway_env(name: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
     if name.startswith("on"):
         env["OTEL_TRACES_SAMPLER"] = "always_on"
-        env["OTEL_TRACES_EXPORTER"] = "otlp" if name == "on+otlp" else "none"
+    if name not in ("before", "off"):
+        env["OTEL_TRACES_EXPORTER"] = "otlp" if name.endswith("+otlp") else "none"
         env["OTEL_EXPORTER_OTLP_ENDPOINT"] = f"http://127.0.0.1:{SINK_PORT}"
     return env
 
@@ -77,8 +80,10 @@ def serve(name: str, port: int, workdir: Path, baseline: Path) -> subprocess.Pop
     label = name.replace("+", "-")
     state = f"{{backend: local, path: '{workdir / label}.db'}}"  # one state file each
     text = CONFIG.replace("STATE", state).replace(":9101", f":{SIM_PORT}")
-    if name.startswith("on"):
-        text = text.replace("log_level: warning,", "log_level: warning, tracing: {enabled: true},")
+    if name not in ("before", "off"):
+        ratio = 0.1 if name.startswith("1in10") else 1.0
+        tracing = f"tracing: {{enabled: true, sample_ratio: {ratio}}},"
+        text = text.replace("log_level: warning,", f"log_level: warning, {tracing}")
     config = workdir / f"{label}.yaml"
     config.write_text(text)
     command = [sys.executable, "-m", "gateway", "serve", "--config", str(config),

@@ -252,3 +252,34 @@ async def test_the_access_log_line_names_the_request_span(
     (line,) = [line for line in lines if line["event"] == "request"]
     server = one(spans.get_finished_spans(), SpanKind.SERVER)
     assert (line["trace_id"], line["span_id"]) == (CALLER_TRACE, f"{server.context.span_id:016x}")
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        {"traceparent": "not-a-traceparent", "tracestate": "vendor=x"},
+        {"traceparent": CALLER["traceparent"] + "\x00"},
+        {"tracestate": "vendor=x"},
+    ],
+)
+async def test_off_a_malformed_traceparent_is_dropped_not_refused(
+    untraced_app: Starlette, sent: dict[str, str]
+) -> None:
+    sim = sandbox_of(untraced_app)
+    sim.calls.clear()
+    async with client_for(untraced_app) as client:
+        answer = await client.get("/v1/customers", params={"limit": 1}, headers=sent)
+    assert answer.status_code == 200
+    (call,) = sim.calls
+    assert "traceparent" not in call.headers and "tracestate" not in call.headers
+
+
+async def test_off_an_oversized_tracestate_is_dropped(untraced_app: Starlette) -> None:
+    sim = sandbox_of(untraced_app)
+    sim.calls.clear()
+    sent = {"traceparent": CALLER["traceparent"], "tracestate": "v=" + "x" * 600}
+    async with client_for(untraced_app) as client:
+        assert (await client.get("/v1/customers", params={"limit": 1}, headers=sent)).is_success
+    (call,) = sim.calls
+    assert call.headers["traceparent"] == CALLER["traceparent"]
+    assert "tracestate" not in call.headers

@@ -202,3 +202,27 @@ def test_a_fanned_out_list_with_a_retry_reaches_a_real_otlp_receiver(
     assert retry.attributes["server.port"] == bb.port
     (crm_leg,) = [s for s in legs if s.attributes["gateway.connection"] == "crm"]
     assert [s.name for s in by_parent[crm_leg.span_id]] == ["GET"]  # q is native there
+
+
+def test_a_cache_miss_then_hit_reach_the_receiver(
+    collector: Collector, site: tuple[Process, Process]
+) -> None:
+    _, gw = site
+    seen = []
+    for n in range(2):
+        trace_id = f"{n + 1:032x}"
+        answer = httpx.get(
+            f"{gw.url}/v1/customers",
+            params={"connection": "borderbolt", "limit": 5},
+            headers={
+                "Authorization": "Bearer reader-key",
+                "traceparent": f"00-{trace_id}-{CALLER_SPAN}-01",
+            },
+            timeout=10,
+        )
+        assert answer.status_code == 200
+        (server,) = [s for s in wait_for_trace(collector, trace_id, count=1) if s.kind == SERVER]
+        seen.append((server.attributes["gateway.cache"], answer.headers["x-cache"]))
+        attempts = [s for s in collector.spans if s.trace_id == trace_id and s.kind == CLIENT]
+        assert len(attempts) == (1 if n == 0 else 0)  # a hit asks no upstream
+    assert seen == [("MISS", "MISS"), ("HIT", "HIT")]

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import Token
@@ -61,6 +62,8 @@ from kernel.tracing import passed_on_var, tracer_var
 SERVICE = "customer-gateway"
 PROPAGATOR = TraceContextTextMapPropagator()
 TRACE_HEADERS = (b"traceparent", b"tracestate")
+TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
+MAX_TRACESTATE = 512  # W3C: 32 list members; a longer one may be dropped
 _providers: list[TracerProvider] = []
 _tracers: dict[float, Tracer | None] = {}  # by sample ratio; None: OTEL_SDK_DISABLED
 _processor: SpanProcessor | None = None  # set by tests (export_to); else from OTEL_*
@@ -174,8 +177,22 @@ def start_server(scope: Scope, settings: TracingConfig) -> ServerSpan | PassedOn
     tracer = tracer_for(settings)
     if tracer is None:
         found = caller_headers(scope)
-        return None if found is None else PassedOn(found)
+        return None if found is None else passed_on(found)
     return ServerSpan(tracer, scope)
+
+
+def passed_on(found: dict[str, str]) -> PassedOn | None:
+    """What of a caller's trace headers goes upstream with tracing off: a W3C-shaped
+    ``traceparent`` as it came, its ``tracestate`` if of a sane size; anything else
+    is dropped (never a reason to refuse the request)."""
+    parent = found.get("traceparent", "")
+    if not TRACEPARENT.fullmatch(parent):
+        return None
+    state = found.get("tracestate")
+    kept = {"traceparent": parent}
+    if state is not None and len(state) <= MAX_TRACESTATE:
+        kept["tracestate"] = state
+    return PassedOn(kept)
 
 
 class PassedOn:
