@@ -304,13 +304,19 @@ def state_backend(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[str, 
     return "redis", redis_state(url, f"t{uuid.uuid4().hex[:8]}:")
 
 
+# Seconds without an answer before the session's Sentinel and Cluster fail a master
+# over: 2 s, not the soak's 1 s, as a loaded test machine once left a master just
+# promoted unanswered for 1 s and the sentinels failed it over again.
+FAILOVER_AFTER = 2.0
+
+
 @pytest.fixture(scope="session")
 def sentinel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A real Sentinel setup for the session (tests/ha_servers.py): a master, its
     replica and three sentinels, with passwords."""
     from tests.ha_servers import sentinel_setup
 
-    with sentinel_setup(tmp_path_factory.mktemp("sentinel")) as setup:
+    with sentinel_setup(tmp_path_factory.mktemp("sentinel"), FAILOVER_AFTER) as setup:
         yield setup
 
 
@@ -320,7 +326,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     replica each."""
     from tests.ha_servers import cluster_setup
 
-    with cluster_setup(tmp_path_factory.mktemp("cluster")) as setup:
+    with cluster_setup(tmp_path_factory.mktemp("cluster"), FAILOVER_AFTER) as setup:
         yield setup
 
 

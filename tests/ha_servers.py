@@ -114,13 +114,26 @@ def redis_daemon(
     return Daemon(args, port, password, folder / f"redis-{port}.log", ca)
 
 
+def in_sync(master: Daemon) -> bool:
+    """Whether ``master`` has its one replica connected and past its first sync (state
+    online): a replica still loading a full sync acknowledges no ``WAIT``, and a test
+    that starts then sees its first claim time out."""
+    seen = master.info("replication")
+    replica = seen.get("slave0")
+    return (
+        seen.get("connected_slaves") == 1
+        and isinstance(replica, dict)
+        and (replica.get("state") == "online")
+    )
+
+
 class SentinelSetup:
     """A master and its replica (password ``MASTER_PASSWORD``) watched by three sentinels
-    (their own password ``SENTINEL_PASSWORD``); a master that does not answer for 1 s
-    is failed over."""
+    (their own password ``SENTINEL_PASSWORD``); a master that does not answer for
+    ``down_after`` seconds (1 s: the soak's figure) is failed over."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, folder: Path, down_after: float = 1.0) -> None:
+        self.folder, self.down_after = folder, down_after
         self.master = redis_daemon(folder, password=MASTER_PASSWORD)
         self.replica = redis_daemon(
             folder, "--replicaof", "127.0.0.1", str(self.master.port), password=MASTER_PASSWORD
@@ -135,7 +148,7 @@ class SentinelSetup:
             f"requirepass {SENTINEL_PASSWORD}\nsentinel sentinel-pass {SENTINEL_PASSWORD}\n"
             f"sentinel monitor {SERVICE} 127.0.0.1 {self.master.port} 2\n"
             f"sentinel auth-pass {SERVICE} {MASTER_PASSWORD}\n"
-            f"sentinel down-after-milliseconds {SERVICE} 1000\n"
+            f"sentinel down-after-milliseconds {SERVICE} {round(self.down_after * 1000)}\n"
             f"sentinel failover-timeout {SERVICE} 4000\n"
         )
         args = [binary("redis-sentinel", SENTINEL_HINT), str(conf)]
@@ -188,10 +201,26 @@ class SentinelSetup:
         """Start ``lost`` (a master failed over) again as the new master's replica, as
         Sentinel would on its next look at it, and wait until it is in sync."""
         lost.start()
-        master = self.current_master()
-        if master is not lost:
-            lost.ask("REPLICAOF", "127.0.0.1", master.port)
+        wait_until(lambda: self._rejoined(lost), 20.0, what=f"{lost.address} as a replica")
         self.wait_ready(fully=False)
+
+    def _rejoined(self, lost: Daemon) -> bool:
+        """Whether ``lost`` replicates the current master with its link up; told (again)
+        to when not: a REPLICAOF sent while the master still counts it as gone, or
+        overtaken by the sentinels' own reconfiguration, is repeated until it holds."""
+        master = self.current_master()
+        if master is lost:  # a later failover chose it again: nothing to rejoin
+            return True
+        seen = lost.info("replication")
+        if seen["role"] != "slave" or seen.get("master_port") != master.port:
+            lost.ask("REPLICAOF", "127.0.0.1", master.port)
+            return False
+        return bool(seen.get("master_link_status") == "up")
+
+    def story(self, lines: int = 30) -> str:
+        """The last of what the first sentinel logged: a failing test prints it."""
+        told = self.sentinels[0].log.read_text(errors="replace").splitlines()
+        return "\n".join(told[-lines:])
 
     def current_replica(self) -> Daemon:
         master = self.current_master()
@@ -199,7 +228,7 @@ class SentinelSetup:
 
     def _settled(self, fully: bool) -> bool:
         master = self.current_master()
-        if master.info("replication").get("connected_slaves") != 1:
+        if not in_sync(master):
             return False
         for sentinel in self.sentinels:
             raw = sentinel.ask("SENTINEL", "MASTER", SERVICE)
@@ -219,9 +248,10 @@ class SentinelSetup:
 
 class ClusterSetup:
     """Three masters, each with one replica, on loopback ports; a master that does not
-    answer for 1 s is replaced by its replica."""
+    answer for ``down_after`` seconds (1 s: the soak's figure) is replaced by its
+    replica."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, down_after: float = 1.0) -> None:
         self.folder = folder
         self.nodes = []
         for _ in range(6):
@@ -236,7 +266,7 @@ class ClusterSetup:
                     "--cluster-config-file",
                     f"nodes-{bus}.conf",
                     "--cluster-node-timeout",
-                    "1000",
+                    str(round(down_after * 1000)),
                     "--cluster-replica-validity-factor",
                     "0",
                 )
@@ -305,19 +335,17 @@ class ClusterSetup:
             if b"cluster_state:ok" not in node.ask("CLUSTER", "INFO"):
                 return False
         masters = self.masters()
-        return len(masters) == 3 and all(
-            m.info("replication").get("connected_slaves") == 1 for m in masters
-        )
+        return len(masters) == 3 and all(in_sync(m) for m in masters)
 
     def wait_ready(self, deadline: float = 30.0) -> None:
         """Until every node says the cluster is ok and each of three masters has its
-        replica connected."""
+        replica connected and in sync."""
         wait_until(self._settled, deadline, what="the Redis Cluster")
 
 
 @contextlib.contextmanager
-def sentinel_setup(folder: Path) -> Iterator[SentinelSetup]:
-    setup = SentinelSetup(folder)
+def sentinel_setup(folder: Path, down_after: float = 1.0) -> Iterator[SentinelSetup]:
+    setup = SentinelSetup(folder, down_after)
     try:
         yield setup.start()
     finally:
@@ -325,8 +353,8 @@ def sentinel_setup(folder: Path) -> Iterator[SentinelSetup]:
 
 
 @contextlib.contextmanager
-def cluster_setup(folder: Path) -> Iterator[ClusterSetup]:
-    setup = ClusterSetup(folder)
+def cluster_setup(folder: Path, down_after: float = 1.0) -> Iterator[ClusterSetup]:
+    setup = ClusterSetup(folder, down_after)
     try:
         yield setup.start()
     finally:

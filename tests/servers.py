@@ -123,12 +123,17 @@ class Process:
     def stop(self, kill: bool = False) -> None:
         if self.process is None:
             return
+        process, self.process = self.process, None
         if kill:
-            self.process.kill()
+            process.kill()
         else:
-            self.process.terminate()
-        self.process.wait(10)
-        self.process = None
+            process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:  # killed, not left running beside later tests
+            process.kill()
+            process.wait(10)
+            raise AssertionError(f"{self.args[2:4]} did not stop within 10 s of SIGTERM")
 
 
 def borderbolt_records(sim: Process, token: str, code: str) -> int:

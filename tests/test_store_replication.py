@@ -22,7 +22,7 @@ from kernel.errors import StateUnavailable
 from tests.ha_servers import Daemon
 
 pytestmark = pytest.mark.anyio
-TIMEOUT = 0.3
+TIMEOUT = 1.0  # a cold client on a loaded machine: discovery, script load and WAIT
 
 
 class Topology:
