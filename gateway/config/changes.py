@@ -9,9 +9,10 @@ import re
 from fnmatch import fnmatchcase
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 
 from adapters.kinds import EVENT_TYPES, PLURALS
+from gateway.config.base import _Model
 from gateway.config.secrets import masked_url_given
 from kernel.wording import suggestion
 
@@ -31,10 +32,6 @@ def _resource(name: str) -> str:
 
 Resource = Annotated[str, AfterValidator(_resource)]
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix the spec defines, not a secret
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class EventsConfig(_Model):

@@ -10,30 +10,63 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
-import re
 from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    SecretStr,
-    ValidationInfo,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
-from adapters import ADAPTERS
-from gateway.config.changes import ChangesConfig, DeliveryConfig, EventsConfig, WebhookConfig
-from gateway.config.observability import AccessLogConfig, HealthConfig
-from gateway.config.secrets import masked_url_given
-from kernel.wording import in_words, suggestion
+from gateway.config.base import MASK, RateLimit, Secret, _Model
+from gateway.config.changes import DeliveryConfig, EventsConfig, WebhookConfig
+from gateway.config.connection import (
+    SANDBOX,
+    Auth,
+    BearerAuth,
+    BudgetLimit,
+    CacheConfig,
+    CircuitBreakerConfig,
+    ConnectionConfig,
+    OAuth2ClientCredentialsAuth,
+    RetryConfig,
+    TimeoutConfig,
+)
+from gateway.config.observability import AccessLogConfig
+from gateway.config.state import (
+    LocalState,
+    RedisClusterState,
+    RedisSentinelState,
+    RedisState,
+    SharedState,
+    StateConfig,
+)
+from kernel.wording import suggestion
+
+# Models live in base.py, state.py, connection.py, changes.py and observability.py;
+# importing them from here keeps working.
+__all__ = [
+    "MASK",
+    "SANDBOX",
+    "Auth",
+    "BearerAuth",
+    "BudgetLimit",
+    "CacheConfig",
+    "CircuitBreakerConfig",
+    "Config",
+    "ConfigError",
+    "ConnectionConfig",
+    "LocalState",
+    "OAuth2ClientCredentialsAuth",
+    "RateLimit",
+    "RedisClusterState",
+    "RedisSentinelState",
+    "RedisState",
+    "RetryConfig",
+    "Secret",
+    "SharedState",
+    "StateConfig",
+    "TimeoutConfig",
+]
 
 DEFAULT_PATH = "config.yaml"
-MASK = "***"
 CONNECTION_NAME = r"^[A-Za-z0-9_-]{1,64}$"
-SANDBOX = "sandbox:"
 SCOPES = frozenset(
     {
         "customers:read",
@@ -46,30 +79,6 @@ SCOPES = frozenset(
         "admin",
     }
 )
-
-
-def _not_the_mask(secret: SecretStr) -> SecretStr:
-    value = secret.get_secret_value()
-    if value == MASK:
-        raise ValueError(
-            f"{value!r} is the mask GET /admin/config shows in place of a secret: write the "
-            "secret itself, or a ${VAR} reference"
-        )
-    return secret
-
-
-def _no_masked_credentials(url: str) -> str:
-    if masked_url_given(url):
-        raise ValueError(
-            "the URL carries the mask GET /admin/config shows in place of a credential: "
-            "write the credential itself, or a ${VAR} reference"
-        )
-    return url
-
-
-# A secret: never the mask an admin read shows (a masked config saved as the file
-# would otherwise make '***' a valid key or token).
-Secret = Annotated[SecretStr, AfterValidator(_not_the_mask)]
 
 
 class ConfigError(Exception):
@@ -87,91 +96,6 @@ class ConfigError(Exception):
 
     def located(self) -> list[tuple[str, str, tuple[int, int] | None]]:
         return [(p, m, pos) for (p, m), pos in zip(self.problems, self.positions, strict=True)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LocalState(_Model):
-    """One process; an embedded SQLite file for what must outlive a restart. A relative
-    ``path`` is relative to the config file's folder."""
-
-    backend: Literal["local"] = "local"
-    path: str = Field(default=".gateway/state.db", min_length=1)
-
-
-PREFIX = r"^[A-Za-z0-9:_.-]{0,64}$"  # no braces: a key's hash tag is the gateway's own
-
-
-class RedisState(_Model):
-    """Every worker and instance shares one Redis (6.2+) or Valkey."""
-
-    backend: Literal["redis"]
-    url: Annotated[str, AfterValidator(_no_masked_credentials)] = Field(
-        pattern=r"^(redis|rediss|unix)://"
-    )
-    prefix: str = Field(default="gw:", pattern=PREFIX)
-    timeout: float = Field(default=1.0, gt=0, le=5)  # seconds per store call
-
-
-def _host_port(address: str) -> str:
-    host, _, port = address.rpartition(":")
-    if not host.strip("[]") or not port.isascii() or not port.isdigit():
-        raise ValueError(f"{address!r} is not host:port (e.g. 10.0.0.5:26379)")
-    if not 0 < int(port) < 65536:
-        raise ValueError(f"{address!r}: the port must be 1 to 65535")
-    return address
-
-
-def _service_name(name: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", name):
-        raise ValueError(
-            f"{name!r} is not a master name as Sentinel monitors it (letters, digits, "
-            "'_', '.' and '-', at most 64)"
-        )
-    return name
-
-
-class RedisSentinelState(_Model):
-    """Redis with Sentinel: the sentinels name the current master of ``service``, and
-    the gateway follows it through a failover."""
-
-    backend: Literal["redis-sentinel"]
-    sentinels: list[Annotated[str, AfterValidator(_host_port)]] = Field(min_length=1)
-    service: Annotated[str, AfterValidator(_service_name)] = "mymaster"
-    db: int = Field(default=0, ge=0)
-    prefix: str = Field(default="gw:", pattern=PREFIX)
-    username: str | None = None
-    password: Secret | None = None  # the master's (and its replicas')
-    sentinel_password: Secret | None = None  # the sentinels' own, when they have one
-    timeout: float = Field(default=1.0, gt=0, le=5)
-
-
-def _cluster_url(url: str) -> str:
-    path = url.split("://", 1)[1].partition("?")[0].partition("/")[2]
-    if path not in ("", "0"):
-        raise ValueError(
-            f"a Redis Cluster has only database 0: remove '/{path}' from the URL "
-            "(separate deployments by prefix)"
-        )
-    return _no_masked_credentials(url)
-
-
-class RedisClusterState(_Model):
-    """Redis Cluster: ``url`` names any node; the others are found from it."""
-
-    backend: Literal["redis-cluster"]
-    url: Annotated[str, AfterValidator(_cluster_url)] = Field(pattern=r"^(redis|rediss)://")
-    prefix: str = Field(default="gw:", pattern=PREFIX)
-    timeout: float = Field(default=1.0, gt=0, le=5)
-
-
-SharedState = RedisState | RedisSentinelState | RedisClusterState
-StateConfig = Annotated[
-    LocalState | RedisState | RedisSentinelState | RedisClusterState,
-    Field(discriminator="backend"),
-]
 
 
 class Limits(_Model):
@@ -233,19 +157,6 @@ class ServerConfig(_Model):
         return entries
 
 
-class RateLimit(_Model):
-    """At most ``requests`` in any span of ``per`` seconds (a sliding window)."""
-
-    requests: int = Field(ge=1)
-    per: int = Field(ge=1, le=86_400)
-
-
-class BudgetLimit(RateLimit):
-    """An upstream's budget: a call over it waits for a slot up to ``max_wait`` seconds."""
-
-    max_wait: float = Field(default=2.0, ge=0, le=60)
-
-
 class ApiKeyConfig(_Model):
     name: str = Field(min_length=1)
     key: Secret | None = None
@@ -279,114 +190,6 @@ class ApiKeyConfig(_Model):
             return self.key_sha256.lower()
         assert self.key is not None
         return hashlib.sha256(self.key.get_secret_value().encode()).hexdigest()
-
-
-class BearerAuth(_Model):
-    type: Literal["bearer"]
-    token: Secret
-
-
-class TimeoutConfig(_Model):
-    connect: float = Field(default=2.0, gt=0)
-    read: float = Field(default=10.0, gt=0)
-    write: float = Field(default=10.0, gt=0)
-    pool: float = Field(default=5.0, gt=0)
-    total: float = Field(default=15.0, gt=0)  # every attempt of one call, retries included
-
-
-class OAuth2ClientCredentialsAuth(_Model):
-    type: Literal["oauth2_client_credentials"]
-    token_url: str = Field(min_length=1)
-    client_id: str = Field(min_length=1)
-    client_secret: Secret
-    scope: str | None = None
-
-    @field_validator("token_url")
-    @classmethod
-    def _url_or_path(cls, url: str) -> str:
-        if not (url.startswith("/") or re.match(r"^https?://[^\s/]+", url)):
-            raise ValueError("an http(s) URL, or a path on the connection's base_url")
-        return url
-
-
-Auth = Annotated[BearerAuth | OAuth2ClientCredentialsAuth, Field(discriminator="type")]
-
-
-class RetryConfig(_Model):
-    attempts: int = Field(default=3, ge=1, le=10)
-    wait_initial: float = Field(default=0.1, ge=0)
-    wait_max: float = Field(default=2.0, ge=0)
-    wait_jitter: float = Field(default=0.1, ge=0)
-    max_retry_after: float = Field(default=5.0, ge=0)
-
-
-class CircuitBreakerConfig(_Model):
-    failures: int = Field(default=5, ge=1)
-    reset_after: float = Field(default=30.0, gt=0)
-
-
-class CacheConfig(_Model):
-    ttl: float = Field(default=30.0, ge=0)
-    stale_if_error: float = Field(default=300.0, ge=0)
-    max_entries: int = Field(default=10_000, ge=1)
-
-
-class ConnectionConfig(_Model):
-    adapter: str
-    base_url: str
-    auth: Auth
-    api_version: int | None = Field(default=None, validate_default=True)
-    timeout: TimeoutConfig = TimeoutConfig()
-    retry: RetryConfig = RetryConfig()
-    circuit_breaker: CircuitBreakerConfig = CircuitBreakerConfig()
-    cache: CacheConfig = CacheConfig()
-    max_scan_pages: int = Field(default=10, ge=1, le=100)
-    rate_limit: BudgetLimit | None = None  # every call to this upstream, across instances
-    changes: ChangesConfig = ChangesConfig()
-    health: HealthConfig = HealthConfig()  # when it counts as degraded (API.md section 15)
-    # kind -> {target: upstream dot path}; checked against the adapter (adapters/field_mapping.py)
-    field_mapping: dict[str, dict[str, Annotated[str, Field(min_length=1)]]] = Field(
-        default_factory=dict
-    )
-
-    @field_validator("adapter")
-    @classmethod
-    def _known_adapter(cls, name: str) -> str:
-        if name not in ADAPTERS:
-            raise ValueError(f"unknown adapter {name!r}" + suggestion(name, ADAPTERS))
-        return name
-
-    @field_validator("base_url")
-    @classmethod
-    def _http_or_sandbox(cls, url: str) -> str:
-        _no_masked_credentials(url)
-        if url != SANDBOX and not re.match(r"^https?://[^\s/]+", url):
-            raise ValueError(f"must be {SANDBOX!r} or an http(s) URL")
-        if url != SANDBOX and re.search(r"[?#]", url):
-            raise ValueError(
-                "must not carry a query string or fragment: give the origin and any path "
-                "prefix (https://upstream.example.com/tenant), and credentials under auth"
-            )
-        return url.rstrip("/") if url != SANDBOX else url
-
-    @field_validator("api_version")
-    @classmethod
-    def _api_version_fits(cls, version: int | None, info: ValidationInfo) -> int | None:
-        adapter = info.data.get("adapter")
-        if adapter is None:  # the adapter itself is the problem, reported on its own
-            return version
-        versions = ADAPTERS[adapter].api_versions
-        if versions and version not in versions:
-            said = "is required" if version is None else f"{version} is not offered"
-            choices = in_words([str(v) for v in versions])
-            raise ValueError(f"{said}: adapter {adapter!r} serves API version {choices}")
-        if not versions and version is not None:
-            raise ValueError(f"adapter {adapter!r} takes no api_version")
-        return version
-
-    @property
-    def is_sandbox(self) -> bool:
-        return self.base_url == SANDBOX
 
 
 class Config(_Model):

@@ -3,11 +3,9 @@ and when a connection counts as degraded (``connections.NAME.health``)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from gateway.config.base import _Model
 
 
 class AccessLogConfig(_Model):
