@@ -69,8 +69,11 @@ clean:
 
 # The docs site (mkdocs.yml, MkDocs Material) into site/, strictly: a broken link or
 # anchor fails it (tests/test_docs_site.py runs the same build in make test). The
-# gateway serves it at /docs/guide/; open site/index.html without one.
+# configuration reference is generated from the config models first (commit it:
+# tests/test_config_reference.py fails when it is stale). The gateway serves the site at
+# /docs/guide/; open site/index.html without one.
 docs: $(STAMP)
+	$(BIN)/python -m gateway.config.reference
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # schemathesis against a served gateway, 200 examples per operation, and 1,000 generated

@@ -48,7 +48,11 @@ Secret = Annotated[SecretStr, AfterValidator(_not_the_mask)]
 
 
 class RateLimit(_Model):
-    """At most ``requests`` in any span of ``per`` seconds (a sliding window)."""
+    """At most `requests` in any span of `per` seconds: a sliding window, counted in the
+    state store, so with Redis it holds across every worker and instance (see
+    [Quotas](quotas.md))."""
 
-    requests: int = Field(ge=1)
-    per: int = Field(ge=1, le=86_400)
+    requests: int = Field(ge=1, examples=[600])
+    """Requests allowed in the window."""
+    per: int = Field(ge=1, le=86_400, examples=[60])
+    """The window, in whole seconds."""

@@ -11,25 +11,38 @@ from gateway.config.base import Secret, _Model, _no_masked_credentials
 
 
 class LocalState(_Model):
-    """One process; an embedded SQLite file for what must outlive a restart. A relative
-    ``path`` is relative to the config file's folder."""
+    """One process (the default; nothing to install): a SQLite file holds what must survive
+    a restart (idempotency answers, the cursor secret, config versions), with the read
+    cache and circuit breakers in memory. `gateway serve --workers N` with N > 1 is refused
+    on it (see [Running several instances](instances.md))."""
 
     backend: Literal["local"] = "local"
+    """This backend."""
     path: str = Field(default=".gateway/state.db", min_length=1)
+    """The SQLite file, relative to the config file's folder; locked by the one process
+    that serves it."""
 
 
 PREFIX = r"^[A-Za-z0-9:_.-]{0,64}$"  # no braces: a key's hash tag is the gateway's own
 
 
 class RedisState(_Model):
-    """Every worker and instance shares one Redis (6.2+) or Valkey."""
+    """Every worker and instance shares one Redis (6.2+) or Valkey, standalone. Credentials
+    in the URL are secrets: write `${ENV}` references; they are masked like every other."""
 
     backend: Literal["redis"]
+    """This backend."""
     url: Annotated[str, AfterValidator(_no_masked_credentials)] = Field(
-        pattern=r"^(redis|rediss|unix)://"
+        pattern=r"^(redis|rediss|unix)://",
+        examples=["redis://:${REDIS_PASSWORD}@10.0.0.5:6379/0"],
     )
+    """The Redis to use: `redis://`, `rediss://` for TLS (with redis-py's query options such
+    as `?ssl_ca_certs=/etc/gw/ca.pem`), `unix://` for a socket."""
     prefix: str = Field(default="gw:", pattern=PREFIX)
-    timeout: float = Field(default=1.0, gt=0, le=5)  # seconds per store call
+    """Every key the gateway keeps starts with it: deployments sharing one Redis are kept
+    apart by it."""
+    timeout: float = Field(default=1.0, gt=0, le=5)
+    """Seconds per store call; past it the call fails like a store that is down."""
 
 
 def _host_port(address: str) -> str:
@@ -51,18 +64,30 @@ def _service_name(name: str) -> str:
 
 
 class RedisSentinelState(_Model):
-    """Redis with Sentinel: the sentinels name the current master of ``service``, and
-    the gateway follows it through a failover."""
+    """Redis with Sentinel: the sentinels name the current master of `service`, and the
+    gateway follows it through a failover (see
+    [High availability](instances.md#high-availability-redis-sentinel-and-redis-cluster))."""
 
     backend: Literal["redis-sentinel"]
-    sentinels: list[Annotated[str, AfterValidator(_host_port)]] = Field(min_length=1)
+    """This backend."""
+    sentinels: list[Annotated[str, AfterValidator(_host_port)]] = Field(
+        min_length=1, examples=[["10.0.0.7:26379", "10.0.0.8:26379", "10.0.0.9:26379"]]
+    )
+    """The sentinels, as `host:port`; any of them that answers names the master."""
     service: Annotated[str, AfterValidator(_service_name)] = "mymaster"
+    """The master's name, as the sentinels monitor it."""
     db: int = Field(default=0, ge=0)
+    """The database number on the master."""
     prefix: str = Field(default="gw:", pattern=PREFIX)
-    username: str | None = None
-    password: Secret | None = None  # the master's (and its replicas')
-    sentinel_password: Secret | None = None  # the sentinels' own, when they have one
+    """Every key the gateway keeps starts with it."""
+    username: str | None = Field(default=None, examples=["gateway"])
+    """The master's and replicas' ACL user, when they have one."""
+    password: Secret | None = Field(default=None, examples=["${REDIS_PASSWORD}"])
+    """The master's (and its replicas') password: a secret."""
+    sentinel_password: Secret | None = Field(default=None, examples=["${SENTINEL_PASSWORD}"])
+    """The sentinels' own password, when they have one: a secret."""
     timeout: float = Field(default=1.0, gt=0, le=5)
+    """Seconds per store call."""
 
 
 def _cluster_url(url: str) -> str:
@@ -76,12 +101,20 @@ def _cluster_url(url: str) -> str:
 
 
 class RedisClusterState(_Model):
-    """Redis Cluster: ``url`` names any node; the others are found from it."""
+    """Redis Cluster: `url` names any node; the others are found from it. A cluster has
+    database 0 only (separate deployments by `prefix`)."""
 
     backend: Literal["redis-cluster"]
-    url: Annotated[str, AfterValidator(_cluster_url)] = Field(pattern=r"^(redis|rediss)://")
+    """This backend."""
+    url: Annotated[str, AfterValidator(_cluster_url)] = Field(
+        pattern=r"^(redis|rediss)://", examples=["redis://:${REDIS_PASSWORD}@10.0.1.5:7000"]
+    )
+    """Any node of the cluster; credentials and TLS options go in the URL, as for
+    `redis`."""
     prefix: str = Field(default="gw:", pattern=PREFIX)
+    """Every key the gateway keeps starts with it."""
     timeout: float = Field(default=1.0, gt=0, le=5)
+    """Seconds per store call."""
 
 
 SharedState = RedisState | RedisSentinelState | RedisClusterState
