@@ -73,7 +73,7 @@ class WebhookConfig(_Model):
     (see [Changes](changes.md))."""
 
     name: str = Field(
-        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", examples=["crm-sync"]
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", examples=["billing-sync"]
     )
     """The webhook's name, unique."""
     url: str = Field(examples=["https://hooks.example.com/gateway"])

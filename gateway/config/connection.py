@@ -31,7 +31,7 @@ class BearerAuth(_Model):
 
     type: Literal["bearer"]
     """This kind of credentials."""
-    token: Secret = Field(examples=["${BORDERBOLT_TOKEN}"])
+    token: Secret = Field(examples=["${UPSTREAM_TOKEN}"])
     """The token: a secret (write a `${ENV}` reference)."""
 
 
@@ -123,17 +123,17 @@ class ConnectionConfig(_Model):
     records (`NAME:remote_id`); at least one connection is required. What each adapter
     can do is on [Upstreams](upstreams.md)."""
 
-    adapter: str = Field(examples=["borderbolt"])
-    """The adapter that speaks to the upstream: `borderbolt`, `crm`, `hubspot` or
-    `inventorum`."""
-    base_url: str = Field(examples=["https://app.borderbolt.com", "sandbox:"])
+    adapter: str = Field(examples=sorted(ADAPTERS)[:1], json_schema_extra={"enum": [*ADAPTERS]})
+    """The adapter that speaks to the upstream (what each can do is on
+    [Upstreams](upstreams.md))."""
+    base_url: str = Field(examples=["https://upstream.example.com/tenant", "sandbox:"])
     """`"sandbox:"` (the built-in simulator, in process), or the upstream's origin plus
     any path prefix; no query string."""
     auth: Auth
     """The gateway's own credentials at the upstream."""
     api_version: int | None = Field(default=None, validate_default=True, examples=[10])
-    """Only for adapters with versions, and required there (Inventorum: 9 or 10, sent as
-    `X-Api-Version`)."""
+    """Only for adapters with versions, and required there (which versions each offers is
+    on [Upstreams](upstreams.md))."""
     timeout: TimeoutConfig = TimeoutConfig()
     """How long an upstream call may take."""
     retry: RetryConfig = RetryConfig()

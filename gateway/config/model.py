@@ -144,7 +144,7 @@ class TracingConfig(_Model):
 class ServerConfig(_Model):
     """The gateway itself: how it serves, where it keeps shared state, what it logs."""
 
-    default_connection: str | None = Field(default=None, examples=["borderbolt"])
+    default_connection: str | None = Field(default=None, examples=["shop"])
     """The connection for lists and creates that name none; with none set and one
     connection, that one."""
     audit: AuditConfig = AuditConfig()
@@ -213,7 +213,7 @@ class ApiKeyConfig(_Model):
     scopes: list[str] = Field(min_length=1, examples=[["customers:read", "items:read"]])
     """What the key may do: `customers:read`, `customers:write`, `customers:delete`,
     `items:read`, `items:write`, `items:delete`, `passthrough`, `admin`."""
-    connections: list[str] = Field(default_factory=lambda: ["*"], examples=[["crm"]])
+    connections: list[str] = Field(default_factory=lambda: ["*"], examples=[["shop"]])
     """The connections the key may use (`*`: every one)."""
     rate_limit: RateLimit | None = Field(default=None, examples=[{"requests": 600, "per": 60}])
     """The key's own limit (none: not limited, and no `RateLimit-*` headers)."""
