@@ -108,6 +108,7 @@ async def test_the_gateway_serves_the_built_site_at_docs_guide(guide_app: Starle
         assert index.headers["content-type"].startswith("text/html")
         assert index.headers["content-security-policy"] == CSP
         assert "<title>Customer Gateway</title>" in index.text
+        assert (await anon.get("/")).json()["links"]["guide"] == "/docs/guide/"
         bare = await anon.get("/docs/guide")
         assert (bare.status_code, bare.headers["location"]) == (308, "/docs/guide/")
         concepts = await anon.get("/docs/guide/concepts.html")
