@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
+.PHONY: run test lint install clean docs bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -33,8 +33,8 @@ run: $(STAMP) $(SERVED)
 	$(BIN)/gateway serve --config $(SERVED) --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
-	$(BIN)/ruff check gateway adapters schemas kernel tests bench
-	$(BIN)/ruff format --check gateway adapters schemas kernel tests bench
+	$(BIN)/ruff check gateway adapters schemas kernel tests bench docs
+	$(BIN)/ruff format --check gateway adapters schemas kernel tests bench docs
 	$(BIN)/mypy
 
 # Two workers, one test file each at a time (pytest-xdist): most of the suite's time is
@@ -44,7 +44,7 @@ test: $(STAMP) lint test-tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Debian packages the tests use for real, as command:package: redis-server (the state
-# store, also as a cluster) and redis-sentinel (Sentinel in front of it), curl and jq (the README tour, run line by line), chromium and its driver
+# store, also as a cluster) and redis-sentinel (Sentinel in front of it), curl and jq (the curl tours, run line by line), chromium and its driver
 # (the docs page and the admin console in a headless browser), promtool (the metrics
 # lint), haproxy (a real balancer in front of draining gateways), systemd-analyze (the
 # deploy kit's unit), wrk (the benchmark's end-to-end test). Installed when missing and root; otherwise the command to install
@@ -65,7 +65,16 @@ test-tools:
 	fi
 
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
+	rm -rf $(VENV) build site *.egg-info .mypy_cache .ruff_cache
+
+# The docs site (mkdocs.yml, MkDocs Material) into site/, strictly: a broken link or
+# anchor fails it (tests/test_docs_site.py runs the same build in make test). The
+# configuration reference is generated from the config models first (commit it:
+# tests/test_config_reference.py fails when it is stale). The gateway serves the site at
+# /docs/guide/; open site/index.html without one.
+docs: $(STAMP)
+	$(BIN)/python -m gateway.config.reference
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
 
 # schemathesis against a served gateway, 200 examples per operation, and 1,000 generated
 # admin config edits (make test runs 100) (minutes, not in CI).

@@ -31,7 +31,7 @@ class Row:
     records: int = 0
     missing: int = 0
     repeated: int = 0
-    twice: int = 0  # records reported created by two events (see the README)
+    twice: int = 0  # records reported created by two events (see docs/reliability.md)
     events: int = 0
     lost: int = 0
     duplicate_deliveries: int = 0

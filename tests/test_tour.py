@@ -1,5 +1,5 @@
-"""The README's curl tour, run as a newcomer runs it: each command pasted, in order, into
-one shell, against a gateway served on a copy of the default config.yaml.
+"""The curl tours of the README and the docs, run as a newcomer runs them: each command
+pasted, in order, into one shell, against a gateway served on a copy of the default config.yaml.
 
 Every step must exit 0 and print something (a ``null`` alone means a jq path the
 answers no longer have); every request it makes (read from the gateway's access log,
@@ -34,8 +34,10 @@ TOOLS_HINT = "the tour needs {tool}: make test installs it (Debian: apt-get inst
 # wait for it ("sleep 20") is shortened to match, so the test does not idle.
 POLL_EVERY = 2
 
-# The sections whose first ``sh`` block is a tour, run in this order in one shell.
-TOURS = ("## A curl tour", "## Changes: events, polling, webhooks")
+# The pages holding the tours, read as one text in this order; and the sections (of that
+# text) whose first ``sh`` block is a tour, run in this order in one shell.
+PAGES = ("README.md", "docs/getting-started.md", "docs/changes.md")
+TOURS = ("## A taste of the API", "## A curl tour", "# Changes: events, polling, webhooks")
 
 
 def tour_steps(readme: str) -> list[str]:
@@ -130,7 +132,7 @@ def served(tmp_path: Path) -> Iterator[Process]:
 
 
 def test_the_readme_tour_runs_line_by_line(served: Process, tmp_path: Path) -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = "\n".join((ROOT / page).read_text(encoding="utf-8") for page in PAGES)
     assert any("sleep 20;" in step for step in tour_steps(readme)), "the poller wait moved"
     receiver = str(free_port())  # the webhook receiver the changes tour starts
     steps = [

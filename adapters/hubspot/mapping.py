@@ -17,8 +17,8 @@ A HubSpot object is ``{"id", "properties": {name: string}, "createdAt", "updated
   number, shipping addresses, a person); null clears a property (``""``).
 - Errors: ``errors[].context.propertyName`` (or ``errors[].in``) named canonically.
 
-``flat`` is the view a connection's field mapping reads and writes (README, "Field
-mapping"): the properties by name beside ``id``, ``createdAt``, ``updatedAt``,
+``flat`` is the view a connection's field mapping reads and writes (docs/field-mapping.md):
+the properties by name beside ``id``, ``createdAt``, ``updatedAt``,
 ``archived``, so a source is a property name (``hs_lead_status``).
 """
 

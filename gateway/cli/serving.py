@@ -109,7 +109,7 @@ def workers_refusal(config: Config, workers: int) -> str | None:
         return (
             f"--workers {workers} needs state every worker shares: server.state.backend is "
             "'local' (one process). Configure server.state: {backend: redis, url: "
-            "redis://127.0.0.1:6379/0} (see README 'Running several instances'), or serve "
+            "redis://127.0.0.1:6379/0} (see docs/instances.md), or serve "
             "one worker."
         )
     sandboxed = sorted(n for n, c in config.connections.items() if c.is_sandbox)

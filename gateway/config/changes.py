@@ -9,9 +9,10 @@ import re
 from fnmatch import fnmatchcase
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator
 
 from adapters.kinds import EVENT_TYPES, PLURALS
+from gateway.config.base import _Model
 from gateway.config.secrets import masked_url_given
 from kernel.wording import suggestion
 
@@ -33,40 +34,60 @@ Resource = Annotated[str, AfterValidator(_resource)]
 SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix the spec defines, not a secret
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class EventsConfig(_Model):
-    retention: float = Field(default=604_800, gt=0)  # seconds events are kept
+    """The change feed, `GET /v1/events` (see [Changes](changes.md))."""
+
+    retention: float = Field(default=604_800, gt=0)
+    """Seconds events (and finished webhook deliveries) are kept (7 days)."""
 
 
 class DeliveryConfig(_Model):
-    """How webhook deliveries are retried: after ``first_retry`` seconds, doubling up to
-    ``max_retry`` between attempts, until ``give_up_after`` seconds since the event."""
+    """How webhook deliveries are retried: after `first_retry` seconds, doubling up to
+    `max_retry` between attempts, until `give_up_after` seconds since the event (then
+    `failed`)."""
 
     first_retry: float = Field(default=5.0, gt=0)
+    """Seconds before the first retry."""
     max_retry: float = Field(default=3600.0, gt=0)
+    """At most this many seconds between two attempts."""
     give_up_after: float = Field(default=86_400.0, gt=0)
-    concurrency: int = Field(default=8, ge=1, le=100)  # deliveries in flight per webhook
+    """Seconds after the event when a delivery is given up."""
+    concurrency: int = Field(default=8, ge=1, le=100)
+    """Attempts in flight per webhook and instance: a slow receiver delays no other."""
 
 
 class ChangesConfig(_Model):
-    """The poller of one connection: a full scan every ``poll_every`` seconds of the
-    ``resources`` named (default: all the connection has; contacts cost one upstream
-    read per customer per scan)."""
+    """The poller of one connection: a full scan every `poll_every` seconds of the
+    `resources` named, reporting what changed in the upstream itself; it runs once per
+    connection across instances."""
 
-    poll_every: float | None = Field(default=None, gt=0)
+    poll_every: float | None = Field(default=None, gt=0, examples=[300])
+    """Seconds between two scans (none: no poller)."""
     resources: list[Resource] = Field(default_factory=lambda: list(RESOURCES), min_length=1)
+    """What to scan (default: all the connection has; contacts cost one upstream read per
+    customer per scan)."""
 
 
 class WebhookConfig(_Model):
-    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")
-    url: str
+    """A receiver of change events, each POSTed signed per Standard Webhooks, at least once
+    (see [Changes](changes.md))."""
+
+    name: str = Field(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$", examples=["billing-sync"]
+    )
+    """The webhook's name, unique."""
+    url: str = Field(examples=["https://hooks.example.com/gateway"])
+    """Where to POST: http(s) only, and allowed by the
+    [egress policy](changes.md#egress-policy)."""
     events: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
+    """Event types, as globs (`customer.*`); `*` is every resource event, and
+    `connection.health_changed` is sent only when named (`connection.*` too)."""
     connections: list[str] = Field(default_factory=lambda: ["*"], min_length=1)
-    secret: SecretStr
-    timeout: float = Field(default=10.0, gt=0, le=60)  # seconds per delivery attempt
+    """Connections whose events to send, as globs."""
+    secret: SecretStr = Field(examples=["${WEBHOOK_SECRET}"])
+    """The signing key, `whsec_<base64 of 24 to 64 bytes>`: a secret, masked everywhere."""
+    timeout: float = Field(default=10.0, gt=0, le=60)
+    """Seconds one attempt may take as a whole, the answer included."""
 
     @field_validator("url")
     @classmethod

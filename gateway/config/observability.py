@@ -3,11 +3,9 @@ and when a connection counts as degraded (``connections.NAME.health``)."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from gateway.config.base import _Model
 
 
 class AccessLogConfig(_Model):
@@ -16,8 +14,11 @@ class AccessLogConfig(_Model):
     up) or a request slower than ``slow_ms`` is always logged, sampled or not."""
 
     enabled: bool = True
-    sample_ratio: float = Field(default=1.0, ge=0, le=1)  # 0.01 keeps one line in 100
+    """Log requests at all."""
+    sample_ratio: float = Field(default=1.0, ge=0, le=1)
+    """The share of ordinary lines kept (0.01 keeps one in 100)."""
     slow_ms: float = Field(default=1000.0, ge=0)
+    """A request slower than this many milliseconds is always logged."""
 
 
 class HealthConfig(_Model):
@@ -26,6 +27,10 @@ class HealthConfig(_Model):
     or unanswered, or their 95th percentile slower than ``p95`` seconds."""
 
     error_ratio: float = Field(default=0.2, gt=0, le=1)
+    """The share of attempts 5xx or unanswered that makes it degraded."""
     p95: float = Field(default=5.0, gt=0)
+    """Seconds; a 95th percentile slower than this makes it degraded."""
     window: float = Field(default=60.0, gt=0, le=3600)
+    """Seconds of upstream attempts looked at."""
     min_calls: int = Field(default=10, ge=1)
+    """Fewer attempts than this in the window say nothing."""

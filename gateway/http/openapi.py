@@ -70,6 +70,7 @@ PATH_PARAMS: tuple[tuple[str, str, str], ...] = (
     ("/admin/webhooks/", "id", "A delivery's id, from GET /admin/webhooks/deliveries"),
     ("/v1/passthrough/", "connection", "A connection's name, from GET /v1/connections"),
     ("/v1/passthrough/", "path", "The upstream's own path under its API root, with its query"),
+    ("/docs/guide/", "path", "A file of the docs site as make docs wrote it (concepts.html)"),
     ("/docs/", "name", "The file's name (swagger-ui-bundle.js, swagger-ui.css, docs.js, docs.css)"),
 )
 

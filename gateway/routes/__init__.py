@@ -11,6 +11,7 @@ from gateway.routes import (
     customers,
     docs,
     events,
+    guide,
     history,
     insights,
     items,
@@ -33,4 +34,5 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     *ops.endpoints,
     *passthrough.endpoints,
     *docs.endpoints,
+    *guide.endpoints,
 )

@@ -31,6 +31,7 @@ async def index(call: Call) -> Response:
             "about": "One REST API for customers, contacts and items over several upstreams.",
             "links": {
                 "docs": "/docs",
+                "guide": "/docs/guide/",
                 "openapi": "/openapi.json",
                 "connections": "/v1/connections",
                 "customers": "/v1/customers",

@@ -29,8 +29,8 @@ Every address a connection is made to passes the egress policy first (gateway/up
 link-local and cloud metadata addresses and the state store's are refused, also when a
 name resolves to one), through aiohttp's ``socket_factory``: it runs once per new TCP
 connection, never per request on a kept-alive one, and costs about 3 µs where opening
-the connection costs hundreds: end to end it is within the noise (README, "Egress
-policy", has the measurement). A refused address is ``httpx.ConnectError`` ("never
+the connection costs hundreds: end to end it is within the noise (docs/changes.md,
+"Egress policy", has the measurement). A refused address is ``httpx.ConnectError`` ("never
 reached"), saying only that the policy refused it.
 
 ``UpstreamClient`` is the ``httpx.AsyncClient`` every connection uses: one without a

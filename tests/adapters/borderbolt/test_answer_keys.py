@@ -2,7 +2,7 @@
 (upstream-docs/borderbolt-customers.txt, borderbolt-item-master.txt), per answer shape:
 list rows, single reads, and the partial objects writes answer with. Beyond the docs,
 the tenant's own fields may appear: customers ``internal_reference`` and ``settings``,
-contacts ``extension``, items ``attributes`` (README, "Field mapping")."""
+contacts ``extension``, items ``attributes`` (docs/field-mapping.md)."""
 
 from __future__ import annotations
 

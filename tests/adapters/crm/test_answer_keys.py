@@ -2,7 +2,7 @@
 (upstream-docs/crm-customers.txt), per answer shape: list rows, single reads, and the
 partial objects writes answer with (an update shows the fields it changed). Beyond the
 docs, the tenant's own fields may appear: customers ``custom_fields``, contacts
-``social`` (README, "Field mapping")."""
+``social`` (docs/field-mapping.md)."""
 
 from __future__ import annotations
 

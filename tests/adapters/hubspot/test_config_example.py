@@ -1,4 +1,4 @@
-"""The README's HubSpot connection (its HubSpot notes) is a working connection."""
+"""The docs' HubSpot connection (its notes in docs/upstreams.md) is a working connection."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ ROOT = Path(__file__).parents[3]
 
 
 def example() -> str:
-    """The YAML block of the README's HubSpot notes, as a ``connections:`` entry."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The YAML block of the docs' HubSpot notes, as a ``connections:`` entry."""
+    readme = (ROOT / "docs" / "upstreams.md").read_text(encoding="utf-8")
     notes = readme[readme.index("- **HubSpot**") :]
     block = notes[notes.index("```yaml\n") + 8 : notes.index("  ```\n")]
     return "".join(f"{line}\n" for line in block.splitlines())

@@ -1,4 +1,4 @@
-"""A connection's field mapping on HubSpot (README, "Field mapping"): sources are
+"""A connection's field mapping on HubSpot (docs/field-mapping.md): sources are
 property names, read (and so asked for: HubSpot answers only the properties named)
 and written as properties, checked against the properties the adapter writes."""
 

@@ -1,7 +1,7 @@
 """The Inventorum simulator answers with exactly the keys its docs' examples show
 (upstream-docs/inventorum-customers.txt), per answer shape: list rows and single reads
 carry no ``total_sales``, which only the POST and PUT answers show. Beyond the docs, the
-tenant's own fields ``loyalty`` and ``tags`` (README, field mapping) may appear."""
+tenant's own fields ``loyalty`` and ``tags`` (docs/field-mapping.md) may appear."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from adapters.testing.answer_keys import documented, own_keys
 from tests.conftest import fixture, sandbox_client
 
 pytestmark = pytest.mark.anyio
-CUSTOM = ("loyalty", "tags")  # the tenant's own fields (README, "Field mapping")
+CUSTOM = ("loyalty", "tags")  # the tenant's own fields (docs/field-mapping.md)
 V9_PHONES = {"phone_number"}, {"phone_numbers"}  # v9 and earlier: a list instead
 
 
