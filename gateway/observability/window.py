@@ -94,6 +94,7 @@ def _figures(old: Totals, new: Totals, seconds: float) -> dict[str, Any]:
     attempts = new.attempts - old.attempts
     buckets = {le: n - old.buckets.get(le, 0.0) for le, n in new.buckets.items()}
     return {
+        "requests": requests,
         "requests_per_minute": requests * 60 / seconds,
         "error_share": (new.errors - old.errors) / requests if requests > 0 else None,
         "upstream_per_minute": attempts * 60 / seconds,
