@@ -28,6 +28,7 @@ from gateway.routes.console_kit import signed_page as signed
 from gateway.routes.history import Rollback, rollback
 from gateway.store import StoreDown
 from kernel.errors import GatewayError
+from kernel.numbers import ascii_int
 
 PATH = f"{session.PATH}/config"
 NOTICES = {
@@ -148,9 +149,8 @@ async def roll_back(call: Call) -> Response:
     """``POST /admin/config/rollback`` to the version chosen, with the page's ETag."""
     admin = await require(call)
     fields = form(admin)
-    wanted = fields.get("version", "")
     try:
-        version = Rollback.model_validate({"version": wanted})
+        version = Rollback.model_validate({"version": ascii_int(fields.get("version", ""))})
     except ValueError:
         notice = {"kind": "error", "text": "Not rolled back: choose a version from the list."}
         return await _page(admin, 422, notice=notice)

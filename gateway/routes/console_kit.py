@@ -46,7 +46,15 @@ def _span(seconds: float) -> str:
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
+def link(path: str, **query: str | None) -> str:
+    """``path`` with the query parameters that have a value (a page's links and its
+    redirects carry the filters set, not empty ones)."""
+    kept = urlencode({k: v for k, v in query.items() if v})
+    return f"{path}?{kept}" if kept else path
+
+
 PAGES.filters.update(latency=_latency, share=_share, span=_span)
+PAGES.globals["link"] = link
 CSP = (
     "default-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-ancestors 'none'"
@@ -143,8 +151,7 @@ def signed_page(handler: Page) -> Page:
 
 def back_to(path: str, **query: str | None) -> RedirectResponse:
     """Post/redirect/get: the page a form came from, with what it should say."""
-    kept = urlencode({k: v for k, v in query.items() if v})
-    return RedirectResponse(f"{path}?{kept}" if kept else path, status_code=303, headers=NO_STORE)
+    return RedirectResponse(link(path, **query), status_code=303, headers=NO_STORE)
 
 
 def page_endpoint(method: str, path: str, handler: Any, summary: str, **flags: Any) -> Endpoint:

@@ -69,7 +69,7 @@ async def keys(call: Call) -> Response:
 
 
 class ChangesQuery(Query):
-    status: choice(Literal["pending", "delivered", "failed"], "deliveries in this state") = None  # type: ignore[valid-type]
+    status: choice(Literal["pending", "delivered", "failed", ""], "deliveries in this state") = None  # type: ignore[valid-type]
     webhook: str | None = Field(None, max_length=200, description="one webhook's deliveries")
     cursor: str | None = Field(None, description="the next page's cursor")
     notice: choice(Literal["retried"], "what the page says first") = None  # type: ignore[valid-type]
@@ -111,6 +111,7 @@ async def _changes(
         webhooks=hooks,
         deliveries=rows,
         filters={"status": query.status or "", "webhook": query.webhook or ""},
+        this_cursor=query.cursor,
         next_cursor=cursor,
     )
 
