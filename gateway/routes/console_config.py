@@ -161,6 +161,12 @@ async def roll_back(call: Call) -> Response:
         admin.trace.setdefault("audit", {})["status"] = exc.status
         notice = not_applied(exc)
         notice["text"] = notice["text"].replace("Not applied", "Not rolled back", 1)
+        if exc.status == 409:  # secrets neither GATEWAY_SECRETS_KEY nor the running config keep
+            notice["text"] = (
+                f"Not rolled back: version {version.version} had secrets that differ from the "
+                "running config's, and the gateway keeps them only encrypted "
+                "(GATEWAY_SECRETS_KEY is not set). Make the change in the editor above instead."
+            )
         return await _page(admin, exc.status, notice=notice, chosen=version.version)
     admin.trace.setdefault("audit", {})["status"] = 200
     return back_to(PATH, notice="rolled_back")

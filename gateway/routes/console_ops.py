@@ -30,7 +30,7 @@ from gateway.routes.console_kit import back_to, form, page_endpoint, render, req
 from gateway.routes.history import AuditQuery, list_audit
 from gateway.routes.webhooks import retry_delivery
 from gateway.store import StoreDown
-from kernel.errors import GatewayError
+from kernel.errors import Conflict, GatewayError, InvalidCursor, NotFound
 
 STATES = ("pending", "delivered", "failed")
 PER_PAGE = 25
@@ -39,6 +39,19 @@ UNREADABLE = {
     "kind": "error",
     "text": "The state store is unavailable: this list shows again once it is back.",
 }
+
+
+def _refused(error: GatewayError, lead: str = "") -> dict[str, str]:
+    """What a refusal says, in the words of the page (not of the API)."""
+    if isinstance(error, InvalidCursor):
+        text = "That page link no longer fits the filters shown: start again from the newest."
+    elif isinstance(error, NotFound):
+        text = "there is no such delivery (any more)."
+    elif isinstance(error, Conflict) and "in flight" in error.message:
+        text = "an attempt of it is under way right now; its outcome shows here shortly."
+    else:
+        text = f"{error.message}."
+    return {"kind": "error", "text": lead + text}
 
 
 @signed_page
@@ -101,7 +114,7 @@ async def _changes(
     except StoreDown:
         notice = notice or UNREADABLE
     except GatewayError as exc:  # a cursor of other filters, or none of ours
-        notice, status = {"kind": "error", "text": f"{exc.message}."}, exc.status
+        notice, status = _refused(exc), exc.status
     return render(
         "changes.html",
         status,
@@ -151,8 +164,8 @@ async def retry(call: Call) -> Response:
         await retry_delivery(admin)
     except GatewayError as exc:
         admin.trace.setdefault("audit", {})["status"] = exc.status
-        notice = {"kind": "error", "text": f"Not sent again: {exc.message}."}
-        query = ChangesQuery(status=status, webhook=webhook)
+        notice = _refused(exc, "Not sent again: ")
+        query = ChangesQuery(status=status or "", webhook=webhook)
         return await _changes(admin, query, notice, exc.status)
     admin.trace.setdefault("audit", {})["status"] = 200
     return back_to(f"{session.PATH}/changes", status=status, webhook=webhook, notice="retried")
@@ -181,7 +194,7 @@ async def audit(call: Call[AuditPageQuery]) -> Response:
     except StoreDown:
         notice = UNREADABLE
     except GatewayError as exc:
-        notice, status = {"kind": "error", "text": f"{exc.message}."}, exc.status
+        notice, status = _refused(exc), exc.status
     actions = sorted({e.action for e in call.host.endpoints if e.action})
     return render(
         "audit.html",
