@@ -164,8 +164,8 @@ async def roll_back(call: Call) -> Response:
         if exc.status == 409:  # secrets neither GATEWAY_SECRETS_KEY nor the running config keep
             notice["text"] = (
                 f"Not rolled back: version {version.version} had secrets that differ from the "
-                "running config's, and the gateway keeps them only encrypted "
-                "(GATEWAY_SECRETS_KEY is not set). Make the change in the editor above instead."
+                "running config's, and this gateway cannot restore them (they are kept only "
+                "encrypted with GATEWAY_SECRETS_KEY). Make the change in the editor instead."
             )
         return await _page(admin, exc.status, notice=notice, chosen=version.version)
     admin.trace.setdefault("audit", {})["status"] = 200
