@@ -151,6 +151,33 @@ def test_a_stale_page_says_so_in_plain_words_and_changes_nothing(
     assert _ttl(url) == 99
 
 
+def test_a_stale_apply_says_so_in_plain_words_and_changes_nothing(
+    url: str, browser: webdriver.Chrome
+) -> None:
+    browser.get(url + "/admin/ui/config")
+    editor = by_id(browser, "config-text")
+    text = str(editor.get_property("value"))
+    edited = re.sub(r"max_scan_pages: \d+", "max_scan_pages: 7", text, count=1)
+    browser.execute_script("arguments[0].value = arguments[1]", editor, edited)
+    browser.find_element(By.ID, "check").click()
+    by_id(browser, "apply")
+    _set_ttl(url, 77)  # meanwhile, elsewhere
+    browser.find_element(By.ID, "apply").click()
+    notice = by_id(browser, "notice").text
+    assert notice == (
+        "Not applied: the config was changed since you read it on this page, by someone "
+        "else or in another tab. Reload to see their change, then make yours again."
+    )
+    # The edit is kept, on the config it was made on: checked and applied again, it is
+    # refused again (never applied over the other change without a reload).
+    assert by_id(browser, "config-text").get_property("value") == edited
+    browser.find_element(By.ID, "check").click()
+    by_id(browser, "apply").click()
+    assert by_id(browser, "notice").text.startswith("Not applied: the config was changed")
+    running = httpx.get(url + "/admin/config", headers=ADMIN).json()["connections"]
+    assert running["crm"]["max_scan_pages"] == 10 and running["borderbolt"]["cache"]["ttl"] == 77
+
+
 def _ttl(url: str) -> int:
     config = httpx.get(url + "/admin/config", headers=ADMIN).json()
     ttl: int = config["connections"]["borderbolt"]["cache"]["ttl"]

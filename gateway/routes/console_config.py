@@ -136,8 +136,15 @@ async def apply(call: Call) -> Response:
         await put_config(as_api(admin, text, **headers))
     except GatewayError as exc:
         admin.trace.setdefault("audit", {})["status"] = exc.status
+        # The editor keeps the edit and the ETag it was made on: applying it again is
+        # refused again until the page is reloaded (never over someone else's change).
         return await _page(
-            admin, exc.status, text=text, notice=not_applied(exc), problems=_problems(exc)
+            admin,
+            exc.status,
+            text=text,
+            etag=etag,
+            notice=not_applied(exc),
+            problems=_problems(exc),
         )
     # Post/redirect/get: the page then shows the apply's own audit record, and a reload
     # does not post the form again. The record has the config change's status, not 303.
