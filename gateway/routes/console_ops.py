@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from typing import Any, Literal
+from collections.abc import Awaitable
+from typing import Any, Literal, TypeVar
 
 from pydantic import Field
 from starlette.responses import Response
@@ -32,6 +33,7 @@ from gateway.routes.webhooks import retry_delivery
 from gateway.store import StoreDown
 from kernel.errors import Conflict, GatewayError, InvalidCursor, NotFound
 
+T = TypeVar("T")
 STATES = ("pending", "delivered", "failed")
 PER_PAGE = 25
 SCAN = 10  # store pages of deliveries read at most to fill one filtered page
@@ -107,14 +109,11 @@ async def _changes(
         }
         for hook in call.runtime.config.webhooks
     ]
-    rows: list[dict[str, Any]] = []
-    cursor = None
-    try:
-        rows, cursor = await _deliveries(call, query.status or None, query.webhook or None, query)
-    except StoreDown:
-        notice = notice or UNREADABLE
-    except GatewayError as exc:  # a cursor of other filters, or none of ours
-        notice, status = _refused(exc), exc.status
+    listed, problem, refused = await _listing(
+        _deliveries(call, query.status or None, query.webhook or None, query)
+    )
+    rows, cursor = listed or ([], None)
+    notice, status = notice or problem, refused or status
     return render(
         "changes.html",
         status,
@@ -171,6 +170,22 @@ async def retry(call: Call) -> Response:
     return back_to(f"{session.PATH}/changes", status=status, webhook=webhook, notice="retried")
 
 
+async def _audit_page(call: Call[AuditQuery]) -> tuple[list[dict[str, Any]], str | None]:
+    page = json.loads(bytes((await list_audit(call)).body))
+    return page["data"], page["meta"]["next_cursor"]
+
+
+async def _listing(pending: Awaitable[T]) -> tuple[T | None, dict[str, str] | None, int | None]:
+    """A list the store gives; else what the page says instead, and its status (None:
+    the page's own)."""
+    try:
+        return await pending, None, None
+    except StoreDown:
+        return None, UNREADABLE, None
+    except GatewayError as exc:  # a cursor of other filters, or none of ours
+        return None, _refused(exc), exc.status
+
+
 class AuditPageQuery(Query):
     actor: str | None = Field(None, max_length=200, description="an API key's name")
     action: str | None = Field(None, max_length=200, description="e.g. config.put")
@@ -183,22 +198,13 @@ async def audit(call: Call[AuditPageQuery]) -> Response:
     query = call.query
     filters = {k: getattr(query, k) or None for k in ("actor", "action", "connection")}
     api_query = AuditQuery(**filters, limit=PER_PAGE, cursor=query.cursor or None)
-    records: list[dict[str, Any]] = []
-    cursor = notice = None
-    status = 200
-    try:
-        api_call: Call[AuditQuery] = dataclasses.replace(call, query=api_query)  # type: ignore[arg-type,assignment]
-        answer = await list_audit(api_call)
-        page = json.loads(bytes(answer.body))
-        records, cursor = page["data"], page["meta"]["next_cursor"]
-    except StoreDown:
-        notice = UNREADABLE
-    except GatewayError as exc:
-        notice, status = _refused(exc), exc.status
+    api_call: Call[AuditQuery] = dataclasses.replace(call, query=api_query)  # type: ignore[arg-type,assignment]
+    listed, notice, refused = await _listing(_audit_page(api_call))
+    records, cursor = listed or ([], None)
     actions = sorted({e.action for e in call.host.endpoints if e.action})
     return render(
         "audit.html",
-        status,
+        refused or 200,
         who=call.key.name,
         page=f"{session.PATH}/audit",
         notice=notice,
