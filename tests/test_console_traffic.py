@@ -5,16 +5,19 @@ answers the page."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from prometheus_client.core import Metric
 
 from gateway.observability.metrics import Metrics
 from gateway.observability.window import RecentTraffic, quantile
@@ -62,6 +65,28 @@ def test_the_figures_are_of_the_window_only_and_roll_on() -> None:
     later = recent.figures(["crm"])["connections"]["crm"]
     assert later["requests"] == 0 and later["p99"] is None
     assert [at for at, _ in recent.readings] == [60.0, 400.0]
+
+
+@pytest.mark.anyio
+async def test_the_background_reading_is_off_the_loop_and_a_failed_one_is_made_again_soon() -> None:
+    threads: list[str] = []
+
+    def read() -> list[Metric]:
+        threads.append(threading.current_thread().name)
+        if len(threads) == 1:
+            raise OSError("a worker's file, half made")
+        return []
+
+    recent = RecentTraffic(read)
+    recent.start()
+    try:
+        deadline = time.monotonic() + 5
+        while not recent.readings:
+            assert time.monotonic() < deadline, "no reading after the failed one"
+            await asyncio.sleep(0.05)
+    finally:
+        await recent.stop()
+    assert len(threads) == 2 and threading.main_thread().name not in threads
 
 
 # gateway serve --workers 2 ---------------------------------------------------------------
@@ -120,6 +145,10 @@ def test_with_two_workers_either_one_shows_every_workers_requests(
     # A client per request: a new connection each time, so both workers take some.
     limits = httpx.Limits(max_keepalive_connections=0)
     with httpx.Client(timeout=30, limits=limits) as client:
+        # Both workers serving, and each has taken its first reading (at its start): a
+        # worker started later counts from then on, and would show fewer.
+        wait_until(lambda: "\ngateway_workers 2.0" in client.get(url + "/metrics").text, 30)
+        time.sleep(2)
         demo = {"Authorization": "Bearer demo-key"}
         for _ in range(made):
             assert client.get(url + "/v1/customers?connection=crm", headers=demo).is_success

@@ -7,11 +7,12 @@ as a scrape reads them: with ``gateway serve --workers N`` that is the sum of ev
 worker's files, so whichever worker answers the console shows the whole server. The
 counters only grow, so a rate needs two readings: a small ring of readings (one every
 ``every`` seconds, kept ``span`` seconds) is kept in each process, filled by a
-background task and by the console's own views, and a figure is the difference
-between a reading taken now and the oldest one in the ring, over the time between
-them. Latency quantiles are interpolated within the histogram's buckets as
-Prometheus' ``histogram_quantile`` does. Several instances each show their own
-traffic, as each one's ``/metrics`` does (Prometheus adds them up).
+background task (every 30 s, off the event loop) and by the console's own views,
+and a figure is the difference between a reading taken now and the oldest one in
+the ring, over the time between them (a worker started later counts from its start,
+and says so: the time covered is shown). Latency quantiles are interpolated within
+the histogram's buckets as Prometheus' ``histogram_quantile`` does. Several instances
+each show their own traffic, as each one's ``/metrics`` does (Prometheus adds them up).
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import structlog
 from prometheus_client.core import Metric
 
+log = structlog.get_logger("gateway.traffic")
 SPAN = 300.0  # seconds of history the figures cover
 EVERY = 10.0  # seconds between two readings kept
+BACKGROUND = 30.0  # seconds between two readings made with no one looking
 UPSTREAM_FAILURES = ("timeout", "unreachable")
 
 
@@ -121,10 +125,13 @@ class RecentTraffic:
         self._task: asyncio.Task[None] | None = None
 
     def sample(self) -> tuple[float, dict[str, Totals]]:
-        """A reading now; kept when the newest kept one is ``every`` old, the ones past
-        the span dropped (the oldest inside it stays as the base)."""
-        now = self.clock()
-        reading = (now, totals(self.read()))
+        """A reading now, kept when due (``_keep``)."""
+        return self._keep((self.clock(), totals(self.read())))
+
+    def _keep(self, reading: tuple[float, dict[str, Totals]]) -> tuple[float, dict[str, Totals]]:
+        """Keeps ``reading`` when the newest kept one is ``every`` old, and drops the ones
+        past the span (the oldest inside it stays as the base)."""
+        now = reading[0]
         if not self.readings or now - self.readings[-1][0] >= self.every:
             self.readings.append(reading)
         while len(self.readings) > 1 and now - self.readings[1][0] >= self.span:
@@ -157,7 +164,15 @@ class RecentTraffic:
                 await task
 
     async def _run(self) -> None:
+        """A reading every ``BACKGROUND`` seconds, made in a thread: with many series it
+        takes tens of milliseconds that the event loop's requests should not wait for
+        (the ring itself is only touched on the loop)."""
         while True:
-            with contextlib.suppress(Exception):  # a torn file read: the next one will do
-                self.sample()
-            await asyncio.sleep(self.every)
+            now = self.clock()
+            try:
+                self._keep((now, await asyncio.to_thread(lambda: totals(self.read()))))
+            except Exception as exc:  # a worker's file read as it was made: again shortly
+                log.debug("traffic_reading_failed", error=repr(exc))
+                await asyncio.sleep(1.0)
+                continue
+            await asyncio.sleep(BACKGROUND)
