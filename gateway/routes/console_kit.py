@@ -5,7 +5,7 @@ action: same checks, same audit).
 
 The console's routes are for browsers, not API clients: each is declared through
 ``page_endpoint``, the one place to keep them out of the public OpenAPI document once
-``Endpoint`` has a flag for it (``IN_SCHEMA`` below).
+``Endpoint`` has a flag for it.
 """
 
 from __future__ import annotations
@@ -69,9 +69,6 @@ NAVIGATION = (
     ("/admin/ui/changes", "Changes & webhooks"),
     ("/admin/ui/audit", "Audit"),
 )
-# Console routes in the public OpenAPI document: flip when Endpoint takes an
-# include_in_schema-style flag (then pass it in page_endpoint below).
-IN_SCHEMA = True
 STORE_DOWN = {
     "kind": "error",
     "text": (
@@ -155,7 +152,9 @@ def back_to(path: str, **query: str | None) -> RedirectResponse:
 
 
 def page_endpoint(method: str, path: str, handler: Any, summary: str, **flags: Any) -> Endpoint:
-    """A console page: no API key (the session cookie), HTML, a form body when posted."""
+    """A console page: no API key (the session cookie), HTML, a form body when posted.
+    Every console route is made here: when ``Endpoint`` takes an ``include_in_schema``-
+    style flag, passing it here keeps them all out of the public OpenAPI document."""
     answer = flags.pop("answer", "text/html")
     # 503: the state store, which keeps the sessions, is down (static files need none)
     errors: tuple[int, ...] = (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
