@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean docs bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui soak
+.PHONY: run test lint install clean docs bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui vendor-htmx screenshots soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -113,6 +113,21 @@ vendor-swagger-ui:
 	  build/swagger-ui/package/swagger-ui.css build/swagger-ui/package/LICENSE build/swagger-ui/package/NOTICE \
 	  gateway/static/swagger-ui/
 	echo "swagger-ui-dist $(SWAGGER_UI) (npm), unmodified: make vendor-swagger-ui" > gateway/static/swagger-ui/VERSION
+
+
+# htmx, the console's only script (refreshes parts of a page without a reload), vendored
+# unmodified from npm with its licence (Zero-Clause BSD).
+HTMX ?= 2.0.11
+vendor-htmx:
+	rm -rf build/htmx && mkdir -p build/htmx
+	cd build/htmx && npm pack --silent htmx.org@$(HTMX) && tar xzf htmx.org-$(HTMX).tgz
+	cp build/htmx/package/dist/htmx.min.js build/htmx/package/LICENSE gateway/static/htmx/
+	echo "htmx.org $(HTMX) (npm), unmodified: make vendor-htmx" > gateway/static/htmx/VERSION
+
+# The console's pages in headless chromium, saved as docs/images/console-*.png (about
+# 30 s; the images are committed, docs/console.md shows them).
+screenshots: $(STAMP) test-tools
+	$(BIN)/python -m tests.console_screenshots docs/images
 
 # Gateway vs direct upstream and the floor, side by side, median of 3 (about 6 minutes),
 # then the gateway on standalone Redis, Sentinel and Cluster side by side (bench/topologies.py,

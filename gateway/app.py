@@ -114,6 +114,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
         await host.pollers.start()
         await host.deliveries.start()
         host.health.start()
+        metrics.recent.start()
         audited = 0
 
         async def on_signal() -> None:  # another instance takes these over at once
@@ -132,6 +133,7 @@ def create_app(config: Config, *, config_path: Path | None = None) -> Starlette:
             await drain.aclose()
             await host.pollers.stop()
             await host.health.stop()
+            await metrics.recent.stop()
             await host.deliveries.stop(within=drain.left() if drain.draining else 0.0)
             await follower.stop()
             await shutdown(app)

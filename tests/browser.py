@@ -3,6 +3,7 @@ chromium-driver by selenium (which then downloads nothing)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -36,18 +37,19 @@ FLAGS = (
 )
 
 
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
-    chromium = shutil.which("chromium")
+@contextlib.contextmanager
+def chromium() -> Iterator[webdriver.Chrome]:
+    """Debian's chromium, headless, on a fresh profile (removed after)."""
+    chromium_path = shutil.which("chromium")
     driver_path = shutil.which("chromedriver")
-    for tool, found in (("chromium", chromium), ("chromedriver", driver_path)):
+    for tool, found in (("chromium", chromium_path), ("chromedriver", driver_path)):
         if found is None:
             pytest.fail(HINT.format(tool=tool), pytrace=False)
-    assert chromium is not None and driver_path is not None
+    assert chromium_path is not None and driver_path is not None
     os.environ.setdefault("SE_AVOID_STATS", "true")
     with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
         options = webdriver.ChromeOptions()
-        options.binary_location = chromium
+        options.binary_location = chromium_path
         for flag in FLAGS:
             options.add_argument(flag)
         options.add_argument(f"--user-data-dir={profile}")
@@ -58,6 +60,12 @@ def browser() -> Iterator[webdriver.Chrome]:
             yield driver
         finally:
             driver.quit()
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    with chromium() as driver:
+        yield driver
 
 
 @pytest.fixture

@@ -146,7 +146,7 @@ async def test_check_shows_the_problem_with_its_line_and_applies_nothing(
     console_app: Starlette, config_file: Path
 ) -> None:
     async with signed_in(console_app) as client:
-        page = (await client.get("/admin/ui")).text
+        page = (await client.get("/admin/ui/config")).text  # the editor's page
         etag = page.split('name="etag" value="', 1)[1].split('"', 1)[0]
         broken = TEXT.replace("adapter: crm", "adapter: crn")
         line = 1 + broken.splitlines().index("    adapter: crn")
@@ -170,7 +170,7 @@ async def test_apply_needs_the_etag_the_editor_loaded(
         )
         assert stale.status_code == 412 and "changed since you read it" in stale.text
         assert config_file.read_text() == TEXT
-        page = (await client.get("/admin/ui")).text
+        page = (await client.get("/admin/ui/config")).text  # the editor's page
         etag = page.split('name="etag" value="', 1)[1].split('"', 1)[0].replace("&#34;", '"')
         applied = await client.post(
             "/admin/ui/apply", data={"config": edited, "etag": etag}, headers=ORIGIN
@@ -192,7 +192,7 @@ async def test_an_apply_is_audited_with_the_status_of_the_config_change(
         assert refused.status_code == 412
         applied = await client.post(
             "/admin/ui/apply",
-            data={"config": edited, "etag": _etag((await client.get("/admin/ui")).text)},
+            data={"config": edited, "etag": _etag((await client.get("/admin/ui/config")).text)},
             headers=ORIGIN,
         )
         assert applied.status_code == 303

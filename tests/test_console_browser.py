@@ -48,10 +48,13 @@ def test_sign_in_see_connections_refuse_an_invalid_edit_apply_a_valid_one(
     rows = browser.find_elements(By.CSS_SELECTOR, "#connections tbody tr")
     assert [r.get_attribute("data-connection") for r in rows] == ["borderbolt", "crm", "shop"]
     assert "closed" in rows[0].text and "ttl 30" in rows[0].text
-    matrix = browser.find_element(By.ID, "capabilities").text
+    browser.find_element(By.LINK_TEXT, "Connections").click()  # the capabilities' page
+    matrix = _by_id(browser, "capabilities").text
     assert "list_items" in matrix and "filter country" in matrix
 
     # Invalid: the problem is shown with its path and line; nothing changes.
+    browser.find_element(By.LINK_TEXT, "Config & versions").click()  # the editor's page
+    _by_id(browser, "versions")
     edited = _edit(browser, ("adapter: inventorum", "adapter: inventorium"))
     line = 1 + edited.splitlines().index("    adapter: inventorium")
     problems = _by_id(browser, "problems").text
@@ -61,7 +64,7 @@ def test_sign_in_see_connections_refuse_an_invalid_edit_apply_a_valid_one(
     assert httpx.get(served.url + "/admin/config", headers=ADMIN).json() == before
 
     # Valid: the diff first, then applied live.
-    browser.get(served.url + "/admin/ui")
+    browser.get(served.url + "/admin/ui/config")
     _edit(
         browser, ("cache: {ttl: 30, stale_if_error: 300}", "cache: {ttl: 45, stale_if_error: 300}")
     )

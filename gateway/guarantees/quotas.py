@@ -248,6 +248,12 @@ class Quotas:
         reset = max(0, math.ceil(reset_at - time.time()))
         return Decision(allowed, limit.requests, remaining, reset)
 
+    async def key_use(self, name: str, limit: RateLimit) -> Decision:
+        """API key ``name``'s use of its limit now, counting no request (the console)."""
+        _, reset_at, remaining = await self._ask("stats", limit, "key", name)
+        reset = max(0, math.ceil(reset_at - time.time()))
+        return Decision(True, limit.requests, remaining, reset)
+
     async def check_sign_in(self, address: str, limit: RateLimit) -> Decision:
         """Count one console sign-in attempt from ``address`` (every instance's)."""
         allowed, reset_at, remaining = await self._ask("hit", limit, "sign-in", address)

@@ -68,6 +68,7 @@ PATH_PARAMS: tuple[tuple[str, str, str], ...] = (
     ("/v1/customers/", "code", "The customer's code in its upstream"),
     ("/admin/config/versions/", "id", "A config version's id, from GET /admin/config/versions"),
     ("/admin/webhooks/", "id", "A delivery's id, from GET /admin/webhooks/deliveries"),
+    ("/admin/ui/deliveries/", "id", "A delivery's id, from the console's Changes page"),
     ("/v1/passthrough/", "connection", "A connection's name, from GET /v1/connections"),
     ("/v1/passthrough/", "path", "The upstream's own path under its API root, with its query"),
     ("/docs/guide/", "path", "A file of the docs site as make docs wrote it (concepts.html)"),

@@ -47,6 +47,7 @@ from prometheus_client.registry import Collector
 from gateway.observability.access import note_upstream_attempt
 from gateway.observability.gauges import shared_gauges
 from gateway.observability.process import process_families
+from gateway.observability.window import RecentTraffic
 from gateway.upstreams.health import HealthSignals
 
 if TYPE_CHECKING:
@@ -146,6 +147,14 @@ class Metrics:
         self._gateway: Callable[[], Runtime] | None = None
         self.health = HealthSignals()  # what this process sees of each connection
         self._children: dict[tuple[object, tuple[str, ...]], Any] = {}
+        self.recent = RecentTraffic(self.families)  # the console's per-connection figures
+
+    def families(self) -> Iterable[Metric]:
+        """The counts as a scrape reads them: every worker's files in multiprocess mode,
+        this process's registry otherwise."""
+        if self.directory:
+            return MultiProcessCollector(None, self.directory).collect()  # type: ignore[no-untyped-call,no-any-return]
+        return self.registry.collect()
 
     def child(self, metric: Counter | Histogram, *labels: str) -> Any:
         """``metric.labels(*labels)``, looked up once: prometheus-client's ``labels`` takes a
@@ -253,11 +262,7 @@ class _Scrape(Collector):
         self.metrics, self.circuits, self.shared = metrics, circuits, shared
 
     def collect(self) -> Iterable[Metric]:
-        directory = self.metrics.directory
-        if directory:
-            yield from MultiProcessCollector(None, directory).collect()  # type: ignore[no-untyped-call]
-        else:
-            yield from self.metrics.registry.collect()
+        yield from self.metrics.families()
         family = GaugeMetricFamily(
             "gateway_circuit_state",
             "Circuit breaker: 0 closed, 1 half-open, 2 open",
