@@ -14,6 +14,11 @@ read when they were apart; bench/results.md). Entries kept under the earlier nam
 (``cache:<connection>:…``) are never read again and expire. Concurrent identical
 misses in one process share one upstream call; across processes each fills once.
 
+Near cache: each process also keeps the entries it read or filled, and answers a hit
+from memory, without a round trip, when it knows their generations are still current
+(gateway/store/near_sync.py says how it knows; docs/caching.md). A write waits until
+every process has forgotten what it changed, so the promise above holds unchanged.
+
 If the store fails, reads are answered from the upstream (``X-Cache: BYPASS``) and
 invalidations are lost for that moment; entries expire after their TTL regardless.
 """
@@ -26,12 +31,17 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from cachetools import TTLCache
+
 from gateway.caching.cache import CacheKey, CacheStatus, Entry, FillingCache, etag_of
 from gateway.config.model import CacheConfig
 from gateway.store.base import StoreDown
 
 if TYPE_CHECKING:
     from gateway.store.redis import RedisStore
+
+
+NEAR_ENTRIES = 10_000  # entries kept in each process's memory, per connection and config
 
 
 class SharedResponseCache(FillingCache):
@@ -46,6 +56,10 @@ class SharedResponseCache(FillingCache):
         self.namespace = namespace
         self.ttl = config.ttl
         self.stale_if_error = config.stale_if_error
+        self.near = store.near.link(connection)
+        self._near: TTLCache[CacheKey, Entry] = TTLCache(
+            NEAR_ENTRIES, ttl=max(self.ttl + self.stale_if_error, 0.001)
+        )
 
     @property
     def enabled(self) -> bool:
@@ -63,18 +77,14 @@ class SharedResponseCache(FillingCache):
         return self.store.key("{conn:" + self.connection + "}", "cache", self.namespace, digest)
 
     async def ainvalidate(self, tags: Iterable[str]) -> None:
+        tags = list(tags)
         names = [self._gen(tag) for tag in tags]
         if not names:
             return
 
-        async def bump() -> object:
-            async with self.store.client.pipeline(transaction=False) as pipe:
-                for name in names:
-                    pipe.incr(name)
-                return await pipe.execute()
-
+        self.near.start()
         with contextlib.suppress(StoreDown):  # counted by the store; entries still expire
-            await self.store.call("cache_invalidate", bump)
+            await self.near.invalidate(names, tags)
 
     async def ainvalidate_all(self) -> None:
         await self.ainvalidate(["*"])
@@ -88,11 +98,28 @@ class SharedResponseCache(FillingCache):
         bypass: bool = False,
     ) -> tuple[Entry, CacheStatus]:
         tags = ["*", *tags]
+        near = self.near
+        near.start()
+        if not bypass:
+            current = near.current(tags)
+            if current is not None:
+                kept = self._near.get(key)
+                if (
+                    kept is not None
+                    and kept.generations == current
+                    and time.time() < kept.fresh_until
+                ):
+                    self.hits += 1
+                    return kept, CacheStatus.HIT
+        mark = near.mark()
         try:
             generations, entry = await self._lookup(key, tags)
         except StoreDown:
             body = await produce()
             return Entry(body, etag_of(body), 0.0, ()), CacheStatus.BYPASS
+        near.learn(tags, generations, mark)
+        if entry is not None:
+            self._near[key] = entry
         return await self._answer(key, generations, produce, entry, bypass)
 
     def _now(self) -> float:
@@ -115,6 +142,7 @@ class SharedResponseCache(FillingCache):
         return generations, entry
 
     async def _keep(self, key: CacheKey, entry: Entry) -> None:
+        self._near[key] = entry
         name = self._entry_key(key)
         mapping = {
             "b": entry.body,
