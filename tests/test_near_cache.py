@@ -19,6 +19,7 @@ from gateway.config.model import CacheConfig
 from gateway.store.redis import RedisStore
 from gateway.store.shared_cache import SharedResponseCache
 from tests.conftest import SHARED, shared_state
+from tests.ha_servers import Daemon
 
 pytestmark = pytest.mark.anyio
 KEY = ("id", "GET", "/v1/customers/c:1", "")
@@ -58,14 +59,16 @@ class Pair:
         """A client of the Redis server that holds connection ``c``'s channel."""
         if self.backend == "redis":
             return sync_redis.Redis.from_url(self.request.getfixturevalue("redis").url)
+        client: sync_redis.Redis = self.master_of_channel().client()
+        return client
+
+    def master_of_channel(self) -> Daemon:
+        """Sentinel's master, or the cluster master of the channel's shard."""
         if self.backend == "redis-sentinel":
-            client: sync_redis.Redis = (
-                self.request.getfixturevalue("sentinel").current_master().client()
-            )
-            return client
-        setup = self.request.getfixturevalue("cluster")
-        found: sync_redis.Redis = setup.master_of(self.a.near.channel).client()
-        return found
+            master: Daemon = self.request.getfixturevalue("sentinel").current_master()
+        else:
+            master = self.request.getfixturevalue("cluster").master_of(self.a.near.channel)
+        return master
 
     async def aclose(self) -> None:
         for store in self.stores.values():
@@ -74,6 +77,13 @@ class Pair:
 
 @pytest.fixture(params=SHARED)
 async def pair(request: pytest.FixtureRequest) -> AsyncIterator[Pair]:
+    made = Pair(request)
+    yield made
+    await made.aclose()
+
+
+@pytest.fixture(params=SHARED[1:])
+async def ha_pair(request: pytest.FixtureRequest) -> AsyncIterator[Pair]:
     made = Pair(request)
     yield made
     await made.aclose()
@@ -199,3 +209,34 @@ async def test_a_write_waits_out_a_process_that_does_not_acknowledge(pair: Pair)
     link._handle = handle  # type: ignore[method-assign]
     for message, confirmed in held:
         handle(message, confirmed)
+
+
+async def test_after_a_failover_the_subscription_moves_and_stays_coherent(
+    ha_pair: Pair, request: pytest.FixtureRequest
+) -> None:
+    pair = ha_pair
+    await usable(pair.a)
+    await usable(pair.b)
+    await read(pair.b, b"v1")
+    assert (await read(pair.b, b"old"))[0].body == b"v1"
+    lost = pair.b.near.lost_count
+    master = pair.master_of_channel()
+    setup = request.getfixturevalue("sentinel" if pair.backend == "redis-sentinel" else "cluster")
+    await asyncio.to_thread(master.stop, True)  # kill -9; a replica is promoted
+    try:
+        for _ in range(500):  # the subscription's loss is seen (at once: its socket closed)
+            if pair.b.near.lost_count > lost:
+                break
+            await asyncio.sleep(0.02)
+        assert not pair.b.near.gens  # it forgot everything
+        await usable(pair.a, within=30)  # and subscribed again, on the new master
+        await usable(pair.b, within=30)
+        assert pair.master_of_channel() is not master
+        await pair.a.ainvalidate(TAGS)
+        entry, status = await read(pair.b, b"v2")
+        assert (entry.body, status) == (b"v2", CacheStatus.MISS)
+        before = pair.lookups("b")
+        assert (await read(pair.b, b"old"))[0].body == b"v2"  # from memory again
+        assert pair.lookups("b") == before
+    finally:
+        await asyncio.to_thread(setup.restore, master)
