@@ -41,9 +41,6 @@ if TYPE_CHECKING:
     from gateway.store.redis import RedisStore
 
 
-NEAR_ENTRIES = 10_000  # entries kept in each process's memory, per connection and config
-
-
 class SharedResponseCache(FillingCache):
     shared = True
 
@@ -58,7 +55,7 @@ class SharedResponseCache(FillingCache):
         self.stale_if_error = config.stale_if_error
         self.near = store.near.link(connection)
         self._near: TTLCache[CacheKey, Entry] = TTLCache(
-            NEAR_ENTRIES, ttl=max(self.ttl + self.stale_if_error, 0.001)
+            config.max_entries, ttl=max(self.ttl + self.stale_if_error, 0.001)
         )
 
     @property
