@@ -18,6 +18,7 @@ from gateway.caching.cache import CacheStatus, Entry
 from gateway.config.model import CacheConfig
 from gateway.store.redis import RedisStore
 from gateway.store.shared_cache import SharedResponseCache
+from kernel.errors import UpstreamError
 from tests.conftest import SHARED, shared_state
 from tests.ha_servers import Daemon
 
@@ -240,3 +241,32 @@ async def test_after_a_failover_the_subscription_moves_and_stays_coherent(
         assert pair.lookups("b") == before
     finally:
         await asyncio.to_thread(setup.restore, master)
+
+
+async def test_a_bypass_read_known_current_makes_one_round_trip(pair: Pair) -> None:
+    """``Cache-Control: no-cache`` with the generations known current: no lookup, only
+    the fill, which every process then reads."""
+    await usable(pair.a)
+    await usable(pair.b)
+    await read(pair.b, b"v1")
+    assert pair.b.near.current(["*", *TAGS]) is not None
+    before = len(pair.calls["b"])
+    entry, status = await pair.b.get(KEY, TAGS, body(b"v2"), bypass=True)
+    assert (entry.body, status) == (b"v2", CacheStatus.BYPASS)
+    assert pair.calls["b"][before:] == ["cache_put"]
+    assert (await read(pair.a, b"never"))[0].body == b"v2"
+
+
+async def test_a_failed_bypass_read_still_answers_the_shared_stale_entry(pair: Pair) -> None:
+    await usable(pair.b)
+    await read(pair.a, b"v1")  # filled by A: B holds no copy of its own
+    await pair.b.get(("id", "GET", "/v1/customers/c:1/contacts", ""), TAGS, body(b"[]"))
+    assert pair.b.near.current(["*", *TAGS]) is not None
+
+    async def failing() -> bytes:
+        raise UpstreamError("down")
+
+    entry, status = await pair.b.get(KEY, TAGS, failing, bypass=True)
+    assert (entry.body, status) == (b"v1", CacheStatus.STALE)
+    with pytest.raises(UpstreamError):  # nothing kept anywhere: the failure is the answer
+        await pair.b.get(("id", "GET", "/v1/other", ""), TAGS, failing, bypass=True)

@@ -36,6 +36,7 @@ from cachetools import TTLCache
 from gateway.caching.cache import CacheKey, CacheStatus, Entry, FillingCache, etag_of
 from gateway.config.model import CacheConfig
 from gateway.store.base import StoreDown
+from kernel.errors import UpstreamError
 
 if TYPE_CHECKING:
     from gateway.store.redis import RedisStore
@@ -97,17 +98,16 @@ class SharedResponseCache(FillingCache):
         tags = ["*", *tags]
         near = self.near
         near.start()
-        if not bypass:
-            current = near.current(tags)
-            if current is not None:
-                kept = self._near.get(key)
-                if (
-                    kept is not None
-                    and kept.generations == current
-                    and time.time() < kept.fresh_until
-                ):
-                    self.hits += 1
-                    return kept, CacheStatus.HIT
+        current = near.current(tags)
+        if current is not None:
+            kept = self._near.get(key)
+            if kept is not None and kept.generations != current:
+                kept = None
+            if bypass:
+                return await self._refill(key, tags, current, produce, kept)
+            if kept is not None and time.time() < kept.fresh_until:
+                self.hits += 1
+                return kept, CacheStatus.HIT
         mark = near.mark()
         try:
             generations, entry = await self._lookup(key, tags)
@@ -118,6 +118,29 @@ class SharedResponseCache(FillingCache):
         if entry is not None:
             self._near[key] = entry
         return await self._answer(key, generations, produce, entry, bypass)
+
+    async def _refill(
+        self,
+        key: CacheKey,
+        tags: list[str],
+        generations: tuple[int, ...],
+        produce: Callable[[], Awaitable[bytes]],
+        kept: Entry | None,
+    ) -> tuple[Entry, CacheStatus]:
+        """A bypass read whose generations are known current: no lookup, only the fill
+        (one round trip to Redis instead of two). The shared entry is read only when the
+        upstream fails and this process holds none of its own to answer with."""
+        try:
+            return await self._fill(key, generations, produce, kept, True)
+        except UpstreamError:
+            try:
+                _, entry = await self._lookup(key, tags)
+            except StoreDown:
+                entry = None
+            if entry is None:
+                raise
+            self.stale += 1
+            return entry, CacheStatus.STALE
 
     def _now(self) -> float:
         return time.time()  # shared by hosts: wall clock
