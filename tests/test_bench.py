@@ -32,23 +32,35 @@ def test_a_figure_is_the_median_of_its_repeats() -> None:
     assert middle.upstream_us == 210.0 and middle.errors == 3
 
 
-def test_render_computes_ratios_and_targets() -> None:
-    args = argparse.Namespace(
+DIRECT_AND_FLOOR = [  # wrk -c16
+    Result("direct single", 1000, 10.0, 12.0, 0, 300.0, 300.0),
+    Result("direct list", 500, 20.0, 25.0, 0, 1400.0, 1400.0),
+    Result("floor single", 900, 10.5, 13.0, 0, 400.0, 300.0),
+    Result("floor list", 450, 21.0, 26.0, 0, 500.0, 1400.0),
+]
+DIRECT_ONE = [  # wrk -c1
+    Result("direct single", 150, 6.0, 7.0, 0),
+    Result("direct list", 100, 9.0, 10.0, 0),
+]
+
+
+def main_args() -> argparse.Namespace:
+    return argparse.Namespace(
         latency=0.005, duration=4, repeats=3, connections=16, threads=2, workers=2
     )
+
+
+def test_render_computes_ratios_and_targets() -> None:
+    args = main_args()
     unpinned = [
-        Result("direct single", 1000, 10.0, 12.0, 0, 300.0, 300.0),
-        Result("direct list", 500, 20.0, 25.0, 0, 1400.0, 1400.0),
-        Result("floor single", 900, 10.5, 13.0, 0, 400.0, 300.0),
-        Result("floor list", 450, 21.0, 26.0, 0, 500.0, 1400.0),
+        *DIRECT_AND_FLOOR,
         Result("gateway x1 miss single", 800, 11.0, 14.0, 0, 1200.0, 310.0),
         Result("gateway x1 miss list", 400, 22.0, 30.0, 0, 2000.0, 1500.0),
         Result("gateway x1 hit single", 4000, 2.0, 3.0, 0, 300.0, 0.0),
         Result("gateway x1 hit list", 4000, 2.0, 3.0, 0, 350.0, 0.0),
     ]
     one = [
-        Result("direct single", 150, 6.0, 7.0, 0),
-        Result("direct list", 100, 9.0, 10.0, 0),
+        *DIRECT_ONE,
         Result("gateway x1 miss single", 140, 7.5, 9.0, 0),
         Result("gateway x1 miss list", 80, 12.0, 14.0, 0),
     ]
@@ -67,14 +79,9 @@ def test_render_computes_ratios_and_targets() -> None:
 
 
 def test_the_issue_32_targets_table_gives_each_ratio_its_target_and_verdict() -> None:
-    args = argparse.Namespace(
-        latency=0.005, duration=4, repeats=3, connections=16, threads=2, workers=2
-    )
+    args = main_args()
     unpinned = [
-        Result("direct single", 1000, 10.0, 12.0, 0, 300.0, 300.0),
-        Result("direct list", 500, 20.0, 25.0, 0, 1400.0, 1400.0),
-        Result("floor single", 900, 10.5, 13.0, 0, 400.0, 300.0),
-        Result("floor list", 450, 21.0, 26.0, 0, 500.0, 1400.0),
+        *DIRECT_AND_FLOOR,
         Result("gateway x1 miss single", 700, 11.0, 14.0, 0, 760.0, 310.0),
         Result("gateway x1 miss list", 300, 22.0, 30.0, 0, 1300.0, 1500.0),
         Result("gateway x1 hit single", 4000, 2.0, 3.0, 0, 300.0, 0.0),
@@ -85,8 +92,7 @@ def test_the_issue_32_targets_table_gives_each_ratio_its_target_and_verdict() ->
         Result("gateway x2 hit list", 3000, 3.0, 4.0, 0, 700.0, 0.0),
     ]
     one = [
-        Result("direct single", 150, 6.0, 7.0, 0),
-        Result("direct list", 100, 9.0, 10.0, 0),
+        *DIRECT_ONE,
         Result("gateway x1 miss single", 140, 6.9, 9.0, 0),
         Result("gateway x1 miss list", 80, 11.0, 14.0, 0),
     ]

@@ -111,6 +111,14 @@ async def usable(cache: SharedResponseCache, within: float = 10.0) -> None:
     raise AssertionError("the near cache never became usable")
 
 
+async def warmed(pair: Pair) -> None:
+    """Both usable, and B answering ``v1`` from memory."""
+    await usable(pair.a)
+    await usable(pair.b)
+    await read(pair.b, b"v1")
+    assert (await read(pair.b, b"old"))[0].body == b"v1"
+
+
 async def test_a_hit_known_current_costs_no_round_trip(pair: Pair) -> None:
     await usable(pair.a)
     await usable(pair.b)
@@ -166,10 +174,7 @@ async def test_a_read_racing_an_invalidation_keeps_no_old_generation(pair: Pair)
 
 
 async def test_a_killed_subscription_is_flushed_and_bypassed_until_back(pair: Pair) -> None:
-    await usable(pair.a)
-    await usable(pair.b)
-    await read(pair.b, b"v1")
-    assert (await read(pair.b, b"old"))[0].body == b"v1"
+    await warmed(pair)
     lost = pair.b.near.lost_count
     server = pair.server_of_channel()
     assert server.execute_command("CLIENT", "KILL", "TYPE", "pubsub") >= 2
@@ -197,10 +202,7 @@ async def test_a_write_waits_out_a_process_that_does_not_acknowledge(pair: Pair)
     """B stops reading its subscription (a paused process): A's write cannot be
     acknowledged by B, so it returns only once B's lease is over, and B's next read is
     fresh, not the entry it still holds in memory."""
-    await usable(pair.a)
-    await usable(pair.b)
-    await read(pair.b, b"v1")
-    assert (await read(pair.b, b"old"))[0].body == b"v1"
+    await warmed(pair)
     link = pair.b.near
     handle, held = link._handle, []
     link._handle = lambda message, confirmed: held.append((message, confirmed))  # type: ignore[method-assign]
@@ -216,10 +218,7 @@ async def test_after_a_failover_the_subscription_moves_and_stays_coherent(
     ha_pair: Pair, request: pytest.FixtureRequest
 ) -> None:
     pair = ha_pair
-    await usable(pair.a)
-    await usable(pair.b)
-    await read(pair.b, b"v1")
-    assert (await read(pair.b, b"old"))[0].body == b"v1"
+    await warmed(pair)
     lost = pair.b.near.lost_count
     master = pair.master_of_channel()
     setup = request.getfixturevalue("sentinel" if pair.backend == "redis-sentinel" else "cluster")
