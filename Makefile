@@ -147,7 +147,9 @@ bench-compare: $(STAMP)
 bench-tracing: $(STAMP)
 	$(BIN)/python -m bench.tracing
 
-# Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list.
+# Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list,
+# STATE=local (default), redis, redis-sentinel or redis-cluster.
 READ ?= single
+STATE ?= local
 profile: $(STAMP)
-	$(BIN)/python -m bench.profile --read $(READ)
+	$(BIN)/python -m bench.profile --read $(READ) --state $(STATE)

@@ -13,6 +13,7 @@ collapsed stacks for a flame graph (e.g. speedscope or flamegraph.pl).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import subprocess
 import sys
@@ -35,6 +36,7 @@ from bench.run import (
     tree_cpu_seconds,
     wait_until_up,
 )
+from bench.topologies import TOPOLOGIES, topology
 
 # (part, substrings of a frame "function (file:line)"); the first rule matching the
 # innermost frame that any rule matches names the sample's part.
@@ -48,6 +50,8 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         ("render (gateway/caching/reads.py", "gateway/lists/listing.py", "starlette/responses.py"),
     ),
     ("cache", ("gateway/caching/cache.py", "gateway/caching/reads.py", "cachetools/")),
+    ("redis client (redis-py, hiredis)", ("redis/", "hiredis")),
+    ("state store (gateway/store)", ("gateway/store/",)),
     ("upstream: httpx API", ("httpx/",)),
     (
         "upstream: aiohttp transport",
@@ -92,11 +96,24 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.005)
     parser.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
     parser.add_argument("--out", type=Path, help="keep the collapsed stacks here")
+    parser.add_argument(
+        "--state", choices=["local", *TOPOLOGIES], default="local",
+        help="the gateway's state backend (Redis ones are started as in bench/topologies.py)",
+    )  # fmt: skip
     args = parser.parse_args()
     wrk = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="gateway-profile-"))
+    with contextlib.ExitStack() as stack:
+        state = LOCAL_STATE
+        if args.state != "local":
+            state = stack.enter_context(topology(args.state, workdir)).state
+        profile(args, wrk, workdir, state)
+
+
+def profile(args: argparse.Namespace, wrk: str, workdir: Path, state: str) -> None:
+    """Serve, load, sample, and print the table (module docstring)."""
     config = workdir / "config.yaml"
-    config.write_text(CONFIG.replace("STATE", LOCAL_STATE))
+    config.write_text(CONFIG.replace("STATE", state))
     simulator = start(
         [sys.executable, "bench/simulator.py", "borderbolt", "--port", str(SIM_PORT),
          "--token", UPSTREAM_TOKEN, "--latency", str(args.latency)]
@@ -135,7 +152,8 @@ def main() -> None:
     if args.out:
         args.out.write_text(collapsed)
     print(
-        f"miss {args.read}, wrk -c{args.connections}, {args.duration} s at {args.rate} Hz: "
+        f"miss {args.read} on {args.state}, wrk -c{args.connections}, {args.duration} s at "
+        f"{args.rate} Hz: "
         f"{requests} requests, gateway CPU {cpu * 1e6 / requests:.0f} µs/request (sampled)"
     )
     print("| part | share of the gateway's CPU |\n|---|---:|")

@@ -1,5 +1,5 @@
 """The benchmark's figures: one run's result, the median of repeats, and the report
-(bench/results.md) with the ratios the targets of issue #16 are stated in."""
+(bench/results.md) with the ratios the targets of issues #16 and #32 are stated in."""
 
 from __future__ import annotations
 
@@ -93,6 +93,8 @@ def render(
         lines.append("")
     lines += ["**targets (issue #16), from the unpinned run and one connection**", ""]
     lines += _targets(medians, rss)
+    lines += ["", "**targets (issue #32), from the unpinned run and one connection**", ""]
+    lines += targets_32(medians, args.workers)
     return "\n".join(lines) + "\n"
 
 
@@ -163,4 +165,50 @@ def _targets(medians: dict[str, list[Result]], rss: dict[int, float]) -> list[st
         + ", ".join(f"x{w} {mb:.0f} MiB" for w, mb in sorted(rss.items()))
         + "."
     )
+    return lines
+
+
+# Issue #32's targets: (measure, read, numerator, denominator, field, bound, at most).
+# "gateway x1" is one process on the embedded store, "gateway xN" (N = --workers) shares
+# Redis; a "-" denominator means "added to direct at one connection" (p50 ms).
+TARGETS_32 = [
+    ("miss CPU/request vs the floor, one process", "single", "x1 miss", "floor", "cpu_us", 2.0),
+    ("miss CPU/request vs the floor, one process", "list", "x1 miss", "floor", "cpu_us", 2.5),
+    ("miss throughput vs direct, one process", "single", "x1 miss", "direct", "rps", 0.65),
+    ("miss throughput vs direct, one process", "list", "x1 miss", "direct", "rps", 0.65),
+    ("miss CPU/request on Redis vs one process", "single", "xN miss", "x1 miss", "cpu_us", 1.25),
+    ("miss CPU/request on Redis vs one process", "list", "xN miss", "x1 miss", "cpu_us", 1.25),
+    ("hit CPU/request on Redis vs a local hit", "single", "xN hit", "x1 hit", "cpu_us", 1.3),
+    ("hit CPU/request on Redis vs a local hit", "list", "xN hit", "x1 hit", "cpu_us", 1.3),
+    ("added p50 at one connection (ms)", "single", "x1 miss", "-", "p50_ms", 1.0),
+    ("added p50 at one connection (ms)", "list", "x1 miss", "-", "p50_ms", 1.5),
+]
+
+
+def targets_32(medians: dict[str, list[Result]], workers: int) -> list[str]:
+    """Each of issue #32's ratios beside its target, met or not met; throughput is a
+    floor (at least), everything else a ceiling (at most)."""
+    by = {r.name: r for r in medians.get("c16", [])}
+    ones = {r.name: r for r in medians.get("c1", [])}
+
+    def named(path: str) -> str:
+        if path in ("floor", "direct"):
+            return path
+        return "gateway " + path.replace("xN", f"x{workers}")
+
+    lines = ["| measure | read | figure | target | met |", "|---|---|---:|---:|---|"]
+    for measure, read, top, bottom, field, bound in TARGETS_32:
+        if bottom == "-":
+            a, b = ones.get(f"{named(top)} {read}"), ones.get(f"direct {read}")
+            figure = a.p50_ms - b.p50_ms if a and b else None
+        else:
+            a, b = by.get(f"{named(top)} {read}"), by.get(f"{named(bottom)} {read}")
+            below = getattr(b, field) if b else 0
+            figure = getattr(a, field) / below if a and below else None
+        at_least = field == "rps"
+        unit = " ms" if bottom == "-" else ("" if at_least else "x")
+        shown = f"{figure:.2f}{unit}" if figure is not None else "not measured"
+        target = f"{'≥' if at_least else '≤'} {bound:.2f}{unit}"
+        met = figure is not None and (figure >= bound if at_least else figure <= bound)
+        lines.append(f"| {measure} | {read} | {shown} | {target} | {'met' if met else 'not met'} |")
     return lines

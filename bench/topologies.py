@@ -52,22 +52,27 @@ class Topology:
 def topologies(folder: Path) -> Iterator[list[Topology]]:
     """The three topologies, running, on loopback ports; stopped on leaving."""
     with contextlib.ExitStack() as stack:
-        for name in TOPOLOGIES:
-            (folder / name).mkdir()
-        alone = redis_daemon(folder / "redis").start()
-        stack.callback(alone.stop)
-        sentinel = stack.enter_context(sentinel_setup(folder / "redis-sentinel"))
-        cluster = stack.enter_context(cluster_setup(folder / "redis-cluster"))
-        url = f"redis://{alone.address}/0"
-        yield [
-            Topology("redis", f"{{backend: redis, url: '{url}', prefix: '{PREFIX}'}}", [alone]),
-            Topology(
-                "redis-sentinel",
-                sentinel.state(PREFIX),
-                [sentinel.master, sentinel.replica, *sentinel.sentinels],
-            ),
-            Topology("redis-cluster", cluster.state(PREFIX), list(cluster.nodes)),
-        ]
+        yield [stack.enter_context(topology(name, folder)) for name in TOPOLOGIES]
+
+
+@contextlib.contextmanager
+def topology(name: str, folder: Path) -> Iterator[Topology]:
+    """One topology by name, running in ``folder/name``; stopped on leaving."""
+    (folder / name).mkdir()
+    if name == "redis":
+        alone = redis_daemon(folder / name).start()
+        try:
+            url = f"redis://{alone.address}/0"
+            yield Topology(name, f"{{backend: redis, url: '{url}', prefix: '{PREFIX}'}}", [alone])
+        finally:
+            alone.stop()
+    elif name == "redis-sentinel":
+        with sentinel_setup(folder / name) as sentinel:
+            daemons = [sentinel.master, sentinel.replica, *sentinel.sentinels]
+            yield Topology(name, sentinel.state(PREFIX), daemons)
+    else:
+        with cluster_setup(folder / name) as cluster:
+            yield Topology(name, cluster.state(PREFIX), list(cluster.nodes))
 
 
 Served = tuple[Topology, "subprocess.Popen[bytes]", int]  # a gateway and its port

@@ -32,23 +32,35 @@ def test_a_figure_is_the_median_of_its_repeats() -> None:
     assert middle.upstream_us == 210.0 and middle.errors == 3
 
 
-def test_render_computes_ratios_and_targets() -> None:
-    args = argparse.Namespace(
+DIRECT_AND_FLOOR = [  # wrk -c16
+    Result("direct single", 1000, 10.0, 12.0, 0, 300.0, 300.0),
+    Result("direct list", 500, 20.0, 25.0, 0, 1400.0, 1400.0),
+    Result("floor single", 900, 10.5, 13.0, 0, 400.0, 300.0),
+    Result("floor list", 450, 21.0, 26.0, 0, 500.0, 1400.0),
+]
+DIRECT_ONE = [  # wrk -c1
+    Result("direct single", 150, 6.0, 7.0, 0),
+    Result("direct list", 100, 9.0, 10.0, 0),
+]
+
+
+def main_args() -> argparse.Namespace:
+    return argparse.Namespace(
         latency=0.005, duration=4, repeats=3, connections=16, threads=2, workers=2
     )
+
+
+def test_render_computes_ratios_and_targets() -> None:
+    args = main_args()
     unpinned = [
-        Result("direct single", 1000, 10.0, 12.0, 0, 300.0, 300.0),
-        Result("direct list", 500, 20.0, 25.0, 0, 1400.0, 1400.0),
-        Result("floor single", 900, 10.5, 13.0, 0, 400.0, 300.0),
-        Result("floor list", 450, 21.0, 26.0, 0, 500.0, 1400.0),
+        *DIRECT_AND_FLOOR,
         Result("gateway x1 miss single", 800, 11.0, 14.0, 0, 1200.0, 310.0),
         Result("gateway x1 miss list", 400, 22.0, 30.0, 0, 2000.0, 1500.0),
         Result("gateway x1 hit single", 4000, 2.0, 3.0, 0, 300.0, 0.0),
         Result("gateway x1 hit list", 4000, 2.0, 3.0, 0, 350.0, 0.0),
     ]
     one = [
-        Result("direct single", 150, 6.0, 7.0, 0),
-        Result("direct list", 100, 9.0, 10.0, 0),
+        *DIRECT_ONE,
         Result("gateway x1 miss single", 140, 7.5, 9.0, 0),
         Result("gateway x1 miss list", 80, 12.0, 14.0, 0),
     ]
@@ -64,6 +76,48 @@ def test_render_computes_ratios_and_targets() -> None:
     assert "| added p50 at one connection ≤ 2 ms | 1.50 ms | 3.00 ms | no |" in table
     assert "x1 60 MiB, x2 150 MiB" in table and "make bench" in table
     assert "pinned: wrk" not in table  # no pinned runs given, no pinned table
+
+
+def test_the_issue_32_targets_table_gives_each_ratio_its_target_and_verdict() -> None:
+    args = main_args()
+    unpinned = [
+        *DIRECT_AND_FLOOR,
+        Result("gateway x1 miss single", 700, 11.0, 14.0, 0, 760.0, 310.0),
+        Result("gateway x1 miss list", 300, 22.0, 30.0, 0, 1300.0, 1500.0),
+        Result("gateway x1 hit single", 4000, 2.0, 3.0, 0, 300.0, 0.0),
+        Result("gateway x1 hit list", 4000, 2.0, 3.0, 0, 350.0, 0.0),
+        Result("gateway x2 miss single", 600, 12.0, 15.0, 0, 950.0, 310.0),
+        Result("gateway x2 miss list", 250, 24.0, 31.0, 0, 1690.0, 1500.0),
+        Result("gateway x2 hit single", 3000, 3.0, 4.0, 0, 330.0, 0.0),
+        Result("gateway x2 hit list", 3000, 3.0, 4.0, 0, 700.0, 0.0),
+    ]
+    one = [
+        *DIRECT_ONE,
+        Result("gateway x1 miss single", 140, 6.9, 9.0, 0),
+        Result("gateway x1 miss list", 80, 11.0, 14.0, 0),
+    ]
+    table = render({"c16": unpinned, "c1": one}, {1: 60.0, 2: 150.0}, args)
+    assert "**targets (issue #32)" in table
+    rows = [
+        "| miss CPU/request vs the floor, one process | single | 1.90x | ≤ 2.00x | met |",
+        "| miss CPU/request vs the floor, one process | list | 2.60x | ≤ 2.50x | not met |",
+        "| miss throughput vs direct, one process | single | 0.70 | ≥ 0.65 | met |",
+        "| miss throughput vs direct, one process | list | 0.60 | ≥ 0.65 | not met |",
+        "| miss CPU/request on Redis vs one process | single | 1.25x | ≤ 1.25x | met |",
+        "| miss CPU/request on Redis vs one process | list | 1.30x | ≤ 1.25x | not met |",
+        "| hit CPU/request on Redis vs a local hit | single | 1.10x | ≤ 1.30x | met |",
+        "| hit CPU/request on Redis vs a local hit | list | 2.00x | ≤ 1.30x | not met |",
+        "| added p50 at one connection (ms) | single | 0.90 ms | ≤ 1.00 ms | met |",
+        "| added p50 at one connection (ms) | list | 2.00 ms | ≤ 1.50 ms | not met |",
+    ]
+    for row in rows:
+        assert row in table
+    # a figure not measured is never "met"
+    partial = render({"c16": unpinned[:8], "c1": one}, {1: 60.0}, args)
+    assert (
+        "| hit CPU/request on Redis vs a local hit | single | not measured | ≤ 1.30x | not met |"
+        in partial
+    )
 
 
 def test_the_topology_table_gives_ratios_to_standalone_and_the_target() -> None:

@@ -147,6 +147,20 @@ async def exercise(store: RedisStore) -> None:
 
     await cache.get(("id", "GET", "/v1/x", ""), ["customer:1", "customer:*"], produce)
     await cache.ainvalidate(["customer:1", "customer:*"])
+    # the near cache: probes renew a process's lease; another process's write is
+    # acknowledged to it
+    other = RedisStore(store.topology, prefix=store.prefix, timeout=store.timeout)
+    try:
+        mirror = other.response_cache("crm", "ns", CacheConfig(ttl=60, stale_if_error=0))
+        cache.near.start()
+        mirror.near.start()
+        for _ in range(250):
+            if cache.near.usable() and mirror.near.usable():
+                break
+            await asyncio.sleep(0.02)
+        await mirror.ainvalidate(["customer:1"])
+    finally:
+        await other.aclose()
     breaker = store.breaker("crm", "ns", CircuitBreakerConfig(failures=1, reset_after=0.01))
     await breaker.acquire()
     await breaker.failed()

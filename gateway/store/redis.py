@@ -47,6 +47,7 @@ from gateway.config.model import (
     SharedState,
 )
 from gateway.store.base import ErrorHook, Store
+from gateway.store.near_sync import NearSync
 from gateway.store.redis_changes import RedisChanges
 from gateway.store.redis_clients import addresses, make_client, standalone
 from gateway.store.redis_config import RedisConfig
@@ -113,6 +114,7 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
         self._scripts: dict[str, Any] = {}
         self._replication_init()
         self._upgraded = False
+        self.near = NearSync(self)  # the read caches' near copies (gateway/store/near_sync.py)
 
     def failure_reason(self, exc: BaseException) -> str:
         said = reason(exc, self.timeout)
@@ -241,6 +243,7 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
         for claim in list(self._claims):
             await self._stop(claim)
         await self.cancel_undos()
+        await self.near.aclose()
         await self.client.aclose()
         if self._sentinel is not None:
             await self._sentinel.aclose()
