@@ -140,12 +140,9 @@ def _schema(schema: dict[str, Any]) -> WithJsonSchema:
     return WithJsonSchema(schema)
 
 
-# true or false, any case (API.md section 2); JSON Schema's regex dialect has no (?i).
-BOOL_SCHEMA = {
-    "type": "string",
-    "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
-    "description": "true or false (any case)",
-}
+# A boolean, as generators and Swagger UI expect; the edge takes true or false in any
+# case (API.md section 2), which is what a client sends for a boolean query parameter.
+BOOL_SCHEMA = {"type": "boolean", "description": "true or false (any case)"}
 Bool = Annotated[bool, BeforeValidator(_bool), _schema(BOOL_SCHEMA)]
 Limit = Annotated[
     int,
