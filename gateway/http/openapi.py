@@ -95,7 +95,7 @@ def _spec(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
             "description": "One canonical API for customers, contacts and items over "
             f"several upstreams (adapters: {', '.join(REGISTRY)}). Canonical IDs are "
             "'{connection}:{remote_id}'.",
-            "contact": {"name": "Customer Gateway", "url": "/docs"},
+            "contact": {"name": "Customer Gateway maintainers"},
             "license": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
         },
         "servers": [{"url": "/"}],
@@ -283,6 +283,11 @@ def _responses(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
                 "which may be any, its body and headers"
             )
             success["content"] = dict(RAW_ANSWER)
+            responses["default"] = {
+                "description": "The upstream's answer with another status, as it sent it "
+                "(its 404 is the upstream's own; the gateway's refusals use the envelope)",
+                "content": dict(RAW_ANSWER),
+            }
         else:
             success["content"] = {"application/octet-stream": {"schema": BINARY}}
     else:
@@ -295,8 +300,10 @@ def _responses(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
     # A page (the admin console) answers its refusals as pages, or as the envelope when
     # refused before it renders (no session, another origin, too large a body).
     page = {"text/html": {"schema": {"type": "string"}}} if answer == "text/html" else {}
-    for code in endpoint.errors:
-        content = {**page, **_json(error)}
+    # A query parameter the endpoint does not declare is 400, on every endpoint.
+    refused = {*endpoint.errors, *((400,) if endpoint.query is not None else ())}
+    for code in sorted(refused):
+        content = {**page, **_json(_ref(ErrorEnvelope, models) if code == 400 else error)}
         responses[str(code)] = {"description": ERROR_TEXT[code], "content": content}
         if code in (429, 503) and endpoint.scope is not None:
             responses[str(code)]["headers"] = {

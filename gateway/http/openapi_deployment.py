@@ -12,7 +12,6 @@ refuses. The cached document is never changed: the operations touched are copies
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -37,7 +36,9 @@ def for_deployment(document: dict[str, Any], connections: Iterable[Connection]) 
             method: _operation(method, path, operation, names, chosen)
             for method, operation in item.items()
         }
-    return {**document, "paths": paths}
+    components = document["components"]
+    schemas = {**components["schemas"], "ConnectionName": name_schema(names)}
+    return {**document, "paths": paths, "components": {**components, "schemas": schemas}}
 
 
 def _operation(
@@ -50,7 +51,7 @@ def _operation(
     if not path.startswith("/v1/"):
         return operation
     parameters = [
-        {**p, "schema": connection_schema(names, fan_out=(method, path) in FAN_OUT)}
+        {**p, "schema": connection_schema(fan_out=(method, path) in FAN_OUT)}
         if p["name"] == "connection" and p["in"] in ("query", "path")
         else p
         for p in operation["parameters"]
@@ -66,14 +67,26 @@ def _operation(
     return {**operation, "parameters": parameters, "description": description}
 
 
-def connection_schema(names: list[str], *, fan_out: bool) -> dict[str, Any]:
+NAME = {"$ref": "#/components/schemas/ConnectionName"}
+
+
+def name_schema(names: list[str]) -> dict[str, Any]:
+    """components/schemas/ConnectionName: one enum that every generated client shares."""
+    return {
+        "type": "string",
+        "enum": names,
+        "title": "ConnectionName",
+        "description": "A connection configured in this deployment",
+    }
+
+
+# Where a list fans out: ``*``, or names separated by commas (each checked by the edge).
+SEVERAL = {"type": "string", "minLength": 1, "description": "'*', or names like 'a,b'"}
+
+
+def connection_schema(*, fan_out: bool) -> dict[str, Any]:
     """One of the configured names; where the list fans out, also ``*`` or ``a,b``."""
-    one = {"type": "string", "enum": names}
-    if not fan_out:
-        return one
-    name = "|".join(re.escape(n) for n in names)
-    several = {"type": "string", "pattern": f"^({name})(,({name}))+$"}
-    return {"anyOf": [{"type": "string", "enum": [*names, "*"]}, several]}
+    return {"anyOf": [NAME, SEVERAL]} if fan_out else NAME
 
 
 def _who_can(said: Words, connections: list[Connection]) -> str:

@@ -68,6 +68,14 @@ def _text(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
+def _named(value: Any, info: ValidationInfo) -> Any:
+    """``connection=`` with no value names nothing: 400, not the default in disguise."""
+    if value == "":
+        rule = "must name a connection; leave it out for the default one"
+        raise BadRequest(f"connection {rule}", details=[FieldError("connection", rule)])
+    return value
+
+
 def _country(value: Any, info: ValidationInfo) -> Any:
     if not re.fullmatch(r"[A-Za-z]{2}", value):
         name = info.field_name
@@ -155,6 +163,7 @@ Text = Annotated[
 Country = Annotated[
     str, BeforeValidator(_country), _schema({"type": "string", "pattern": "^[A-Za-z]{2}$"})
 ]
+ConnectionName = Annotated[str, BeforeValidator(_named)]
 Date = Annotated[str, BeforeValidator(_date), _schema({"type": "string", "format": "date"})]
 Instant = Annotated[
     str, BeforeValidator(_instant), _schema({"type": "string", "format": "date-time"})
@@ -169,7 +178,7 @@ class Query(BaseModel):
 
 
 class OnConnection(Query):
-    connection: str | None = Field(
+    connection: ConnectionName | None = Field(
         None, description="the connection to use; an ID already names its own"
     )
 
@@ -204,7 +213,7 @@ CANONICAL_FILTERS = (
 class CustomerList(PagedRead):
     """The canonical filters; ``CUSTOMER_LIST`` adds those the adapters declare."""
 
-    connection: str | None = Field(
+    connection: ConnectionName | None = Field(
         None, description="a connection name, '*' for every one, or 'a,b' (fan-out)"
     )
     sort: sort_of(CustomerSortKey) | None = None  # type: ignore[valid-type]
