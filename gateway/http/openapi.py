@@ -117,7 +117,7 @@ def documented_path(path: str) -> str:
 
 def words_of(endpoint: Endpoint) -> words.Words:
     """The operation's ID and opening paragraph; an endpoint not in the table gets a
-    resource-style ID from its path (``/v1/a/{id}/b`` GET: ``b.list``)."""
+    resource-style ID from its path (``/v1/a/{id}/b`` GET: ``a_b_list``)."""
     path = documented_path(endpoint.path)
     found = words.OPERATIONS.get((endpoint.method, path))
     if found is not None:
@@ -126,8 +126,8 @@ def words_of(endpoint: Endpoint) -> words.Words:
     verb = {"GET": "list", "POST": "create", "PUT": "replace"}.get(endpoint.method, "")
     if path.endswith("}"):
         verb = {"GET": "retrieve", "PATCH": "update", "DELETE": "delete"}.get(endpoint.method, verb)
-    dotted = ".".join(re.sub(r"[^a-zA-Z0-9]+", "_", name) for name in names) or "root"
-    return words.Words(f"{dotted}.{verb or endpoint.method.lower()}", endpoint.summary + ".")
+    resource = "_".join(re.sub(r"[^a-z0-9]+", "_", name.lower()) for name in names) or "root"
+    return words.Words(f"{resource}_{verb or endpoint.method.lower()}", endpoint.summary + ".")
 
 
 def operation(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:

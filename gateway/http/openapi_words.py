@@ -1,13 +1,14 @@
 """What the OpenAPI document says in words: each operation's ID and opening paragraph,
 each status and header.
 
-The operation IDs are resource-style, ``resource.verb`` (``customers.list``,
-``customers.retrieve``, ``contacts.create``, ``admin.config.get``): SDK generators turn
-them into ``customers_list`` or ``customers.list(...)``, where the path-derived names
-they replaced (``get_v1_customers_id``) read like URLs. Each operation also names the
-adapter ``Operation`` it needs, so the document can say which of this deployment's
-connections can do it (gateway/http/openapi_deployment.py). docs/api-reference.md
-lists the scheme.
+The operation IDs are resource-style, ``resource_verb`` in snake case
+(``customers_list``, ``customers_retrieve``, ``contacts_create``, ``admin_config_get``):
+SDK generators name their functions after them, where the path-derived names they
+replaced (``get_v1_customers_id``) read like URLs. No dots: Swagger UI would turn them
+into underscores in its anchors, and some generators into nested namespaces. Each
+operation also names the adapter ``Operation`` it needs, so the document can say which
+of this deployment's connections can do it (gateway/http/openapi_deployment.py).
+docs/api-reference.md lists the scheme.
 """
 
 from __future__ import annotations
@@ -37,198 +38,198 @@ _RAW = (
 
 OPERATIONS: dict[tuple[str, str], Words] = {
     ("GET", "/v1/customers"): Words(
-        "customers.list",
+        "customers_list",
         "Returns a page of customers of one connection, or of several (`connection=*` or "
         "`a,b`: each connection in config order). Filters narrow the page; `sort` orders "
         "it; `meta.next_cursor` fetches the next page with the same query.",
         Op.LIST_CUSTOMERS,
     ),
     ("POST", "/v1/customers"): Words(
-        "customers.create",
+        "customers_create",
         "Creates a customer in the connection's upstream and returns it as the upstream "
         "now holds it, with a `Location` header. Send an `Idempotency-Key` to retry safely.",
         Op.CREATE_CUSTOMER,
     ),
     ("GET", "/v1/customers/by-code/{code}"): Words(
-        "customers.retrieveByCode",
+        "customers_retrieve_by_code",
         "Finds the one customer whose code is exactly `code` on the connection.",
         Op.GET_CUSTOMER_BY_CODE,
     ),
     ("GET", _CUSTOMER): Words(
-        "customers.retrieve",
+        "customers_retrieve",
         "Returns one customer, with its contacts where the connection has them. The ID "
         "names its connection (`connection:remote_id`).",
         Op.GET_CUSTOMER,
     ),
     ("PATCH", _CUSTOMER): Words(
-        "customers.update",
+        "customers_update",
         "Updates a customer as a JSON merge patch: a field left out stays as it is, a "
         "field sent as `null` is cleared. Returns the customer as the upstream now holds it.",
         Op.UPDATE_CUSTOMER,
     ),
     ("DELETE", _CUSTOMER): Words(
-        "customers.delete", "Deletes a customer in its upstream.", Op.DELETE_CUSTOMER
+        "customers_delete", "Deletes a customer in its upstream.", Op.DELETE_CUSTOMER
     ),
     ("GET", "/v1/customers/{id}/contacts"): Words(
-        "contacts.list", "Returns the customer's contacts.", Op.LIST_CONTACTS
+        "contacts_list", "Returns the customer's contacts.", Op.LIST_CONTACTS
     ),
     ("POST", "/v1/customers/{id}/contacts"): Words(
-        "contacts.create",
+        "contacts_create",
         "Adds a contact to the customer and returns it, with a `Location` header.",
         Op.CREATE_CONTACT,
     ),
     ("GET", _CONTACT): Words(
-        "contacts.retrieve",
+        "contacts_retrieve",
         "Returns one contact of the customer; a contact of another customer is 404.",
         Op.GET_CONTACT,
     ),
     ("PATCH", _CONTACT): Words(
-        "contacts.update",
+        "contacts_update",
         "Updates a contact as a JSON merge patch (absent: unchanged, `null`: cleared).",
         Op.UPDATE_CONTACT,
     ),
-    ("DELETE", _CONTACT): Words("contacts.delete", "Deletes a contact.", Op.DELETE_CONTACT),
+    ("DELETE", _CONTACT): Words("contacts_delete", "Deletes a contact.", Op.DELETE_CONTACT),
     ("GET", "/v1/customers/{id}/orders"): Words(
-        "orders.list", "Returns a page of the customer's orders.", Op.LIST_ORDERS
+        "orders_list", "Returns a page of the customer's orders.", Op.LIST_ORDERS
     ),
     ("GET", "/v1/customers/{id}/analytics"): Words(
-        "customers.analytics",
+        "customers_analytics",
         "Returns the customer's analytics over the chosen period.",
         Op.GET_ANALYTICS,
     ),
     ("POST", "/v1/customers/{id}/credit-check"): Words(
-        "customers.creditCheck",
+        "customers_credit_check",
         "Runs a credit check on the customer in its upstream and returns the outcome.",
         Op.CREDIT_CHECK,
     ),
     ("GET", "/v1/items"): Words(
-        "items.list",
+        "items_list",
         "Returns a page of items (the item master); filters narrow it, `sort` orders it, "
         "`meta.next_cursor` fetches the next page with the same query.",
         Op.LIST_ITEMS,
     ),
     ("POST", "/v1/items"): Words(
-        "items.create",
+        "items_create",
         "Creates an item and returns it, with a `Location` header. Send an "
         "`Idempotency-Key` to retry safely.",
         Op.CREATE_ITEM,
     ),
     ("GET", "/v1/items/search"): Words(
-        "items.search",
+        "items_search",
         "Type-ahead: at most 20 items whose code or description matches `q`.",
         Op.SEARCH_ITEMS,
     ),
     ("GET", _ITEM): Words(
-        "items.retrieve",
+        "items_retrieve",
         "Returns one item, with its documents and pending changes.",
         Op.GET_ITEM,
     ),
     ("PATCH", _ITEM): Words(
-        "items.update",
+        "items_update",
         "Updates an item as a JSON merge patch (absent: unchanged, `null`: cleared).",
         Op.UPDATE_ITEM,
     ),
-    ("DELETE", _ITEM): Words("items.delete", "Deletes an item.", Op.DELETE_ITEM),
+    ("DELETE", _ITEM): Words("items_delete", "Deletes an item.", Op.DELETE_ITEM),
     ("POST", "/v1/items/{id}/duplicate"): Words(
-        "items.duplicate",
+        "items_duplicate",
         "Copies the item into a new one and returns the copy, with a `Location` header.",
         Op.DUPLICATE_ITEM,
     ),
     ("POST", "/v1/items/{id}/verify"): Words(
-        "items.verify", "Marks the item verified and returns it.", Op.VERIFY_ITEM
+        "items_verify", "Marks the item verified and returns it.", Op.VERIFY_ITEM
     ),
     ("GET", "/v1/items/{id}/pending-changes"): Words(
-        "items.pendingChanges.list",
+        "items_pending_changes_list",
         "Returns the item's changes waiting for approval (or those decided).",
         Op.LIST_PENDING_CHANGES,
     ),
     ("GET", "/v1/items/{id}/documents"): Words(
-        "items.documents.list", "Returns the item's documents.", Op.LIST_DOCUMENTS
+        "items_documents_list", "Returns the item's documents.", Op.LIST_DOCUMENTS
     ),
     ("GET", "/v1/connections"): Words(
-        "connections.list",
+        "connections_list",
         "Returns each connection this key may use: its adapter and API version, health, "
         "which operations it can do, and which filters and sorts are native, emulated or "
         "unsupported. Read it to know what a call will do before making it.",
     ),
     ("GET", "/v1/events"): Words(
-        "events.list",
+        "events_list",
         "Returns changes, oldest first: writes made through the gateway and changes found "
         "by polling the upstreams. Keep `meta.next_cursor` and poll with it to receive "
         "only newer events, none lost and none repeated.",
     ),
-    ("GET", _PASSTHROUGH): Words("passthrough.get", _RAW),
-    ("POST", _PASSTHROUGH): Words("passthrough.post", _RAW),
-    ("PUT", _PASSTHROUGH): Words("passthrough.put", _RAW),
-    ("PATCH", _PASSTHROUGH): Words("passthrough.patch", _RAW),
-    ("DELETE", _PASSTHROUGH): Words("passthrough.delete", _RAW),
+    ("GET", _PASSTHROUGH): Words("passthrough_get", _RAW),
+    ("POST", _PASSTHROUGH): Words("passthrough_post", _RAW),
+    ("PUT", _PASSTHROUGH): Words("passthrough_put", _RAW),
+    ("PATCH", _PASSTHROUGH): Words("passthrough_patch", _RAW),
+    ("DELETE", _PASSTHROUGH): Words("passthrough_delete", _RAW),
     ("GET", "/admin/config"): Words(
-        "admin.config.get",
+        "admin_config_get",
         "Returns the running config with every secret shown as `***` (environment "
         "references as written), and its `ETag` for a later `PUT` or rollback.",
     ),
     ("PUT", "/admin/config"): Words(
-        "admin.config.replace",
+        "admin_config_replace",
         "Validates the config (YAML or JSON), writes it atomically (the previous one kept "
         "as `config.yaml.bak`, comments preserved) and applies it live on every instance. "
         "A secret sent as `***` keeps its current value. `If-Match` must be the ETag of "
         "the config you read.",
     ),
     ("POST", "/admin/config/validate"): Words(
-        "admin.config.validate",
+        "admin_config_validate",
         "Checks a config without applying it: 200 when valid, 422 with the path of every "
         "problem otherwise.",
     ),
     ("POST", "/admin/reload"): Words(
-        "admin.config.reload",
+        "admin_config_reload",
         "Re-reads the config file after a hand edit; an invalid file is refused and the "
         "running config stays.",
     ),
     ("GET", "/admin/connections"): Words(
-        "admin.connections.list",
+        "admin_connections_list",
         "Returns each connection's health, circuit state, cache, upstream and rate-limit figures.",
     ),
     ("GET", "/admin/audit"): Words(
-        "admin.audit.list",
+        "admin_audit_list",
         "Returns the audit records (every write and admin action), newest first.",
     ),
     ("GET", "/admin/config/versions"): Words(
-        "admin.config.versions.list",
+        "admin_config_versions_list",
         "Returns every accepted config, newest first, including the one loaded at start.",
     ),
     ("GET", "/admin/config/versions/{id}"): Words(
-        "admin.config.versions.retrieve", "Returns one accepted config version."
+        "admin_config_versions_retrieve", "Returns one accepted config version."
     ),
     ("POST", "/admin/config/rollback"): Words(
-        "admin.config.rollback",
+        "admin_config_rollback",
         "Applies an earlier config version again, validated and applied live like a `PUT` "
         "(and itself recorded as a new version).",
     ),
     ("GET", "/admin/webhooks"): Words(
-        "admin.webhooks.list", "Returns the configured webhooks, secrets masked."
+        "admin_webhooks_list", "Returns the configured webhooks, secrets masked."
     ),
     ("GET", "/admin/webhooks/deliveries"): Words(
-        "admin.webhooks.deliveries.list",
+        "admin_webhooks_deliveries_list",
         "Returns webhook deliveries, newest first, with their status and attempts.",
     ),
     ("POST", "/admin/webhooks/deliveries/{id}/retry"): Words(
-        "admin.webhooks.deliveries.retry",
+        "admin_webhooks_deliveries_retry",
         "Sends a delivery again now, with the same `webhook-id`.",
     ),
-    ("GET", "/"): Words("root.get", "Where to start: links to this document and the docs."),
-    ("GET", "/healthz"): Words("health.get", "Liveness: 200 while the process serves."),
+    ("GET", "/"): Words("root_get", "Where to start: links to this document and the docs."),
+    ("GET", "/healthz"): Words("health_get", "Liveness: 200 while the process serves."),
     ("GET", "/readyz"): Words(
-        "readiness.get",
+        "readiness_get",
         "Readiness: 503 while the process drains, or when every connection's circuit is "
         "open; take the instance out of the balancer then.",
     ),
-    ("GET", "/metrics"): Words("metrics.get", "Prometheus metrics, in the text format."),
+    ("GET", "/metrics"): Words("metrics_get", "Prometheus metrics, in the text format."),
     ("GET", "/openapi.json"): Words(
-        "openapi.get", "This document, for this deployment's connections."
+        "openapi_get", "This document, for this deployment's connections."
     ),
-    ("GET", "/docs"): Words("docs.get", "The API reference page (Swagger UI on this document)."),
+    ("GET", "/docs"): Words("docs_get", "The API reference page (Swagger UI on this document)."),
     ("GET", "/docs/assets/{name}"): Words(
-        "docs.assets.get", "A file of the reference page (Swagger UI, vendored)."
+        "docs_assets_get", "A file of the reference page (Swagger UI, vendored)."
     ),
 }
 

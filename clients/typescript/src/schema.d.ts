@@ -35,7 +35,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["customers.list"];
+        get: operations["customers_list"];
         put?: never;
         /**
          * Create a customer
@@ -58,7 +58,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        post: operations["customers.create"];
+        post: operations["customers_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -90,7 +90,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["customers.retrieveByCode"];
+        get: operations["customers_retrieve_by_code"];
         put?: never;
         post?: never;
         delete?: never;
@@ -124,7 +124,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["customers.retrieve"];
+        get: operations["customers_retrieve"];
         put?: never;
         post?: never;
         /**
@@ -146,7 +146,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        delete: operations["customers.delete"];
+        delete: operations["customers_delete"];
         options?: never;
         head?: never;
         /**
@@ -170,7 +170,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        patch: operations["customers.update"];
+        patch: operations["customers_update"];
         trace?: never;
     };
     "/v1/customers/{id}/contacts": {
@@ -198,7 +198,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["contacts.list"];
+        get: operations["contacts_list"];
         put?: never;
         /**
          * Add a contact
@@ -221,7 +221,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        post: operations["contacts.create"];
+        post: operations["contacts_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -253,7 +253,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["contacts.retrieve"];
+        get: operations["contacts_retrieve"];
         put?: never;
         post?: never;
         /**
@@ -274,7 +274,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        delete: operations["contacts.delete"];
+        delete: operations["contacts_delete"];
         options?: never;
         head?: never;
         /**
@@ -298,7 +298,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        patch: operations["contacts.update"];
+        patch: operations["contacts_update"];
         trace?: never;
     };
     "/v1/customers/{id}/orders": {
@@ -326,7 +326,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["orders.list"];
+        get: operations["orders_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -360,7 +360,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["customers.analytics"];
+        get: operations["customers_analytics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -399,7 +399,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        post: operations["customers.creditCheck"];
+        post: operations["customers_credit_check"];
         delete?: never;
         options?: never;
         head?: never;
@@ -431,7 +431,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["items.list"];
+        get: operations["items_list"];
         put?: never;
         /**
          * Create an item
@@ -454,7 +454,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        post: operations["items.create"];
+        post: operations["items_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -486,7 +486,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["items.search"];
+        get: operations["items_search"];
         put?: never;
         post?: never;
         delete?: never;
@@ -520,7 +520,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["items.retrieve"];
+        get: operations["items_retrieve"];
         put?: never;
         post?: never;
         /**
@@ -541,7 +541,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        delete: operations["items.delete"];
+        delete: operations["items_delete"];
         options?: never;
         head?: never;
         /**
@@ -565,7 +565,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        patch: operations["items.update"];
+        patch: operations["items_update"];
         trace?: never;
     };
     "/v1/items/{id}/duplicate": {
@@ -598,7 +598,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        post: operations["items.duplicate"];
+        post: operations["items_duplicate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -635,7 +635,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        post: operations["items.verify"];
+        post: operations["items_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -667,7 +667,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["items.pendingChanges.list"];
+        get: operations["items_pending_changes_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -701,7 +701,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["items.documents.list"];
+        get: operations["items_documents_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -726,7 +726,7 @@ export interface paths {
          *     - **400** Bad Request: fix the parameter `error.details` names; a cursor works only with its own query.
          *     - **401** Unauthorized: send `Authorization: Bearer <key>` with a configured key.
          */
-        get: operations["connections.list"];
+        get: operations["connections_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -755,7 +755,7 @@ export interface paths {
          *     - **403** Forbidden: use a key with the scope, or name a connection the key may use.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        get: operations["events.list"];
+        get: operations["events_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -781,7 +781,7 @@ export interface paths {
          *     - **403** Forbidden: use a key with the scope, or name a connection the key may use.
          *     - **409** Conflict: read the resource, resolve the conflict in its data, then retry.
          */
-        get: operations["admin.config.get"];
+        get: operations["admin_config_get"];
         /**
          * Replace the config (If-Match), applied live
          * @description Validates the config (YAML or JSON), writes it atomically (the previous one kept as `config.yaml.bak`, comments preserved) and applies it live on every instance. A secret sent as `***` keeps its current value. `If-Match` must be the ETag of the config you read. Scope: `admin`.
@@ -797,7 +797,7 @@ export interface paths {
          *     - **428** Precondition Required: send `If-Match` with the config's `ETag`.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        put: operations["admin.config.replace"];
+        put: operations["admin_config_replace"];
         post?: never;
         delete?: never;
         options?: never;
@@ -826,7 +826,7 @@ export interface paths {
          *     - **413** Content Too Large: send a smaller body.
          *     - **422** Unprocessable Content: correct each field `error.details` names; a reused `Idempotency-Key` needs the same body.
          */
-        post: operations["admin.config.validate"];
+        post: operations["admin_config_validate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -854,7 +854,7 @@ export interface paths {
          *     - **422** Unprocessable Content: correct each field `error.details` names; a reused `Idempotency-Key` needs the same body.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        post: operations["admin.config.reload"];
+        post: operations["admin_config_reload"];
         delete?: never;
         options?: never;
         head?: never;
@@ -877,7 +877,7 @@ export interface paths {
          *     - **401** Unauthorized: send `Authorization: Bearer <key>` with a configured key.
          *     - **403** Forbidden: use a key with the scope, or name a connection the key may use.
          */
-        get: operations["admin.connections.list"];
+        get: operations["admin_connections_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -903,7 +903,7 @@ export interface paths {
          *     - **401** Unauthorized: send `Authorization: Bearer <key>` with a configured key.
          *     - **403** Forbidden: use a key with the scope, or name a connection the key may use.
          */
-        get: operations["admin.audit.list"];
+        get: operations["admin_audit_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -929,7 +929,7 @@ export interface paths {
          *     - **403** Forbidden: use a key with the scope, or name a connection the key may use.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        get: operations["admin.config.versions.list"];
+        get: operations["admin_config_versions_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -956,7 +956,7 @@ export interface paths {
          *     - **404** Not Found: check the ID: it is `connection:remote_id`, as a list returns it.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        get: operations["admin.config.versions.retrieve"];
+        get: operations["admin_config_versions_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -990,7 +990,7 @@ export interface paths {
          *     - **428** Precondition Required: send `If-Match` with the config's `ETag`.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        post: operations["admin.config.rollback"];
+        post: operations["admin_config_rollback"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1013,7 +1013,7 @@ export interface paths {
          *     - **401** Unauthorized: send `Authorization: Bearer <key>` with a configured key.
          *     - **403** Forbidden: use a key with the scope, or name a connection the key may use.
          */
-        get: operations["admin.webhooks.list"];
+        get: operations["admin_webhooks_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1040,7 +1040,7 @@ export interface paths {
          *     - **403** Forbidden: use a key with the scope, or name a connection the key may use.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        get: operations["admin.webhooks.deliveries.list"];
+        get: operations["admin_webhooks_deliveries_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1070,7 +1070,7 @@ export interface paths {
          *     - **409** Conflict: read the resource, resolve the conflict in its data, then retry.
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        post: operations["admin.webhooks.deliveries.retry"];
+        post: operations["admin_webhooks_deliveries_retry"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1088,7 +1088,7 @@ export interface paths {
          * Where to start
          * @description Where to start: links to this document and the docs.
          */
-        get: operations["root.get"];
+        get: operations["root_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1108,7 +1108,7 @@ export interface paths {
          * Liveness
          * @description Liveness: 200 while the process serves.
          */
-        get: operations["health.get"];
+        get: operations["health_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1132,7 +1132,7 @@ export interface paths {
          *
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          */
-        get: operations["readiness.get"];
+        get: operations["readiness_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1152,7 +1152,7 @@ export interface paths {
          * Prometheus metrics
          * @description Prometheus metrics, in the text format.
          */
-        get: operations["metrics.get"];
+        get: operations["metrics_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1183,7 +1183,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        get: operations["passthrough.get"];
+        get: operations["passthrough_get"];
         /**
          * A raw call under the upstream's API root
          * @description Sends the request to the connection's upstream as it is, under the upstream's API root, with the connection's credentials added; the upstream's status, body and headers come back, with any secret it echoes redacted to `***`. Nothing is cached, and a passthrough call never opens the connection's circuit breaker. Scope: `passthrough`.
@@ -1199,7 +1199,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        put: operations["passthrough.put"];
+        put: operations["passthrough_put"];
         /**
          * A raw call under the upstream's API root
          * @description Sends the request to the connection's upstream as it is, under the upstream's API root, with the connection's credentials added; the upstream's status, body and headers come back, with any secret it echoes redacted to `***`. Nothing is cached, and a passthrough call never opens the connection's circuit breaker. Scope: `passthrough`.
@@ -1215,7 +1215,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        post: operations["passthrough.post"];
+        post: operations["passthrough_post"];
         /**
          * A raw call under the upstream's API root
          * @description Sends the request to the connection's upstream as it is, under the upstream's API root, with the connection's credentials added; the upstream's status, body and headers come back, with any secret it echoes redacted to `***`. Nothing is cached, and a passthrough call never opens the connection's circuit breaker. Scope: `passthrough`.
@@ -1231,7 +1231,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        delete: operations["passthrough.delete"];
+        delete: operations["passthrough_delete"];
         options?: never;
         head?: never;
         /**
@@ -1249,7 +1249,7 @@ export interface paths {
          *     - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
          *     - **504** Gateway Timeout: retry later; a write may have reached the upstream, so read before writing again.
          */
-        patch: operations["passthrough.patch"];
+        patch: operations["passthrough_patch"];
         trace?: never;
     };
     "/openapi.json": {
@@ -1263,7 +1263,7 @@ export interface paths {
          * This document
          * @description This document, for this deployment's connections.
          */
-        get: operations["openapi.get"];
+        get: operations["openapi_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1283,7 +1283,7 @@ export interface paths {
          * Documentation page
          * @description The API reference page (Swagger UI on this document).
          */
-        get: operations["docs.get"];
+        get: operations["docs_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1307,7 +1307,7 @@ export interface paths {
          *
          *     - **404** Not Found: check the ID: it is `connection:remote_id`, as a list returns it.
          */
-        get: operations["docs.assets.get"];
+        get: operations["docs_assets_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2680,7 +2680,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "customers.list": {
+    customers_list: {
         parameters: {
             query?: {
                 /** @description a connection name, '*' for every one, or 'a,b' (fan-out) */
@@ -3065,7 +3065,7 @@ export interface operations {
             };
         };
     };
-    "customers.create": {
+    customers_create: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -3454,7 +3454,7 @@ export interface operations {
             };
         };
     };
-    "customers.retrieveByCode": {
+    customers_retrieve_by_code: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -3785,7 +3785,7 @@ export interface operations {
             };
         };
     };
-    "customers.retrieve": {
+    customers_retrieve: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -4116,7 +4116,7 @@ export interface operations {
             };
         };
     };
-    "customers.delete": {
+    customers_delete: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -4393,7 +4393,7 @@ export interface operations {
             };
         };
     };
-    "customers.update": {
+    customers_update: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -4774,7 +4774,7 @@ export interface operations {
             };
         };
     };
-    "contacts.list": {
+    contacts_list: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -5080,7 +5080,7 @@ export interface operations {
             };
         };
     };
-    "contacts.create": {
+    contacts_create: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -5445,7 +5445,7 @@ export interface operations {
             };
         };
     };
-    "contacts.retrieve": {
+    contacts_retrieve: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -5738,7 +5738,7 @@ export interface operations {
             };
         };
     };
-    "contacts.delete": {
+    contacts_delete: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -5994,7 +5994,7 @@ export interface operations {
             };
         };
     };
-    "contacts.update": {
+    contacts_update: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -6357,7 +6357,7 @@ export interface operations {
             };
         };
     };
-    "orders.list": {
+    orders_list: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -6698,7 +6698,7 @@ export interface operations {
             };
         };
     };
-    "customers.analytics": {
+    customers_analytics: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -7039,7 +7039,7 @@ export interface operations {
             };
         };
     };
-    "customers.creditCheck": {
+    customers_credit_check: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -7390,7 +7390,7 @@ export interface operations {
             };
         };
     };
-    "items.list": {
+    items_list: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -7761,7 +7761,7 @@ export interface operations {
             };
         };
     };
-    "items.create": {
+    items_create: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -8139,7 +8139,7 @@ export interface operations {
             };
         };
     };
-    "items.search": {
+    items_search: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -9082,7 +9082,7 @@ export interface operations {
             };
         };
     };
-    "items.retrieve": {
+    items_retrieve: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -9396,7 +9396,7 @@ export interface operations {
             };
         };
     };
-    "items.delete": {
+    items_delete: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -9647,7 +9647,7 @@ export interface operations {
             };
         };
     };
-    "items.update": {
+    items_update: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -10029,7 +10029,7 @@ export interface operations {
             };
         };
     };
-    "items.duplicate": {
+    items_duplicate: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -10399,7 +10399,7 @@ export interface operations {
             };
         };
     };
-    "items.verify": {
+    items_verify: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -10773,7 +10773,7 @@ export interface operations {
             };
         };
     };
-    "items.pendingChanges.list": {
+    items_pending_changes_list: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -11072,7 +11072,7 @@ export interface operations {
             };
         };
     };
-    "items.documents.list": {
+    items_documents_list: {
         parameters: {
             query?: {
                 /** @description the connection to use; an ID already names its own */
@@ -11364,7 +11364,7 @@ export interface operations {
             };
         };
     };
-    "connections.list": {
+    connections_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -11638,7 +11638,7 @@ export interface operations {
             };
         };
     };
-    "events.list": {
+    events_list: {
         parameters: {
             query?: {
                 /** @description only this connection's events ('a,b') */
@@ -11897,7 +11897,7 @@ export interface operations {
             };
         };
     };
-    "admin.config.get": {
+    admin_config_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -12113,7 +12113,7 @@ export interface operations {
             };
         };
     };
-    "admin.config.replace": {
+    admin_config_replace: {
         parameters: {
             query?: never;
             header: {
@@ -12618,7 +12618,7 @@ export interface operations {
             };
         };
     };
-    "admin.config.validate": {
+    admin_config_validate: {
         parameters: {
             query?: never;
             header?: never;
@@ -12968,7 +12968,7 @@ export interface operations {
             };
         };
     };
-    "admin.config.reload": {
+    admin_config_reload: {
         parameters: {
             query?: never;
             header?: never;
@@ -13148,7 +13148,7 @@ export interface operations {
             };
         };
     };
-    "admin.connections.list": {
+    admin_connections_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -13329,7 +13329,7 @@ export interface operations {
             };
         };
     };
-    "admin.audit.list": {
+    admin_audit_list: {
         parameters: {
             query?: {
                 /** @description an API key's name */
@@ -13468,7 +13468,7 @@ export interface operations {
             };
         };
     };
-    "admin.config.versions.list": {
+    admin_config_versions_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -13609,7 +13609,7 @@ export interface operations {
             };
         };
     };
-    "admin.config.versions.retrieve": {
+    admin_config_versions_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -13853,7 +13853,7 @@ export interface operations {
             };
         };
     };
-    "admin.config.rollback": {
+    admin_config_rollback: {
         parameters: {
             query?: never;
             header: {
@@ -14196,7 +14196,7 @@ export interface operations {
             };
         };
     };
-    "admin.webhooks.list": {
+    admin_webhooks_list: {
         parameters: {
             query?: never;
             header?: never;
@@ -14306,7 +14306,7 @@ export interface operations {
             };
         };
     };
-    "admin.webhooks.deliveries.list": {
+    admin_webhooks_deliveries_list: {
         parameters: {
             query?: {
                 /** @description only deliveries in this state */
@@ -14448,7 +14448,7 @@ export interface operations {
             };
         };
     };
-    "admin.webhooks.deliveries.retry": {
+    admin_webhooks_deliveries_retry: {
         parameters: {
             query?: never;
             header?: never;
@@ -14628,7 +14628,7 @@ export interface operations {
             };
         };
     };
-    "root.get": {
+    root_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -14688,7 +14688,7 @@ export interface operations {
             };
         };
     };
-    "health.get": {
+    health_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -14739,7 +14739,7 @@ export interface operations {
             };
         };
     };
-    "readiness.get": {
+    readiness_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -14818,7 +14818,7 @@ export interface operations {
             };
         };
     };
-    "metrics.get": {
+    metrics_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -14864,7 +14864,7 @@ export interface operations {
             };
         };
     };
-    "passthrough.get": {
+    passthrough_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -15078,7 +15078,7 @@ export interface operations {
             };
         };
     };
-    "passthrough.put": {
+    passthrough_put: {
         parameters: {
             query?: never;
             header?: never;
@@ -15268,7 +15268,7 @@ export interface operations {
             };
         };
     };
-    "passthrough.post": {
+    passthrough_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -15458,7 +15458,7 @@ export interface operations {
             };
         };
     };
-    "passthrough.delete": {
+    passthrough_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -15637,7 +15637,7 @@ export interface operations {
             };
         };
     };
-    "passthrough.patch": {
+    passthrough_patch: {
         parameters: {
             query?: never;
             header?: never;
@@ -15827,7 +15827,7 @@ export interface operations {
             };
         };
     };
-    "openapi.get": {
+    openapi_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -15873,7 +15873,7 @@ export interface operations {
             };
         };
     };
-    "docs.get": {
+    docs_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -15920,7 +15920,7 @@ export interface operations {
             };
         };
     };
-    "docs.assets.get": {
+    docs_assets_get: {
         parameters: {
             query?: never;
             header?: never;
