@@ -181,3 +181,27 @@ async def test_raw_bodies_are_described_for_generators(app: Starlette) -> None:
     assert all(
         "*/*" not in o.get("requestBody", {}).get("content", {}) for o in operations.values()
     )
+
+
+async def test_each_deployment_documents_its_own_connections() -> None:
+    """The document is built once per process; each app's copy names its connections
+    (the cached one is never changed by a deployment's pass)."""
+    text = (clients.ROOT / "config.yaml").read_text(encoding="utf-8")
+    default = await clients.fetch_document(text)
+    renamed = await clients.fetch_document(
+        text.replace("  shop:\n", "  pos:\n").replace("default_connection: borderbolt", "")
+    )
+    assert default["components"]["schemas"]["ConnectionName"]["enum"] == [
+        "borderbolt",
+        "crm",
+        "shop",
+    ]
+    assert renamed["components"]["schemas"]["ConnectionName"]["enum"] == [
+        "borderbolt",
+        "crm",
+        "pos",
+    ]
+    delete = renamed["paths"]["/v1/customers/{id}"]["delete"]["description"]
+    assert "`pos` (inventorum)" in delete and "`shop`" not in delete
+    again = await clients.fetch_document(text)
+    assert again["components"]["schemas"]["ConnectionName"]["enum"] == ["borderbolt", "crm", "shop"]
