@@ -17,6 +17,7 @@ import asyncio
 import fcntl
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -103,7 +104,23 @@ def generate_python(spec: Path, target: Path) -> str:
     output = done.stdout + done.stderr
     if done.returncode != 0:
         raise RuntimeError(f"openapi-python-client failed:\n{output}")
+    _import_unset(target)
     return output
+
+
+IMPORTS = "from ...types import Response, UNSET\n"
+
+
+def _import_unset(target: Path) -> None:
+    """openapi-python-client 0.29.1 types an operation with several body media types
+    (the config as JSON or YAML, a passthrough body as JSON or bytes) as ``... | Unset``
+    without importing ``Unset``: the module would not import. Added where so used."""
+    for module in target.glob("*/api/*/*.py"):
+        text = module.read_text(encoding="utf-8")
+        imported = re.search(r"^from \.\.\.types import .*\bUnset\b", text, re.MULTILINE)
+        if "| Unset = UNSET" in text and not imported:
+            fixed = text.replace(IMPORTS, "from ...types import Response, UNSET, Unset\n", 1)
+            module.write_text(fixed, encoding="utf-8")
 
 
 def generate_typescript(spec: Path, target: Path) -> str:
