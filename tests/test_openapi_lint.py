@@ -176,6 +176,8 @@ async def test_raw_bodies_are_described_for_generators(app: Starlette) -> None:
     assert put["application/yaml"]["schema"]["type"] == "string"
     assert "connections:" in put["application/yaml"]["example"]  # the config as YAML text
     assert isinstance(put["application/json"]["example"], dict)
+    answered = operations["GET /admin/config"]["responses"]["200"]["content"]
+    assert set(answered) == {"application/json", "application/yaml"}  # by Accept
     raw = operations["POST /v1/passthrough/{connection}/{path}"]["requestBody"]["content"]
     assert set(raw) == {"application/json", "application/octet-stream"}
     assert all(

@@ -295,6 +295,9 @@ def _responses(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
             success["content"] = {answer: {"schema": {"type": "string"}}}
         elif answer is not None:
             success["content"] = _json(_ref(answer, models))
+        if (endpoint.method, endpoint.path) in words.YAML_ANSWERS:
+            yaml = {"schema": {"type": "string"}, "example": _config_example("application/yaml")}
+            success["content"] = {**success["content"], "application/yaml": yaml}
     # Operations endpoints answer their own JSON on failure, not the error envelope.
     error = _ref(ErrorEnvelope, models) if endpoint.scope is not None else FREE
     # A page (the admin console) answers its refusals as pages, or as the envelope when

@@ -233,6 +233,13 @@ OPERATIONS: dict[tuple[str, str], Words] = {
     ),
 }
 
+# The config answers as YAML (comments and all) to ``Accept: application/yaml``, else JSON.
+YAML_ANSWERS = {
+    ("GET", "/admin/config"),
+    ("PUT", "/admin/config"),
+    ("POST", "/admin/config/rollback"),
+}
+
 # Status descriptions: what happened, and for errors what to do next.
 STATUS_TEXT = {
     200: "OK",

@@ -12015,6 +12015,76 @@ export interface operations {
                      *     }
                      */
                     "application/json": Record<string, never>;
+                    /**
+                     * @example server:
+                     *       cursor_secret: '***'
+                     *       default_connection: borderbolt
+                     *       max_body_bytes: 1048576
+                     *     api_keys:
+                     *     - name: demo-app
+                     *       key: ${GATEWAY_DEMO_KEY:-***}
+                     *       scopes:
+                     *       - customers:read
+                     *       - customers:write
+                     *       - customers:delete
+                     *       - items:read
+                     *       - items:write
+                     *       - items:delete
+                     *       - passthrough
+                     *       connections:
+                     *       - '*'
+                     *     - name: ops
+                     *       key: ${GATEWAY_ADMIN_KEY:-***}
+                     *       scopes:
+                     *       - admin
+                     *     connections:
+                     *       borderbolt:
+                     *         adapter: borderbolt
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: bearer
+                     *           token: ${BORDERBOLT_TOKEN:-***}
+                     *         retry:
+                     *           attempts: 1
+                     *         timeout:
+                     *           connect: 1
+                     *           read: 0.3
+                     *           total: 1
+                     *         circuit_breaker:
+                     *           failures: 5
+                     *           reset_after: 30
+                     *         cache:
+                     *           ttl: 30
+                     *           stale_if_error: 300
+                     *         changes:
+                     *           poll_every: 15
+                     *           resources:
+                     *           - customers
+                     *           - items
+                     *       crm:
+                     *         adapter: crm
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: bearer
+                     *           token: ${CRM_TOKEN:-***}
+                     *         max_scan_pages: 10
+                     *       shop:
+                     *         adapter: inventorum
+                     *         api_version: 10
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: oauth2_client_credentials
+                     *           token_url: /oauth/token
+                     *           client_id: ${INVENTORUM_CLIENT_ID:-sandbox-client}
+                     *           client_secret: ${INVENTORUM_SECRET:-***}
+                     *     webhooks:
+                     *     - name: erp
+                     *       url: http://127.0.0.1:9/
+                     *       events:
+                     *       - customer.*
+                     *       secret: '***'
+                     */
+                    "application/yaml": string;
                 };
             };
             /** @description Bad Request: a parameter, filter, cursor or connection choice is wrong; error.details names it */
@@ -12405,6 +12475,76 @@ export interface operations {
                      *     }
                      */
                     "application/json": Record<string, never>;
+                    /**
+                     * @example server:
+                     *       cursor_secret: '***'
+                     *       default_connection: borderbolt
+                     *       max_body_bytes: 1048576
+                     *     api_keys:
+                     *     - name: demo-app
+                     *       key: ${GATEWAY_DEMO_KEY:-***}
+                     *       scopes:
+                     *       - customers:read
+                     *       - customers:write
+                     *       - customers:delete
+                     *       - items:read
+                     *       - items:write
+                     *       - items:delete
+                     *       - passthrough
+                     *       connections:
+                     *       - '*'
+                     *     - name: ops
+                     *       key: ${GATEWAY_ADMIN_KEY:-***}
+                     *       scopes:
+                     *       - admin
+                     *     connections:
+                     *       borderbolt:
+                     *         adapter: borderbolt
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: bearer
+                     *           token: ${BORDERBOLT_TOKEN:-***}
+                     *         retry:
+                     *           attempts: 1
+                     *         timeout:
+                     *           connect: 1
+                     *           read: 0.3
+                     *           total: 1
+                     *         circuit_breaker:
+                     *           failures: 5
+                     *           reset_after: 30
+                     *         cache:
+                     *           ttl: 30
+                     *           stale_if_error: 300
+                     *         changes:
+                     *           poll_every: 15
+                     *           resources:
+                     *           - customers
+                     *           - items
+                     *       crm:
+                     *         adapter: crm
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: bearer
+                     *           token: ${CRM_TOKEN:-***}
+                     *         max_scan_pages: 10
+                     *       shop:
+                     *         adapter: inventorum
+                     *         api_version: 10
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: oauth2_client_credentials
+                     *           token_url: /oauth/token
+                     *           client_id: ${INVENTORUM_CLIENT_ID:-sandbox-client}
+                     *           client_secret: ${INVENTORUM_SECRET:-***}
+                     *     webhooks:
+                     *     - name: erp
+                     *       url: http://127.0.0.1:9/
+                     *       events:
+                     *       - customer.*
+                     *       secret: '***'
+                     */
+                    "application/yaml": string;
                 };
             };
             /** @description Bad Request: a parameter, filter, cursor or connection choice is wrong; error.details names it */
@@ -13983,6 +14123,76 @@ export interface operations {
                      *     }
                      */
                     "application/json": Record<string, never>;
+                    /**
+                     * @example server:
+                     *       cursor_secret: '***'
+                     *       default_connection: borderbolt
+                     *       max_body_bytes: 1048576
+                     *     api_keys:
+                     *     - name: demo-app
+                     *       key: ${GATEWAY_DEMO_KEY:-***}
+                     *       scopes:
+                     *       - customers:read
+                     *       - customers:write
+                     *       - customers:delete
+                     *       - items:read
+                     *       - items:write
+                     *       - items:delete
+                     *       - passthrough
+                     *       connections:
+                     *       - '*'
+                     *     - name: ops
+                     *       key: ${GATEWAY_ADMIN_KEY:-***}
+                     *       scopes:
+                     *       - admin
+                     *     connections:
+                     *       borderbolt:
+                     *         adapter: borderbolt
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: bearer
+                     *           token: ${BORDERBOLT_TOKEN:-***}
+                     *         retry:
+                     *           attempts: 1
+                     *         timeout:
+                     *           connect: 1
+                     *           read: 0.3
+                     *           total: 1
+                     *         circuit_breaker:
+                     *           failures: 5
+                     *           reset_after: 30
+                     *         cache:
+                     *           ttl: 30
+                     *           stale_if_error: 300
+                     *         changes:
+                     *           poll_every: 15
+                     *           resources:
+                     *           - customers
+                     *           - items
+                     *       crm:
+                     *         adapter: crm
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: bearer
+                     *           token: ${CRM_TOKEN:-***}
+                     *         max_scan_pages: 10
+                     *       shop:
+                     *         adapter: inventorum
+                     *         api_version: 10
+                     *         base_url: 'sandbox:'
+                     *         auth:
+                     *           type: oauth2_client_credentials
+                     *           token_url: /oauth/token
+                     *           client_id: ${INVENTORUM_CLIENT_ID:-sandbox-client}
+                     *           client_secret: ${INVENTORUM_SECRET:-***}
+                     *     webhooks:
+                     *     - name: erp
+                     *       url: http://127.0.0.1:9/
+                     *       events:
+                     *       - customer.*
+                     *       secret: '***'
+                     */
+                    "application/yaml": string;
                 };
             };
             /** @description Bad Request: a parameter, filter, cursor or connection choice is wrong; error.details names it */
