@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean docs bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui vendor-htmx screenshots soak
+.PHONY: run test lint install clean docs clients node-tools bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui vendor-htmx screenshots soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -40,8 +40,24 @@ lint: $(STAMP)
 # Two workers, one test file each at a time (pytest-xdist): most of the suite's time is
 # spent waiting on the servers and gateways it starts. TEST_WORKERS=0 runs it in one process.
 TEST_WORKERS ?= 2
-test: $(STAMP) lint test-tools
+test: $(STAMP) lint test-tools node-tools
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# The OpenAPI linters (@redocly/cli, @stoplight/spectral-cli) and the TypeScript client's
+# tools (openapi-typescript, openapi-fetch, tsc), pinned by clients/package-lock.json:
+# npm ci only when clients/node_modules is missing or older than the lock file.
+NODE_TOOLS := clients/node_modules/.installed
+$(NODE_TOOLS): clients/package-lock.json
+	cd clients && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-tools: $(NODE_TOOLS)
+
+# The typed clients (clients/python, clients/typescript) and the document they come from
+# (clients/openapi.json), generated from the default config's /openapi.json; commit them
+# (tests/test_clients.py fails when they are stale). docs/clients.md says more.
+clients: $(STAMP) $(NODE_TOOLS)
+	$(BIN)/python -m tests.clients
 
 # Debian packages the tests use for real, as command:package: redis-server (the state
 # store, also as a cluster) and redis-sentinel (Sentinel in front of it), curl and jq (the curl tours, run line by line), chromium and its driver

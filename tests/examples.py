@@ -346,7 +346,8 @@ def _remember(example: Example, answer: Any, found: dict[str, Any]) -> None:
 
 
 def render(examples: dict[str, Any]) -> str:
-    return json.dumps(examples, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
+    # In the order the gateway answers (the models' field order: id first), not sorted.
+    return json.dumps(examples, indent=1, ensure_ascii=False) + "\n"
 
 
 def main() -> int:

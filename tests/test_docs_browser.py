@@ -36,13 +36,13 @@ def test_docs_render_every_operation_with_examples_and_try_it(
     assert "Loading" not in page
 
     # An operation opened shows its parameters described and the simulator's answer.
-    one = browser.find_element(By.ID, "operations-customers-get_v1_customers_id")
+    one = browser.find_element(By.ID, "operations-customers-customers_retrieve")
     one.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
     wait.until(lambda b: "The customer's canonical ID" in one.text)
     assert '"id": "borderbolt:501"' in one.text  # the recorded example answer
 
     # Try it out: the page calls this gateway and shows its answer.
-    health = browser.find_element(By.ID, "operations-operations-get_healthz")
+    health = browser.find_element(By.ID, "operations-operations-health_get")
     health.find_element(By.CSS_SELECTOR, ".opblock-summary").click()
     wait.until(lambda b: health.find_elements(By.CSS_SELECTOR, ".try-out__btn"))
     health.find_element(By.CSS_SELECTOR, ".try-out__btn").click()

@@ -360,10 +360,8 @@ async def test_booleans_are_true_or_false_in_any_case(client: httpx.AsyncClient)
         assert answer.status_code == 400, value
     doc = (await client.get("/openapi.json")).json()
     parameters = doc["paths"]["/v1/customers/{id}"]["get"]["parameters"]
-    pattern = next(p for p in parameters if p["name"] == "include_remote_data")["schema"]
-    import re
-
-    assert re.fullmatch(pattern["pattern"], "FALSE") and not re.fullmatch(pattern["pattern"], "1")
+    schema = next(p for p in parameters if p["name"] == "include_remote_data")["schema"]
+    assert schema["type"] == "boolean"  # a real boolean; the edge takes either case (above)
 
 
 async def test_parameters_are_validated_before_the_capability(

@@ -79,6 +79,7 @@ class Endpoint:
     cached: bool = False
     idempotent: bool = False
     action: str | None = None  # audited as this action (gateway/guarantees/audit.py)
+    include_in_schema: bool = True  # False: served, but not in /openapi.json (the console)
 
     @property
     def audited(self) -> bool:
@@ -116,7 +117,9 @@ class Endpoint:
 
         chosen = endpoint if self.action is None else audited
         chosen.__name__ = self.handler.__name__
-        return Route(self.path, chosen, methods=[self.method])
+        return Route(
+            self.path, chosen, methods=[self.method], include_in_schema=self.include_in_schema
+        )
 
     async def _dispatch(self, call: Call) -> Response:
         key = call.headers.get("idempotency-key")

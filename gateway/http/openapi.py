@@ -7,9 +7,14 @@ JSON schema, the body and answer models as ``$ref``s into the components, the sc
 the errors it can give, the cache headers of a cached read and ``Idempotency-Key`` on
 an idempotent POST. Each operation carries the examples recorded from the sandbox
 simulators' real answers (gateway/static/examples.json, written by tests/examples.py):
-its path parameters, body and answer, and one real answer per error status. A test
-checks that every route is in the document exactly as declared, and schemathesis
-checks the app's answers against it.
+its path parameters, body and answer, and one real answer per error status. The words
+(operation IDs, opening paragraphs, status and header descriptions) are in
+gateway/http/openapi_words.py; what depends on the deployment's connections is added
+per request by gateway/http/openapi_deployment.py. An endpoint declared with
+``include_in_schema=False`` (the console's pages) is served but left out. A test
+checks that every route is in the document exactly as declared, schemathesis checks
+the app's answers against it, and three linters and a client generator read it
+(tests/test_openapi_lint.py, tests/test_clients.py).
 """
 
 from __future__ import annotations
@@ -25,27 +30,19 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from adapters import REGISTRY
+from gateway.config.change import plain_dump
+from gateway.http import openapi_words as words
 from gateway.http.endpoint import ANY_KEY, Endpoint
 from schemas import ErrorEnvelope
 
 REF = "#/components/schemas/{model}"
 FREE = {"type": "object"}
-ERROR_TEXT = {
-    400: "Bad request: a parameter, filter, cursor or connection choice is wrong",
-    401: "No valid API key",
-    403: "The API key lacks the scope or the connection",
-    404: "No such resource",
-    405: "Method not allowed",
-    409: "Conflict with the upstream's data",
-    412: "If-Match does not match the current config",
-    413: "The body is too large",
-    422: "The body is not valid (or an Idempotency-Key was reused)",
-    428: "If-Match is required",
-    429: "The upstream's rate limit; see Retry-After",
-    501: "The connection cannot do this",
-    502: "The upstream failed or answered nonsense",
-    503: "The connection's circuit is open (see Retry-After), or the state store is down",
-    504: "The upstream did not answer in time",
+ERROR_TEXT = words.STATUS_TEXT
+BINARY = {"type": "string", "format": "binary"}
+# What a passthrough call sends and answers: JSON, or any other bytes (its Content-Type).
+RAW_ANSWER = {
+    "application/json": {"schema": FREE, "example": {"id": 501, "name": "Acme B.V."}},
+    "application/octet-stream": {"schema": BINARY},
 }
 IDEMPOTENCY = {
     "name": "Idempotency-Key",
@@ -53,10 +50,6 @@ IDEMPOTENCY = {
     "required": False,
     "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,255}$"},
     "description": "repeat a POST safely: the same key and body within 24 h replay its answer",
-}
-CACHE_HEADERS = {
-    "ETag": {"schema": {"type": "string"}},
-    "X-Cache": {"schema": {"type": "string", "enum": ["HIT", "MISS", "STALE", "BYPASS"]}},
 }
 
 
@@ -92,7 +85,7 @@ def spec(endpoints: Sequence[Endpoint]) -> dict[str, Any]:
 def _spec(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
     models = _models(endpoints)
     paths: dict[str, dict[str, Any]] = {}
-    for endpoint in endpoints:
+    for endpoint in (e for e in endpoints if e.include_in_schema):
         paths.setdefault(documented_path(endpoint.path), {})[endpoint.method.lower()] = operation(
             endpoint, models
         )
@@ -104,10 +97,14 @@ def _spec(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
             "description": "One canonical API for customers, contacts and items over "
             f"several upstreams (adapters: {', '.join(REGISTRY)}). Canonical IDs are "
             "'{connection}:{remote_id}'.",
+            "contact": {"name": "Customer Gateway maintainers"},
+            "license": {"name": "Proprietary", "identifier": "LicenseRef-Proprietary"},
         },
         "servers": [{"url": "/"}],
+        "tags": words.TAGS,
         "components": {
             "schemas": models,
+            "headers": words.HEADERS,
             "securitySchemes": {"apiKey": {"type": "http", "scheme": "bearer"}},
         },
         "security": [{"apiKey": []}],
@@ -120,18 +117,35 @@ def documented_path(path: str) -> str:
     return re.sub(r"\{(\w+)(:\w+)?\}", r"{\1}", path)
 
 
+def words_of(endpoint: Endpoint) -> words.Words:
+    """The operation's ID and opening paragraph; an endpoint not in the table gets a
+    resource-style ID from its path (``/v1/a/{id}/b`` GET: ``a_b_list``)."""
+    path = documented_path(endpoint.path)
+    found = words.OPERATIONS.get((endpoint.method, path))
+    if found is not None:
+        return found
+    names = [part for part in path.split("/") if part and part != "v1" and "{" not in part]
+    verb = {"GET": "list", "POST": "create", "PUT": "replace"}.get(endpoint.method, "")
+    if path.endswith("}"):
+        verb = {"GET": "retrieve", "PATCH": "update", "DELETE": "delete"}.get(endpoint.method, verb)
+    resource = "_".join(re.sub(r"[^a-z0-9]+", "_", name.lower()) for name in names) or "root"
+    return words.Words(f"{resource}_{verb or endpoint.method.lower()}", endpoint.summary + ".")
+
+
 def operation(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
     path = documented_path(endpoint.path)
     scope = f"Scope: `{endpoint.scope}`." if endpoint.scope not in (None, ANY_KEY) else ""
     if endpoint.scope == ANY_KEY:
         scope = "Any valid API key."
+    said = words_of(endpoint)
+    opening = " ".join(part for part in (said.text, scope) if part)
     result: dict[str, Any] = {
-        "operationId": endpoint.method.lower()
-        + "_"
-        + re.sub(r"[^a-z0-9]+", "_", path.lower()).strip("_"),
+        "operationId": said.operation_id,
         "summary": endpoint.summary,
         "tags": [endpoint.tag],
-        "description": " ".join(part for part in (scope, endpoint.description) if part),
+        "description": "\n\n".join(
+            part for part in (opening, endpoint.description, _advice(endpoint)) if part
+        ),
         "parameters": [*_path_params(path), *query_params(endpoint), *_headers(endpoint)],
         "responses": _responses(endpoint, models),
     }
@@ -141,10 +155,20 @@ def operation(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
         body = _json(_ref(endpoint.body, models))
         result["requestBody"] = {"required": not endpoint.optional_body, "content": body}
     elif endpoint.raw_content is not None:
-        required = "*/*" not in endpoint.raw_content
+        required = endpoint.tag != "passthrough"  # a raw call may have no body
         result["requestBody"] = {"required": required, "content": dict(endpoint.raw_content)}
     _with_examples(result, path, examples()["operations"].get(f"{endpoint.method.lower()} {path}"))
     return result
+
+
+def _advice(endpoint: Endpoint) -> str:
+    """The errors the operation can give and what to do about each, as a list."""
+    lines = [
+        f"- **{code}** {words.STATUS_TEXT[code].split(':')[0]}: {words.ADVICE[code]}."
+        for code in sorted(endpoint.errors)
+        if code in words.ADVICE
+    ]
+    return "**Errors**\n\n" + "\n".join(lines) if lines else ""
 
 
 def _with_examples(operation: dict[str, Any], path: str, example: dict[str, Any] | None) -> None:
@@ -166,8 +190,11 @@ def _with_examples(operation: dict[str, Any], path: str, example: dict[str, Any]
             parameter["example"] = values[parameter["name"]]
     body = operation.get("requestBody", {}).get("content", {})
     for media_type, content in body.items():
-        if example["request"] is not None and media_type != "*/*":
-            body[media_type] = {**content, "example": example["request"]}
+        sent = example["request"]
+        if isinstance(sent, str) and sent.startswith("(the config"):  # a raw config body
+            sent = _config_example(media_type)
+        if sent is not None and "example" not in content:
+            body[media_type] = {**content, "example": sent}
     response = operation["responses"].get(str(example["status"]), {})
     content = response.get("content", {}).get("application/json")
     if content is not None and example["answer"] is not None:
@@ -175,6 +202,15 @@ def _with_examples(operation: dict[str, Any], path: str, example: dict[str, Any]
             **response["content"],
             "application/json": {**content, "example": example["answer"]},
         }
+
+
+def _config_example(media_type: str) -> Any:
+    """The example config (the recorded GET /admin/config answer), as the media type
+    carries it: an object for JSON, its YAML text for YAML."""
+    config = examples()["operations"]["get /admin/config"]["answer"]
+    if media_type == "application/json":
+        return config
+    return plain_dump(config)
 
 
 def _path_values(template: str, called: str) -> dict[str, str]:
@@ -202,8 +238,6 @@ def query_params(endpoint: Endpoint) -> list[dict[str, Any]]:
             description = description or options[0].pop("description", "")
         if schema.get("default", ...) is None:
             del schema["default"]
-        if isinstance(schema.get("default"), bool):
-            schema["default"] = str(schema["default"]).lower()
         found.append(
             {
                 "name": name,
@@ -217,36 +251,72 @@ def query_params(endpoint: Endpoint) -> list[dict[str, Any]]:
 
 
 def _headers(endpoint: Endpoint) -> list[dict[str, Any]]:
-    return [*([IDEMPOTENCY] if endpoint.idempotent else []), *map(dict, endpoint.headers)]
+    cached = [words.IF_NONE_MATCH, words.CACHE_CONTROL] if endpoint.cached else []
+    idempotent = [IDEMPOTENCY] if endpoint.idempotent else []
+    return [*idempotent, *cached, *map(dict, endpoint.headers)]
+
+
+def _success_headers(endpoint: Endpoint) -> dict[str, Any]:
+    """The headers a successful answer carries (operations endpoints: none of ours)."""
+    if endpoint.scope is None:
+        return {}
+    found = {**words.REQUEST_ID, **words.RATE_LIMIT}
+    if endpoint.cached:
+        found |= words.CACHED
+    if endpoint.status == 201:
+        found |= words.CREATED
+    if endpoint.idempotent:
+        found |= words.REPLAYED
+    if endpoint.path == "/admin/config" or any(h["name"] == "If-Match" for h in endpoint.headers):
+        found |= words.CONFIG_ETAG  # the config read, or the one a change made
+    return found
 
 
 def _responses(endpoint: Endpoint, models: dict[str, Any]) -> dict[str, Any]:
     answer = endpoint.answer
+    success: dict[str, Any] = {"description": words.STATUS_TEXT[endpoint.status]}
+    if headers := _success_headers(endpoint):
+        success["headers"] = headers
+    responses: dict[str, Any] = {str(endpoint.status): success}
     if answer == "*/*":
-        said = "The upstream's answer" if endpoint.tag == "passthrough" else "The file, as it is"
-        responses: dict[str, Any] = {"default": {"description": said}}
-    else:
-        success: dict[str, Any] = {"description": "Done" if endpoint.status == 204 else "OK"}
-        if endpoint.scope is not None:
-            success["headers"] = {
-                "X-Request-ID": {"schema": {"type": "string"}},
-                **(CACHE_HEADERS if endpoint.cached else {}),
+        if endpoint.tag == "passthrough":
+            success["description"] = (
+                "The upstream's answer as it sent it (X-Passthrough: true): its status, "
+                "which may be any, its body and headers"
+            )
+            success["content"] = dict(RAW_ANSWER)
+            responses["default"] = {
+                "description": "The upstream's answer with another status, as it sent it "
+                "(its 404 is the upstream's own; the gateway's refusals use the envelope)",
+                "content": dict(RAW_ANSWER),
             }
+        else:
+            success["content"] = {"application/octet-stream": {"schema": BINARY}}
+    else:
         if isinstance(answer, str):
             success["content"] = {answer: {"schema": {"type": "string"}}}
         elif answer is not None:
             success["content"] = _json(_ref(answer, models))
-        responses = {str(endpoint.status): success}
+        if (endpoint.method, endpoint.path) in words.YAML_ANSWERS:
+            yaml = {"schema": {"type": "string"}, "example": _config_example("application/yaml")}
+            success["content"] = {**success["content"], "application/yaml": yaml}
     # Operations endpoints answer their own JSON on failure, not the error envelope.
     error = _ref(ErrorEnvelope, models) if endpoint.scope is not None else FREE
     # A page (the admin console) answers its refusals as pages, or as the envelope when
     # refused before it renders (no session, another origin, too large a body).
     page = {"text/html": {"schema": {"type": "string"}}} if answer == "text/html" else {}
-    for code in endpoint.errors:
-        content = {**page, **_json(error)}
+    # A query parameter the endpoint does not declare is 400, on every endpoint.
+    refused = {*endpoint.errors, *((400,) if endpoint.query is not None else ())}
+    for code in sorted(refused):
+        content = {**page, **_json(_ref(ErrorEnvelope, models) if code == 400 else error)}
         responses[str(code)] = {"description": ERROR_TEXT[code], "content": content}
+        if code in (429, 503) and endpoint.scope is not None:
+            responses[str(code)]["headers"] = {
+                **words.RETRY_AFTER,
+                **(words.RATE_LIMIT if code == 429 else {}),
+            }
     if endpoint.cached:
-        responses["304"] = {"description": "Not modified (If-None-Match)"}
+        responses["304"] = {"description": ERROR_TEXT[304], "headers": dict(words.CACHED)}
     return responses
 
 

@@ -68,6 +68,14 @@ def _text(value: Any, info: ValidationInfo) -> Any:
     return value
 
 
+def _named(value: Any, info: ValidationInfo) -> Any:
+    """``connection=`` with no value names nothing: 400, not the default in disguise."""
+    if value == "":
+        rule = "must name a connection; leave it out for the default one"
+        raise BadRequest(f"connection {rule}", details=[FieldError("connection", rule)])
+    return value
+
+
 def _country(value: Any, info: ValidationInfo) -> Any:
     if not re.fullmatch(r"[A-Za-z]{2}", value):
         name = info.field_name
@@ -140,12 +148,9 @@ def _schema(schema: dict[str, Any]) -> WithJsonSchema:
     return WithJsonSchema(schema)
 
 
-# true or false, any case (API.md section 2); JSON Schema's regex dialect has no (?i).
-BOOL_SCHEMA = {
-    "type": "string",
-    "pattern": "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
-    "description": "true or false (any case)",
-}
+# A boolean, as generators and Swagger UI expect; the edge takes true or false in any
+# case (API.md section 2), which is what a client sends for a boolean query parameter.
+BOOL_SCHEMA = {"type": "boolean", "description": "true or false (any case)"}
 Bool = Annotated[bool, BeforeValidator(_bool), _schema(BOOL_SCHEMA)]
 Limit = Annotated[
     int,
@@ -158,6 +163,7 @@ Text = Annotated[
 Country = Annotated[
     str, BeforeValidator(_country), _schema({"type": "string", "pattern": "^[A-Za-z]{2}$"})
 ]
+ConnectionName = Annotated[str, BeforeValidator(_named)]
 Date = Annotated[str, BeforeValidator(_date), _schema({"type": "string", "format": "date"})]
 Instant = Annotated[
     str, BeforeValidator(_instant), _schema({"type": "string", "format": "date-time"})
@@ -172,7 +178,7 @@ class Query(BaseModel):
 
 
 class OnConnection(Query):
-    connection: str | None = Field(
+    connection: ConnectionName | None = Field(
         None, description="the connection to use; an ID already names its own"
     )
 
@@ -207,7 +213,7 @@ CANONICAL_FILTERS = (
 class CustomerList(PagedRead):
     """The canonical filters; ``CUSTOMER_LIST`` adds those the adapters declare."""
 
-    connection: str | None = Field(
+    connection: ConnectionName | None = Field(
         None, description="a connection name, '*' for every one, or 'a,b' (fan-out)"
     )
     sort: sort_of(CustomerSortKey) | None = None  # type: ignore[valid-type]

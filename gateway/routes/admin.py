@@ -282,8 +282,10 @@ def _upstream_figures(state: Runtime) -> dict[str, dict[str, Any]]:
 
 
 FREE = {"type": "object"}
+# The config as YAML text (comments kept) or as a JSON object; YAML is bytes to a
+# generator (format: binary), which keeps the operation and sends the text as it is.
 CONFIG_BODY = {
-    "application/yaml": {"schema": {"type": "string"}},
+    "application/yaml": {"schema": {"type": "string", "format": "binary"}},
     "application/json": {"schema": FREE},
 }
 IF_MATCH = {

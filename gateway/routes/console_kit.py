@@ -153,13 +153,22 @@ def back_to(path: str, **query: str | None) -> RedirectResponse:
 
 def page_endpoint(method: str, path: str, handler: Any, summary: str, **flags: Any) -> Endpoint:
     """A console page: no API key (the session cookie), HTML, a form body when posted.
-    Every console route is made here: when ``Endpoint`` takes an ``include_in_schema``-
-    style flag, passing it here keeps them all out of the public OpenAPI document."""
+    Every console route is made here, and none is in the public OpenAPI document: its
+    forms are the console's, not an API."""
     answer = flags.pop("answer", "text/html")
     # 503: the state store, which keeps the sessions, is down (static files need none)
     errors: tuple[int, ...] = (400, 401, 403, 404, 409, 412, 413, 422, 428, 429, 503)
     if method == "GET":
         errors = (400, 503) if answer == "text/html" else (400,)
     return Endpoint(
-        method, path, handler, summary, "admin", None, answer=answer, errors=errors, **flags
+        method,
+        path,
+        handler,
+        summary,
+        "admin",
+        None,
+        answer=answer,
+        errors=errors,
+        include_in_schema=False,
+        **flags,
     )

@@ -20,6 +20,7 @@ from adapters.field_mapping import Kind
 from gateway.http.edge import Call
 from gateway.http.endpoint import Endpoint
 from gateway.http.openapi import spec
+from gateway.http.openapi_deployment import for_deployment
 from gateway.upstreams.connections import Connection
 from kernel.errors import NotFound
 
@@ -39,8 +40,9 @@ ASSETS = {
 
 
 async def openapi(call: Call) -> Response:
-    document = spec(call.host.endpoints)
-    return JSONResponse(with_mapped_extras(document, call.runtime.connections.values()))
+    connections = call.runtime.connections.values()
+    document = for_deployment(spec(call.host.endpoints), connections)
+    return JSONResponse(with_mapped_extras(document, connections))
 
 
 SCHEMAS: dict[Kind, str] = {"customer": "Customer", "contact": "Contact", "item": "Item"}

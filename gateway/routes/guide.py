@@ -74,6 +74,7 @@ endpoints = [
         None,
         status=308,
         errors=(),
+        include_in_schema=False,  # the site's files, like the console's: not an API
     ),
     Endpoint(
         "GET",
@@ -85,5 +86,6 @@ endpoints = [
         query=None,
         answer="*/*",
         errors=(404,),
+        include_in_schema=False,
     ),
 ]

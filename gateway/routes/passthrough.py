@@ -74,6 +74,15 @@ async def passthrough(call: Call) -> Response:
     )
 
 
+# How OpenAPI shows the body sent on: a JSON object, or any bytes with their own
+# Content-Type (a generator keeps both; ``*/*`` made generators drop the operation).
+RAW_BODY = {
+    "application/json": {"schema": {"type": "object"}, "example": {"name": "Acme B.V."}},
+    "application/octet-stream": {
+        "schema": {"type": "string", "format": "binary"},
+        "example": "any bytes, sent with their own Content-Type",
+    },
+}
 endpoints = [
     Endpoint(
         method,
@@ -84,7 +93,7 @@ endpoints = [
         "passthrough",
         query=None,
         raw_body=method != "GET",
-        raw_content={"*/*": {"schema": {}}} if method in ("POST", "PUT", "PATCH") else None,
+        raw_content=RAW_BODY if method in ("POST", "PUT", "PATCH") else None,
         answer="*/*",
         description=(
             "The upstream's answer, as it came (X-Passthrough: true), whatever its status: "

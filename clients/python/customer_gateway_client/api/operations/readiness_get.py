@@ -1,0 +1,190 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_envelope import ErrorEnvelope
+from ...models.readiness_get_response_503 import ReadinessGetResponse503
+from typing import cast
+
+
+
+def _get_kwargs(
+    
+) -> dict[str, Any]:
+    
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/readyz",
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorEnvelope | ReadinessGetResponse503 | None:
+    if response.status_code == 200:
+        response_200 = response.json()
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorEnvelope.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 503:
+        response_503 = ReadinessGetResponse503.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorEnvelope | ReadinessGetResponse503]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[Any | ErrorEnvelope | ReadinessGetResponse503]:
+    """ Readiness: 503 when every circuit is open, or the process drains
+
+     Readiness: 503 while the process drains, or when every connection's circuit is open; take the
+    instance out of the balancer then.
+
+    **Errors**
+
+    - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorEnvelope | ReadinessGetResponse503]
+     """
+
+
+    kwargs = _get_kwargs(
+        
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Any | ErrorEnvelope | ReadinessGetResponse503 | None:
+    """ Readiness: 503 when every circuit is open, or the process drains
+
+     Readiness: 503 while the process drains, or when every connection's circuit is open; take the
+    instance out of the balancer then.
+
+    **Errors**
+
+    - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorEnvelope | ReadinessGetResponse503
+     """
+
+
+    return sync_detailed(
+        client=client,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Response[Any | ErrorEnvelope | ReadinessGetResponse503]:
+    """ Readiness: 503 when every circuit is open, or the process drains
+
+     Readiness: 503 while the process drains, or when every connection's circuit is open; take the
+    instance out of the balancer then.
+
+    **Errors**
+
+    - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorEnvelope | ReadinessGetResponse503]
+     """
+
+
+    kwargs = _get_kwargs(
+        
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+
+) -> Any | ErrorEnvelope | ReadinessGetResponse503 | None:
+    """ Readiness: 503 when every circuit is open, or the process drains
+
+     Readiness: 503 while the process drains, or when every connection's circuit is open; take the
+    instance out of the balancer then.
+
+    **Errors**
+
+    - **503** Service Unavailable: retry after `Retry-After`; reads may still be served from the cache.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorEnvelope | ReadinessGetResponse503
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+
+    )).parsed

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class ItemPatchStatusType0(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    PENDING = "pending"
+
+    def __str__(self) -> str:
+        return str(self.value)
