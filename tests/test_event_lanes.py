@@ -149,19 +149,69 @@ async def test_events_kept_before_the_lanes_are_still_read(tmp_path: Path) -> No
         await store.aclose()
 
 
-async def test_events_a_redis_kept_before_the_lanes_are_still_read(redis: Any) -> None:
+async def test_events_an_older_gateway_appends_to_redis_are_still_read(redis: Any) -> None:
+    """Kept from before the upgrade, and appended by an old instance during a rolling
+    upgrade, between events with lanes: a reader polling with lanes gets every one,
+    once and in order, also while the old instance's events are the newest."""
     store = RedisStore(redis.url, prefix=f"t{uuid.uuid4().hex[:8]}:", timeout=2.0)
+    stream = store.key("events")
+
+    async def old_append(n: int) -> None:
+        body = json.dumps(make_event(n), separators=(",", ":"))
+        await store.client.xadd(stream, {"e": body})
+
+    wanted: Filter = ({"customer.created", "item.updated"}, {"erp", "crm", "shop"}, None)
+    feed, seen, position = feed_of(store), [], None
+
+    async def poll() -> None:
+        nonlocal position
+        for _ in range(50):
+            found, after = await feed.page(position, 2, accepts(wanted), lanes_for(*wanted))
+            seen.extend(event["n"] for event in found)
+            if not found and after == position:
+                return
+            position = after
+
     try:
-        stream = store.key("events")
-        for n in range(5):  # appended by a gateway from before the lanes
-            body = json.dumps(make_event(n), separators=(",", ":"))
-            await store.client.xadd(stream, {"e": body})
-        for n in range(5, 12):
+        for n in range(3):
+            await old_append(n)  # from before the upgrade
+        for n in range(3, 8):
             await store.events_append(make_event(n), 600)
-        assert await store.events_in_lanes(["t:item.updated"], None, 10) is None
-        wanted: Filter = ({"customer.created", "item.updated"}, {"erp", "crm", "shop"}, None)
+        await poll()
+        for n in range(8, 12):
+            await old_append(n)  # an old instance, during the roll
+        await poll()  # the newest events have no lanes
+        for n in range(12, 16):
+            await store.events_append(make_event(n), 600)
+        await poll()
+        assert seen == [n for n in range(16) if accepts(wanted)(make_event(n))]
+    finally:
+        await store.aclose()
+
+
+async def test_events_an_older_gateway_wrote_to_the_state_file_are_still_read(
+    tmp_path: Path,
+) -> None:
+    """A downgrade and an upgrade again: what the older version appended meanwhile has
+    no lanes; it is found when the file is opened, and read by scanning."""
+    path = tmp_path / "state.db"
+    store = LocalStore(path)
+    for n in range(4):
+        await store.events_append(make_event(n), 600)
+    await store.aclose()
+    older = sqlite3.connect(path)
+    for n in range(4, 8):
+        body = json.dumps({"id": f"evt_{n + 1}", **make_event(n)})
+        older.execute("INSERT INTO events (at, body) VALUES (strftime('%s','now'), ?)", (body,))
+    older.commit()
+    older.close()
+    store = LocalStore(path)
+    try:
+        for n in range(8, 12):
+            await store.events_append(make_event(n), 600)
+        wanted: Filter = ({"customer.updated", "item.updated"}, None, None)
         expected = [n for n in range(12) if accepts(wanted)(make_event(n))]
-        assert await read_all(feed_of(store), wanted, 2, lanes=True) == expected
+        assert await read_all(feed_of(store), wanted, 1, lanes=True) == expected
     finally:
         await store.aclose()
 

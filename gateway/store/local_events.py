@@ -4,10 +4,11 @@ Event positions are the ``events`` table's AUTOINCREMENT ids: one process append
 append commits before the next, so positions only grow and a reader never skips one.
 Each event's position is also filed under its lanes (gateway/store/event_lanes.py) in
 ``event_lanes``, in the same transaction, so a filtered read goes through the index
-``(lane, pos)`` instead of every event since the cursor. A state file from before the
-lanes keeps, in ``meta`` as ``events_indexed_after``, the last position appended
-without them: a read that starts before it is answered by scanning (``None`` from
-``events_in_lanes``) until retention has dropped those events.
+``(lane, pos)`` instead of every event since the cursor. Events an older gateway
+appended without lanes (a state file from before them, or written by an older version
+since) are found when the store opens: the newest of them is kept in ``meta`` as
+``events_indexed_after``, and a read that starts before it is answered by scanning
+(``None`` from ``events_in_lanes``) until retention has dropped those events.
 """
 
 from __future__ import annotations
@@ -24,13 +25,13 @@ CREATE TABLE IF NOT EXISTS events (
     pos INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, body TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_at ON events (at);
-INSERT OR IGNORE INTO meta (key, value)
-    SELECT 'events_indexed_after', coalesce(max(pos), 0) FROM events
-    WHERE NOT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'event_lanes');
 CREATE TABLE IF NOT EXISTS event_lanes (
     lane TEXT NOT NULL, pos INTEGER NOT NULL, PRIMARY KEY (lane, pos)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS event_lanes_pos ON event_lanes (pos);
+INSERT OR REPLACE INTO meta (key, value)
+    SELECT 'events_indexed_after', max(pos) FROM events
+    HAVING max(pos) > coalesce((SELECT max(pos) FROM event_lanes), 0);
 """
 
 

@@ -9,9 +9,14 @@ Each event's ID is also filed, by the same script, under each of its lanes
 entries holding only the ID, trimmed by the same ``MINID`` and expiring ``retention``
 after its last event, so a lane no event uses any more goes. The keys share the events
 stream's slot (the hash tag is its name), so both scripts run on a cluster. A filtered
-read merges its lanes' IDs in one read-only script and reads those events. The first
-ID filed under lanes is kept (``{<events>}:indexed``): events before it (kept by a
-gateway from before the lanes) are read by scanning until retention drops them.
+read merges its lanes' IDs in one read-only script and reads those events.
+
+An older gateway appends events without lanes (kept from before the upgrade, or
+appended by an old instance during a rolling upgrade). ``{<events>}:lanes`` keeps
+``last``, the newest ID filed under lanes, and ``from``, the ID after which every event
+is: an append that finds an event after ``last`` moves ``from`` to itself. A read is
+answered from the lanes only from ``from`` on and while the newest event is ``last``;
+otherwise the store answers None and the caller scans, as before the lanes.
 """
 
 from __future__ import annotations
@@ -30,7 +35,12 @@ for i = 3, #KEYS do
   redis.call('XADD', KEYS[i], 'MINID', '=', ARGV[1], id, 'p', '1')
   redis.call('PEXPIRE', KEYS[i], ARGV[3])
 end
-redis.call('SET', KEYS[2], id, 'NX')
+local before = redis.call('XREVRANGE', KEYS[1], '(' .. id, '-', 'COUNT', 1)[1]
+if not redis.call('HGET', KEYS[2], 'from')
+    or (before and before[1] ~= redis.call('HGET', KEYS[2], 'last')) then
+  redis.call('HSET', KEYS[2], 'from', id)
+end
+redis.call('HSET', KEYS[2], 'last', id)
 return id
 """
 IN_LANES = """
@@ -44,10 +54,11 @@ local function before(a, b)
   return am < bm or (am == bm and as < bs)
 end
 local start, count, after = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-local indexed = redis.call('GET', KEYS[2])
-local stop = indexed and ('(' .. indexed) or '+'
+local from = redis.call('HGET', KEYS[2], 'from')
+local stop = from and ('(' .. from) or '+'
 if #redis.call('XRANGE', KEYS[1], start, stop, 'COUNT', 1) > 0 then return {0} end
 local newest = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+if newest[1] and newest[1][1] ~= redis.call('HGET', KEYS[2], 'last') then return {0} end
 local upto = newest[1] and newest[1][1] or after
 if after ~= '' and (upto == '' or before(upto, after)) then upto = after end
 if upto == '' then return {1, ''} end
@@ -86,10 +97,10 @@ class RedisEvents(RedisReplication):
     script: Callable[[str], Any]
 
     def _events_keys(self, lanes: Sequence[str]) -> list[str]:
-        """The stream, its first-indexed marker and the ``lanes``' keys (one slot)."""
+        """The stream, what is filed under lanes and the ``lanes``' keys (one slot)."""
         stream = self.key("events")
         tagged = f"{self.prefix}{{{stream}}}"
-        return [stream, f"{tagged}:indexed", *(f"{tagged}:lane:{lane}" for lane in lanes)]
+        return [stream, f"{tagged}:lanes", *(f"{tagged}:lane:{lane}" for lane in lanes)]
 
     async def events_append(self, event: dict[str, Any], retention: float) -> str:
         body = json.dumps(event, separators=(",", ":"))
