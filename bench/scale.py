@@ -54,9 +54,10 @@ from bench.run import (
     start,
     stop,
     tree_cpu_seconds,
+    wait_until_up,
 )
 from bench.scale_events import EVENT_SIZES, FILTERS, seed_events
-from bench.scale_report import render, write_results
+from bench.scale_report import RESULTS, render, write_results
 from tests.servers import free_port
 
 SIZES = (1_000, 10_000, 100_000)
@@ -86,18 +87,6 @@ def gateway_config(folder: Path, sim_port: int, state: str) -> Path:
     path = folder / "gateway.yaml"
     path.write_text(GATEWAY.format(state=state, key=KEY, connections=connections))
     return path
-
-
-def wait_for(url: str, headers: dict[str, str], deadline: float = 120.0) -> None:
-    end = time.monotonic() + deadline
-    while time.monotonic() < end:
-        try:
-            if httpx.get(url, headers=headers, timeout=5).status_code < 500:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit(f"{url} did not come up")
 
 
 def poll_probe(sim_port: int, customers: int, state: str, redis_url: str) -> dict[str, Any]:
@@ -168,8 +157,8 @@ def per_size(customers: int, redis_url: str, folder: Path) -> dict[str, Any]:
     sim = start([sys.executable, "bench/simulator.py", "borderbolt", "--port", str(sim_port),
                  "--token", TOKEN, "--customers", str(customers)])  # fmt: skip
     try:
-        wait_for(f"http://127.0.0.1:{sim_port}/api/v1/customers/501",
-                 {"Authorization": f"Bearer {TOKEN}"})  # fmt: skip
+        sim_up = f"http://127.0.0.1:{sim_port}/api/v1/customers/501"
+        wait_until_up(sim_up, {"Authorization": f"Bearer {TOKEN}"}, deadline=180)
         found: dict[str, Any] = {"customers": customers}
         for state in ("local", "redis"):
             print(f"   (a) poller scans on {state}", flush=True)
@@ -178,7 +167,7 @@ def per_size(customers: int, redis_url: str, folder: Path) -> dict[str, Any]:
         gateway = serve_gateway(1, config, gw_port)
         base = f"http://127.0.0.1:{gw_port}"
         try:
-            wait_for(f"{base}/readyz", {})
+            wait_until_up(f"{base}/readyz", {})
             print("   (b) emulated filter over the whole list", flush=True)
             found["emulated"] = emulated_scan(gateway, base, customers)
             print("   (d) fan-out over four connections", flush=True)
@@ -191,7 +180,9 @@ def per_size(customers: int, redis_url: str, folder: Path) -> dict[str, Any]:
         stop(sim)
 
 
-def events_part(redis_url: str, folder: Path, sizes: tuple[int, ...]) -> list[dict[str, Any]]:
+def events_part(
+    redis_url: str, folder: Path, sizes: tuple[int, ...], asks: int
+) -> list[dict[str, Any]]:
     """(c): first-page latency of each filter with more and more events kept."""
     rows: list[dict[str, Any]] = []
     for backend in ("local", "redis"):
@@ -212,11 +203,11 @@ def events_part(redis_url: str, folder: Path, sizes: tuple[int, ...]) -> list[di
             gateway = serve_gateway(1, config, port)
             base = f"http://127.0.0.1:{port}"
             try:
-                wait_for(f"{base}/readyz", {})
+                wait_until_up(f"{base}/readyz", {})
                 row: dict[str, Any] = {"backend": backend, "events": size, "seed_s": seeded}
                 with httpx.Client(base_url=base, headers=AUTH, timeout=60) as client:
                     for name, params in FILTERS.items():
-                        row[name] = first_page(client, gateway, params)
+                        row[name] = first_page(client, gateway, params, asks)
                 rows.append(row)
             finally:
                 stop(gateway)
@@ -224,21 +215,21 @@ def events_part(redis_url: str, folder: Path, sizes: tuple[int, ...]) -> list[di
 
 
 def first_page(
-    client: httpx.Client, gateway: subprocess.Popen[bytes], params: dict[str, str]
+    client: httpx.Client, gateway: subprocess.Popen[bytes], params: dict[str, str], asks: int
 ) -> dict[str, float]:
-    """The first page of 10 matches, asked ``PAGE_ASKS`` times (after one to warm up):
-    its median latency and the gateway's CPU per request."""
+    """The first page of 10 matches, asked ``asks`` times (after one to warm up): its
+    median latency and the gateway's CPU per request."""
     times = []
     client.get("/v1/events", params={**params, "limit": 10}).raise_for_status()
     cpu = tree_cpu_seconds(gateway.pid)
-    for _ in range(PAGE_ASKS):
+    for _ in range(asks):
         started = time.perf_counter()
         answer = client.get("/v1/events", params={**params, "limit": 10})
         times.append((time.perf_counter() - started) * 1000)
         answer.raise_for_status()
         assert len(answer.json()["data"]) == 10, answer.json()["meta"]
     cpu = tree_cpu_seconds(gateway.pid) - cpu
-    return {"ms": statistics.median(times), "cpu_us": cpu / PAGE_ASKS * 1e6}
+    return {"ms": statistics.median(times), "cpu_us": cpu / asks * 1e6}
 
 
 def slope(small: float, large: float, n_small: int, n_large: int) -> float:
@@ -252,7 +243,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--events", default=",".join(map(str, EVENT_SIZES)))
-    parser.add_argument("--write", action="store_true", help="update bench/results.md")
+    parser.add_argument("--asks", type=int, default=PAGE_ASKS, help="(c): requests per figure")
+    parser.add_argument("--write", action="store_true", help="put the tables in --out")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="the results file")
     args = parser.parse_args()
     sizes = tuple(int(s) for s in args.sizes.split(","))
     event_sizes = tuple(int(s) for s in args.events.split(","))
@@ -264,13 +257,13 @@ def main() -> None:
             folder = Path(name)
             time.sleep(0.5)
             measured = [per_size(n, redis_url, folder) for n in sizes]
-            events = events_part(redis_url, folder, event_sizes)
+            events = events_part(redis_url, folder, event_sizes, args.asks)
     finally:
         stop(redis)
     text = render(measured, events, slope)
     print(text)
     if args.write:
-        write_results(text)
+        write_results(text, args.out)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench.topologies import merge
+
 RESULTS = Path(__file__).resolve().parent / "results.md"
 HEADING = "## Growth"
 FLAT = 1.2  # the most a per-record cost may grow from the smallest to the largest size
@@ -124,13 +126,7 @@ def render(
     return "\n".join(lines) + "\n"
 
 
-def write_results(text: str) -> None:
-    """Replace the Growth section of bench/results.md (appended when there is none)."""
-    current = RESULTS.read_text() if RESULTS.exists() else ""
-    head, found, rest = current.partition(HEADING)
-    if found:
-        after = rest.find("\n## ")
-        rest = rest[after + 1 :] if after >= 0 else ""
-        RESULTS.write_text(head + text + ("\n" + rest if rest else ""))
-    else:
-        RESULTS.write_text(current.rstrip() + "\n\n" + text)
+def write_results(text: str, path: Path = RESULTS) -> None:
+    """Replace the Growth section of ``path`` (appended when there is none)."""
+    current = path.read_text() if path.exists() else ""
+    path.write_text(merge(current, text, HEADING))
