@@ -101,10 +101,15 @@ class ChangeFeed:
         position = after
         scanned = 0
         while len(found) < limit and scanned < MAX_SCANNED:
+            # a lane holds (nearly) only matches: read what the page still needs (more,
+            # doubling, while what was read did not match)
+            asked = min(SCAN_BATCH, max(limit - len(found), scanned))
             indexed = None
             if lanes is not None:
-                indexed = await self.store.events_in_lanes(lanes, position, SCAN_BATCH)
-            batch = indexed[0] if indexed else await self.store.events_after(position, SCAN_BATCH)
+                indexed = await self.store.events_in_lanes(lanes, position, asked)
+            if indexed is None:
+                asked = SCAN_BATCH
+            batch = indexed[0] if indexed else await self.store.events_after(position, asked)
             for at, raw in batch:
                 scanned += 1
                 position = at
@@ -115,7 +120,7 @@ class ChangeFeed:
                         return found, position
             if indexed is not None:
                 position = indexed[1] or position  # every lane event up to it was looked at
-            if len(batch) < SCAN_BATCH:
+            if len(batch) < asked:
                 break
         return found, position
 
