@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CONFIG ?= config.yaml
 
-.PHONY: run test lint install clean docs clients node-tools bench bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui vendor-htmx screenshots soak
+.PHONY: run test lint install clean docs clients node-tools bench bench-scale bench-compare bench-tracing profile test-tools fuzz chaos docs-examples vendor-swagger-ui vendor-htmx screenshots soak
 
 $(STAMP): pyproject.toml
 	@echo "== setting up $(VENV): the gateway and its test tools (about a minute, once)"
@@ -152,6 +152,13 @@ screenshots: $(STAMP) test-tools
 PART ?= all
 bench: $(STAMP)
 	$(BIN)/python -m bench.run --part $(PART)
+
+# Growth (bench/scale.py): the poller's CPU per record and memory, an emulated filter over
+# the whole list and fan-out at 1k, 10k and 100k customers, /v1/events with 10^4..10^6
+# events kept; prints the tables and slopes and puts them in bench/results.md (a few
+# minutes; needs redis-server, installed from Debian if missing).
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.scale --write
 
 # This commit's gateway beside BASE's (a git worktree), miss and hit CPU per request side by
 # side in one run (bench/compare.py; about 2 minutes): make bench-compare BASE=adb64c0.

@@ -171,12 +171,12 @@ def _ratio(value: float, base: float) -> str:
     return f"{value / base:.2f}x" if base else ""
 
 
-def merge(text: str, section: str) -> str:
-    """``text`` (bench/results.md) with its topology section replaced by ``section``
-    (added at the end when it has none), the rest kept."""
-    if SECTION not in text:
+def merge(text: str, section: str, heading: str = SECTION) -> str:
+    """``text`` (bench/results.md) with its section under ``heading`` (the topology
+    section) replaced by ``section`` (added at the end when it has none), the rest kept."""
+    if heading not in text:
         return text.rstrip("\n") + "\n\n" + section
-    before, _, rest = text.partition(SECTION)
+    before, _, rest = text.partition(heading)
     after = rest.find("\n## ")
     tail = rest[after + 1 :] if after >= 0 else ""
     return before + section + ("\n" + tail if tail else "")

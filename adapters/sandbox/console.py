@@ -34,6 +34,9 @@ class Collection:
 @dataclass
 class Console:
     collections: dict[str, Collection] = field(default_factory=dict)
+    # told the kind of each change made here (a simulator that keeps its lists in order
+    # between requests starts them again)
+    on_change: Callable[[str], None] = lambda kind: None
 
     def create(self, kind: str, record: dict[str, Any]) -> Any:
         where = self.collections[kind]
@@ -43,6 +46,7 @@ class Console:
             made.setdefault("created_at", where.stamp())
             made["updated_at"] = where.stamp()
         where.records[key] = made
+        self.on_change(kind)
         return key
 
     def update(self, kind: str, record_id: Any, fields: dict[str, Any]) -> dict[str, Any]:
@@ -51,11 +55,13 @@ class Console:
         record.update(fields)
         if where.stamp is not None:
             record["updated_at"] = where.stamp()
+        self.on_change(kind)
         return record
 
     def delete(self, kind: str, record_id: Any) -> None:
         where = self.collections[kind]
         del where.records[where.key(str(record_id))]
+        self.on_change(kind)
 
     def answer(self, method: str, path: str, body: bytes) -> tuple[int, str]:
         """The HTTP face: ``(status, JSON text)`` for a request under ``CONSOLE_PATH``."""

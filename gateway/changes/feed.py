@@ -6,9 +6,12 @@ webhook whose ``events`` and ``connections`` match, in the same store, and wakes
 process's delivery worker; a delivery worker on any instance may send it.
 
 ``/v1/events`` reads the store's events after a position: the cursor a client keeps
-is that position, signed, and bound to the filters it was issued for. Events are
-scanned oldest first in batches and filtered here; the cursor moves past every event
-scanned, matching or not, so a poll never sees an event twice and never skips one.
+is that position, signed, and bound to the filters it was issued for. Events are read
+oldest first in batches, from the lanes the filter names (gateway/store/event_lanes.py)
+or, where the store has no lanes for them, every event; the filter is applied here to
+what is read. The cursor moves past every event read, matching or not, and past every
+lane event up to the position the store answered for, so a poll never sees an event
+twice and never skips one.
 """
 
 from __future__ import annotations
@@ -84,15 +87,29 @@ class ChangeFeed:
         return stored
 
     async def page(
-        self, after: str | None, limit: int, wanted: Callable[[dict[str, Any]], bool]
+        self,
+        after: str | None,
+        limit: int,
+        wanted: Callable[[dict[str, Any]], bool],
+        lanes: Sequence[str] | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Up to ``limit`` events after position ``after`` that ``wanted`` accepts, and
-        the position to continue from (the last event looked at)."""
+        the position to continue from (the last event looked at). ``lanes``: the lanes
+        that hold every event ``wanted`` accepts (gateway/store/event_lanes.py), read
+        instead of every event where the store has them."""
         found: list[dict[str, Any]] = []
         position = after
         scanned = 0
         while len(found) < limit and scanned < MAX_SCANNED:
-            batch = await self.store.events_after(position, SCAN_BATCH)
+            # a lane holds (nearly) only matches: read what the page still needs (more,
+            # doubling, while what was read did not match)
+            asked = min(SCAN_BATCH, max(limit - len(found), scanned))
+            indexed = None
+            if lanes is not None:
+                indexed = await self.store.events_in_lanes(lanes, position, asked)
+            if indexed is None:
+                asked = SCAN_BATCH
+            batch = indexed[0] if indexed else await self.store.events_after(position, asked)
             for at, raw in batch:
                 scanned += 1
                 position = at
@@ -100,8 +117,10 @@ class ChangeFeed:
                 if wanted(event):
                     found.append(event)
                     if len(found) == limit:
-                        break
-            if len(batch) < SCAN_BATCH:
+                        return found, position
+            if indexed is not None:
+                position = indexed[1] or position  # every lane event up to it was looked at
+            if len(batch) < asked:
                 break
         return found, position
 

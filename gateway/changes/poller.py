@@ -12,20 +12,11 @@ background work: over budget it queues for a slot instead of failing, and leaves
 last free slot to callers (gateway/guarantees/quotas.py).
 
 A scan reads every customer, item and contact the connection has (contacts customer
-by customer) and compares each record with its snapshot entry (gateway/changes/
-fingerprint.py), loaded after the scan:
-
-- no snapshot yet: the scan is the baseline; nothing is emitted;
-- an entry written after the scan began (a write through the gateway, which reported
-  it and set the fields it changed in the entry): skipped, compared next time;
-- no entry (or a deleted one's tombstone): created; entry differs: updated;
-- an entry whose record the scan did not see: read once more, and deleted only when
-  the upstream says 404 (a row can slip between pages while the upstream changes).
-  A scan that failed or was cut short (``MAX_PAGES``) emits no deletions.
-
-Events are recorded before the snapshot is saved, so a crash between the two reports a
-change again rather than never (at least once). Saving is compare-and-set per entry:
-an entry a gateway write changed meanwhile is left as that write made it.
+by customer), a page at a time, and hands each page to the comparison of its kind
+(gateway/changes/comparison.py), which compares it with the snapshot entries of just
+those records (gateway/changes/fingerprint.py) and emits what changed; what the scan
+did not see is found in the store afterwards. A scan holds one page at a time, so its
+memory does not grow with the number of records (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -38,15 +29,14 @@ import json
 import secrets
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import structlog
 
 from adapters.base import Adapter, ListQuery
 from adapters.kinds import KINDS, PLURALS
+from gateway.changes.comparison import CLOCK_SKEW, Comparison
 from gateway.changes.feed import ChangeFeed
-from gateway.changes.fingerprint import Entry, changed_fields, entry, fields_of, read_entry
 from gateway.changes.writes import snapshot_name
 from gateway.guarantees.quotas import background_work
 from gateway.observability.tracing import background
@@ -60,17 +50,7 @@ LEASE_TTL = 5.0  # seconds a lease outlives its holder's last renewal (renewed e
 MAX_BACKOFF = 3600.0
 MAX_PAGES = 1000  # pages of 100 rows one scan reads per resource at most
 PAGE = 100
-CLOCK_SKEW = 2.0  # seconds an entry written "before" the scan may still be concurrent
-
-
-@dataclass
-class Scan:
-    """What one scan saw of one kind of record: remote key -> canonical resource."""
-
-    kind: str
-    rows: dict[str, dict[str, Any]] = field(default_factory=dict)
-    parents: dict[str, str] = field(default_factory=dict)  # a contact's customer
-    complete: bool = True
+__all__ = ["CLOCK_SKEW", "Pollers", "scan_connection"]
 
 
 class Pollers:
@@ -204,135 +184,73 @@ def unhurried(adapter: Adapter) -> Adapter:
 
 
 async def _scan_all(feed: ChangeFeed, connection: Connection, adapter: Adapter) -> None:
-    """Scan each kind wanted that the adapter lists (adapters/kinds.py); a child kind
-    (contacts) under each record of its parent's scan, which is made in any case."""
+    """Scan each kind wanted that the adapter lists (adapters/kinds.py), page by page; a
+    child kind (contacts) under each record of each page of its parent, which is read
+    in any case."""
     wanted: set[str] = {PLURALS[name] for name in connection.config.changes.resources}
     parents = {k.parent for k in KINDS.values() if k.name in wanted}
     started = time.time()
-    scanned: dict[str, Scan] = {}
+    compared: dict[str, Comparison] = {}
     for name, kind in KINDS.items():
-        if (name not in wanted and name not in parents) or kind.list not in adapter.capabilities:
-            continue
-        lister = getattr(adapter, kind.list.value)
-        if kind.parent is None:
-            scanned[name] = await _scan(lister, name)
-        elif kind.parent in scanned:
-            scanned[name] = await _scan_children(lister, name, scanned[kind.parent])
-    for done, scan in scanned.items():
-        if done in wanted:
-            await _compare(feed, connection, adapter, scan, started)
+        parent = KINDS[kind.parent] if kind.parent is not None else kind
+        if name in wanted and {kind.list, parent.list} <= adapter.capabilities:
+            compared[name] = Comparison(
+                feed,
+                connection.name,
+                adapter,
+                name,
+                snapshot_name(connection.name, connection.config, name),
+                started,
+                clock_skew=CLOCK_SKEW,
+            )
+    for name, kind in KINDS.items():
+        listed = name in wanted or name in parents
+        if kind.parent is None and listed and kind.list in adapter.capabilities:
+            children = [c for c in compared.values() if KINDS[c.kind].parent == name]  # type: ignore[index]
+            await _scan(adapter, name, compared.get(name), children)
+    for comparison in compared.values():
+        await comparison.finish()
 
 
-async def _scan(list_page: Callable[[ListQuery], Awaitable[Any]], kind: str) -> Scan:
-    scan = Scan(kind)
+async def _scan(
+    adapter: Adapter, kind: str, own: Comparison | None, children: list[Comparison]
+) -> None:
+    """Read every page of ``kind``: compare it (``own``), and the children of each of its
+    records (``children``); a scan cut short at ``MAX_PAGES`` is incomplete."""
+    list_page: Callable[[ListQuery], Awaitable[Any]] = getattr(adapter, KINDS[kind].list.value)  # type: ignore[index]
     query = ListQuery(limit=PAGE)
     for _ in range(MAX_PAGES):
         window = await list_page(query)
-        for row in window.items:
-            scan.rows[_remote(row.id)] = row.model_dump(mode="json")
-        if not window.has_more or not window.items:
-            return scan
-        query = window.next_query(query)  # by offset, or the upstream's own position
-    scan.complete = False
-    return scan
-
-
-async def _scan_children(
-    list_of: Callable[[str], Awaitable[list[Any]]], kind: str, parents: Scan
-) -> Scan:
-    scan = Scan(kind, complete=parents.complete)
-    for parent in parents.rows:
-        try:
-            children = await list_of(parent)
-        except NotFound:  # deleted since the parent scan: its children are told next time
-            scan.complete = False
-            continue
+        rows = {_remote(row.id): row.model_dump(mode="json") for row in window.items}
+        if own is not None:
+            await own.page(rows, {})
         for child in children:
-            key = _remote(child.id)
-            scan.rows[key] = child.model_dump(mode="json")
-            scan.parents[key] = parent
-    return scan
+            await _children(adapter, child, rows)
+        if not window.has_more or not window.items:
+            return
+        query = window.next_query(query)  # by offset, or the upstream's own position
+    for comparison in (own, *children):
+        if comparison is not None:
+            comparison.complete = False
+
+
+async def _children(adapter: Adapter, child: Comparison, parents: dict[str, Any]) -> None:
+    """The children of one page of parent records, compared as one page."""
+    list_of = getattr(adapter, KINDS[child.kind].list.value)  # type: ignore[index]
+    rows: dict[str, dict[str, Any]] = {}
+    parent_of: dict[str, str] = {}
+    for parent in parents:
+        try:
+            found = await list_of(parent)
+        except NotFound:  # deleted since the parent page: its children are told next time
+            child.complete = False
+            continue
+        for record in found:
+            key = _remote(record.id)
+            rows[key] = record.model_dump(mode="json")
+            parent_of[key] = parent
+    await child.page(rows, parent_of)
 
 
 def _remote(canonical_id: str) -> str:
     return canonical_id.partition(":")[2]
-
-
-async def _read_again(adapter: Adapter, kind: str, key: str, parent: str | None) -> Any:
-    """The record as the upstream has it now, or None when it answers 404."""
-    declared = KINDS[kind]  # type: ignore[index]
-    ids = (key,) if declared.parent is None else (parent, key)
-    if None in ids:
-        return None
-    try:
-        return await getattr(adapter, declared.get.value)(*ids)
-    except NotFound:
-        return None
-
-
-async def _compare(
-    feed: ChangeFeed, connection: Connection, adapter: Adapter, scan: Scan, started: float
-) -> None:
-    """Emit what changed since the snapshot, then save the snapshot (module docstring)."""
-    name = snapshot_name(connection.name, connection.config, scan.kind)
-    snapshot = await feed.store.snapshot_load(name)
-    omit = adapter.list_omits.get(scan.kind, frozenset())
-    fresh = {
-        key: entry(fields_of(row, omit), started, scan.parents.get(key))
-        for key, row in scan.rows.items()
-    }
-    if snapshot is None:
-        await feed.store.snapshot_save(name, dict(fresh), {})
-        log.info("poll_baseline", connection=connection.name, kind=scan.kind, records=len(fresh))
-        return
-
-    def during_scan(old: Entry | None) -> bool:
-        """Written through the gateway while this scan ran: that write reported it."""
-        return old is not None and old.gateway and old.at > started - CLOCK_SKEW
-
-    changes: dict[str, str | None] = {}
-    for key, row in scan.rows.items():
-        old = read_entry(snapshot.get(key))
-        if not during_scan(old):
-            await _emit(feed, connection.name, scan.kind, row, old, fresh[key], changes, key)
-    for key in snapshot.keys() - scan.rows.keys() if scan.complete else ():
-        old = read_entry(snapshot[key])
-        assert old is not None
-        if old.tombstone:
-            changes[key] = None  # deleted through the gateway, and reported then
-        elif not during_scan(old):
-            now = await _read_again(adapter, scan.kind, key, old.parent)
-            if now is None:
-                resource_id = f"{connection.name}:{key}"
-                await feed.record(
-                    f"{scan.kind}.deleted", connection.name, resource_id, None, "poll"
-                )
-                changes[key] = None
-            else:
-                row = now.model_dump(mode="json")
-                made = entry(fields_of(row, omit), started, old.parent)
-                await _emit(feed, connection.name, scan.kind, row, old, made, changes, key)
-    await feed.store.snapshot_save(name, changes, {k: snapshot.get(k) for k in changes})
-
-
-async def _emit(
-    feed: ChangeFeed,
-    connection: str,
-    kind: str,
-    row: dict[str, Any],
-    old: Entry | None,
-    made: str,
-    changes: dict[str, str | None],
-    key: str,
-) -> None:
-    """Record the event of one record the scan saw, and note its new entry."""
-    new = read_entry(made)
-    assert new is not None
-    if old is None or old.tombstone:
-        await feed.record(f"{kind}.created", connection, row["id"], row, "poll")
-    elif old.fields != new.fields:
-        changed = changed_fields(old.fields, new.fields)
-        await feed.record(f"{kind}.updated", connection, row["id"], row, "poll", changed)
-    else:
-        return
-    changes[key] = made

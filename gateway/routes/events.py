@@ -21,6 +21,7 @@ from gateway.http.endpoint import ANY_KEY, Endpoint
 from gateway.http.queries import Limit, Query, Text
 from gateway.lists.cursor import binding
 from gateway.store import StoreDown
+from gateway.store.event_lanes import lanes_for
 from kernel.errors import BadRequest, FieldError, Forbidden, InvalidCursor, StateUnavailable
 
 READ_SCOPE: dict[str, str] = {name: f"{kind.scope}:read" for name, kind in KINDS.items()}
@@ -91,7 +92,8 @@ async def list_events(call: Call[EventList]) -> Response:
 
     feed: ChangeFeed = call.host.changes
     try:
-        events, position = await feed.page(after, query.limit, wanted)
+        lanes = lanes_for(types, connections, resource)
+        events, position = await feed.page(after, query.limit, wanted, lanes)
     except StoreDown as exc:
         raise StateUnavailable("the event store is unavailable; poll again shortly") from exc
     cursor = call.runtime.cursors.encode(bound, {"after": position})

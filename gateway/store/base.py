@@ -6,7 +6,7 @@ import asyncio
 import secrets
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -292,15 +292,43 @@ class Store(ABC):
         oldest kept), oldest first."""
 
     @abstractmethod
+    async def events_in_lanes(
+        self, lanes: Sequence[str], after: str | None, count: int
+    ) -> tuple[list[tuple[str, str]], str | None] | None:
+        """Up to ``count`` events after ``after`` in any of ``lanes`` (event_lanes.py),
+        oldest first, and the position they cover (all such events up to it when fewer
+        than ``count``); None while events from before the lanes follow ``after``."""
+
+    @abstractmethod
     async def snapshot_load(self, name: str) -> dict[str, str] | None:
         """A poller's snapshot (record key -> entry), or None before its baseline."""
 
     @abstractmethod
+    async def snapshot_page(
+        self, name: str, keys: list[str], scan: str
+    ) -> tuple[bool, dict[str, str]]:
+        """Whether it has a baseline, and its entries of ``keys``, marked seen by ``scan``."""
+
+    @abstractmethod
+    async def snapshot_unseen(
+        self, name: str, scan: str, cursor: str | None, count: int
+    ) -> tuple[str | None, list[tuple[str, str]]]:
+        """Of about ``count`` more entries, those the scan ``scan`` has not seen, each
+        handed out once, and where to go on (None: the whole snapshot was walked)."""
+
+    @abstractmethod
     async def snapshot_save(
-        self, name: str, changes: dict[str, str | None], expected: dict[str, str | None]
+        self,
+        name: str,
+        changes: dict[str, str | None],
+        expected: dict[str, str | None],
+        *,
+        baseline: bool = True,
+        seen: str | None = None,
     ) -> None:
         """Set (or, for None, drop) each changed entry whose current value is still the
-        one ``expected`` names (None: absent); marks the baseline as taken."""
+        one ``expected`` names (None: absent), marked as seen by the scan ``seen``;
+        marks the baseline as taken unless ``baseline`` is False."""
 
     @abstractmethod
     async def snapshot_touch(self, name: str, key: str, entry: str | None) -> None:

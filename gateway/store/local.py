@@ -5,7 +5,7 @@ loop in a worker thread, one connection behind a lock, WAL journal): idempotency
 answers, the cursor secret, config versions. What one process coordinates alone stays
 in memory: requests in flight under an ``Idempotency-Key``, the read cache
 (gateway/caching/cache.py) and the circuit breakers. Events, snapshots and webhook deliveries:
-gateway/store/local_changes.py.
+gateway/store/local_changes.py and local_events.py.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from gateway.config.model import CacheConfig
 from gateway.store import file_lock
 from gateway.store.base import ErrorHook, Store, StoreDown
 from gateway.store.local_changes import SCHEMA as CHANGES_SCHEMA
-from gateway.store.local_changes import LocalChanges
+from gateway.store.local_changes import LocalChanges, migrate_snapshots
 from gateway.store.local_config import SCHEMA as CONFIG_SCHEMA
 from gateway.store.local_config import LocalConfig
+from gateway.store.local_events import SCHEMA as EVENTS_SCHEMA
+from gateway.store.local_events import LocalEvents
 from gateway.store.local_idempotency import SCHEMA as IDEMPOTENCY_SCHEMA
 from gateway.store.local_idempotency import LocalIdempotency, Waiter
 
@@ -43,7 +45,7 @@ T = TypeVar("T")
 PURGE_EVERY = 500  # writes between sweeps of old audit records
 
 
-class LocalStore(LocalIdempotency, LocalConfig, LocalChanges, Store):
+class LocalStore(LocalIdempotency, LocalConfig, LocalEvents, LocalChanges, Store):
     backend = "local"
 
     def __init__(
@@ -65,8 +67,11 @@ class LocalStore(LocalIdempotency, LocalConfig, LocalChanges, Store):
         with self._lock:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA secure_delete=ON")  # what is deleted is overwritten
-            self._db.executescript(SCHEMA + CHANGES_SCHEMA + CONFIG_SCHEMA + IDEMPOTENCY_SCHEMA)
+            self._db.executescript(
+                SCHEMA + EVENTS_SCHEMA + CHANGES_SCHEMA + CONFIG_SCHEMA + IDEMPOTENCY_SCHEMA
+            )
             self.migrate_idempotency(self._db)
+            migrate_snapshots(self._db)
             self._secret = self._load_secret()
         if self._on_disk:
             file_lock.make_private(path)  # the -wal and -shm SQLite has made by now

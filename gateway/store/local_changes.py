@@ -1,11 +1,12 @@
-"""The ``local`` backend's share of change tracking (gateway/changes/): events, poller
-snapshots and leases, webhook deliveries, in the same SQLite file as the rest; and the
-small named values (``named_values``, each with its expiry, swept as values are set).
+"""The ``local`` backend's share of change tracking (gateway/changes/): poller snapshots
+and leases, webhook deliveries, in the same SQLite file as the rest (events:
+gateway/store/local_events.py); and the small named values (``named_values``, each
+with its expiry, swept as values are set).
 
-Event positions are the ``events`` table's AUTOINCREMENT ids: one process appends, each
-append commits before the next, so positions only grow and a reader never skips one.
-A delivery's hold (gateway/store/base.py) is a row of ``delivery_holds``, its time this
-process's clock.
+A snapshot row's ``seen`` is the token of the last scan that saw its record
+(``snapshot_page``), so the scan finds the records it did not see by walking the table
+(``snapshot_unseen``) rather than holding every key it saw. A delivery's hold
+(gateway/store/base.py) is a row of ``delivery_holds``, its time this process's clock.
 """
 
 from __future__ import annotations
@@ -19,12 +20,9 @@ from gateway.store.base import DeliveryHeld
 
 T = TypeVar("T")
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    pos INTEGER PRIMARY KEY AUTOINCREMENT, at REAL NOT NULL, body TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_at ON events (at);
 CREATE TABLE IF NOT EXISTS snapshots (
-    name TEXT NOT NULL, key TEXT NOT NULL, entry TEXT NOT NULL, PRIMARY KEY (name, key)
+    name TEXT NOT NULL, key TEXT NOT NULL, entry TEXT NOT NULL, seen TEXT,
+    PRIMARY KEY (name, key)
 );
 CREATE TABLE IF NOT EXISTS baselines (name TEXT PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires REAL);
@@ -68,32 +66,6 @@ class LocalChanges:
         found: T = await self._off_loop(operation, transaction)
         return found
 
-    # Events ---------------------------------------------------------------------------
-
-    async def events_append(self, event: dict[str, Any], retention: float) -> str:
-        now = self._clock()
-
-        def work(db: sqlite3.Connection) -> str:
-            row = db.execute(
-                "INSERT INTO events (at, body) VALUES (?, '') RETURNING pos", (now,)
-            ).fetchone()
-            position = str(row[0])
-            body = json.dumps({"id": f"evt_{position}", **event}, separators=(",", ":"))
-            db.execute("UPDATE events SET body = ? WHERE pos = ?", (body, row[0]))
-            db.execute("DELETE FROM events WHERE at < ?", (now - retention,))
-            return position
-
-        return await self._atomic("events_append", work)
-
-    async def events_after(self, position: str | None, count: int) -> list[tuple[str, str]]:
-        rows = await self._run(
-            "events_after",
-            "SELECT pos, body FROM events WHERE pos > ? ORDER BY pos LIMIT ?",
-            int(position or 0),
-            count,
-        )
-        return [(str(pos), body) for pos, body in rows]
-
     # Snapshots and leases ---------------------------------------------------------------
 
     async def snapshot_load(self, name: str) -> dict[str, str] | None:
@@ -105,18 +77,59 @@ class LocalChanges:
 
         return await self._atomic("snapshot_load", work)
 
+    async def snapshot_page(
+        self, name: str, keys: list[str], scan: str
+    ) -> tuple[bool, dict[str, str]]:
+        def work(db: sqlite3.Connection) -> tuple[bool, dict[str, str]]:
+            taken = db.execute("SELECT 1 FROM baselines WHERE name = ?", (name,)).fetchone()
+            marks = ",".join("?" * len(keys))
+            rows = db.execute(
+                f"SELECT key, entry FROM snapshots WHERE name = ? AND key IN ({marks})",  # noqa: S608 - placeholders only
+                (name, *keys),
+            ).fetchall()
+            db.execute(
+                f"UPDATE snapshots SET seen = ? WHERE name = ? AND key IN ({marks})",  # noqa: S608 - placeholders only
+                (scan, name, *keys),
+            )
+            return taken is not None, dict(rows)
+
+        return await self._atomic("snapshot_page", work)
+
+    async def snapshot_unseen(
+        self, name: str, scan: str, cursor: str | None, count: int
+    ) -> tuple[str | None, list[tuple[str, str]]]:
+        """Walks the primary key ``(name, key)`` in order, ``count`` rows per call."""
+
+        def work(db: sqlite3.Connection) -> tuple[str | None, list[tuple[str, str]]]:
+            rows = db.execute(
+                "SELECT key, entry, seen FROM snapshots WHERE name = ? AND key > ?"
+                " ORDER BY key LIMIT ?",
+                (name, cursor or "", count),
+            ).fetchall()
+            unseen = [(key, entry) for key, entry, seen in rows if seen != scan]
+            return (rows[-1][0] if len(rows) == count else None), unseen
+
+        return await self._off_loop("snapshot_unseen", work)  # type: ignore[no-any-return]
+
     async def snapshot_save(
-        self, name: str, changes: dict[str, str | None], expected: dict[str, str | None]
+        self,
+        name: str,
+        changes: dict[str, str | None],
+        expected: dict[str, str | None],
+        *,
+        baseline: bool = True,
+        seen: str | None = None,
     ) -> None:
         def work(db: sqlite3.Connection) -> None:
-            db.execute("INSERT OR IGNORE INTO baselines VALUES (?)", (name,))
+            if baseline:
+                db.execute("INSERT OR IGNORE INTO baselines VALUES (?)", (name,))
             for key, entry in changes.items():
                 row = db.execute(
                     "SELECT entry FROM snapshots WHERE name = ? AND key = ?", (name, key)
                 ).fetchone()
                 if (row[0] if row else None) != expected.get(key):
                     continue  # written meanwhile (a gateway write): that entry is newer
-                _set_entry(db, name, key, entry)
+                _set_entry(db, name, key, entry, seen)
 
         await self._atomic("snapshot_save", work)
 
@@ -340,8 +353,23 @@ def _hold(db: sqlite3.Connection, delivery_id: str, holder: str, until: float) -
     )
 
 
-def _set_entry(db: sqlite3.Connection, name: str, key: str, entry: str | None) -> None:
+def _set_entry(
+    db: sqlite3.Connection, name: str, key: str, entry: str | None, seen: str | None = None
+) -> None:
+    """Set or drop one entry; its ``seen`` mark is kept, or set when given."""
     if entry is None:
         db.execute("DELETE FROM snapshots WHERE name = ? AND key = ?", (name, key))
     else:
-        db.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?)", (name, key, entry))
+        db.execute(
+            "INSERT INTO snapshots (name, key, entry, seen) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (name, key) DO UPDATE SET entry = excluded.entry,"
+            " seen = coalesce(excluded.seen, seen)",
+            (name, key, entry, seen),
+        )
+
+
+def migrate_snapshots(db: sqlite3.Connection) -> None:
+    """A state file from before scans were streamed has no ``seen`` column: add it."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(snapshots)")}
+    if "seen" not in columns:
+        db.execute("ALTER TABLE snapshots ADD COLUMN seen TEXT")

@@ -51,6 +51,7 @@ from gateway.store.near_sync import NearSync
 from gateway.store.redis_changes import RedisChanges
 from gateway.store.redis_clients import addresses, make_client, standalone
 from gateway.store.redis_config import RedisConfig
+from gateway.store.redis_events import RedisEvents
 from gateway.store.redis_idempotency import RedisIdempotency
 from gateway.store.redis_probe import reason
 from gateway.store.redis_replication import NotReplicated
@@ -81,7 +82,7 @@ return ARGV[1]
 """
 
 
-class RedisStore(RedisIdempotency, RedisConfig, RedisChanges, Store):
+class RedisStore(RedisIdempotency, RedisConfig, RedisEvents, RedisChanges, Store):
     backend = "redis"
 
     def __init__(

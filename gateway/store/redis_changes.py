@@ -1,11 +1,12 @@
 """The ``redis`` backend's share of change tracking (gateway/changes/), shared by every
 instance:
 
-- ``events``: a stream. Redis gives each entry an ID that only grows (``XADD *``), so
-  the position a reader keeps is the stream ID, and retention is ``MINID`` trimming.
-  An event is confirmed on a replica before it counts (``durable``).
-- ``snap:{<name>}`` (a hash of record key -> entry) and ``snap:{<name>}:base`` (set
-  once the baseline is taken); saves are compare-and-set per entry in one script.
+- events: gateway/store/redis_events.py.
+- ``snap:{<name>}`` (a hash of record key -> entry), ``snap:{<name>}:base`` (set
+  once the baseline is taken) and ``snap:{<name>}:seen`` (record key -> the token of
+  the last scan that saw it, so a scan finds the records it did not see by walking
+  the hash, ``HSCAN``, instead of holding every key it saw); saves are compare-and-set
+  per entry in one script.
 - ``lease:<name>``: ``SET NX PX`` by a holder, renewed only by that holder.
 - ``val:<name>``: small named values (a poller's schedule, a console session), with
   Redis's own expiry (``PX``, ``PEXPIRE``) when they have one.
@@ -34,15 +35,46 @@ from gateway.store.redis_replication import RedisReplication
 T = TypeVar("T")
 ABSENT = "\x00"
 SNAPSHOT_SAVE = """
-redis.call('SET', KEYS[2], '1')
-for i = 1, #ARGV, 3 do
+if ARGV[1] == '1' then redis.call('SET', KEYS[2], '1') end
+for i = 3, #ARGV, 3 do
   local current = redis.call('HGET', KEYS[1], ARGV[i]) or '\\0'
   if current == ARGV[i + 1] then
-    if ARGV[i + 2] == '\\0' then redis.call('HDEL', KEYS[1], ARGV[i])
-    else redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2]) end
+    if ARGV[i + 2] == '\\0' then
+      redis.call('HDEL', KEYS[1], ARGV[i])
+      redis.call('HDEL', KEYS[3], ARGV[i])
+    else
+      redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 2])
+      if ARGV[2] ~= '' then redis.call('HSET', KEYS[3], ARGV[i], ARGV[2]) end
+    end
   end
 end
 return 1
+"""
+SNAPSHOT_PAGE = """
+local found, seen = {redis.call('EXISTS', KEYS[2])}, {}
+for i = 2, #ARGV do
+  local entry = redis.call('HGET', KEYS[1], ARGV[i])
+  if entry then
+    table.insert(found, ARGV[i])
+    table.insert(found, entry)
+    table.insert(seen, ARGV[i])
+    table.insert(seen, ARGV[1])
+  end
+end
+if #seen > 0 then redis.call('HSET', KEYS[3], unpack(seen)) end
+return found
+"""
+SNAPSHOT_UNSEEN = """
+local walked = redis.call('HSCAN', KEYS[1], ARGV[1], 'COUNT', ARGV[3])
+local found, rows = {walked[1]}, walked[2]
+for i = 1, #rows, 2 do
+  if redis.call('HGET', KEYS[3], rows[i]) ~= ARGV[2] then
+    redis.call('HSET', KEYS[3], rows[i], ARGV[2])
+    table.insert(found, rows[i])
+    table.insert(found, rows[i + 1])
+  end
+end
+return found
 """
 SNAPSHOT_TOUCH = """
 if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
@@ -152,31 +184,12 @@ class RedisChanges(RedisReplication):
         snap = self.key("snap", "{" + name + "}")
         return snap, snap + ":base"
 
+    def _snap_seen(self, name: str) -> tuple[str, str, str]:
+        snap, base = self._snap(name)
+        return snap, base, snap + ":seen"
+
     def _dlv(self, *part: str) -> str:
         return self.key("{dlv}", *part)
-
-    # Events ---------------------------------------------------------------------------
-
-    async def events_append(self, event: dict[str, Any], retention: float) -> str:
-        body = json.dumps(event, separators=(",", ":"))
-        oldest = int((time.time() - retention) * 1000)
-        key = self.key("events")
-        add = ("XADD", key, "MINID", "=", oldest, "*", "e", body)
-        position = await self.call("events_append", lambda: self.durable(key, add))
-        return _text(position)
-
-    async def events_after(self, position: str | None, count: int) -> list[tuple[str, str]]:
-        start = f"({position}" if position else "-"
-        entries = await self.call(
-            "events_after",
-            lambda: self.client.xrange(self.key("events"), min=start, max="+", count=count),
-        )
-        found = []
-        for entry_id, fields in entries:
-            at = _text(entry_id)
-            body = _text(fields[b"e"])
-            found.append((at, f'{{"id":"evt_{at}",{body[1:]}' if body != "{}" else body))
-        return found
 
     # Snapshots and leases ---------------------------------------------------------------
 
@@ -195,11 +208,40 @@ class RedisChanges(RedisReplication):
         found: dict[str, str] | None = await self.call("snapshot_load", load)
         return found
 
+    async def snapshot_page(
+        self, name: str, keys: list[str], scan: str
+    ) -> tuple[bool, dict[str, str]]:
+        names, script = self._snap_seen(name), self.script(SNAPSHOT_PAGE)
+        found = await self.call("snapshot_page", lambda: script(keys=names, args=[scan, *keys]))
+        pairs = found[1:]
+        return bool(found[0]), {
+            _text(pairs[i]): _text(pairs[i + 1]) for i in range(0, len(pairs), 2)
+        }
+
+    async def snapshot_unseen(
+        self, name: str, scan: str, cursor: str | None, count: int
+    ) -> tuple[str | None, list[tuple[str, str]]]:
+        """``HSCAN`` may hand an entry out twice; the script marks each one it hands out
+        as seen, so the caller gets it once."""
+        names, script = self._snap_seen(name), self.script(SNAPSHOT_UNSEEN)
+        args = (cursor or "0", scan, count)
+        found = await self.call("snapshot_unseen", lambda: script(keys=names, args=args))
+        pairs = found[1:]
+        after = _text(found[0])
+        unseen = [(_text(pairs[i]), _text(pairs[i + 1])) for i in range(0, len(pairs), 2)]
+        return (None if after == "0" else after), unseen
+
     async def snapshot_save(
-        self, name: str, changes: dict[str, str | None], expected: dict[str, str | None]
+        self,
+        name: str,
+        changes: dict[str, str | None],
+        expected: dict[str, str | None],
+        *,
+        baseline: bool = True,
+        seen: str | None = None,
     ) -> None:
-        keys, script = self._snap(name), self.script(SNAPSHOT_SAVE)
-        args: list[str] = []
+        keys, script = self._snap_seen(name), self.script(SNAPSHOT_SAVE)
+        args: list[str] = ["1" if baseline else "0", seen or ""]
         for key, entry in changes.items():
             args += [key, expected.get(key) or ABSENT, entry or ABSENT]
         await self.call("snapshot_save", lambda: script(keys=keys, args=args))

@@ -17,6 +17,7 @@ create).
 from __future__ import annotations
 
 import random
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -53,6 +54,8 @@ class BorderBoltSimulator(CustomerRoutes):
         self.item_master = ItemMasterSimulator(self.customers, random.Random(seed + 1))
         self._next_customer = max(self.customers) + 1
         self._next_contact = max(self.contacts) + 1
+        self.revision = 0  # moves with every change to a customer (``CustomerRoutes``)
+        self._listings: dict[tuple[Any, ...], tuple[int, list[dict[str, Any]]]] = {}
         self.console = Console(
             {
                 "customer": Collection(
@@ -64,7 +67,8 @@ class BorderBoltSimulator(CustomerRoutes):
                 "item": Collection(
                     self.item_master.items, int, lambda: self._take_item(), stamp_now
                 ),
-            }
+            },
+            on_change=lambda kind: self.changed() if kind == "customer" else None,
         )
         app = Starlette(
             routes=[

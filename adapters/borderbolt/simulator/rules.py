@@ -74,6 +74,9 @@ MAX_LENGTHS = {"customer_code": 50, "customer_name": 255}
 CONTACT_MAX_LENGTHS = {"name": 255, "phone": 50, "role": 100}
 
 
+LIST_FILTERS = ("code", "name", "eori", "country", "portal_access")  # what ``matches`` reads
+
+
 def matches(customer: dict[str, Any], q: Any) -> bool:
     for param, field in (
         ("code", "customer_code"),
