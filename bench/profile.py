@@ -35,10 +35,15 @@ from bench.run import (
     tree_cpu_seconds,
     wait_until_up,
 )
+from bench.tracing import SINK_MAIN, gateway_env
 
 # (part, substrings of a frame "function (file:line)"); the first rule matching the
 # innermost frame that any rule matches names the sample's part.
 RULES: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "tracing (opentelemetry)",
+        ("opentelemetry/", "observability/tracing.py", "kernel/tracing.py", "upstreams/traced.py"),
+    ),
     ("retries (stamina/tenacity)", ("stamina/", "tenacity/")),
     ("logging (structlog)", ("structlog/", "gateway/observability/logging.py")),
     ("metrics (prometheus-client)", ("prometheus_client/", "gateway/observability/metrics.py")),
@@ -92,18 +97,31 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.005)
     parser.add_argument("--rate", type=int, default=200, help="py-spy samples per second")
     parser.add_argument("--out", type=Path, help="keep the collapsed stacks here")
+    parser.add_argument(
+        "--tracing",
+        choices=["off", "on", "otlp"],
+        default="off",
+        help="on: always-on sampler, spans not exported; otlp: exported to a local sink",
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="gateway-profile-"))
     config = workdir / "config.yaml"
-    config.write_text(CONFIG.replace("STATE", LOCAL_STATE))
+    text = CONFIG.replace("STATE", LOCAL_STATE)
+    env = None
+    if args.tracing != "off":
+        text = text.replace("log_level: warning,", "log_level: warning, tracing: {enabled: true},")
+        env = gateway_env("on+otlp" if args.tracing == "otlp" else "on")
+        sink = start([sys.executable, "-c", SINK_MAIN])
+    config.write_text(text)
     simulator = start(
         [sys.executable, "bench/simulator.py", "borderbolt", "--port", str(SIM_PORT),
          "--token", UPSTREAM_TOKEN, "--latency", str(args.latency)]
     )  # fmt: skip
     gateway = start(
         [str(BIN / "gateway"), "serve", "--config", str(config), "--host", "127.0.0.1",
-         "--port", str(GW_PORT), "--workers", "1"]
+         "--port", str(GW_PORT), "--workers", "1"],
+        env=env,
     )  # fmt: skip
     try:
         key = {"Authorization": f"Bearer {KEY}"}
@@ -131,6 +149,8 @@ def main() -> None:
     finally:
         stop(gateway)
         stop(simulator)
+        if args.tracing != "off":
+            stop(sink)
     collapsed = raw.read_text()
     if args.out:
         args.out.write_text(collapsed)
