@@ -27,7 +27,7 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
-from opentelemetry.sdk.trace.sampling import Decision, Sampler
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, Decision, ParentBased, Sampler
 from opentelemetry.sdk.util.instrumentation import InstrumentationScope
 from opentelemetry.trace import (
     Link,
@@ -46,6 +46,7 @@ from opentelemetry.util.types import Attributes, AttributeValue
 
 UNSET = Status(StatusCode.UNSET)
 RANDOM = TraceFlags.RANDOM_TRACE_ID
+SAMPLED = TraceFlags.SAMPLED
 
 
 class LeanTracer(Tracer):
@@ -60,6 +61,11 @@ class LeanTracer(Tracer):
         self.processor = processor
         self.scope = InstrumentationScope(name)
         self.ids = RandomIdGenerator()
+        # Decisions known without asking the sampler (three context lookups a span):
+        # ALWAYS_ON samples everything; a ParentBased sampler (the default one, and every
+        # one OTEL_TRACES_SAMPLER names) follows a local parent's decision.
+        self.always = sampler is ALWAYS_ON
+        self.follows_local_parent = isinstance(sampler, ParentBased)
 
     def start_span(
         self,
@@ -77,21 +83,27 @@ class LeanTracer(Tracer):
             trace_id, random = parent.trace_id, parent.trace_flags & RANDOM
         else:
             parent, trace_id, random = None, self.ids.generate_trace_id(), RANDOM
-        result = self.sampler.should_sample(context, trace_id, name, kind, attributes, links)
-        decision = result.decision
-        sampled = (
-            TraceFlags.SAMPLED if decision is Decision.RECORD_AND_SAMPLE else TraceFlags.DEFAULT
-        )
+        if self.always or (self.follows_local_parent and parent and not parent.is_remote):
+            sampled = self.always or (parent is not None and parent.trace_flags.sampled)
+            state = parent.trace_state if parent is not None else None
+            given: Mapping[str, AttributeValue] = attributes or {}
+        else:
+            result = self.sampler.should_sample(context, trace_id, name, kind, attributes, links)
+            if result.decision is Decision.DROP:
+                sampled, state, given = False, result.trace_state, {}
+            else:
+                sampled = result.decision is Decision.RECORD_AND_SAMPLE
+                state, given = result.trace_state, result.attributes
         span_context = SpanContext(
             trace_id,
             self.ids.generate_span_id(),
             is_remote=False,
-            trace_flags=TraceFlags(sampled | random),
-            trace_state=result.trace_state,
+            trace_flags=TraceFlags((SAMPLED if sampled else 0) | random),
+            trace_state=state,
         )
-        if decision is Decision.DROP:
+        if not sampled:  # DROP (a RECORD_ONLY span is not exported: dropped here too)
             return NonRecordingSpan(span_context)
-        span = LeanSpan(self, name, span_context, parent, kind, result.attributes, links or ())
+        span = LeanSpan(self, name, span_context, parent, kind, given, links or ())
         if start_time is not None:
             span._start = start_time
         return span
