@@ -18,12 +18,11 @@ uses it) and the type check of each attribute value (only gateway code sets them
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from time import time_ns
 from typing import Any
 
-from opentelemetry.context import Context
+from opentelemetry.context import Context, attach, detach
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Event, ReadableSpan, SpanProcessor
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
@@ -40,7 +39,7 @@ from opentelemetry.trace import (
     TraceFlags,
     Tracer,
     get_current_span,
-    use_span,
+    set_span_in_context,
 )
 from opentelemetry.util.types import Attributes, AttributeValue
 
@@ -108,7 +107,6 @@ class LeanTracer(Tracer):
             span._start = start_time
         return span
 
-    @contextmanager
     def start_as_current_span(  # type: ignore[override]
         self,
         name: str,
@@ -120,10 +118,40 @@ class LeanTracer(Tracer):
         record_exception: bool = True,
         set_status_on_exception: bool = True,
         end_on_exit: bool = True,
-    ) -> Iterator[Span]:
+    ) -> Current:
         span = self.start_span(name, context, kind, attributes, links, start_time)
-        with use_span(span, end_on_exit, record_exception, set_status_on_exception) as current:
-            yield current
+        return Current(span, end_on_exit, record_exception, set_status_on_exception)
+
+
+class Current:
+    """``use_span`` as one object rather than two generator context managers (a store
+    call on Redis is a span: this is on every one of them): the span is current inside,
+    an exception is recorded on it and sets its status, and it ends on the way out."""
+
+    __slots__ = ("end_on_exit", "record", "set_status", "span", "token")
+
+    def __init__(self, span: Span, end_on_exit: bool, record: bool, set_status: bool) -> None:
+        self.span, self.end_on_exit, self.record, self.set_status = (
+            span,
+            end_on_exit,
+            record,
+            set_status,
+        )
+
+    def __enter__(self) -> Span:
+        self.token = attach(set_span_in_context(self.span))
+        return self.span
+
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
+        detach(self.token)
+        span = self.span
+        if isinstance(exc, Exception) and span.is_recording():  # as use_span: not BaseException
+            if self.record:
+                span.record_exception(exc)
+            if self.set_status:
+                span.set_status(Status(StatusCode.ERROR, f"{type(exc).__name__}: {exc}"))
+        if self.end_on_exit:
+            span.end()
 
 
 class LeanSpan(Span):
