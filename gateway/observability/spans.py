@@ -48,6 +48,19 @@ RANDOM = TraceFlags.RANDOM_TRACE_ID
 SAMPLED = TraceFlags.SAMPLED
 
 
+class HashedResource(Resource):
+    """A ``Resource`` hashed once. The OTLP encoder groups a batch's spans by resource,
+    hashing it once per span, and ``Resource.__hash__`` is a sorted JSON dump of its
+    attributes: 4 µs a span, a seventh of encoding it (bench/PROFILE.md, "Tracing")."""
+
+    def __init__(self, resource: Resource) -> None:
+        super().__init__(resource.attributes, resource.schema_url)
+        self._hash = super().__hash__()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
 class LeanTracer(Tracer):
     """Starts ``LeanSpan``s the way the SDK's tracer starts its spans: the parent from the
     context, a new trace id only for a root, the sampler's decision and trace state."""

@@ -59,7 +59,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from starlette.types import Message, Scope
 
 from gateway.config.model import TracingConfig
-from gateway.observability.spans import LeanTracer
+from gateway.observability.spans import HashedResource, LeanTracer
 from kernel.tracing import passed_on_var, tracer_var
 
 SERVICE = "customer-gateway"
@@ -102,7 +102,7 @@ def _tracer(ratio: float) -> LeanTracer:
     if processor is not None and processor not in _processors:
         atexit.register(processor.shutdown)  # what the batch holds is sent before exit
         _processors.append(processor)
-    return LeanTracer(sampler, resource, processor, "gateway")
+    return LeanTracer(sampler, HashedResource(resource), processor, "gateway")
 
 
 def _processor_from_env() -> SpanProcessor | None:
