@@ -24,10 +24,8 @@ from pathlib import Path
 from bench.run import (
     BIN,
     CONFIG,
-    GW_PORT,
     KEY,
     LOCAL_STATE,
-    SIM_PORT,
     UPSTREAM_TOKEN,
     ensure_wrk,
     start,
@@ -36,6 +34,8 @@ from bench.run import (
     wait_until_up,
 )
 from bench.tracing import SINK_MAIN, gateway_env
+
+GW_PORT, SIM_PORT = 9120, 9121
 
 # (part, substrings of a frame "function (file:line)"); the first rule matching the
 # innermost frame that any rule matches names the sample's part.
@@ -107,7 +107,8 @@ def main() -> None:
     wrk = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="gateway-profile-"))
     config = workdir / "config.yaml"
-    text = CONFIG.replace("STATE", LOCAL_STATE)
+    # ports of its own: make bench (9100-9104) may run beside it on a shared machine
+    text = CONFIG.replace("STATE", LOCAL_STATE).replace(":9101", f":{SIM_PORT}")
     env = None
     if args.tracing != "off":
         text = text.replace("log_level: warning,", "log_level: warning, tracing: {enabled: true},")
