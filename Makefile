@@ -123,7 +123,9 @@ bench-compare: $(STAMP)
 bench-tracing: $(STAMP)
 	$(BIN)/python -m bench.tracing
 
-# Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list.
+# Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list,
+# TRACING=off, on (always-on sampler, not exported) or otlp (exported to a local sink).
 READ ?= single
+TRACING ?= off
 profile: $(STAMP)
-	$(BIN)/python -m bench.profile --read $(READ)
+	$(BIN)/python -m bench.profile --read $(READ) --tracing $(TRACING)
