@@ -171,8 +171,10 @@ bench-tracing: $(STAMP)
 	$(BIN)/python -m bench.tracing
 
 # Where a cache miss spends the gateway's CPU (py-spy under wrk); READ=single or list,
-# STATE=local (default), redis, redis-sentinel or redis-cluster.
+# STATE=local (default), redis, redis-sentinel or redis-cluster; TRACING=off, on (always-on
+# sampler, not exported) or otlp (exported to a local sink).
 READ ?= single
 STATE ?= local
+TRACING ?= off
 profile: $(STAMP)
-	$(BIN)/python -m bench.profile --read $(READ) --state $(STATE)
+	$(BIN)/python -m bench.profile --read $(READ) --state $(STATE) --tracing $(TRACING)

@@ -22,6 +22,9 @@ What it declares up front, so the router can answer before any upstream call:
   sends upstream; orders have no emulation.
 - ``remote_id_pattern``: what a remote ID of this upstream looks like. IDs are checked
   against it before they are ever spliced into an upstream path.
+- ``customer_code_pattern``: what this upstream's customer codes usually look like (with
+  ``GET_CUSTOMER_BY_CODE``): a bare value of that shape sent as a customer ID gets
+  pointed at ``/v1/customers/by-code/{code}`` in the 404 (gateway/http/edge.py).
 - ``api_versions``: the versions it can speak, or ``()`` when the upstream has none;
   a connection that names none speaks the newest. ``version_header``: the request
   header that tells the upstream which (``None``: it is told no other way here).
@@ -121,6 +124,7 @@ class Adapter(Querying):
     item_sorts: ClassVar[frozenset[str]] = frozenset()
     item_search_limit: ClassVar[int] = 20
     remote_id_pattern: ClassVar[re.Pattern[str]]
+    customer_code_pattern: ClassVar[re.Pattern[str] | None] = None
     api_versions: ClassVar[tuple[int, ...]] = ()
     version_header: ClassVar[str | None] = None
     api_root: ClassVar[str] = ""

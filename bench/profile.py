@@ -25,10 +25,8 @@ from pathlib import Path
 from bench.run import (
     BIN,
     CONFIG,
-    GW_PORT,
     KEY,
     LOCAL_STATE,
-    SIM_PORT,
     UPSTREAM_TOKEN,
     ensure_wrk,
     start,
@@ -37,10 +35,17 @@ from bench.run import (
     wait_until_up,
 )
 from bench.topologies import TOPOLOGIES, topology
+from bench.tracing import SINK_MAIN, gateway_env
+
+GW_PORT, SIM_PORT = 9120, 9121
 
 # (part, substrings of a frame "function (file:line)"); the first rule matching the
 # innermost frame that any rule matches names the sample's part.
 RULES: list[tuple[str, tuple[str, ...]]] = [
+    (
+        "tracing (opentelemetry)",
+        ("opentelemetry/", "observability/tracing.py", "kernel/tracing.py", "upstreams/traced.py"),
+    ),
     ("retries (stamina/tenacity)", ("stamina/", "tenacity/")),
     ("logging (structlog)", ("structlog/", "gateway/observability/logging.py")),
     ("metrics (prometheus-client)", ("prometheus_client/", "gateway/observability/metrics.py")),
@@ -100,6 +105,12 @@ def main() -> None:
         "--state", choices=["local", *TOPOLOGIES], default="local",
         help="the gateway's state backend (Redis ones are started as in bench/topologies.py)",
     )  # fmt: skip
+    parser.add_argument(
+        "--tracing",
+        choices=["off", "on", "otlp"],
+        default="off",
+        help="on: always-on sampler, spans not exported; otlp: exported to a local sink",
+    )
     args = parser.parse_args()
     wrk = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="gateway-profile-"))
@@ -113,14 +124,22 @@ def main() -> None:
 def profile(args: argparse.Namespace, wrk: str, workdir: Path, state: str) -> None:
     """Serve, load, sample, and print the table (module docstring)."""
     config = workdir / "config.yaml"
-    config.write_text(CONFIG.replace("STATE", state))
+    # ports of its own: make bench (9100-9104) may run beside it on a shared machine
+    text = CONFIG.replace("STATE", state).replace(":9101", f":{SIM_PORT}")
+    env = None
+    if args.tracing != "off":
+        text = text.replace("log_level: warning,", "log_level: warning, tracing: {enabled: true},")
+        env = gateway_env("on+otlp" if args.tracing == "otlp" else "on")
+        sink = start([sys.executable, "-c", SINK_MAIN])
+    config.write_text(text)
     simulator = start(
         [sys.executable, "bench/simulator.py", "borderbolt", "--port", str(SIM_PORT),
          "--token", UPSTREAM_TOKEN, "--latency", str(args.latency)]
     )  # fmt: skip
     gateway = start(
         [str(BIN / "gateway"), "serve", "--config", str(config), "--host", "127.0.0.1",
-         "--port", str(GW_PORT), "--workers", "1"]
+         "--port", str(GW_PORT), "--workers", "1"],
+        env=env,
     )  # fmt: skip
     try:
         key = {"Authorization": f"Bearer {KEY}"}
@@ -148,6 +167,8 @@ def profile(args: argparse.Namespace, wrk: str, workdir: Path, state: str) -> No
     finally:
         stop(gateway)
         stop(simulator)
+        if args.tracing != "off":
+            stop(sink)
     collapsed = raw.read_text()
     if args.out:
         args.out.write_text(collapsed)

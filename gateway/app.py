@@ -32,7 +32,7 @@ from gateway.runtime import Host, Runtime
 from gateway.serving.drain import Drain, Tracking
 from gateway.store import open_store
 from kernel.errors import GatewayError, NotFound
-from kernel.wording import in_words
+from kernel.wording import did_you_mean, in_words
 
 
 async def render_error(request: Request, exc: Exception) -> Response:
@@ -80,7 +80,34 @@ def _no_endpoint(request: Request) -> str:
     scope = {**request.scope, "path": stripped}
     if stripped and stripped != path and _first_route(request, scope) is not None:
         return f"no such endpoint; did you mean {stripped}? (paths end without a slash)"
+    near = near_path(stripped, [r.path for r in request.app.routes if isinstance(r, Route)])
+    if near is not None:
+        return f"no such endpoint; did you mean {near}? (the API reference is at /docs)"
     return "no such endpoint (the API reference is at /docs)"
+
+
+def near_path(path: str, templates: list[str]) -> str | None:
+    """``path`` with one fixed segment of a route template put right (``/v1/customer``
+    -> ``/v1/customers``, ``/v1/item/a:1`` -> ``/v1/items/a:1``),
+    when exactly one such template is close; ``None`` otherwise."""
+    parts = path.split("/")
+    found: set[str] = set()
+    if len(path) > 200:  # nothing this long is a typo of a route
+        return None
+    for template in templates:
+        segments = template.split("/")
+        if len(segments) != len(parts) or "{path:path}" in template:
+            continue
+        wrong = [
+            n
+            for n, (segment, part) in enumerate(zip(segments, parts, strict=True))
+            if not segment.startswith("{") and segment != part
+        ]
+        if len(wrong) == 1 and did_you_mean(parts[wrong[0]], [segments[wrong[0]]]):
+            fixed = list(parts)
+            fixed[wrong[0]] = segments[wrong[0]]
+            found.add("/".join(fixed))
+    return found.pop() if len(found) == 1 else None
 
 
 def _http_code(status: int) -> str:

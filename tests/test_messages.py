@@ -8,6 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.applications import Starlette
+
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.anyio
 
@@ -152,3 +155,88 @@ async def test_a_bare_id_no_connection_could_hold_gets_no_example(
 ) -> None:
     error = error_of(await client.get("/v1/customers/a%20b"), 404)
     assert error["message"] == "no resource with id 'a b': IDs are connection:remote_id"
+
+
+async def test_a_customer_code_sent_as_an_id_is_pointed_at_the_by_code_route(
+    client: httpx.AsyncClient,
+) -> None:
+    error = error_of(await client.get("/v1/customers/CUST001"), 404)
+    hint = "GET /v1/customers/by-code/CUST001?connection=borderbolt"
+    assert error["message"] == (
+        "no resource with id 'CUST001': IDs are connection:remote_id, e.g. 'crm:CUST001'; "
+        f"if it is a customer code, look it up with {hint}"
+    )
+    found = await client.get(hint.removeprefix("GET "))  # the hint works as written
+    assert found.status_code == 200 and found.json()["code"] == "CUST001"
+
+
+@pytest.mark.parametrize(
+    ("path", "meant"),
+    [
+        ("/v1/customer", "/v1/customers"),
+        ("/v1/Customers", "/v1/customers"),
+        ("/v1/item/borderbolt:801", "/v1/items/borderbolt:801"),
+        ("/v1/customers/borderbolt:501/contact", "/v1/customers/borderbolt:501/contacts"),
+    ],
+)
+async def test_a_misspelt_path_gets_did_you_mean(
+    client: httpx.AsyncClient, path: str, meant: str
+) -> None:
+    error = error_of(await client.get(path), 404)
+    assert error["message"] == (
+        f"no such endpoint; did you mean {meant}? (the API reference is at /docs)"
+    )
+    assert (await client.get(meant)).status_code == 200
+
+
+async def test_a_path_near_nothing_gets_no_guess(client: httpx.AsyncClient) -> None:
+    error = error_of(await client.get("/v1/nothing-here"), 404)
+    assert error["message"] == "no such endpoint (the API reference is at /docs)"
+
+
+async def test_a_json_patch_body_is_told_the_merge_patch_to_send(
+    client: httpx.AsyncClient,
+) -> None:
+    operations = [
+        {"op": "replace", "path": "/name", "value": "Renamed B.V."},
+        {"op": "remove", "path": "/billing_address/line2"},
+    ]
+    error = error_of(await client.patch("/v1/customers/borderbolt:501", json=operations), 422)
+    merge = {"name": "Renamed B.V.", "billing_address": {"line2": None}}
+    assert error["code"] == "validation_error"
+    assert error["message"] == (
+        "the body is a JSON Patch (a list of operations); this API takes a merge patch: one "
+        "object of the fields to change, absent = unchanged, null = clear, here "
+        '{"name": "Renamed B.V.", "billing_address": {"line2": null}}'
+    )
+    assert details(error) == {None: "an object of fields, not a list of operations"}
+    done = await client.patch("/v1/customers/borderbolt:501", json=merge)  # as told
+    assert done.status_code == 200 and done.json()["name"] == "Renamed B.V."
+    moved = [{"op": "move", "from": "/name", "path": "/code"}]  # nothing a merge can say
+    error = error_of(await client.patch("/v1/customers/borderbolt:501", json=moved), 422)
+    assert (
+        error["message"].startswith("the body is a JSON Patch") and "here" not in error["message"]
+    )
+    listed = error_of(await client.post("/v1/customers", json=operations), 422)  # not a PATCH
+    assert listed["message"] == "the body must be a JSON object of fields"
+
+
+async def test_a_key_refused_the_default_connection_is_told_which_to_pass(app: Starlette) -> None:
+    async with client_for(app, key="t2-key") as client:
+        error = error_of(await client.get("/v1/customers", params={"limit": 1}), 403)
+        assert error["message"] == (
+            "this API key may not use the connection 'borderbolt' (the default, as the call "
+            "named none); pass connection=tenant2"
+        )
+        named = error_of(await client.get("/v1/customers", params={"connection": "crm"}), 403)
+        assert named["message"] == "this API key may not use the connection 'crm'"
+        passed = await client.get("/v1/customers", params={"connection": "tenant2", "limit": 1})
+        assert passed.status_code == 200
+
+
+async def test_an_operation_a_connection_lacks_names_the_connections_that_can(
+    client: httpx.AsyncClient,
+) -> None:
+    error = error_of(await client.get("/v1/items", params={"connection": "crm"}), 501)
+    assert error["code"] == "unsupported_operation" and error["connection"] == "crm"
+    assert error["message"].endswith("; connections that can: borderbolt, tenant2 and remote")

@@ -266,3 +266,30 @@ async def test_background_work_on_a_budget_of_one_waits_for_it(stores: StoreFact
         await quotas.take_budget("up", limit)  # no slot to leave free: it waits its turn
     assert 0.8 < time.monotonic() - started < 3
     await quotas.aclose()
+
+
+async def test_refused_calls_use_none_of_the_keys_rate_limit() -> None:
+    key = "  - {name: t2-limited, key: t2-limited-key, scopes: [customers:read],"
+    text = CONFIG.replace(
+        "api_keys:\n",
+        f"api_keys:\n{key}\n      connections: [tenant2], rate_limit: {{requests: 2, per: 60}}}}\n",
+    )
+    app = create_app(parse_config(text, env={}))
+    try:
+        async with client_for(app, key="t2-limited-key") as client:
+            refused = [
+                await client.get("/v1/customers"),  # the default connection, borderbolt
+                await client.get("/v1/customers", params={"connection": "crm"}),
+                await client.get("/v1/customers/borderbolt:501"),
+                await client.get("/v1/customers/crm:cust_456/contacts"),
+                await client.post("/v1/customers", json={"name": "x"}),  # no write scope
+            ]
+            allowed = [
+                await client.get("/v1/customers", params={"connection": "tenant2"})
+                for _ in range(3)
+            ]
+    finally:
+        await shutdown(app)
+    assert [r.status_code for r in refused] == [403] * 5
+    assert [r.status_code for r in allowed] == [200, 200, 429]
+    assert [r.headers["ratelimit-remaining"] for r in allowed] == ["1", "0", "0"]

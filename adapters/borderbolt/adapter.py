@@ -81,6 +81,8 @@ class BorderBoltAdapter(ContactWrites, ItemOperations, Adapter):
     paging = PageNumbers(last_page="meta.last_page")
     api_root = "/api/v1"
     remote_id_pattern: ClassVar[re.Pattern[str]] = re.compile(r"[0-9]{1,18}")
+    # codes as the docs show them (CUST001): capitals and digits, at least one letter
+    customer_code_pattern = re.compile(r"(?=[^A-Z]*[A-Z])[A-Z0-9_.-]{1,50}")
     simulator = "adapters.borderbolt.simulator:sandbox"
     error_rules = {
         404: ErrorRule(NotFound),

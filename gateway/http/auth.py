@@ -34,11 +34,20 @@ class Identity:
     def may_use(self, connection: str) -> bool:
         return "*" in self.connections or connection in self.connections
 
-    def require_connection(self, connection: str) -> None:
-        if not self.may_use(connection):
-            raise Forbidden(
-                f"this API key may not use the connection {connection!r}", connection=connection
-            )
+    def require_connection(
+        self, connection: str, defaulted: bool = False, configured: Iterable[str] = ()
+    ) -> None:
+        """403 unless this key may use ``connection``. ``defaulted``: the call named no
+        connection and got the default, so the answer says which one to name instead
+        (of the ``configured`` connections the key may use)."""
+        if self.may_use(connection):
+            return
+        message = f"this API key may not use the connection {connection!r}"
+        usable = sorted(name for name in configured if self.may_use(name))
+        if defaulted and usable:
+            named = " or ".join(f"connection={name}" for name in usable)
+            message += f" (the default, as the call named none); pass {named}"
+        raise Forbidden(message, connection=connection)
 
 
 class KeyStore:

@@ -33,7 +33,7 @@ from kernel.errors import (
     UnsupportedOperation,
 )
 from kernel.ids import split_id
-from kernel.wording import one_of, suggestion
+from kernel.wording import in_words, one_of, suggestion
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +97,51 @@ class Call(Generic[Q]):
         self.trace["connection"] = name
 
 
-def use(call: Call, connection: Connection, op: Operation) -> Connection:
-    """Check the key may use ``connection`` and that it can do ``op`` (else 501)."""
-    call.key.require_connection(connection.name)
+def use(call: Call, connection: Connection, op: Operation, defaulted: bool = False) -> Connection:
+    """Check the key may use ``connection`` and that it can do ``op`` (else 501, naming
+    the connections that can)."""
+    call.key.require_connection(connection.name, defaulted, call.runtime.connections)
     call.note_connection(connection.name)
     adapter = connection.adapter
     if op not in adapter.capabilities:
         hint = adapter.alternatives.get(op)
+        able = [
+            name
+            for name, other in call.runtime.connections.items()
+            if op in other.adapter.capabilities and call.key.may_use(name)
+        ]
         raise UnsupportedOperation(
             f"connection {connection.name!r} ({adapter.name}) cannot {op.value.replace('_', ' ')}"
-            + (f"; instead: {hint}" if hint else ""),
+            + (f"; instead: {hint}" if hint else "")
+            + (f"; connections that can: {in_words(able, 'and')}" if able else ""),
             connection=connection.name,
         )
     return connection
+
+
+def refuse_unusable_connection(
+    runtime: Runtime,
+    identity: Identity,
+    chooses: bool,
+    path_params: Mapping[str, str],
+    named: str | None,
+) -> None:
+    """403 now for a connection the key may not use that the call names (its ``{id}``,
+    its ``{connection}``, ``?connection=``/``X-Connection``) or, on an endpoint that
+    ``chooses`` one, gets by default: checked before the key's rate limit is counted,
+    so a refused call uses none of it. The handler's own check (``use``) stays."""
+    if "*" in identity.connections:
+        return
+    name = path_params.get("connection")
+    parts = split_id(path_params["id"]) if "id" in path_params else None
+    defaulted = False
+    if name is None and parts is not None:
+        name = parts[0]
+    elif name is None and chooses:
+        name = named or runtime.config.server.default_connection
+        defaulted = not named
+    if name in runtime.connections:
+        identity.require_connection(name, defaulted, runtime.connections)
 
 
 def chosen_connection(call: Call, op: Operation) -> Connection:
@@ -125,7 +157,7 @@ def chosen_connection(call: Call, op: Operation) -> Connection:
     name = query_value or header_value or runtime.config.server.default_connection
     if name is None:
         if len(runtime.connections) == 1:
-            return use(call, next(iter(runtime.connections.values())), op)
+            return use(call, next(iter(runtime.connections.values())), op, defaulted=True)
         raise ConnectionRequired(
             f"name a connection with ?connection= or X-Connection: {one_of(runtime.connections)}"
         )
@@ -136,7 +168,7 @@ def chosen_connection(call: Call, op: Operation) -> Connection:
         raise BadRequest(
             f"no connection named {name[:64]!r}" + suggestion(name, runtime.connections)
         )
-    return use(call, connection, op)
+    return use(call, connection, op, defaulted=not (query_value or header_value))
 
 
 def resolve_id(call: Call, param: str, op: Operation) -> tuple[Connection, str]:
@@ -166,18 +198,37 @@ def unknown_id(runtime: Runtime, canonical: str, op: Operation) -> str:
         ]
         default = runtime.config.server.default_connection
         holders.sort(key=lambda name: name != default)
-        if not holders:
-            return f"no resource with id {shown!r}: IDs are connection:remote_id"
-        return (
-            f"no resource with id {shown!r}: IDs are connection:remote_id, "
-            f"e.g. '{holders[0]}:{shown}'"
+        said = f"no resource with id {shown!r}: IDs are connection:remote_id" + (
+            f", e.g. '{holders[0]}:{shown}'" if holders else ""
         )
+        return said + by_code(runtime, canonical, op)
     name = parts[0]
     if name not in connections:
         return f"no resource with id {shown!r}: there is no connection named {name[:64]!r}" + (
             suggestion(name, connections, "; ")
         )
     return f"no resource with id {shown!r}"
+
+
+def by_code(runtime: Runtime, bare: str, op: Operation) -> str:
+    """For a customer read whose bare ID looks like a customer code of a connection
+    that reads by code (``customer_code_pattern``): the by-code route to use."""
+    if op is not Operation.GET_CUSTOMER:
+        return ""
+    default = runtime.config.server.default_connection
+    for name in sorted(runtime.connections, key=lambda name: name != default):
+        adapter = runtime.connections[name].adapter
+        pattern = adapter.customer_code_pattern
+        if (
+            Operation.GET_CUSTOMER_BY_CODE in adapter.capabilities
+            and pattern is not None
+            and pattern.fullmatch(bare)
+        ):
+            return (
+                "; if it is a customer code, look it up with "
+                f"GET /v1/customers/by-code/{bare}?connection={name}"
+            )
+    return ""
 
 
 def resolve_child_id(call: Call, connection: Connection, param: str) -> str:

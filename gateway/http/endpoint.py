@@ -3,8 +3,9 @@
 An ``Endpoint`` names its method and path, the scope a key needs, the pydantic model
 of its query and of its body, the model it answers with, and flags (``cached``,
 ``idempotent``, ``audited``). ``Endpoint.route()`` makes the starlette route that, in
-this order: authenticates the key and checks the scope (401/403) and the key's rate
-limit (429, gateway/guarantees/quotas.py); refuses query
+this order: authenticates the key and checks the scope and the connection the call
+names or defaults to (401/403), then the key's rate limit (429,
+gateway/guarantees/quotas.py: a refused call uses none of it); refuses query
 parameters the model does not declare and parses the rest (400); reads the body
 (413 too large, 400 malformed, 422 invalid); runs ``Idempotency-Key`` for an
 idempotent POST; then calls the handler with one ``Call`` of plain values. An
@@ -34,9 +35,9 @@ from gateway.config.model import RateLimit
 from gateway.guarantees.audit import changed_fields
 from gateway.guarantees.idempotency import KEY as IDEMPOTENCY_KEY
 from gateway.guarantees.idempotency import fingerprint
-from gateway.http.edge import Call, ReadKey, error_response
+from gateway.http.edge import Call, ReadKey, error_response, refuse_unusable_connection
 from gateway.http.nesting import MAX_DEPTH, flow_depth
-from gateway.http.queries import Query
+from gateway.http.queries import OnConnection, Query
 from gateway.runtime import Host, Runtime
 from kernel.context import request_id_var
 from kernel.errors import (
@@ -54,6 +55,7 @@ Handler = Callable[[Call], Awaitable[Response]]
 log = structlog.get_logger("gateway.endpoint")
 ANY_KEY = "any"  # a scope that any valid API key has
 
+PATCH_OPS = ("add", "replace", "remove")  # JSON Patch operations a merge patch can say
 COMMON = (400, 401, 403, 404, 405, 429, 501, 502, 503, 504)
 WRITES = (*COMMON, 409, 413, 422)
 
@@ -140,6 +142,10 @@ class Endpoint:
             trace["key_name"] = identity.name
             if self.scope != ANY_KEY:
                 identity.require_scope(self.scope)
+            chooses = self.query is not None and issubclass(self.query, OnConnection)
+            named = request.query_params.get("connection") or headers.get("x-connection")
+            path_params = request.scope.get("path_params", {})
+            refuse_unusable_connection(runtime, identity, chooses, path_params, named)
             if identity.rate_limit is not None:
                 await _count_request(runtime, identity.name, identity.rate_limit, trace)
         scope = request.scope
@@ -171,7 +177,9 @@ class Endpoint:
                     details=[FieldError(None, f"at most {MAX_DEPTH} nested arrays or objects")],
                 )
         if self.body is not None and not (self.optional_body and not call.raw_body):
-            call.body = parse_body(self.body, headers.get("content-type"), call.raw_body)
+            content_type = headers.get("content-type")
+            patch = self.method == "PATCH"
+            call.body = parse_body(self.body, content_type, call.raw_body, patch=patch)
         return call
 
     def _audit(
@@ -276,14 +284,25 @@ async def read_bytes(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
-def parse_body(model: type[BaseModel], content_type: str | None, raw: bytes) -> BaseModel:
-    """The JSON body validated as ``model``: 400 malformed, 422 invalid."""
+def parse_body(
+    model: type[BaseModel], content_type: str | None, raw: bytes, patch: bool = False
+) -> BaseModel:
+    """The JSON body validated as ``model``: 400 malformed, 422 invalid (a ``patch`` sent
+    as a JSON Patch is told the merge patch to send instead)."""
     if "json" not in (content_type or "application/json").split(";")[0]:
         raise BadRequest("send the body as JSON (Content-Type: application/json)")
     try:
         data = json.loads(raw)
     except ValueError as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}") from exc
+    if patch and is_json_patch(data):
+        merge = as_merge_patch(data)
+        raise ValidationFailed(
+            "the body is a JSON Patch (a list of operations); this API takes a merge patch: "
+            "one object of the fields to change, absent = unchanged, null = clear"
+            + (f", here {json.dumps(merge)}" if merge is not None else ""),
+            details=[FieldError(None, "an object of fields, not a list of operations")],
+        )
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -298,3 +317,35 @@ def parse_body(model: type[BaseModel], content_type: str | None, raw: bytes) -> 
             f"the body is not valid: {first}{more}",
             details=[FieldError(field, phrase) for field, phrase in problems],
         ) from exc
+
+
+def is_json_patch(data: Any) -> bool:
+    """A JSON Patch (RFC 6902): a non-empty list of objects each with ``op`` and ``path``."""
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(op, dict) and "op" in op and "path" in op for op in data)
+    )
+
+
+def as_merge_patch(operations: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The merge patch that does what ``operations`` do, when each is an ``add``,
+    ``replace`` or ``remove`` of an object member (``/name``, ``/billing_address/city``);
+    ``None`` when one is anything else (an array index, ``move``, ``copy``, ``test``)."""
+    merge: dict[str, Any] = {}
+    for operation in operations:
+        path, kind = operation["path"], operation["op"]
+        if not isinstance(path, str) or not path.startswith("/") or kind not in PATCH_OPS:
+            return None
+        keys = [k.replace("~1", "/").replace("~0", "~") for k in path[1:].split("/")]
+        if any(not key or key.isdigit() or key == "-" for key in keys):
+            return None
+        if kind != "remove" and "value" not in operation:
+            return None
+        target = merge
+        for key in keys[:-1]:
+            target = target.setdefault(key, {})
+            if not isinstance(target, dict):
+                return None
+        target[keys[-1]] = None if kind == "remove" else operation["value"]
+    return merge

@@ -8,8 +8,10 @@ tracecontext, which the contract requires (API.md section 14).
 - Off (the default): ``start_server`` returns ``None`` after one look for a caller's
   ``traceparent``, which is then passed on unchanged (kernel/tracing.py); no span
   object, no OpenTelemetry context is made on any path.
-- On: one ``TracerProvider`` per sample ratio for the process (a config change to the
-  ratio makes a new one; an unchanged one is reused). The sampler is
+- On: one tracer per sample ratio for the process (a config change to the ratio makes
+  a new one; an unchanged one is reused): a ``LeanTracer`` (observability/spans.py),
+  which makes spans with the SDK's sampler, ids, resource and processors at a tenth of
+  the SDK span's cost. The sampler is
   ``ParentBased(TraceIdRatioBased(sample_ratio))`` unless ``OTEL_TRACES_SAMPLER``
   names another. ``OTEL_TRACES_EXPORTER`` picks ``otlp`` (default, OTLP/HTTP),
   ``console`` or ``none``.
@@ -29,7 +31,7 @@ from contextvars import Token
 from opentelemetry import context as otel_context
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import SpanProcessor
 from opentelemetry.sdk.trace.export import (
     BatchSpanProcessor,
     ConsoleSpanExporter,
@@ -57,6 +59,7 @@ from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapProp
 from starlette.types import Message, Scope
 
 from gateway.config.model import TracingConfig
+from gateway.observability.spans import HashedResource, LeanTracer
 from kernel.tracing import passed_on_var, tracer_var
 
 SERVICE = "customer-gateway"
@@ -64,7 +67,7 @@ PROPAGATOR = TraceContextTextMapPropagator()
 TRACE_HEADERS = (b"traceparent", b"tracestate")
 TRACEPARENT = re.compile(r"[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")
 MAX_TRACESTATE = 512  # W3C: 32 list members; a longer one may be dropped
-_providers: list[TracerProvider] = []
+_processors: list[SpanProcessor] = []
 _tracers: dict[float, Tracer | None] = {}  # by sample ratio; None: OTEL_SDK_DISABLED
 _processor: SpanProcessor | None = None  # set by tests (export_to); else from OTEL_*
 
@@ -83,11 +86,11 @@ def tracer_for(settings: TracingConfig) -> Tracer | None:
     ratio = settings.sample_ratio
     if ratio not in _tracers:
         disabled = os.environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true"
-        _tracers[ratio] = None if disabled else _provider(ratio).get_tracer("gateway")
+        _tracers[ratio] = None if disabled else _tracer(ratio)
     return _tracers[ratio]
 
 
-def _provider(ratio: float) -> TracerProvider:
+def _tracer(ratio: float) -> LeanTracer:
     sampler: Sampler = ParentBased(TraceIdRatioBased(ratio))
     if os.environ.get("OTEL_TRACES_SAMPLER"):
         sampler = _get_from_env_or_default()
@@ -95,13 +98,11 @@ def _provider(ratio: float) -> TracerProvider:
         "OTEL_RESOURCE_ATTRIBUTES", ""
     )
     resource = Resource.create({} if named else {"service.name": SERVICE})
-    provider = TracerProvider(sampler=sampler, resource=resource)
     processor = _processor or _processor_from_env()
-    if processor is not None:
-        provider.add_span_processor(processor)
-    atexit.register(provider.shutdown)  # what the batch holds is sent before exit
-    _providers.append(provider)
-    return provider
+    if processor is not None and processor not in _processors:
+        atexit.register(processor.shutdown)  # what the batch holds is sent before exit
+        _processors.append(processor)
+    return LeanTracer(sampler, HashedResource(resource), processor, "gateway")
 
 
 def _processor_from_env() -> SpanProcessor | None:
@@ -120,8 +121,8 @@ def _processor_from_env() -> SpanProcessor | None:
 
 def shutdown() -> None:
     """Export what is batched and stop (the app's shutdown)."""
-    for provider in _providers:
-        provider.force_flush()
+    for processor in _processors:
+        processor.force_flush()
 
 
 @contextmanager
@@ -214,7 +215,14 @@ class ServerSpan:
 
     def __init__(self, tracer: Tracer, scope: Scope) -> None:
         self.method = scope["method"]
-        parent: Context = PROPAGATOR.extract(caller_headers(scope) or {})
+        found: dict[str, str] = {}
+        self.idempotent = False
+        for key, value in scope["headers"]:  # one pass for both
+            if key in TRACE_HEADERS:
+                found[key.decode()] = value.decode("latin-1")
+            elif key == b"idempotency-key":
+                self.idempotent = True
+        parent = PROPAGATOR.extract(found) if found else None
         self.span = tracer.start_span(
             self.method,
             context=parent,
@@ -225,7 +233,6 @@ class ServerSpan:
                 "url.path": scope["path"],
             },
         )
-        self.idempotent = any(key == b"idempotency-key" for key, _ in scope["headers"])
         self.cache: str | None = None
         self.replayed = False
         self._tracer_token: Token[Tracer | None] = tracer_var.set(tracer)

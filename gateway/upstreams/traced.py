@@ -15,12 +15,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 import httpx
-from opentelemetry.trace import SpanKind, Status, StatusCode, set_span_in_context
-from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode
 
 from kernel.tracing import RESEND_COUNT, SPAN_NAME, passed_on_var, tracer_var
 
-PROPAGATOR = TraceContextTextMapPropagator()
 Send = Callable[[httpx.Request], Awaitable[httpx.Response]]
 
 
@@ -46,7 +44,7 @@ async def traced(send: Send, request: httpx.Request, connection: str) -> httpx.R
     # Not made current: nothing runs under it but the send; its context goes on the wire.
     span = tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
     try:
-        PROPAGATOR.inject(request.headers, context=set_span_in_context(span))
+        inject(request.headers, span.get_span_context())
         response = await send(request)
     except BaseException as exc:
         span.set_attribute("error.type", type(exc).__qualname__)
@@ -65,3 +63,14 @@ async def traced(send: Send, request: httpx.Request, connection: str) -> httpx.R
         span.set_attribute("http.response.status_code", response.status_code)
     span.end()
     return response
+
+
+def inject(headers: httpx.Headers, context: SpanContext) -> None:
+    """W3C ``traceparent`` (and ``tracestate``) of ``context`` on ``headers``: what the
+    SDK's TraceContext propagator writes for a valid span, without its context lookups
+    and checks (a span the tracer just made is valid by construction)."""
+    headers["traceparent"] = (
+        f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
+    )
+    if context.trace_state:
+        headers["tracestate"] = context.trace_state.to_header()

@@ -2988,7 +2988,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -3377,7 +3377,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -3708,7 +3708,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -4039,7 +4039,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -4316,7 +4316,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -4697,7 +4697,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -5003,7 +5003,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -5368,7 +5368,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -5661,7 +5661,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -5917,7 +5917,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -6280,7 +6280,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -6621,7 +6621,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -6962,7 +6962,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -7313,7 +7313,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -7684,7 +7684,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -8062,7 +8062,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -9005,7 +9005,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -9319,7 +9319,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -9570,7 +9570,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -9952,7 +9952,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -10322,7 +10322,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -10696,7 +10696,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -10995,7 +10995,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
@@ -11287,7 +11287,7 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "code": "unsupported_operation",
-                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false",
+                     *         "message": "connection 'crm' (crm) cannot delete customer; instead: PATCH is_active=false; connections that can: borderbolt and shop",
                      *         "connection": "crm",
                      *         "upstream_status": null,
                      *         "details": [],
