@@ -97,6 +97,23 @@ class UpstreamClient(httpx.AsyncClient):
             self._merged[key] = merged
         return super().build_request(method, merged, **rest)
 
+    def _merge_headers(self, headers: Any = None) -> Any:
+        # httpx's merge (the client's headers, less those the call names, then the
+        # call's) without parsing the client's headers again: only for the common case
+        # of a dict of ASCII strings, which is all either side ever normalises to.
+        if type(headers) is not dict or not headers:
+            return super()._merge_headers(headers)
+        added = []
+        for key, value in headers.items():
+            if not (type(key) is type(value) is str and key.isascii() and value.isascii()):
+                return super()._merge_headers(headers)
+            raw = key.encode("ascii")
+            added.append((raw, raw.lower(), value.encode("ascii")))
+        named = {lower for _, lower, _ in added}
+        merged = httpx.Headers()
+        merged._list = [kept for kept in self._headers._list if kept[1] not in named] + added
+        return merged
+
     async def _send_single_request(self, request: httpx.Request) -> httpx.Response:
         # httpx calls this once per request on the wire: each attempt, each token fetch
         # of an auth flow (redirects are never followed here). Pinned by httpx<0.29.

@@ -1,6 +1,7 @@
-"""``UpstreamClient`` remembers the URLs it builds from a path and query parameters
-(gateway/upstreams/transport.py): each must be the URL httpx itself builds, for the
-client's base URL of the moment, and what it remembers stays bounded."""
+"""The requests ``UpstreamClient`` builds (gateway/upstreams/transport.py) are the ones
+httpx itself builds: it remembers the URLs it made from a path and query parameters
+(for the client's base URL of the moment, and boundedly), and merges a call's headers
+with the client's without parsing the client's again."""
 
 from __future__ import annotations
 
@@ -53,3 +54,29 @@ def test_what_is_remembered_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> No
         url = client.build_request("GET", f"/customers/{number}").url
         assert url.path == f"/api/v2/customers/{number}"
         assert len(client._merged) <= 8
+
+
+HEADERS: list[object] = [
+    None,
+    {},
+    {"Accept": "application/json", "X-Request-ID": "abc"},
+    {"user-agent": "mine", "ACCEPT": "text/plain"},  # replaces the client's, any case
+    {"X-A": "1", "x-a": "2"},  # both kept, as httpx keeps them
+    {"X-Name": "Zoë"},  # not ASCII: httpx's own path (which refuses it)
+    {b"X-Bytes": b"raw"},
+    [("X-Twice", "1"), ("X-Twice", "2")],
+]
+
+
+@pytest.mark.parametrize("headers", HEADERS)
+def test_headers_are_the_ones_httpx_merges(headers: object) -> None:
+    own = {"User-Agent": "gateway", "Accept": "*/*", "X-Client": "kept"}
+    client = UpstreamClient(base_url=BASE, headers=own)
+    plain = httpx.AsyncClient(base_url=BASE, headers=own)
+    try:
+        expected = plain.build_request("GET", "/c", headers=headers).headers.raw  # type: ignore[arg-type]
+    except UnicodeEncodeError:
+        with pytest.raises(UnicodeEncodeError):
+            client.build_request("GET", "/c", headers=headers)  # type: ignore[arg-type]
+        return
+    assert client.build_request("GET", "/c", headers=headers).headers.raw == expected  # type: ignore[arg-type]
