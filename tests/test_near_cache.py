@@ -7,6 +7,7 @@ runs two gateway processes."""
 from __future__ import annotations
 
 import asyncio
+import signal
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -269,3 +270,40 @@ async def test_a_failed_bypass_read_still_answers_the_shared_stale_entry(pair: P
     assert (entry.body, status) == (b"v1", CacheStatus.STALE)
     with pytest.raises(UpstreamError):  # nothing kept anywhere: the failure is the answer
         await pair.b.get(("id", "GET", "/v1/other", ""), TAGS, failing, bypass=True)
+
+
+@pytest.fixture(params=["redis-sentinel"])
+async def sentinel_pair(request: pytest.FixtureRequest) -> AsyncIterator[Pair]:
+    """On Sentinel: a cluster's paused node also stalls the test's own look-ups."""
+    made = Pair(request)
+    yield made
+    await made.aclose()
+
+
+async def test_a_subscription_left_on_a_paused_old_master_is_reopened(
+    sentinel_pair: Pair, request: pytest.FixtureRequest
+) -> None:
+    """The master is paused (connected, answering nothing: no socket closes) and a
+    replica promoted: the subscription on the old master hears nothing any more, so
+    the probes sent through the new one never come back. It is opened again, on the
+    new master, and the near cache answers from memory again."""
+    pair = sentinel_pair
+    await warmed(pair)
+    master = pair.master_of_channel()
+    setup = request.getfixturevalue("sentinel")
+    assert master.process is not None
+    master.process.send_signal(signal.SIGSTOP)
+    try:
+        for _ in range(1500):
+            if pair.master_of_channel() is not master:
+                break
+            await asyncio.sleep(0.02)
+        assert pair.master_of_channel() is not master
+        await usable(pair.a, within=30)
+        await usable(pair.b, within=30)
+        await pair.a.ainvalidate(TAGS)
+        entry, status = await read(pair.b, b"v2")
+        assert (entry.body, status) == (b"v2", CacheStatus.MISS)
+    finally:
+        await asyncio.to_thread(master.stop, True)  # still paused: killed, then restored
+        await asyncio.to_thread(setup.restore, master)
