@@ -17,6 +17,7 @@ import redis as sync_redis
 
 from gateway.caching.cache import CacheStatus, Entry
 from gateway.config.model import CacheConfig
+from gateway.store.base import StoreDown
 from gateway.store.redis import RedisStore
 from gateway.store.shared_cache import SharedResponseCache
 from kernel.errors import UpstreamError
@@ -307,3 +308,28 @@ async def test_a_subscription_left_on_a_paused_old_master_is_reopened(
     finally:
         await asyncio.to_thread(master.stop, True)  # still paused: killed, then restored
         await asyncio.to_thread(setup.restore, master)
+
+
+async def test_a_write_whose_answer_was_lost_still_waits_out_the_leases(pair: Pair) -> None:
+    """A's invalidation ran on Redis but its answer was lost (a timeout: ``StoreDown``),
+    and B has not read its subscription yet (a busy process): A's write is still not
+    acknowledged before B's lease is over, so B's next read is not the old entry."""
+    await warmed(pair)
+    store, real = pair.stores["a"], pair.stores["a"].call
+
+    async def lost_answer(operation: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        answer = await real(operation, make)
+        if operation == "cache_invalidate":
+            raise StoreDown("state store unavailable (cache_invalidate): TimeoutError")
+        return answer
+
+    store.call = lost_answer  # type: ignore[method-assign]
+    link = pair.b.near
+    handle, held = link._handle, []
+    link._handle = lambda message, confirmed: held.append((message, confirmed))  # type: ignore[method-assign]
+    await pair.a.ainvalidate(TAGS)
+    entry, status = await read(pair.b, b"v2")
+    assert (entry.body, status) == (b"v2", CacheStatus.MISS)
+    link._handle = handle  # type: ignore[method-assign]
+    for message, confirmed in held:
+        handle(message, confirmed)

@@ -192,7 +192,10 @@ class NearLink:
                     missing=sorted(waiter.expected - waiter.acked),
                 )
         except StoreDown:
+            # the script may have run (only its answer lost): processes holding a lease
+            # may not have heard; none holds one LEASE from now (as if none acknowledged)
             self.forget(tags)
+            await asyncio.sleep(LEASE)
             raise
         finally:
             self._waiters.pop(message_id, None)
