@@ -7,9 +7,10 @@ runs two gateway processes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -113,6 +114,21 @@ async def usable(cache: SharedResponseCache, within: float = 10.0) -> None:
     raise AssertionError("the near cache never became usable")
 
 
+@contextlib.contextmanager
+def not_reading(cache: SharedResponseCache) -> Iterator[None]:
+    """Its process reads nothing from its subscription inside the block (paused, or
+    busy); what arrived meanwhile is handled after it."""
+    link = cache.near
+    handle, held = link._handle, []
+    link._handle = lambda message, confirmed: held.append((message, confirmed))  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        link._handle = handle  # type: ignore[method-assign]
+        for message, confirmed in held:
+            handle(message, confirmed)
+
+
 async def warmed(pair: Pair) -> None:
     """Both usable, and B answering ``v1`` from memory."""
     await usable(pair.a)
@@ -205,15 +221,10 @@ async def test_a_write_waits_out_a_process_that_does_not_acknowledge(pair: Pair)
     acknowledged by B, so it returns only once B's lease is over, and B's next read is
     fresh, not the entry it still holds in memory."""
     await warmed(pair)
-    link = pair.b.near
-    handle, held = link._handle, []
-    link._handle = lambda message, confirmed: held.append((message, confirmed))  # type: ignore[method-assign]
-    await pair.a.ainvalidate(TAGS)
-    entry, status = await read(pair.b, b"v2")
+    with not_reading(pair.b):
+        await pair.a.ainvalidate(TAGS)
+        entry, status = await read(pair.b, b"v2")
     assert (entry.body, status) == (b"v2", CacheStatus.MISS)
-    link._handle = handle  # type: ignore[method-assign]
-    for message, confirmed in held:
-        handle(message, confirmed)
 
 
 async def test_after_a_failover_the_subscription_moves_and_stays_coherent(
@@ -324,12 +335,7 @@ async def test_a_write_whose_answer_was_lost_still_waits_out_the_leases(pair: Pa
         return answer
 
     store.call = lost_answer  # type: ignore[method-assign]
-    link = pair.b.near
-    handle, held = link._handle, []
-    link._handle = lambda message, confirmed: held.append((message, confirmed))  # type: ignore[method-assign]
-    await pair.a.ainvalidate(TAGS)
-    entry, status = await read(pair.b, b"v2")
+    with not_reading(pair.b):
+        await pair.a.ainvalidate(TAGS)
+        entry, status = await read(pair.b, b"v2")
     assert (entry.body, status) == (b"v2", CacheStatus.MISS)
-    link._handle = handle  # type: ignore[method-assign]
-    for message, confirmed in held:
-        handle(message, confirmed)
