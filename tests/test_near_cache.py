@@ -7,8 +7,10 @@ runs two gateway processes."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ import redis as sync_redis
 
 from gateway.caching.cache import CacheStatus, Entry
 from gateway.config.model import CacheConfig
+from gateway.store.base import StoreDown
 from gateway.store.redis import RedisStore
 from gateway.store.shared_cache import SharedResponseCache
 from kernel.errors import UpstreamError
@@ -111,6 +114,21 @@ async def usable(cache: SharedResponseCache, within: float = 10.0) -> None:
     raise AssertionError("the near cache never became usable")
 
 
+@contextlib.contextmanager
+def not_reading(cache: SharedResponseCache) -> Iterator[None]:
+    """Its process reads nothing from its subscription inside the block (paused, or
+    busy); what arrived meanwhile is handled after it."""
+    link = cache.near
+    handle, held = link._handle, []
+    link._handle = lambda message, confirmed: held.append((message, confirmed))  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        link._handle = handle  # type: ignore[method-assign]
+        for message, confirmed in held:
+            handle(message, confirmed)
+
+
 async def warmed(pair: Pair) -> None:
     """Both usable, and B answering ``v1`` from memory."""
     await usable(pair.a)
@@ -203,15 +221,10 @@ async def test_a_write_waits_out_a_process_that_does_not_acknowledge(pair: Pair)
     acknowledged by B, so it returns only once B's lease is over, and B's next read is
     fresh, not the entry it still holds in memory."""
     await warmed(pair)
-    link = pair.b.near
-    handle, held = link._handle, []
-    link._handle = lambda message, confirmed: held.append((message, confirmed))  # type: ignore[method-assign]
-    await pair.a.ainvalidate(TAGS)
-    entry, status = await read(pair.b, b"v2")
+    with not_reading(pair.b):
+        await pair.a.ainvalidate(TAGS)
+        entry, status = await read(pair.b, b"v2")
     assert (entry.body, status) == (b"v2", CacheStatus.MISS)
-    link._handle = handle  # type: ignore[method-assign]
-    for message, confirmed in held:
-        handle(message, confirmed)
 
 
 async def test_after_a_failover_the_subscription_moves_and_stays_coherent(
@@ -269,3 +282,60 @@ async def test_a_failed_bypass_read_still_answers_the_shared_stale_entry(pair: P
     assert (entry.body, status) == (b"v1", CacheStatus.STALE)
     with pytest.raises(UpstreamError):  # nothing kept anywhere: the failure is the answer
         await pair.b.get(("id", "GET", "/v1/other", ""), TAGS, failing, bypass=True)
+
+
+@pytest.fixture(params=["redis-sentinel"])
+async def sentinel_pair(request: pytest.FixtureRequest) -> AsyncIterator[Pair]:
+    """On Sentinel: a cluster's paused node also stalls the test's own look-ups."""
+    made = Pair(request)
+    yield made
+    await made.aclose()
+
+
+async def test_a_subscription_left_on_a_paused_old_master_is_reopened(
+    sentinel_pair: Pair, request: pytest.FixtureRequest
+) -> None:
+    """The master is paused (connected, answering nothing: no socket closes) and a
+    replica promoted: the subscription on the old master hears nothing any more, so
+    the probes sent through the new one never come back. It is opened again, on the
+    new master, and the near cache answers from memory again."""
+    pair = sentinel_pair
+    await warmed(pair)
+    master = pair.master_of_channel()
+    setup = request.getfixturevalue("sentinel")
+    assert master.process is not None
+    master.process.send_signal(signal.SIGSTOP)
+    try:
+        for _ in range(1500):
+            if pair.master_of_channel() is not master:
+                break
+            await asyncio.sleep(0.02)
+        assert pair.master_of_channel() is not master
+        await usable(pair.a, within=30)
+        await usable(pair.b, within=30)
+        await pair.a.ainvalidate(TAGS)
+        entry, status = await read(pair.b, b"v2")
+        assert (entry.body, status) == (b"v2", CacheStatus.MISS)
+    finally:
+        await asyncio.to_thread(master.stop, True)  # still paused: killed, then restored
+        await asyncio.to_thread(setup.restore, master)
+
+
+async def test_a_write_whose_answer_was_lost_still_waits_out_the_leases(pair: Pair) -> None:
+    """A's invalidation ran on Redis but its answer was lost (a timeout: ``StoreDown``),
+    and B has not read its subscription yet (a busy process): A's write is still not
+    acknowledged before B's lease is over, so B's next read is not the old entry."""
+    await warmed(pair)
+    store, real = pair.stores["a"], pair.stores["a"].call
+
+    async def lost_answer(operation: str, make: Callable[[], Awaitable[Any]]) -> Any:
+        answer = await real(operation, make)
+        if operation == "cache_invalidate":
+            raise StoreDown("state store unavailable (cache_invalidate): TimeoutError")
+        return answer
+
+    store.call = lost_answer  # type: ignore[method-assign]
+    with not_reading(pair.b):
+        await pair.a.ainvalidate(TAGS)
+        entry, status = await read(pair.b, b"v2")
+    assert (entry.body, status) == (b"v2", CacheStatus.MISS)

@@ -158,7 +158,10 @@ async def retry(call: Call) -> Response:
     admin = await require(call)
     fields = form(admin)
     status = fields.get("status") if fields.get("status") in STATES else None
-    webhook = fields.get("webhook") or None
+    # the list's filters, kept only when they are ones the page can show (a form made
+    # elsewhere could send anything: the page it gets back must not fail on it)
+    names = {hook.name for hook in admin.runtime.config.webhooks}
+    webhook = fields.get("webhook") if fields.get("webhook") in names else None
     try:
         await retry_delivery(admin)
     except GatewayError as exc:

@@ -26,8 +26,10 @@ them current:
   (``mark``/``learn``); otherwise they answer that read and are forgotten.
 - **Loss**: a subscription that drops, errs or is told it is unsubscribed (a cluster slot
   moved) forgets every generation and answers nothing from memory until it is subscribed
-  again and a probe came back. On a failover the next subscription reaches the new
-  master (Sentinel asks the sentinels, a cluster looks up the slot's node).
+  again and a probe came back. So does one whose probes, taken by Redis, stop coming
+  back (a paused old master keeps its socket open after a failover: it would hear
+  nothing, forever). On a failover the next subscription reaches the new master
+  (Sentinel asks the sentinels, a cluster looks up the slot's node).
 """
 
 from __future__ import annotations
@@ -190,7 +192,10 @@ class NearLink:
                     missing=sorted(waiter.expected - waiter.acked),
                 )
         except StoreDown:
+            # the script may have run (only its answer lost): processes holding a lease
+            # may not have heard; none holds one LEASE from now (as if none acknowledged)
             self.forget(tags)
+            await asyncio.sleep(LEASE)
             raise
         finally:
             self._waiters.pop(message_id, None)
@@ -249,6 +254,7 @@ class NearLink:
                     if message is not None:
                         self._handle(message, confirmed)
                         wait = REOPEN_AFTER[0]
+                    self._check_probes()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -291,6 +297,15 @@ class NearLink:
                 waiter.acked.add(data[2])
                 waiter.update()
 
+    def _check_probes(self) -> None:
+        """A probe Redis took but that never came back: the subscription hears nothing
+        (a paused old master after a failover keeps its socket open), so it is lost."""
+        if not self._probes:
+            return
+        overdue = time.monotonic() - 2 * self.store.timeout - 4 * LEASE
+        if min(self._probes.values()) < overdue:
+            raise ConnectionError("probes sent through the store do not come back")
+
     def _send(self, channel: str, data: list[Any]) -> None:
         """Publish ``data`` on ``channel`` in the background (an acknowledgement)."""
         script, message = self.store.script(SEND), json.dumps(data)
@@ -319,8 +334,10 @@ class NearLink:
             if len(self._probes) > 64:  # probes lost on the way: keep the newest
                 self._probes = dict(list(self._probes.items())[-16:])
             args = [self.publish, self.inbox, json.dumps(["p", token]), self.member, MEMBER_FOR_MS]
-            with contextlib.suppress(StoreDown):
+            try:
                 await self.store.call_now("near_probe", _calling(script, [self.members], args))
+            except StoreDown:
+                self._probes.pop(token, None)  # never sent: not one to wait for
 
 
 class NearSync:

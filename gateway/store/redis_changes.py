@@ -51,17 +51,16 @@ end
 return 1
 """
 SNAPSHOT_PAGE = """
-local found, seen = {redis.call('EXISTS', KEYS[2])}, {}
+local found = {redis.call('EXISTS', KEYS[2])}
 for i = 2, #ARGV do
   local entry = redis.call('HGET', KEYS[1], ARGV[i])
   if entry then
     table.insert(found, ARGV[i])
     table.insert(found, entry)
-    table.insert(seen, ARGV[i])
-    table.insert(seen, ARGV[1])
+    -- one HSET per record: unpack() of a whole page fails past 8000 values (Lua's stack)
+    redis.call('HSET', KEYS[3], ARGV[i], ARGV[1])
   end
 end
-if #seen > 0 then redis.call('HSET', KEYS[3], unpack(seen)) end
 return found
 """
 SNAPSHOT_UNSEEN = """
