@@ -66,6 +66,10 @@ class FillingCache:
     async def _keep(self, key: CacheKey, entry: Entry) -> None:
         raise NotImplementedError
 
+    async def aclose(self) -> None:
+        """Let go of what the cache holds outside this process's memory (nothing here);
+        called when its connection is closed."""
+
     async def _answer(
         self,
         key: CacheKey,

@@ -118,6 +118,7 @@ class NearLink:
         self._waiters: dict[str, _Waiter] = {}
         self._tasks: set[asyncio.Task[Any]] = set()
         self._running: list[asyncio.Task[None]] = []
+        self._stopped = False  # for good: its connection is gone (``NearSync.release``)
 
     def inbox_of(self, member: str) -> str:
         return self.store.key(self._tag, "near", member)
@@ -203,11 +204,12 @@ class NearLink:
     # The subscription -----------------------------------------------------------------
 
     def start(self) -> None:
-        if not self._running:
+        if not self._running and not self._stopped:
             loop = asyncio.get_running_loop()
             self._running = [loop.create_task(self._listen()), loop.create_task(self._probe())]
 
     async def stop(self) -> None:
+        self._stopped = True
         for task in (*self._running, *self._tasks):
             task.cancel()
         for task in (*self._running, *self._tasks):
@@ -341,18 +343,35 @@ class NearLink:
 
 
 class NearSync:
-    """This process's near links, one per connection, started on first use."""
+    """This process's near links, one per connection, started on first use and stopped
+    when the last read cache using one is closed: a connection removed or renamed by a
+    config change would otherwise keep its subscription and probes until shutdown."""
 
     def __init__(self, store: RedisStore) -> None:
         self.store = store
-        self.member = secrets.token_hex(8)
         self.links: dict[str, NearLink] = {}
+        self._users: dict[str, int] = {}  # connection -> read caches holding its link
 
     def link(self, connection: str) -> NearLink:
+        """The connection's link, held until ``release``."""
         found = self.links.get(connection)
         if found is None:
-            found = self.links[connection] = NearLink(self.store, self.member, connection)
+            # A member id of its own: a link still stopping as one of the same name
+            # starts (a connection removed and added back) unregisters only itself.
+            member = secrets.token_hex(8)
+            found = self.links[connection] = NearLink(self.store, member, connection)
+        self._users[connection] = self._users.get(connection, 0) + 1
         return found
+
+    async def release(self, connection: str) -> None:
+        """One holder of the link is done with it; the last one stops it."""
+        left = self._users.pop(connection, 0) - 1
+        if left > 0:
+            self._users[connection] = left
+            return
+        link = self.links.pop(connection, None)
+        if link is not None:
+            await link.stop()
 
     async def aclose(self) -> None:
         for link in self.links.values():

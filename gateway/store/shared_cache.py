@@ -63,7 +63,8 @@ class SharedResponseCache(FillingCache):
         self.namespace = namespace
         self.ttl = config.ttl
         self.stale_if_error = config.stale_if_error
-        self.near = store.near.link(connection)
+        self.near = store.near.link(connection)  # released by ``aclose``
+        self._released = False
         self._near: TTLCache[CacheKey, Entry] = TTLCache(
             config.max_entries, ttl=max(self.ttl + self.stale_if_error, 0.001)
         )
@@ -82,6 +83,13 @@ class SharedResponseCache(FillingCache):
     def _entry_key(self, key: CacheKey) -> str:
         digest = hashlib.sha256("\x1f".join(key).encode()).hexdigest()[:40]
         return self.store.key("{conn:" + self.connection + "}", "cache", self.namespace, digest)
+
+    async def aclose(self) -> None:
+        """The connection is closed (removed, renamed or changed by a config change):
+        its near link stops once no read cache of this process uses it any more."""
+        if not self._released:
+            self._released = True
+            await self.store.near.release(self.connection)
 
     async def ainvalidate(self, tags: Iterable[str]) -> None:
         tags = list(tags)

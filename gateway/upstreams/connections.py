@@ -43,6 +43,7 @@ class Connection:
 
     async def aclose(self) -> None:
         await self.client.aclose()
+        await self.cache.aclose()
 
 
 def upstream_auth(
