@@ -19,10 +19,14 @@ import httpx
 import pytest
 from prometheus_client.core import Metric
 
+from gateway.app import create_app
+from gateway.config.text import load_config
 from gateway.observability.metrics import Metrics
 from gateway.observability.window import RecentTraffic, quantile
 from gateway.serving.workers import PREFIX
+from tests.conftest import config_file_in
 from tests.servers import ROOT, free_port, redis_server, simulator, wait_until
+from tests.test_console import TEXT, signed_in
 
 
 def test_quantiles_are_interpolated_within_their_bucket_as_prometheus_does() -> None:
@@ -87,6 +91,34 @@ async def test_the_background_reading_is_off_the_loop_and_a_failed_one_is_made_a
     finally:
         await recent.stop()
     assert len(threads) == 2 and threading.main_thread().name not in threads
+
+
+@pytest.mark.anyio
+async def test_the_console_pages_read_the_metrics_files_off_the_event_loop(
+    tmp_path: Path,
+) -> None:
+    app = create_app(load_config(config_file_in(tmp_path, TEXT)))
+    metrics, loop_thread = app.state.runtime.metrics, threading.current_thread()
+    real, threads = metrics.families, []
+
+    def families() -> Iterator[Metric]:
+        threads.append(threading.current_thread())  # where the files are read (collect)
+
+        def each() -> Iterator[Metric]:
+            threads.append(threading.current_thread())  # or where they are gone through
+            yield from real()
+
+        return each()
+
+    metrics.families = metrics.recent.read = families
+    async with signed_in(app) as client:
+        for page in ("/admin/ui", "/admin/ui/connections", "/admin/ui/keys"):
+            threads.clear()
+            answer = await client.get(page)
+            assert answer.status_code == 200 and "borderbolt" in answer.text, page
+            assert threads, f"{page} read no metrics"
+            assert loop_thread not in threads, f"{page} read the metrics files on the loop"
+    await app.state.runtime.aclose()
 
 
 # gateway serve --workers 2 ---------------------------------------------------------------

@@ -7,7 +7,7 @@ as a scrape reads them: with ``gateway serve --workers N`` that is the sum of ev
 worker's files, so whichever worker answers the console shows the whole server. The
 counters only grow, so a rate needs two readings: a small ring of readings (one every
 ``every`` seconds, kept ``span`` seconds) is kept in each process, filled by a
-background task (every 30 s, off the event loop) and by the console's own views,
+background task (every 30 s) and by the console's own views, both off the event loop,
 and a figure is the difference between a reading taken now and the oldest one in
 the ring, over the time between them (a worker started later counts from its start,
 and says so: the time covered is shown). Latency quantiles are interpolated within
@@ -138,10 +138,25 @@ class RecentTraffic:
             self.readings.popleft()
         return reading
 
-    def figures(self, connections: Iterable[str]) -> dict[str, Any]:
-        """``{"seconds": the time covered, "connections": {name: figures}}``; a
-        connection's figures are None until two readings are ``every`` apart."""
-        now, current = self.sample()
+    async def read_now(self) -> tuple[float, dict[str, Totals]]:
+        """A reading now, made in a thread (with every worker's files it takes tens of
+        milliseconds the event loop's requests should not wait for), kept when due."""
+        now = self.clock()
+        return self._keep((now, await asyncio.to_thread(lambda: totals(self.read()))))
+
+    async def current(self, connections: Iterable[str]) -> dict[str, Any]:
+        """``figures`` up to a reading made now off the event loop (the console's)."""
+        return self.figures(connections, await self.read_now())
+
+    def figures(
+        self,
+        connections: Iterable[str],
+        reading: tuple[float, dict[str, Totals]] | None = None,
+    ) -> dict[str, Any]:
+        """``{"seconds": the time covered, "connections": {name: figures}}`` up to
+        ``reading`` (one made now on this thread if None); a connection's figures are
+        None until two readings are ``every`` apart."""
+        now, current = reading if reading is not None else self.sample()
         since, base = self.readings[0]
         seconds = now - since
         shown: dict[str, Any] = {}
@@ -168,9 +183,8 @@ class RecentTraffic:
         takes tens of milliseconds that the event loop's requests should not wait for
         (the ring itself is only touched on the loop)."""
         while True:
-            now = self.clock()
             try:
-                self._keep((now, await asyncio.to_thread(lambda: totals(self.read()))))
+                await self.read_now()
             except Exception as exc:  # a worker's file read as it was made: again shortly
                 log.debug("traffic_reading_failed", error=repr(exc))
                 await asyncio.sleep(1.0)

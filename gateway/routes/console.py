@@ -54,7 +54,7 @@ async def connection_rows(call: Call) -> dict[str, Any]:
     """Each connection as ``GET /admin/connections`` shows it, with its traffic over the
     last minutes (gateway/observability/window.py) under ``traffic``."""
     rows = json.loads(bytes((await admin_connections(call)).body))["data"]
-    recent = call.runtime.metrics.recent.figures([row["name"] for row in rows])
+    recent = await call.runtime.metrics.recent.current([row["name"] for row in rows])
     for row in rows:
         row["traffic"] = recent["connections"][row["name"]]
     return {"connections": rows, "window": recent["seconds"]}

@@ -13,10 +13,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from collections.abc import Awaitable
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from pydantic import Field
 from starlette.responses import Response
@@ -32,6 +33,9 @@ from gateway.routes.history import AuditQuery, list_audit
 from gateway.routes.webhooks import retry_delivery
 from gateway.store import StoreDown
 from kernel.errors import Conflict, GatewayError, InvalidCursor, NotFound
+
+if TYPE_CHECKING:
+    from gateway.observability.metrics import Metrics
 
 T = TypeVar("T")
 STATES = ("pending", "delivered", "failed")
@@ -56,14 +60,21 @@ def _refused(error: GatewayError, lead: str = "") -> dict[str, str]:
     return {"kind": "error", "text": lead + text}
 
 
-@signed_page
-async def keys(call: Call) -> Response:
+def refused_per_key(metrics: Metrics) -> dict[str, float]:
+    """Requests refused by each key's rate limit, every worker's: a read of every
+    worker's metrics files, made in a thread (``keys``) so the event loop never waits."""
     refused: dict[str, float] = {}
-    for family in call.runtime.metrics.families():
+    for family in metrics.families():
         for sample in family.samples:
             if sample.name == "gateway_rate_limited_total" and sample.labels.get("key"):
                 name = sample.labels["key"]
                 refused[name] = refused.get(name, 0.0) + sample.value
+    return refused
+
+
+@signed_page
+async def keys(call: Call) -> Response:
+    refused = await asyncio.to_thread(refused_per_key, call.runtime.metrics)
     rows = []
     for key in call.runtime.config.api_keys:
         use = None
