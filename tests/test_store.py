@@ -270,3 +270,44 @@ async def test_a_claim_whose_answer_was_lost_is_taken_back(redis: Any) -> None:
     assert await store.idempotency_claim("lost", "fp", 60)  # the key is usable again
     await store.idempotency_release("lost")
     await store.aclose()
+
+
+async def test_a_slow_first_agreement_on_the_cursor_secret_is_tried_again(redis: Any) -> None:
+    """A request's first agreement on the cursor secret runs past its time (a busy
+    machine; here Redis paused for 0.5 s, past a 0.3 s timeout): the request tries again
+    rather than sign its cursor with a provisional secret no other instance knows."""
+    from redis.asyncio import Redis
+
+    prefix = f"cs{uuid.uuid4().hex[:6]}:"
+    one = RedisStore(redis.url, prefix=prefix, timeout=0.3)
+    other = RedisStore(redis.url, prefix=prefix, timeout=1.0)
+    pauser = Redis.from_url(redis.url)
+    try:
+        await pauser.execute_command("CLIENT", "PAUSE", 500, "ALL")
+        await one.ready_for_request()
+        await other.ready()
+        assert one.cursor_secret == other.cursor_secret
+    finally:
+        await pauser.aclose()
+        await one.aclose()
+        await other.aclose()
+
+
+async def test_cursors_signed_while_the_store_was_down_verify_once_it_is_back() -> None:
+    """A cursor handed out while no secret was agreed (the store down) keeps verifying on
+    this instance after the agreement (its provisional secret is kept as an earlier one)."""
+    from tests.servers import RedisServer
+
+    later = RedisServer()
+    store = RedisStore(later.url, prefix="cb:", timeout=0.2)
+    try:
+        await store.ready_for_request()
+        provisional = store.cursor_secret
+        later.start()
+        await asyncio.sleep(1.1)  # past the fail-fast window after the failure
+        await store.ready()
+        assert store.cursor_secret != provisional
+        assert provisional in store.cursor_secrets
+    finally:
+        await store.aclose()
+        later.stop()
