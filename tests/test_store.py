@@ -311,3 +311,31 @@ async def test_cursors_signed_while_the_store_was_down_verify_once_it_is_back() 
     finally:
         await store.aclose()
         later.stop()
+
+
+async def test_a_claim_renewal_that_absorbs_its_cancellation_still_ends(redis: Any) -> None:
+    """A renewal in flight when the answer is kept absorbs the cancellation sent to stop
+    it (as a client library's shielded teardown may): keeping the answer still ends, and
+    the renewals stop, instead of the request waiting for them for good."""
+    store = RedisStore(redis.url, prefix=f"ka{uuid.uuid4().hex[:6]}:", timeout=0.5)
+    real_set, renewing, renewals = store.client.set, asyncio.Event(), []
+
+    async def absorbing(*args: Any, **kwargs: Any) -> Any:
+        renewals.append(args)
+        if len(renewals) == 1:  # the first one in flight absorbs one cancellation
+            renewing.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(0.3)
+        return await real_set(*args, **kwargs)
+
+    store.client.set = absorbing  # type: ignore[method-assign]
+    try:
+        assert await store.idempotency_claim("k", "fp", 60)
+        await asyncio.wait_for(renewing.wait(), 5)
+        async with asyncio.timeout(5):
+            await store.idempotency_put("k", IdempotencyRecord("fp", 201, b"{}"), 60)
+        count = len(renewals)
+        await asyncio.sleep(1.5)  # past the next renewal's turn
+        assert len(renewals) == count
+    finally:
+        await store.aclose()
