@@ -206,12 +206,14 @@ async def test_a_closed_breaker_is_read_at_most_once_per_fresh_window(redis: Any
 
 async def test_one_trial_in_the_whole_deployment_after_reset(stores: StoreFactory) -> None:
     one, other = stores(), stores()
-    config = CircuitBreakerConfig(failures=1, reset_after=0.2)
+    # the trial is held for reset_after: 1 s, so b asks within it on a loaded machine
+    # too (with 0.2 s, b's call came after a's trial key had expired under load)
+    config = CircuitBreakerConfig(failures=1, reset_after=1.0)
     a = one.breaker("c", "ns", config)
     b = other.breaker("c", "ns", config) if one.backend != "local" else a
     await a.acquire()
     await a.failed()
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(1.1)
     await a.acquire()  # the trial
     with pytest.raises(UpstreamUnavailable):
         await b.acquire()
