@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -108,8 +109,14 @@ class Process:
     def start(self) -> Process:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         with self.log.open("ab") as out:
+            # its own process group: a kill reaches a gateway's --workers children too
             self.process = subprocess.Popen(
-                self.args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+                self.args,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_until(self._up, deadline=30, what=" ".join(self.args[2:4]))
         return self
@@ -125,15 +132,23 @@ class Process:
             return
         process, self.process = self.process, None
         if kill:
-            process.kill()
+            _kill_group(process)
         else:
             process.terminate()
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:  # killed, not left running beside later tests
-            process.kill()
+            _kill_group(process)
             process.wait(10)
             raise AssertionError(f"{self.args[2:4]} did not stop within 10 s of SIGTERM")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the process and its group: killing only a ``--workers`` gateway's parent
+    left its worker processes running (and loading the machine) after a failed test."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.kill()
 
 
 def borderbolt_records(sim: Process, token: str, code: str) -> int:

@@ -85,6 +85,19 @@ class Site:
         }
         assert httpx.post(f"{self.sim.url}/__sandbox__/faults", json=fault).status_code == 201
 
+    def upstream_saw(self, method: str, path: str) -> int:
+        """How many ``method`` calls on ``path`` (a prefix) the simulator has received."""
+        calls = httpx.get(f"{self.sim.url}/__sandbox__/calls").json()
+        return sum(1 for c in calls if c["method"] == method and c["path"].startswith(path))
+
+    async def until_upstream(self, method: str, path: str, before: int = 0) -> None:
+        """Wait (bounded) until the simulator has a new ``method`` call on ``path``: the
+        request is in flight upstream, however slow a loaded machine got it there."""
+        end = time.monotonic() + 15
+        while await asyncio.to_thread(self.upstream_saw, method, path) <= before:
+            assert time.monotonic() < end, f"no {method} {path} reached the upstream in 15 s"
+            await asyncio.sleep(0.02)
+
     def close(self) -> None:
         for process in self.running:
             process.stop(kill=True)
@@ -117,6 +130,20 @@ async def readiness(process: Process) -> tuple[int, Any]:
         return answer.status_code, answer.json()
 
 
+async def readiness_after_signal(process: Process) -> tuple[int, Any]:
+    """``/readyz`` once the process has handled the signal just sent: on a loaded machine
+    the signal handler may run some time after ``send_signal`` returns, so a 200 from
+    before it ran is not the answer asked about (bounded: 5 s)."""
+    end = time.monotonic() + 5
+    found = await readiness(process)
+    for _ in range(250):
+        if found[0] != 200 or time.monotonic() > end:
+            break
+        await asyncio.sleep(0.02)
+        found = await readiness(process)
+    return found
+
+
 def new_customer() -> dict[str, Any]:
     code = f"D{uuid.uuid4().hex[:8].upper()}"
     return {"code": code, "name": f"Drain Test {code} B.V."}
@@ -145,13 +172,12 @@ async def test_sigterm_answers_draining_finishes_the_write_in_flight_and_flushes
     site: Site,
 ) -> None:
     gw = site.gateway("a", grace=10)
-    site.slow("POST", 2.0)
+    site.slow("POST", 4.0)  # in flight while /readyz is asked
     async with httpx.AsyncClient(base_url=gw.url, headers=DEMO, timeout=20) as client:
         write = asyncio.create_task(client.post("/v1/customers", json=new_customer()))
-        await asyncio.sleep(0.5)  # the write is upstream now
+        await site.until_upstream("POST", "/api/v1/customers")  # the write is upstream now
         sent = terminate(gw)
-        await asyncio.sleep(0.05)
-        status, body = await readiness(gw)
+        status, body = await readiness_after_signal(gw)
         assert (status, body) == (503, {"status": "draining"})
         answer = await write
     assert answer.status_code == 201, answer.text
@@ -169,7 +195,7 @@ async def test_a_request_still_running_when_the_grace_ends_is_cut_off(site: Site
     site.slow("GET", 15.0)
     async with httpx.AsyncClient(base_url=gw.url, headers=DEMO, timeout=20) as client:
         read = asyncio.create_task(client.get("/v1/customers/bb:501"))
-        await asyncio.sleep(0.5)
+        await site.until_upstream("GET", "/api/v1/customers")  # the read is in flight
         sent = terminate(gw)
         answer = await read
     assert answer.status_code == 503
@@ -183,16 +209,17 @@ async def test_a_request_still_running_when_the_grace_ends_is_cut_off(site: Site
 
 async def test_each_worker_drains(shared_site: Site) -> None:
     gw = shared_site.gateway("a", workers=2, grace=10)
-    shared_site.slow("GET", 2.0, times=6)
+    shared_site.slow("GET", 4.0, times=6)
     async with httpx.AsyncClient(base_url=gw.url, headers=DEMO, timeout=20) as client:
-        reads = [
-            asyncio.create_task(client.get("/v1/customers/bb:501", headers={"Connection": "close"}))
-            for _ in range(6)
+        reads = [  # six customers: no read is answered from another's flight or cache
+            asyncio.create_task(
+                client.get(f"/v1/customers/bb:{n}", headers={"Connection": "close"})
+            )
+            for n in range(501, 507)
         ]
-        await asyncio.sleep(0.5)
+        await shared_site.until_upstream("GET", "/api/v1/customers/50", before=5)  # all 6
         terminate(gw)
-        await asyncio.sleep(0.2)
-        assert (await readiness(gw)) == (503, {"status": "draining"})
+        assert (await readiness_after_signal(gw)) == (503, {"status": "draining"})
         answers = await asyncio.gather(*reads)
     assert [a.status_code for a in answers] == [200] * 6
     exited(gw, 15)
@@ -213,7 +240,7 @@ async def test_the_poller_lease_goes_to_another_instance_at_once(shared_site: Si
     site.slow("GET", 4.0)  # a request in flight keeps a alive for 4 s more
     async with httpx.AsyncClient(base_url=a.url, headers=DEMO, timeout=20) as client:
         read = asyncio.create_task(client.get("/v1/customers/bb:501"))
-        await asyncio.sleep(0.3)
+        await site.until_upstream("GET", "/api/v1/customers/501")  # in flight
         sent = terminate(a)
         await until(lambda: store.get(lease) not in (None, held_by_a), "b taking the lease")
         took = time.monotonic() - sent

@@ -206,12 +206,14 @@ async def test_a_closed_breaker_is_read_at_most_once_per_fresh_window(redis: Any
 
 async def test_one_trial_in_the_whole_deployment_after_reset(stores: StoreFactory) -> None:
     one, other = stores(), stores()
-    config = CircuitBreakerConfig(failures=1, reset_after=0.2)
+    # the trial is held for reset_after: 1 s, so b asks within it on a loaded machine
+    # too (with 0.2 s, b's call came after a's trial key had expired under load)
+    config = CircuitBreakerConfig(failures=1, reset_after=1.0)
     a = one.breaker("c", "ns", config)
     b = other.breaker("c", "ns", config) if one.backend != "local" else a
     await a.acquire()
     await a.failed()
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(1.1)
     await a.acquire()  # the trial
     with pytest.raises(UpstreamUnavailable):
         await b.acquire()
@@ -270,3 +272,72 @@ async def test_a_claim_whose_answer_was_lost_is_taken_back(redis: Any) -> None:
     assert await store.idempotency_claim("lost", "fp", 60)  # the key is usable again
     await store.idempotency_release("lost")
     await store.aclose()
+
+
+async def test_a_slow_first_agreement_on_the_cursor_secret_is_tried_again(redis: Any) -> None:
+    """A request's first agreement on the cursor secret runs past its time (a busy
+    machine; here Redis paused for 0.5 s, past a 0.3 s timeout): the request tries again
+    rather than sign its cursor with a provisional secret no other instance knows."""
+    from redis.asyncio import Redis
+
+    prefix = f"cs{uuid.uuid4().hex[:6]}:"
+    one = RedisStore(redis.url, prefix=prefix, timeout=0.3)
+    other = RedisStore(redis.url, prefix=prefix, timeout=1.0)
+    pauser = Redis.from_url(redis.url)
+    try:
+        await pauser.execute_command("CLIENT", "PAUSE", 500, "ALL")
+        await one.ready_for_request()
+        await other.ready()
+        assert one.cursor_secret == other.cursor_secret
+    finally:
+        await pauser.aclose()
+        await one.aclose()
+        await other.aclose()
+
+
+async def test_cursors_signed_while_the_store_was_down_verify_once_it_is_back() -> None:
+    """A cursor handed out while no secret was agreed (the store down) keeps verifying on
+    this instance after the agreement (its provisional secret is kept as an earlier one)."""
+    from tests.servers import RedisServer
+
+    later = RedisServer()
+    store = RedisStore(later.url, prefix="cb:", timeout=0.2)
+    try:
+        await store.ready_for_request()
+        provisional = store.cursor_secret
+        later.start()
+        await asyncio.sleep(1.1)  # past the fail-fast window after the failure
+        await store.ready()
+        assert store.cursor_secret != provisional
+        assert provisional in store.cursor_secrets
+    finally:
+        await store.aclose()
+        later.stop()
+
+
+async def test_a_claim_renewal_that_absorbs_its_cancellation_still_ends(redis: Any) -> None:
+    """A renewal in flight when the answer is kept absorbs the cancellation sent to stop
+    it (as a client library's shielded teardown may): keeping the answer still ends, and
+    the renewals stop, instead of the request waiting for them for good."""
+    store = RedisStore(redis.url, prefix=f"ka{uuid.uuid4().hex[:6]}:", timeout=0.5)
+    real_set, renewing, renewals = store.client.set, asyncio.Event(), []
+
+    async def absorbing(*args: Any, **kwargs: Any) -> Any:
+        renewals.append(args)
+        if len(renewals) == 1:  # the first one in flight absorbs one cancellation
+            renewing.set()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.sleep(0.3)
+        return await real_set(*args, **kwargs)
+
+    store.client.set = absorbing  # type: ignore[method-assign]
+    try:
+        assert await store.idempotency_claim("k", "fp", 60)
+        await asyncio.wait_for(renewing.wait(), 5)
+        async with asyncio.timeout(5):
+            await store.idempotency_put("k", IdempotencyRecord("fp", 201, b"{}"), 60)
+        count = len(renewals)
+        await asyncio.sleep(1.5)  # past the next renewal's turn
+        assert len(renewals) == count
+    finally:
+        await store.aclose()

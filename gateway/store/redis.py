@@ -46,7 +46,7 @@ from gateway.config.model import (
     RedisSentinelState,
     SharedState,
 )
-from gateway.store.base import ErrorHook, Store
+from gateway.store.base import DOWN_AFTER, ErrorHook, Store
 from gateway.store.near_sync import NearSync
 from gateway.store.redis_changes import RedisChanges
 from gateway.store.redis_clients import addresses, make_client, standalone
@@ -192,17 +192,26 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisEvents, RedisChanges, Store
             await self._upgrade()
         agreed = _text(stored)
         if agreed != self._secret_record or self._secret is None:
-            if self._secret is not None:
-                self._earlier = (self._secret, *self._earlier)[:EARLIER_SECRETS]
+            # the secret signed with until now keeps verifying here: the provisional one
+            # too, for cursors handed out while the store was down
+            signed_with = self.cursor_secret
+            self._earlier = (signed_with, *self._earlier)[:EARLIER_SECRETS]
             self._secret_record = agreed
             self._secret = bytes.fromhex(agreed.rpartition(":")[2])
 
     async def ready_for_request(self) -> None:
         """A request waits only while no secret was ever agreed (a store just loaded, or
         down since); after that, agreement runs on the follower's tick, never on a
-        request (it used to cost every request a round trip)."""
-        if self._secret is None:
+        request (it used to cost every request a round trip). An agreement that ran past
+        its time on a store not judged down (a busy machine, a cold cluster client) is
+        tried again, up to ``DOWN_AFTER`` times: a cursor signed with this process's
+        provisional secret would not verify on any other instance."""
+        for _ in range(DOWN_AFTER):
+            if self._secret is not None:
+                return
             await self.ready()
+            if not self.healthy:
+                return  # down: the request goes on without it (degraded)
 
     async def _upgrade(self) -> None:
         """Rename keys kept under their names from before hash tags, once per process

@@ -53,6 +53,7 @@ class RedisIdempotency(RedisReplication):
     key: Callable[..., str]
     call: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
     call_now: Callable[[str, Callable[[], Awaitable[Any]]], Awaitable[Any]]
+    timeout: float
     undo_later: Callable[[str, Callable[[], Awaitable[object]]], None]
     _claims: dict[str, tuple[str, asyncio.Task[None]]]
     script: Callable[[str], Any]
@@ -88,13 +89,21 @@ class RedisIdempotency(RedisReplication):
             )
             raise
         if claimed:
-            renewing = asyncio.get_running_loop().create_task(self._keep_alive(keys[1], token))
+            renewing = asyncio.get_running_loop().create_task(
+                self._keep_alive(key, claim, keys[1], token)
+            )
             self._claims[key] = (claim, renewing)
         return bool(claimed)
 
-    async def _keep_alive(self, live: str, token: str) -> None:
+    async def _keep_alive(self, key: str, claim: str, live: str, token: str) -> None:
+        """Renew the claim while it is this instance's: it ends when ``_stop`` takes the
+        claim away, even if the cancellation ``_stop`` sends is absorbed on the way (a
+        burst on a loaded machine once left a renewal running, and its request waiting
+        for it, for good)."""
         while True:
             await asyncio.sleep(LIVE / 3)
+            if self._claims.get(key, ("",))[0] != claim:
+                return
             try:  # not queued behind requests: a busy instance is not a dead one
                 await self.call_now(
                     "idempotency_alive", lambda: self.client.set(live, token, px=int(LIVE * 1000))
@@ -107,7 +116,10 @@ class RedisIdempotency(RedisReplication):
         if claim is None:
             return None
         claim[1].cancel()
-        await asyncio.wait([claim[1]])  # its cancellation, never the caller's
+        # its end, never the caller's cancellation; bounded: one renewal in flight
+        done, _ = await asyncio.wait([claim[1]], timeout=LIVE / 3 + 2 * self.timeout + 1)
+        if not done:
+            log.warning("idempotency_renewal_not_stopped")
         return claim[0]
 
     async def idempotency_put(self, key: str, record: IdempotencyRecord, ttl: float) -> None:
