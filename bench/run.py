@@ -329,6 +329,8 @@ def main() -> None:
     args = parser.parse_args()
     binary = ensure_wrk()
     report = main_part(binary, args) if args.part != "topologies" else ""
+    if report and args.out.exists():
+        report = keep_sections(args.out.read_text(), report)
     if args.part != "main":
         from bench import topologies
 
@@ -338,6 +340,14 @@ def main() -> None:
         kept = args.out.read_text() if report == "" and args.out.exists() else report
         report = topologies.merge(kept, section)
     args.out.write_text(report)
+
+
+def keep_sections(old: str, report: str) -> str:
+    """``report`` (the main part) in place of ``old``'s first part, the one before its
+    first ``## `` heading; the sections after it (topologies, growth, notes of earlier
+    runs) kept as they are."""
+    at = old.find("\n## ")
+    return report.rstrip("\n") + "\n\n" + old[at + 1 :] if at >= 0 else report
 
 
 def main_part(binary: str, args: argparse.Namespace) -> str:

@@ -184,3 +184,12 @@ def test_a_comparison_with_an_unknown_base_says_so() -> None:
     args = argparse.Namespace(latency=0.005, repeats=1, duration=1, connections=1, threads=1)
     with pytest.raises(SystemExit, match="BASE='no-such-rev' is not a commit"):
         compare.compare("no-such-rev", args)
+
+
+def test_the_main_part_replaces_only_the_first_part_of_the_results() -> None:
+    from bench.run import keep_sections
+
+    old = "Measured before\n| a |\n\n## Growth\nkept\n\n## Redis topologies\nkept too\n"
+    new = keep_sections(old, "Measured now\n| b |\n")
+    assert new == "Measured now\n| b |\n\n## Growth\nkept\n\n## Redis topologies\nkept too\n"
+    assert keep_sections("no sections yet\n", "Measured now\n") == "Measured now\n"
