@@ -29,6 +29,7 @@ from gateway.changes.feed import ChangeFeed, now_iso
 from gateway.config.changes import HEALTH_EVENT
 from gateway.observability.metrics import breaker_state
 from gateway.store import StoreDown
+from gateway.tasks import cancel_all
 from gateway.upstreams.health import SNAPSHOT, opinion
 from kernel.secrets import KNOWN
 
@@ -106,9 +107,7 @@ class HealthBoard:
 
     async def stop(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_all([self._task])  # bounded: a cancellation absorbed on the way
             self._task = None
 
     async def _run(self) -> None:

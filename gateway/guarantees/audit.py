@@ -27,6 +27,7 @@ import structlog
 from adapters.kinds import KINDS
 from gateway.observability.metrics import Metrics
 from gateway.store import Store, StoreDown
+from gateway.tasks import cancel_all
 
 log = structlog.get_logger("gateway.audit")
 KEEP_TRYING = 10.0  # seconds a record is tried again while the store is down
@@ -78,9 +79,7 @@ class AuditLog:
     async def aclose(self) -> None:
         await self.flush()
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await cancel_all([self._task])  # bounded: a cancellation absorbed on the way
 
     async def _write_all(self) -> None:
         while True:

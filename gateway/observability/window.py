@@ -18,7 +18,6 @@ each show their own traffic, as each one's ``/metrics`` does (Prometheus adds th
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -27,6 +26,8 @@ from typing import Any
 
 import structlog
 from prometheus_client.core import Metric
+
+from gateway.tasks import cancel_all
 
 log = structlog.get_logger("gateway.traffic")
 SPAN = 300.0  # seconds of history the figures cover
@@ -174,9 +175,7 @@ class RecentTraffic:
     async def stop(self) -> None:
         task, self._task = self._task, None
         if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_all([task])  # bounded: a cancellation absorbed on the way
 
     async def _run(self) -> None:
         """A reading every ``BACKGROUND`` seconds, made in a thread: with many series it
