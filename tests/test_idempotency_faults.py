@@ -144,6 +144,35 @@ async def test_a_burst_of_keyed_posts_on_a_healthy_store_is_never_503(site: Site
     assert lost is None or float(lost.group(1)) == 0
 
 
+async def test_copies_of_keyed_posts_across_two_instances_are_never_503(site: Site) -> None:
+    """100 keys sent 4 times at once, 2 copies to each of 2 instances (tests/chaos/burst.py's
+    second round): each write waits for the other instance's near-cache acknowledgement,
+    and 200 acknowledgements sent at once once exhausted the store's connection pool
+    ("Too many connections": the store judged down, keyed POSTs 503)."""
+    a, b = site.gateway("copies-a"), site.gateway("copies-b")
+    bodies = [new_customer() for _ in range(100)]
+    limits = httpx.Limits(max_connections=400)
+    async with httpx.AsyncClient(timeout=120, limits=limits, headers=DEMO) as client:
+        answers = await asyncio.gather(
+            *(
+                client.post(
+                    f"{gw.url}/v1/customers",
+                    json=body,
+                    headers={"Idempotency-Key": f"copies-{body['code']}"},
+                )
+                for body in bodies
+                for gw in (a, b, a, b)
+            ),
+        )
+    statuses = [x.status_code for x in answers]
+    assert statuses.count(503) == 0, {s: statuses.count(s) for s in set(statuses)}
+    assert set(statuses) <= {201, 409}
+    ran = [x for x in answers if x.status_code == 201 and "idempotent-replayed" not in x.headers]
+    assert len(ran) == len(bodies)
+    for body in bodies[:5]:
+        assert site.upstream_records(body["code"]) == 1
+
+
 def test_a_second_process_on_one_state_file_is_refused_naming_it(tmp_path: Path) -> None:
     port = free_port()
     sim_url = f"http://127.0.0.1:{port}"  # never called: the gateway only starts

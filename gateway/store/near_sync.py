@@ -10,9 +10,11 @@ them current:
   tags on the connection's channel ``{conn:<name>}:near`` (``SPUBLISH`` on a cluster, so
   the message stays on the shard that holds the generations). Every process forgets
   those tags when the message arrives, then acknowledges to the writer's inbox.
-- **Acknowledgement**: the writer's script also answers who is *registered* (below); the
-  write is acknowledged to its client only when every registered process has acknowledged
-  or ``LEASE`` seconds have passed since the script answered.
+- **Acknowledgement**: the writer's script also answers who is *registered* (below) and
+  when; the write is acknowledged to its client only when every registered process has
+  acknowledged or is past the end of the lease its last registration could give it
+  (at most ``LEASE`` after the script answered; gateway/store/near_acks.py, which also
+  batches the acknowledgements a process sends).
 - **Lease**: a process may answer from memory only within ``LEASE`` seconds of sending a
   probe it has since received back on its own subscription: a script that registers it
   (``ZADD`` to ``{conn:<name>}:near-members``, refused by a replica) and publishes to its
@@ -47,13 +49,13 @@ import structlog
 from redis.asyncio.cluster import RedisCluster
 
 from gateway.store.base import StoreDown
+from gateway.store.near_acks import LEASE, Acks, Waiter, unacknowledged
 
 if TYPE_CHECKING:
     from gateway.store.redis import RedisStore
 
-LEASE = 0.5  # seconds a returned probe lets a process answer from memory
 PROBE_EVERY = 0.125  # seconds between probes, so a lease is renewed well before it ends
-MEMBER_FOR_MS = int(2 * LEASE * 1000)  # a registration older than this is not waited for
+MEMBER_FOR_MS = int(LEASE * 1000)  # a registration older than this is not waited for
 REOPEN_AFTER = (0.05, 1.0)  # first and longest wait before subscribing again
 MAX_TAGS = 50_000  # generations kept per connection; past it, all are forgotten
 log = structlog.get_logger("gateway.store")
@@ -69,31 +71,20 @@ redis.call(ARGV[1], ARGV[2], ARGV[3])
 return 1
 """
 # KEYS: the generations to bump, then the members; ARGV: publish command, channel,
-# message, window ms. Answers the members registered within the window.
+# message, window ms. Answers the server's time (ms) and the members registered within
+# the window, each with when (``WITHSCORES``).
 INVALIDATE = """
 for i = 1, #KEYS - 1 do redis.call('INCR', KEYS[i]) end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local members = redis.call('ZRANGEBYSCORE', KEYS[#KEYS], now - tonumber(ARGV[4]), '+inf')
+local members = redis.call('ZRANGEBYSCORE', KEYS[#KEYS], now - tonumber(ARGV[4]), '+inf',
+  'WITHSCORES')
 redis.call(ARGV[1], ARGV[2], ARGV[3])
-return members
+return {now, members}
 """
 # KEYS[1]: the members (so a cluster routes it to the connection's shard);
 # ARGV: publish command, channel, message.
 SEND = "redis.call(ARGV[1], ARGV[2], ARGV[3]) return 1"
-
-
-class _Waiter:
-    """A writer waiting for the acknowledgements of an invalidation."""
-
-    def __init__(self) -> None:
-        self.acked: set[str] = set()
-        self.expected: set[str] | None = None
-        self.done = asyncio.Event()
-
-    def update(self) -> None:
-        if self.expected is not None and self.expected <= self.acked:
-            self.done.set()
 
 
 class NearLink:
@@ -115,7 +106,7 @@ class NearLink:
         self.lease_until = 0.0
         self.lost_count = 0
         self._probes: dict[str, float] = {}  # token -> time.monotonic() it was sent
-        self._waiters: dict[str, _Waiter] = {}
+        self.acks = Acks(member, self._acknowledge)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._running: list[asyncio.Task[None]] = []
         self._stopped = False  # for good: its connection is gone (``NearSync.release``)
@@ -171,27 +162,20 @@ class NearLink:
         """Bump ``gen_keys`` and tell every process; returns once every registered one
         has forgotten ``tags`` or can no longer answer from memory."""
         message_id = secrets.token_hex(8)
-        waiter = self._waiters[message_id] = _Waiter()
+        waiter = self.acks.waiters[message_id] = Waiter()
         message = json.dumps(["i", self.member, message_id, tags])
         script = self.store.script(INVALIDATE)
         keys, args = [*gen_keys, self.members], [self.publish, self.channel, message, MEMBER_FOR_MS]
         try:
-            members = await self.store.call(
+            server_now, registered = await self.store.call(
                 "cache_invalidate", lambda: script(keys=keys, args=args)
             )
             self.forget(tags)
-            waiter.expected = {_text(m) for m in members} - {self.member}
-            waiter.update()
-            try:
-                async with asyncio.timeout(LEASE):
-                    await waiter.done.wait()
-            except TimeoutError:
-                log.warning(
-                    "near_cache_invalidation_unacknowledged",
-                    channel=self.channel,
-                    waited_s=LEASE,
-                    missing=sorted(waiter.expected - waiter.acked),
-                )
+            waiter.acked.add(self.member)
+            waiter.settle(registered, float(server_now))
+            started = time.monotonic()
+            if missing := await waiter.wait():
+                unacknowledged(self.channel, missing, time.monotonic() - started)
         except StoreDown:
             # the script may have run (only its answer lost): processes holding a lease
             # may not have heard; none holds one LEASE from now (as if none acknowledged)
@@ -199,7 +183,7 @@ class NearLink:
             await asyncio.sleep(LEASE)
             raise
         finally:
-            self._waiters.pop(message_id, None)
+            self.acks.waiters.pop(message_id, None)
 
     # The subscription -----------------------------------------------------------------
 
@@ -293,16 +277,15 @@ class NearLink:
             _, writer, message_id, tags = data
             self.forget(tags)
             if writer != self.member:
-                self._send(self.inbox_of(writer), ["a", message_id, self.member])
+                self._keep(self.acks.owe(self.inbox_of(writer), message_id))
         elif data[0] == "p":
             sent = self._probes.pop(data[1], None)
             if sent is not None and self.subscribed:
                 self.lease_until = max(self.lease_until, sent + LEASE)
-        elif data[0] == "a":
-            waiter = self._waiters.get(data[1])
-            if waiter is not None:
-                waiter.acked.add(data[2])
-                waiter.update()
+        elif data[0] == "A":
+            self.acks.received(data[1], data[2])
+        elif data[0] == "a":  # one acknowledgement, from a process of an earlier release
+            self.acks.received([data[1]], data[2])
 
     def _check_probes(self) -> None:
         """A probe Redis took but that never came back: the subscription hears nothing
@@ -313,20 +296,17 @@ class NearLink:
         if min(self._probes.values()) < overdue:
             raise ConnectionError("probes sent through the store do not come back")
 
-    def _send(self, channel: str, data: list[Any]) -> None:
-        """Publish ``data`` on ``channel`` in the background (an acknowledgement)."""
-        script, message = self.store.script(SEND), json.dumps(data)
+    async def _acknowledge(self, inbox: str, message: str) -> None:
+        script = self.store.script(SEND)
+        await self.store.call_now(
+            "near_ack", lambda: script(keys=[self.members], args=[self.publish, inbox, message])
+        )
 
-        async def send() -> None:
-            with contextlib.suppress(StoreDown):
-                await self.store.call_now(
-                    "near_ack",
-                    lambda: script(keys=[self.members], args=[self.publish, channel, message]),
-                )
-
-        task = asyncio.get_running_loop().create_task(send())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def _keep(self, task: asyncio.Task[Any] | None) -> None:
+        """Hold a background task of this link's until it ends (``stop`` cancels it)."""
+        if task is not None:
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def _probe(self) -> None:
         """Every PROBE_EVERY seconds while subscribed: register, and send a probe to our
@@ -365,6 +345,7 @@ class NearSync:
             # starts (a connection removed and added back) unregisters only itself.
             member = secrets.token_hex(8)
             found = self.links[connection] = NearLink(self.store, member, connection)
+            self._room(+1)
         self._users[connection] = self._users.get(connection, 0) + 1
         return found
 
@@ -376,7 +357,14 @@ class NearSync:
             return
         link = self.links.pop(connection, None)
         if link is not None:
+            self._room(-1)
             await link.stop()
+
+    def _room(self, subscriptions: int) -> None:
+        """A link's subscription holds a connection of the shared pool while it lives (a
+        cluster's have pools of their own): the pool grows by one for each."""
+        if not self.store.cluster:
+            self.store.client.connection_pool.max_connections += subscriptions
 
     async def aclose(self) -> None:
         for link in self.links.values():

@@ -49,7 +49,7 @@ from gateway.config.model import (
 from gateway.store.base import DOWN_AFTER, ErrorHook, Store
 from gateway.store.near_sync import NearSync
 from gateway.store.redis_changes import RedisChanges
-from gateway.store.redis_clients import addresses, make_client, standalone
+from gateway.store.redis_clients import TURNS, URGENT, addresses, make_client, standalone
 from gateway.store.redis_config import RedisConfig
 from gateway.store.redis_events import RedisEvents
 from gateway.store.redis_idempotency import RedisIdempotency
@@ -62,7 +62,6 @@ from kernel.tracing import span
 T = TypeVar("T")
 FAILURES = (RedisError, RedisClusterException, OSError, TimeoutError)
 SLOW = (TimeoutError, RedisTimeout, NotReplicated)  # a call past its time, not an error
-CONCURRENT = 64  # store calls in flight per process; more queue for a turn
 QUEUED = 30.0  # seconds a call waits for a turn before the store is taken as too slow
 EARLIER_SECRETS = 3  # replaced cursor secrets that still verify
 AGREED_FOR = 0.25  # seconds an agreement on the cursor secret is trusted (``ready``)
@@ -101,12 +100,13 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisEvents, RedisChanges, Store
         self.cluster = isinstance(self.topology, RedisClusterState)
         self.prefix = prefix
         self.timeout = timeout
-        # At most CONCURRENT calls at a time (``call``), so a burst of requests queues for
-        # a turn instead of exhausting the pool ("too many connections", judged a store
-        # failure) or opening hundreds of sockets; the pool (redis_clients.POOL) has room
-        # for those calls, pipelines and a subscription.
+        # At most TURNS calls at a time (``call``) and URGENT others (``call_now``), so a
+        # burst queues for a turn instead of exhausting the pool ("too many connections",
+        # judged a store failure) or opening hundreds of sockets; the pool
+        # (redis_clients.POOL) has room for all of them and the subscriptions.
         self.client, self._sentinel = make_client(self.topology, timeout)
-        self._turns = asyncio.Semaphore(CONCURRENT)
+        self._turns = asyncio.Semaphore(TURNS)
+        self._urgent = asyncio.Semaphore(URGENT)
         self._secret: bytes | None = None
         self._secret_record: str | None = None  # "<made, epoch ms>:<hex>", as stored
         self._agreed_at = 0.0  # time.monotonic() of the last agreement
@@ -142,22 +142,32 @@ class RedisStore(RedisIdempotency, RedisConfig, RedisEvents, RedisChanges, Store
         """One store call, bounded by the timeout once it has its turn (the time queued
         behind other calls of this busy process is not the store's); a failure raises
         ``StoreDown``."""
+        return await self._in_turn(self._turns, operation, make)
+
+    async def call_now(self, operation: str, make: Callable[[], Awaitable[T]]) -> T:
+        """``call`` in a lane of its own, for the few calls that must not wait behind
+        requests (keeping an idempotency claim alive, the near cache's probes and
+        acknowledgements). The lane is bounded too: 200 of them at once, one per keyed
+        POST of a burst, once took every connection of the pool."""
+        return await self._in_turn(self._urgent, operation, make)
+
+    async def _in_turn(
+        self, turns: asyncio.Semaphore, operation: str, make: Callable[[], Awaitable[T]]
+    ) -> T:
         self._check(operation)
         try:
             # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation
             # that lands as the call ends, and a background loop would never stop
             async with asyncio.timeout(QUEUED):
-                await self._turns.acquire()
+                await turns.acquire()
         except TimeoutError as exc:
             raise self._failed(operation, exc, slow=True) from exc
         try:
-            return await self.call_now(operation, make)
+            return await self._call(operation, make)
         finally:
-            self._turns.release()
+            turns.release()
 
-    async def call_now(self, operation: str, make: Callable[[], Awaitable[T]]) -> T:
-        """``call`` without queueing for a turn: for the few calls that must not wait
-        behind requests (keeping an idempotency claim alive)."""
+    async def _call(self, operation: str, make: Callable[[], Awaitable[T]]) -> T:
         self._check(operation)
         traced = span(f"redis {operation}", {"db.system.name": "redis"})  # tracing's hook
         try:

@@ -34,7 +34,11 @@ from redis.backoff import NoBackoff
 
 from gateway.config.model import RedisClusterState, RedisSentinelState, RedisState, SharedState
 
-POOL = 80  # connections per Redis server: the store's 64 turns, pipelines, a subscription
+TURNS = 64  # store calls in flight per process (``RedisStore.call``); more queue for a turn
+URGENT = 12  # calls in flight that must not queue behind requests (``RedisStore.call_now``)
+# Connections per Redis server: every call in flight and a few spare; each near-cache
+# subscription on the shared pool adds one while it lives (``NearSync.link``).
+POOL = TURNS + URGENT + 4
 URL_PARTS = {"host", "port", "username", "password", "db", "connection_class", "path"}
 Client = aioredis.Redis | RedisCluster
 
