@@ -25,6 +25,13 @@ from tests.test_store_tls import certificates
 
 pytestmark = pytest.mark.anyio
 
+
+@pytest.fixture(params=["asyncio", "uvloop"])
+def anyio_backend(request: pytest.FixtureRequest) -> tuple[str, dict[str, bool]]:
+    """Each test on both loops: the gateway serves on uvloop, the suite runs asyncio's."""
+    return ("asyncio", {"use_uvloop": request.param == "uvloop"})
+
+
 Reader, Writer = asyncio.StreamReader, asyncio.StreamWriter
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
@@ -295,6 +302,32 @@ async def test_a_full_pool_waits_in_line_then_gives_up_as_never_reached() -> Non
     assert all(a.content == b"ok" for a in many)
     assert upstream.connections == 1
     assert b"GET /never" not in b"".join(head for head, _ in upstream.requests)
+
+
+async def test_idle_connections_are_kept_to_the_limits_keepalive_numbers() -> None:
+    async def script(upstream: Upstream, reader: Reader, writer: Writer) -> None:
+        while True:
+            await upstream.read(reader)
+            await asyncio.sleep(0.05)  # so that three calls overlap
+            writer.write(OK)
+
+    limits = httpx.Limits(max_connections=10, max_keepalive_connections=1, keepalive_expiry=0.3)
+    async with serving(script) as upstream, client(upstream, limits=limits) as http:
+        transport = http._transport
+        assert isinstance(transport, LeanTransport)
+        await asyncio.gather(*(http.get(f"/{i}") for i in range(3)))
+        kept = (transport.pool.idle_count, upstream.connections)
+        await asyncio.sleep(0.1)
+        await http.get("/reused")
+        reused = upstream.connections
+        for _ in range(100):  # the idle one expires
+            if upstream.closed_by_client == 3:
+                break
+            await asyncio.sleep(0.02)
+        expired = (transport.pool.idle_count, upstream.closed_by_client)
+        await http.get("/fresh")
+    assert kept == (1, 3) and reused == 3
+    assert expired == (0, 3) and upstream.connections == 4
 
 
 async def test_a_cancelled_request_closes_its_connection_and_aclose_closes_the_rest() -> None:
