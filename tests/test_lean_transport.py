@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TypeAlias
 
 import httpx
 import pytest
+from aiohttp.abc import ResolveResult
 
 from gateway.upstreams.connections import tls_context
 from gateway.upstreams.egress import REFUSED, Egress
@@ -32,7 +35,8 @@ def anyio_backend(request: pytest.FixtureRequest) -> tuple[str, dict[str, bool]]
     return ("asyncio", {"use_uvloop": request.param == "uvloop"})
 
 
-Reader, Writer = asyncio.StreamReader, asyncio.StreamWriter
+Reader: TypeAlias = asyncio.StreamReader
+Writer: TypeAlias = asyncio.StreamWriter
 OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
 
@@ -364,9 +368,11 @@ async def test_the_egress_policy_refuses_before_connecting_and_names_resolve_onc
     class Counted(Names):
         calls = 0
 
-        async def resolve(self, host: str, port: int = 0, family: object = 0) -> list:  # type: ignore[override, type-arg]
+        async def resolve(
+            self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+        ) -> list[ResolveResult]:
             Counted.calls += 1
-            return await super().resolve(host, port)
+            return await super().resolve(host, port, family)
 
     closing = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok"
     async with serving(await answering(closing)) as upstream:
@@ -387,7 +393,7 @@ async def test_tls_checks_the_certificate_and_the_host_name_sent_by_sni(tmp_path
     server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_tls.load_cert_chain(cert, key)
     names_seen: list[str | None] = []
-    server_tls.sni_callback = lambda _sock, name, _ctx: names_seen.append(name)  # type: ignore[assignment]
+    server_tls.sni_callback = lambda _sock, name, _ctx: names_seen.append(name)
     trusting = ssl.create_default_context(cafile=str(ca))
     resolver = Names({"other.test": "127.0.0.1"})
     async with serving(await answering(OK), tls=server_tls) as upstream:
