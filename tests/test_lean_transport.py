@@ -357,10 +357,12 @@ async def test_a_cancelled_request_closes_its_connection_and_aclose_closes_the_r
     assert upstream.connections == 2 and upstream.closed_by_client == 2
 
 
-async def test_a_line_break_in_a_header_is_refused_before_anything_is_sent() -> None:
+async def test_a_line_break_in_a_header_or_another_scheme_is_refused_before_sending() -> None:
     async with serving(await answering(OK)) as upstream, client(upstream) as http:
         with pytest.raises(httpx.LocalProtocolError):
             await http.get("/", headers={"X-Id": "a\r\nX-Injected: 1"})
+        with pytest.raises(httpx.UnsupportedProtocol):
+            await http.get(f"ftp://127.0.0.1:{upstream.port}/")
     assert upstream.requests == []
 
 

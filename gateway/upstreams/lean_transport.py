@@ -57,6 +57,7 @@ from gateway.upstreams.pool import Key, Pool
 
 DROPPED_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+DEFAULT_PORTS = {"http": 80, "https": 443}
 NAMES_TTL = 300.0  # seconds a resolved name is trusted
 SockAddr = tuple[int, int, Any]  # (family, proto, sockaddr)
 
@@ -79,12 +80,13 @@ class LeanTransport(httpx.AsyncBaseTransport):
         self.resolver = resolver
         self.pool = Pool(limits)
         self._names: dict[tuple[str, int], tuple[float, list[SockAddr]]] = {}
-        self._connect_timeout: float | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         url = request.url
         scheme = url.scheme
-        key = (scheme, url.raw_host.decode("ascii"), url.port or (443 if scheme == "https" else 80))
+        if scheme not in DEFAULT_PORTS:
+            raise httpx.UnsupportedProtocol(f"not an http(s) URL: {scheme}", request=request)
+        key = (scheme, url.raw_host.decode("ascii"), url.port or DEFAULT_PORTS[scheme])
         timeout = request.extensions.get("timeout") or {}
         data = _encode(request, await request.aread())
         connection = self.pool.take(key)
