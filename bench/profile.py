@@ -58,9 +58,17 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     ("redis client (redis-py, hiredis)", ("redis/", "hiredis")),
     ("state store (gateway/store)", ("gateway/store/",)),
     ("upstream: httpx API", ("httpx/",)),
-    (
-        "upstream: aiohttp transport",
-        ("aiohttp/", "gateway/upstreams/transport.py", "yarl/", "multidict/"),
+    (  # aiohttp's, yarl's and multidict's frames: the transport before LeanTransport
+        "upstream: transport",
+        (
+            "gateway/upstreams/lean_transport.py",
+            "gateway/upstreams/http11.py",
+            "gateway/upstreams/pool.py",
+            "gateway/upstreams/transport.py",
+            "aiohttp/",
+            "yarl/",
+            "multidict/",
+        ),
     ),
     ("JSON parse of the upstream body", ("UpstreamResponse.json (", "json/decoder.py")),
     ("upstream call: adapters/upstream.py", ("adapters/upstream.py", "kernel/resilience.py")),

@@ -25,7 +25,7 @@ from gateway.config.model import ConfigError, LocalState, RedisState
 from gateway.config.text import parse_config
 from gateway.upstreams.connections import tls_context
 from gateway.upstreams.egress import REFUSED, Egress, address, store_addresses
-from gateway.upstreams.transport import AiohttpTransport
+from gateway.upstreams.lean_transport import LeanTransport
 from tests.conftest import CONFIG, client_for
 from tests.servers import ROOT, free_port
 from tests.test_webhooks import Receiver, deliveries, gateway, hook, hooks_config, serving, until
@@ -261,7 +261,7 @@ async def test_upstream_connections_refuse_the_store_and_metadata_at_connect_tim
     names = Names(
         {"state.internal": "127.0.0.1", "api.test": "127.0.0.1", "meta.test": "169.254.169.254"}
     )
-    transport = AiohttpTransport(
+    transport = LeanTransport(
         limits=httpx.Limits(max_connections=10),
         ssl_context=tls_context(),
         egress=Egress(store_addresses(state)),
@@ -285,6 +285,6 @@ async def test_each_upstream_transport_knows_the_store_address(redis: Any) -> No
     state = f'  state: {{backend: redis, url: "{redis.url}", prefix: "e{uuid.uuid4().hex[:6]}:"}}\n'
     async with gateway(hooks_config(hook("ok", "https://hooks.example.com/"), state=state)) as app:
         transport = app.state.runtime.connections["remote"].client._transport
-        assert isinstance(transport, AiohttpTransport)
+        assert isinstance(transport, LeanTransport)
         assert transport.egress.refusal("127.0.0.1", redis.port) is not None
         assert transport.egress.refusal("127.0.0.1", redis.port + 1) is None

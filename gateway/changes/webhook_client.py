@@ -10,7 +10,8 @@
 - Every address connected to passes the egress policy first (gateway/upstreams/egress.py); a
   refused one is never contacted, and its outcome says only that the policy refused.
 
-The HTTP client is aiohttp's, as under the upstreams (gateway/upstreams/transport.py): its
+The HTTP client is aiohttp's (the upstreams have their own, gateway/upstreams/
+lean_transport.py; both call ``Egress.socket_factory`` for each resolved address): its
 ``socket_factory`` is where the policy sees each resolved address. There is one session
 per policy (``deny_private`` on or off), so turning ``deny_private`` on never reuses a
 kept-alive connection the previous policy allowed.

@@ -19,7 +19,8 @@ from gateway.guarantees.quotas import BudgetTransport, Quotas
 from gateway.store import Store
 from gateway.upstreams.auth import BearerToken, ClientCredentials
 from gateway.upstreams.egress import Egress
-from gateway.upstreams.transport import AiohttpTransport, UpstreamClient
+from gateway.upstreams.lean_transport import LeanTransport
+from gateway.upstreams.transport import UpstreamClient
 from kernel.resilience import RetryPolicy
 
 USER_AGENT = "customer-gateway/0.1"
@@ -110,8 +111,10 @@ def open_connection(
         transport = SandboxTransport(sandbox)
         base_url = f"http://{name}.sandbox"
     else:
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
-        transport = AiohttpTransport(limits=limits, ssl_context=tls_context(), egress=egress)
+        # Every connection is kept alive (as aiohttp's pool did): 20 would close and
+        # reopen one per request above 20 concurrent calls to one upstream.
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+        transport = LeanTransport(limits=limits, ssl_context=tls_context(), egress=egress)
         base_url = config.base_url
     if config.rate_limit is not None:
         transport = BudgetTransport(transport, quotas, name, config.rate_limit)

@@ -17,7 +17,8 @@ by default: sidecars and in-cluster receivers are normal.
 Checked twice. At config time on what the URL says (``url_problem``): an address in
 any form the resolver would take (``2852039166``, ``[::ffff:169.254.169.254]``),
 ``localhost``, the store's host name. At connect time on each address a host name
-resolved to (``socket_factory``, aiohttp's hook just before a socket is made), so a
+resolved to (``socket_factory``, called just before a socket is made: by aiohttp for
+webhooks, by gateway/upstreams/lean_transport.py for upstreams), so a
 name that resolves to a refused address, now or after a DNS change, is refused, and
 the address checked is the address connected. A refusal says only that the policy
 refused (``EgressRefused``), never anything about the target.
@@ -190,8 +191,9 @@ class Egress:
             self._fresh_until = time.monotonic() + STORE_NAMES_TTL
 
     def socket_factory(self, addr_info: tuple[Any, ...]) -> socket.socket:
-        """aiohttp's ``socket_factory``: a socket for an allowed address; for a refused
-        one, ``EgressRefused`` before anything is sent."""
+        """A socket for an allowed address (``addr_info`` as ``getaddrinfo`` gives it);
+        for a refused one, ``EgressRefused`` before anything is sent. aiohttp's
+        ``socket_factory`` hook (webhooks); LeanTransport calls it the same way."""
         family, kind, proto, _, sockaddr = addr_info
         why = self.refusal(str(sockaddr[0]), int(sockaddr[1]))
         if why is not None:

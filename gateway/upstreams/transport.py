@@ -1,37 +1,5 @@
-"""The HTTP transport under each upstream's ``httpx.AsyncClient``: aiohttp's pool.
-
-httpx stays the API the adapters, the auth flows and respx see; under it, httpcore's
-connection pool spends CPU that grows with concurrency (a ``poll()`` per pooled
-connection per operation), several times what the rest of a miss costs. This transport
-hands each request to one ``aiohttp.ClientSession`` per connection instead. It is ours,
-not ``httpx-aiohttp``'s (0.2.0), because the gateway must tell "never reached the
-upstream" (safe to retry, any method) from "may have reached it" (never retry a write),
-and that package reports a connection dropped after the request was sent as
-``httpx.ConnectTimeout``. Here:
-
-==============================================  ==========================  ===========
-aiohttp                                         httpx                       reached?
-==============================================  ==========================  ===========
-ClientConnectorError (refused, DNS, TLS setup)  ConnectError                no
-ConnectionTimeoutError (pool wait or connect)   ConnectTimeout              no
-SocketTimeoutError, ServerTimeoutError          ReadTimeout                 maybe
-ServerDisconnectedError, ClientOSError          RemoteProtocolError         maybe
-ClientPayloadError, ClientResponseError         ReadError                   maybe
-any other ClientError                           TransportError              maybe
-==============================================  ==========================  ===========
-
-Timeouts come from the request (httpx's ``connect``, ``read``, ``pool``), pool limits
-from ``httpx.Limits``; no cookie jar (an upstream's cookies must never flow between
-callers); bodies are passed on compressed, for httpx to decode as it would its own;
-aiohttp's own resending of a request on a dropped kept-alive connection is off.
-
-Every address a connection is made to passes the egress policy first (gateway/upstreams/egress.py:
-link-local and cloud metadata addresses and the state store's are refused, also when a
-name resolves to one), through aiohttp's ``socket_factory``: it runs once per new TCP
-connection, never per request on a kept-alive one, and costs about 3 µs where opening
-the connection costs hundreds: end to end it is within the noise (docs/changes.md,
-"Egress policy", has the measurement). A refused address is ``httpx.ConnectError`` ("never
-reached"), saying only that the policy refused it.
+"""The ``httpx.AsyncClient`` under each upstream connection (its transport, the bytes on
+the wire, is gateway/upstreams/lean_transport.py).
 
 ``UpstreamClient`` is the ``httpx.AsyncClient`` every connection uses: one without a
 cookie jar, so a ``Set-Cookie`` from an upstream is neither kept nor sent on another
@@ -45,18 +13,12 @@ paths again and again, and an ``httpx.URL`` is immutable, so the merge is done o
 
 from __future__ import annotations
 
-import asyncio
-import ssl
 from typing import Any
 
-import aiohttp
 import httpx
-from aiohttp.abc import AbstractResolver
 
-from gateway.upstreams.egress import REFUSED, Egress, refused
 from gateway.upstreams.traced import traced
 
-DROPPED_HEADERS = frozenset({b"content-length", b"transfer-encoding", b"connection"})
 MERGED_URLS = 4096  # paths remembered per client; all are forgotten when it is full
 
 
@@ -139,110 +101,3 @@ def _url_key(url: httpx.URL | str, params: Any) -> object:
     if type(params) is dict and all(type(value) in (str, int) for value in params.values()):
         return (url, tuple(params.items()))
     return None
-
-
-class AiohttpTransport(httpx.AsyncBaseTransport):
-    """``egress``: the policy every address is checked against (by default the one
-    that knows no store); ``resolver``: aiohttp's default unless given."""
-
-    def __init__(
-        self,
-        *,
-        limits: httpx.Limits,
-        ssl_context: ssl.SSLContext,
-        egress: Egress | None = None,
-        resolver: AbstractResolver | None = None,
-    ) -> None:
-        self.limits = limits
-        self.ssl_context = ssl_context
-        self.egress = egress or Egress()
-        self.resolver = resolver
-        self._session: aiohttp.ClientSession | None = None
-
-    def _session_now(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
-            connector = aiohttp.TCPConnector(
-                limit=self.limits.max_connections or 0,
-                limit_per_host=0,
-                keepalive_timeout=self.limits.keepalive_expiry or 5.0,
-                ssl=self.ssl_context,
-                ttl_dns_cache=300,
-                resolver=self.resolver,
-                socket_factory=self.egress.socket_factory,
-            )
-            self._session = aiohttp.ClientSession(
-                connector=connector,
-                cookie_jar=aiohttp.DummyCookieJar(),
-                auto_decompress=False,
-                trust_env=False,
-            )
-            # aiohttp resends a request once when a kept-alive connection drops, for
-            # every method it deems idempotent, PUT and DELETE included. Retrying is
-            # Upstream's decision alone (a write that may have arrived is never sent
-            # again); there is no public switch, so the session's own flag is turned off.
-            self._session._retry_connection = False
-        return self._session
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeout = request.extensions.get("timeout", {})
-        connect, pool = timeout.get("connect"), timeout.get("pool")
-        waited = None if connect is None and pool is None else (connect or 0) + (pool or 0)
-        client_timeout = aiohttp.ClientTimeout(
-            total=None, connect=waited, sock_connect=connect, sock_read=timeout.get("read")
-        )
-        headers = [
-            (k.decode("latin-1"), v.decode("latin-1"))
-            for k, v in request.headers.raw
-            if k.lower() not in DROPPED_HEADERS
-        ]
-        body = await request.aread()
-        await self.egress.prepare(self.resolver)
-        try:
-            async with self._session_now().request(
-                request.method,
-                str(request.url),
-                headers=headers,
-                data=body or None,
-                timeout=client_timeout,
-                allow_redirects=False,
-                skip_auto_headers=("Accept-Encoding", "User-Agent"),
-            ) as answer:
-                content = await answer.read()
-                raw_headers = [(k, v) for k, v in answer.raw_headers]
-                status = answer.status
-        except Exception as exc:
-            raise _mapped(exc, request) from exc
-        return httpx.Response(
-            status_code=status,
-            headers=raw_headers,
-            content=content,
-            extensions={"http_version": b"HTTP/1.1"},
-            request=request,
-        )
-
-    async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-
-
-def _mapped(exc: Exception, request: httpx.Request) -> Exception:
-    """The httpx error that says as much as ``exc`` does about reaching the upstream
-    (module docstring); anything not from the transport is left as it is."""
-    error: type[httpx.TransportError]
-    if isinstance(exc, aiohttp.ClientConnectorError) and refused(exc):
-        return httpx.ConnectError(REFUSED, request=request)
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        error = httpx.ConnectError
-    elif isinstance(exc, aiohttp.ConnectionTimeoutError):
-        error = httpx.ConnectTimeout
-    elif isinstance(exc, aiohttp.ServerTimeoutError | asyncio.TimeoutError):
-        error = httpx.ReadTimeout
-    elif isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientOSError):
-        error = httpx.RemoteProtocolError
-    elif isinstance(exc, aiohttp.ClientPayloadError | aiohttp.ClientResponseError):
-        error = httpx.ReadError
-    elif isinstance(exc, aiohttp.ClientError):
-        error = httpx.TransportError
-    else:
-        return exc
-    return error(f"{type(exc).__name__}: {exc}", request=request)
