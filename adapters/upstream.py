@@ -20,6 +20,7 @@ JSON of the expected type with ``UpstreamError``, so garbage never becomes a 500
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -35,6 +36,7 @@ from pydantic_core import from_json
 
 from kernel.context import request_id_var, stale_fallback_var, writes_sent_var
 from kernel.errors import GatewayError, RateLimited, UpstreamError, UpstreamTimeout
+from kernel.log_level import enabled_for
 from kernel.numbers import ascii_int
 from kernel.resilience import CircuitBreaker, CircuitState, RetryPolicy, Transient
 from kernel.tracing import RESEND_COUNT
@@ -318,14 +320,15 @@ class Upstream:
             and (writes := writes_sent_var.get()) is not None
         ):
             writes.append(f"{method} {path}")
-        log.debug(
-            "upstream_call",
-            connection=self.connection,
-            method=method,
-            path=path,
-            status=response.status_code,
-            duration_ms=round(elapsed * 1000, 2),
-        )
+        if enabled_for(logging.DEBUG):  # asking the lazy logger costs a bind
+            log.debug(
+                "upstream_call",
+                connection=self.connection,
+                method=method,
+                path=path,
+                status=response.status_code,
+                duration_ms=round(elapsed * 1000, 2),
+            )
         return UpstreamResponse(
             self.connection, response.status_code, response.content, response.headers
         )

