@@ -27,9 +27,11 @@ from typing import Any
 
 import structlog
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import Headers, QueryParams
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from gateway.config.model import RateLimit
 from gateway.guarantees.audit import changed_fields
@@ -118,9 +120,12 @@ class Endpoint:
                     log.exception("audit_record_not_queued", action=self.action)
 
         chosen = endpoint if self.action is None else audited
-        chosen.__name__ = self.handler.__name__
         return Route(
-            self.path, chosen, methods=[self.method], include_in_schema=self.include_in_schema
+            self.path,
+            Served(chosen),
+            methods=[self.method],
+            name=self.handler.__name__,
+            include_in_schema=self.include_in_schema,
         )
 
     async def _dispatch(self, call: Call) -> Response:
@@ -134,8 +139,10 @@ class Endpoint:
         host: Host = request.app.state.host
         runtime: Runtime = request.scope.get("state", {}).get("runtime") or host.runtime
         await runtime.store.ready_for_request()  # once loaded, no store call per request
-        trace: dict[str, Any] = request.scope.setdefault("state", {})
-        headers = request.headers
+        scope = request.scope
+        trace: dict[str, Any] = scope.setdefault("state", {})
+        headers = RequestHeaders(scope=scope)
+        params = request.query_params if scope["query_string"] else NO_QUERY
         identity = None
         if self.scope is not None:
             identity = runtime.keys.authenticate(headers.get("authorization"))
@@ -143,13 +150,11 @@ class Endpoint:
             if self.scope != ANY_KEY:
                 identity.require_scope(self.scope)
             chooses = self.query is not None and issubclass(self.query, OnConnection)
-            named = request.query_params.get("connection") or headers.get("x-connection")
-            path_params = request.scope.get("path_params", {})
+            named = params.get("connection") or headers.get("x-connection")
+            path_params = scope.get("path_params", {})
             refuse_unusable_connection(runtime, identity, chooses, path_params, named)
             if identity.rate_limit is not None:
                 await _count_request(runtime, identity.name, identity.rate_limit, trace)
-        scope = request.scope
-        params = request.query_params
         query = parse_query(self.query, params) if self.query is not None else None
         call = Call(
             host=host,
@@ -161,7 +166,9 @@ class Endpoint:
             headers=headers,
             read=ReadKey(
                 path=scope["path"],
-                query="&".join(sorted(f"{k}={v}" for k, v in params.multi_items())),
+                query="&".join(sorted(f"{k}={v}" for k, v in params.multi_items()))
+                if params
+                else "",
                 bypass="no-cache" in headers.get("cache-control", "").lower(),
                 if_none_match=headers.get("if-none-match"),
             ),
@@ -230,9 +237,48 @@ class Endpoint:
         return await store.run((call.key.digest, key), request_print, produce)
 
 
+NO_QUERY = QueryParams()  # immutable: every request without a query string shares it
+
+
+class RequestHeaders(Headers):
+    """Starlette's request headers, with a ``get`` that answers a missing header without
+    raising and catching a ``KeyError`` (``Mapping.get``'s way): most of the headers a
+    call asks about (``X-Connection``, ``If-None-Match``, ``Idempotency-Key``) are
+    absent on most requests. The first of repeated headers, as starlette's."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        wanted = key.lower().encode("latin-1")
+        for name, value in self._list:
+            if name == wanted:
+                return value.decode("latin-1")
+        return default
+
+
+class Served:
+    """A route's ASGI app: the request, the answer, sent. Starlette would wrap a plain
+    function in ``request_response``, which also catches the handler's exceptions to
+    render them with the app's handlers: the app's ``ExceptionMiddleware`` renders them
+    the same way one layer up, so that per-request wrapper (two closures, a sender
+    around each message) is spared."""
+
+    def __init__(self, answer: Callable[[Request], Awaitable[Response]]) -> None:
+        self.answer = answer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.answer(Request(scope, receive, send))
+        await response(scope, receive, send)
+
+
 @functools.cache
 def _names(model: type[Query]) -> frozenset[str]:
     return frozenset(model.model_fields)
+
+
+@functools.cache
+def _defaults(model: type[Query]) -> Query:
+    """The query of a request that gives no parameters: the same every time, and the
+    models are frozen, so it is validated once per model."""
+    return model.model_validate({})
 
 
 async def _count_request(
@@ -264,7 +310,7 @@ def parse_query(model: type[Query], params: Any) -> Query:
             details=details,
         )
     try:
-        return model.model_validate(dict(params))
+        return model.model_validate(dict(params)) if params else _defaults(model)
     except ValidationError as exc:  # a type without its own check; say which parameter
         name, phrase = field_problems(model, exc)[0]
         raise BadRequest(sentence(name, phrase), details=[FieldError(name, phrase)]) from exc
