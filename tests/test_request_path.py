@@ -7,12 +7,13 @@ import logging
 
 import httpx
 import pytest
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 
-from gateway.http.endpoint import RequestHeaders, parse_query
 from gateway.http.middleware import REQUEST_ID, new_request_id
 from gateway.http.queries import Paged, Read
+from gateway.http.reading import LONGEST, RequestHeaders, parse_query, query_of, query_string
 from gateway.observability.logging import configure_logging
+from kernel.errors import BadRequest
 from kernel.log_level import enabled_for
 
 RAW = [(b"accept", b"a"), (b"x-twice", b"first"), (b"x-twice", b"second"), (b"empty", b"")]
@@ -32,12 +33,37 @@ def test_request_headers_are_starlette_headers_otherwise() -> None:
     assert headers["x-twice"] == "first"
 
 
-def test_a_query_without_parameters_is_the_models_defaults() -> None:
-    empty = parse_query(Paged, {})
+def test_a_query_string_is_parsed_as_starlette_parses_it() -> None:
+    raw = b"limit=5&connection=a&x=%20b&x=c&blank="
+    parsed = query_string(raw)
+    assert parsed.params == QueryParams(raw)
+    assert parsed.normalised == "blank=&connection=a&limit=5&x= b&x=c"
+    assert query_string(raw) is parsed  # remembered
+    assert query_string(b"").params == QueryParams() and query_string(b"").normalised == ""
+
+
+def test_a_validated_query_is_remembered_per_model_and_string() -> None:
+    empty = query_of(Paged, query_string(b""))
     assert empty == Paged() and empty.limit == 25
-    assert parse_query(Paged, {}) is empty  # validated once: the models are frozen
-    assert parse_query(Paged, {"limit": "5"}).limit == 5
-    assert parse_query(Read, {}) == Read()
+    assert query_of(Paged, query_string(b"")) is empty  # the models are frozen
+    five = query_of(Paged, query_string(b"limit=5"))
+    assert five.limit == 5 and query_of(Paged, query_string(b"limit=5")) is five
+    assert query_of(Read, query_string(b"")) == Read()
+    assert parse_query(Paged, {"limit": "5"}) == five
+
+
+def test_a_refused_query_string_is_refused_every_time() -> None:
+    for _ in range(2):
+        with pytest.raises(BadRequest, match="limit"):
+            query_of(Paged, query_string(b"limit=0"))
+        with pytest.raises(BadRequest, match="unknown query parameter 'nope'"):
+            query_of(Paged, query_string(b"nope=1"))
+
+
+def test_a_long_query_string_is_parsed_each_time() -> None:
+    raw = b"cursor=" + b"c" * LONGEST
+    assert query_string(raw) is not query_string(raw)
+    assert query_of(Paged, query_string(raw)).cursor == "c" * LONGEST
 
 
 def test_made_request_ids_are_32_random_hex_digits() -> None:

@@ -18,7 +18,6 @@ when its answer is not the action's (the console's redirect after a config chang
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -27,7 +26,6 @@ from typing import Any
 
 import structlog
 from pydantic import BaseModel, ValidationError
-from starlette.datastructures import Headers, QueryParams
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -40,6 +38,7 @@ from gateway.guarantees.idempotency import fingerprint
 from gateway.http.edge import Call, ReadKey, error_response, refuse_unusable_connection
 from gateway.http.nesting import MAX_DEPTH, flow_depth
 from gateway.http.queries import OnConnection, Query
+from gateway.http.reading import RequestHeaders, query_of, query_string
 from gateway.runtime import Host, Runtime
 from kernel.context import request_id_var
 from kernel.errors import (
@@ -51,7 +50,7 @@ from kernel.errors import (
     ValidationFailed,
 )
 from kernel.numbers import ascii_int
-from kernel.wording import field_problems, sentence, unknown_name
+from kernel.wording import field_problems, sentence
 
 Handler = Callable[[Call], Awaitable[Response]]
 log = structlog.get_logger("gateway.endpoint")
@@ -142,7 +141,8 @@ class Endpoint:
         scope = request.scope
         trace: dict[str, Any] = scope.setdefault("state", {})
         headers = RequestHeaders(scope=scope)
-        params = request.query_params if scope["query_string"] else NO_QUERY
+        string = query_string(scope["query_string"])
+        params = string.params
         identity = None
         if self.scope is not None:
             identity = runtime.keys.authenticate(headers.get("authorization"))
@@ -155,7 +155,7 @@ class Endpoint:
             refuse_unusable_connection(runtime, identity, chooses, path_params, named)
             if identity.rate_limit is not None:
                 await _count_request(runtime, identity.name, identity.rate_limit, trace)
-        query = parse_query(self.query, params) if self.query is not None else None
+        query = query_of(self.query, string) if self.query is not None else None
         call = Call(
             host=host,
             runtime=runtime,
@@ -166,9 +166,7 @@ class Endpoint:
             headers=headers,
             read=ReadKey(
                 path=scope["path"],
-                query="&".join(sorted(f"{k}={v}" for k, v in params.multi_items()))
-                if params
-                else "",
+                query=string.normalised,
                 bypass="no-cache" in headers.get("cache-control", "").lower(),
                 if_none_match=headers.get("if-none-match"),
             ),
@@ -237,23 +235,6 @@ class Endpoint:
         return await store.run((call.key.digest, key), request_print, produce)
 
 
-NO_QUERY = QueryParams()  # immutable: every request without a query string shares it
-
-
-class RequestHeaders(Headers):
-    """Starlette's request headers, with a ``get`` that answers a missing header without
-    raising and catching a ``KeyError`` (``Mapping.get``'s way): most of the headers a
-    call asks about (``X-Connection``, ``If-None-Match``, ``Idempotency-Key``) are
-    absent on most requests. The first of repeated headers, as starlette's."""
-
-    def get(self, key: str, default: Any = None) -> Any:
-        wanted = key.lower().encode("latin-1")
-        for name, value in self._list:
-            if name == wanted:
-                return value.decode("latin-1")
-        return default
-
-
 class Served:
     """A route's ASGI app: the request, the answer, sent. Starlette would wrap a plain
     function in ``request_response``, which also catches the handler's exceptions to
@@ -269,18 +250,6 @@ class Served:
         await response(scope, receive, send)
 
 
-@functools.cache
-def _names(model: type[Query]) -> frozenset[str]:
-    return frozenset(model.model_fields)
-
-
-@functools.cache
-def _defaults(model: type[Query]) -> Query:
-    """The query of a request that gives no parameters: the same every time, and the
-    models are frozen, so it is validated once per model."""
-    return model.model_validate({})
-
-
 async def _count_request(
     runtime: Runtime, key: str, limit: RateLimit, trace: dict[str, Any]
 ) -> None:
@@ -294,26 +263,6 @@ async def _count_request(
             f"{limit.per} s); retry after {max(1, decision.reset)} s",
             headers={"Retry-After": str(max(1, decision.reset))},  # RateLimit-* via trace
         )
-
-
-def parse_query(model: type[Query], params: Any) -> Query:
-    known = _names(model)
-    unknown = sorted(set(params) - known) if params else ()
-    if unknown:
-        details = [
-            FieldError(name[:64], unknown_name(name, known, "a parameter here")) for name in unknown
-        ]
-        first = details[0]
-        raise BadRequest(
-            f"unknown query parameter {first.field!r}: {first.message}"
-            + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
-            details=details,
-        )
-    try:
-        return model.model_validate(dict(params)) if params else _defaults(model)
-    except ValidationError as exc:  # a type without its own check; say which parameter
-        name, phrase = field_problems(model, exc)[0]
-        raise BadRequest(sentence(name, phrase), details=[FieldError(name, phrase)]) from exc
 
 
 async def read_bytes(request: Request, limit: int) -> bytes:
