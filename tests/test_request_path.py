@@ -5,16 +5,21 @@ from __future__ import annotations
 import gc
 import io
 import logging
+from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from starlette.datastructures import Headers, QueryParams
 
 from adapters.upstream import Upstream
+from gateway.app import shutdown
+from gateway.asgi import create
 from gateway.http.middleware import REQUEST_ID, new_request_id
 from gateway.http.queries import Paged, Read
 from gateway.http.reading import LONGEST, RequestHeaders, parse_query, query_of, query_string
 from gateway.observability.logging import configure_logging
+from gateway.serving.collector import YOUNG, tune_for_serving
 from gateway.upstreams.transport import UpstreamClient
 from kernel.errors import BadRequest
 from kernel.log_level import enabled_for
@@ -123,3 +128,45 @@ async def test_an_upstream_call_leaves_no_garbage_for_the_collector() -> None:
                 gc.enable()
     assert result.json() == {"id": 1} and result.headers["x-seen"] == "yes"
     assert found == 0
+
+
+@pytest.fixture
+def threshold() -> Iterator[tuple[int, int, int]]:
+    before = gc.get_threshold()
+    yield before
+    gc.set_threshold(*before)
+
+
+def test_serving_raises_the_young_threshold_and_never_lowers_it(
+    threshold: tuple[int, int, int],
+) -> None:
+    gc.set_threshold(700, 10, 10)
+    tune_for_serving()
+    assert gc.get_threshold() == (YOUNG, 10, 10)
+    gc.set_threshold(50_000, 5, 5)
+    tune_for_serving()
+    assert gc.get_threshold() == (50_000, 5, 5)
+    gc.set_threshold(0, 10, 10)  # collection off: left off
+    tune_for_serving()
+    assert gc.get_threshold() == (0, 10, 10)
+
+
+@pytest.mark.anyio
+async def test_a_worker_made_by_the_asgi_factory_is_tuned(
+    threshold: tuple[int, int, int], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        "server: {state: {backend: local, path: " + str(tmp_path / "state.db") + "}}\n"
+        "api_keys: [{name: a, key: k, scopes: [customers:read]}]\n"
+        "connections: {bb: {adapter: borderbolt, base_url: 'sandbox:', "
+        "auth: {type: bearer, token: t}}}\n"
+    )
+    monkeypatch.setenv("GATEWAY_CONFIG", str(config))
+    gc.set_threshold(700, 10, 10)
+    try:
+        app = create()
+    finally:
+        configure_logging("debug")  # create() configured it as the file says
+    await shutdown(app)
+    assert gc.get_threshold()[0] == YOUNG
