@@ -5,6 +5,8 @@ from __future__ import annotations
 import gc
 import io
 import logging
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from gateway.serving.collector import YOUNG, tune_for_serving
 from gateway.upstreams.transport import UpstreamClient
 from kernel.errors import BadRequest
 from kernel.log_level import enabled_for
+from tests.conftest import CONFIG
+from tests.servers import gateway
 
 RAW = [(b"accept", b"a"), (b"x-twice", b"first"), (b"x-twice", b"second"), (b"empty", b"")]
 
@@ -170,3 +174,42 @@ async def test_a_worker_made_by_the_asgi_factory_is_tuned(
         configure_logging("debug")  # create() configured it as the file says
     await shutdown(app)
     assert gc.get_threshold()[0] == YOUNG
+
+
+def test_a_kept_alive_connection_lives_on_and_its_slow_request_is_cut(tmp_path: Path) -> None:
+    """One timer per connection (gateway/serving/server.py): requests answered one after
+    another for longer than header_timeout keep it; a request whose headers then stall
+    on the same connection is cut about header_timeout after its first byte."""
+    text = CONFIG.replace(
+        "  max_body_bytes: 2048\n", "  max_body_bytes: 2048\n  limits: {header_timeout: 1}\n"
+    )
+    path = tmp_path / "config.yaml"
+    path.write_text(text)
+    served = gateway(path, tmp_path).start()
+    request = (
+        b"GET /v1/customers/borderbolt:501 HTTP/1.1\r\nHost: x\r\n"
+        b"Authorization: Bearer demo-key\r\n\r\n"
+    )
+    try:
+        with socket.create_connection(("127.0.0.1", served.port)) as sock:
+            sock.settimeout(5)
+            reader = sock.makefile("rb")
+            until = time.monotonic() + 2.5  # two and a half header timeouts
+            answered = 0
+            while time.monotonic() < until:
+                sock.sendall(request)
+                assert reader.readline().startswith(b"HTTP/1.1 200")
+                length = 0
+                while (line := reader.readline()) != b"\r\n":
+                    if line.lower().startswith(b"content-length:"):
+                        length = int(line.split(b":")[1])
+                reader.read(length)
+                answered += 1
+                time.sleep(0.1)
+            assert answered >= 15
+            sock.sendall(b"GET /v1/customers HTTP/1.1\r\nHost: x\r\n")  # and no more
+            started = time.monotonic()
+            assert reader.read() == b""  # closed by the gateway
+            assert 0.8 < time.monotonic() - started < 2.5
+    finally:
+        served.stop()
