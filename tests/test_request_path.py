@@ -17,7 +17,13 @@ from starlette.datastructures import Headers, QueryParams
 from adapters.upstream import Upstream
 from gateway.app import shutdown
 from gateway.asgi import create
-from gateway.http.middleware import REQUEST_ID, new_request_id
+from gateway.http.middleware import (
+    DOT_SEGMENT,
+    HIDDEN_SEPARATOR,
+    REQUEST_ID,
+    _hides_or_climbs,
+    new_request_id,
+)
 from gateway.http.queries import Paged, Read
 from gateway.http.reading import LONGEST, RequestHeaders, parse_query, query_of, query_string
 from gateway.observability.logging import configure_logging
@@ -213,3 +219,22 @@ def test_a_kept_alive_connection_lives_on_and_its_slow_request_is_cut(tmp_path: 
             assert 0.8 < time.monotonic() - started < 2.5
     finally:
         served.stop()
+
+
+@pytest.mark.parametrize(
+    ("raw", "refused"),
+    [
+        (b"/v1/customers/bb:501", False),
+        (b"/v1/customers/bb:5.01", False),
+        (b"/v1/customers/bb%3A501", False),
+        (b"/v1/customers/a%2Fb", True),
+        (b"/v1/customers/a%5cb", True),
+        (b"/v1/customers/../admin", True),
+        (b"/v1/customers/%2e%2E/admin", True),
+        (b"/v1/customers/.", True),
+        (b"/v1/customers/..", True),
+    ],
+)
+def test_the_raw_path_guard_refuses_as_its_patterns_do(raw: bytes, refused: bool) -> None:
+    assert _hides_or_climbs(raw) is refused
+    assert bool(HIDDEN_SEPARATOR.search(raw) or DOT_SEGMENT.search(raw)) is refused

@@ -97,7 +97,7 @@ class RequestContext:
 
         try:
             raw_path = scope.get("raw_path") or scope["path"].encode()
-            if HIDDEN_SEPARATOR.search(raw_path) or DOT_SEGMENT.search(raw_path):
+            if _hides_or_climbs(raw_path):
                 await _send_error(send_with_id, NotFound("no such resource"), request_id)
             else:
                 await self.app(scope, receive, send_with_id)
@@ -170,6 +170,14 @@ def cut_off() -> GatewayError:
     )
     error.status, error.code = 503, "shutting_down"
     return error
+
+
+def _hides_or_climbs(raw_path: bytes) -> bool:
+    """A hidden separator or a dot-segment (module docstring); neither can be without a
+    ``%`` or a ``.``, which most paths lack, so those skip both patterns."""
+    if b"%" not in raw_path and b"." not in raw_path:
+        return False
+    return bool(HIDDEN_SEPARATOR.search(raw_path) or DOT_SEGMENT.search(raw_path))
 
 
 def _client(scope: Scope, runtime: Any) -> str | None:
