@@ -13,10 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 from starlette.datastructures import Headers, QueryParams
+from starlette.responses import Response
 
 from adapters.upstream import Upstream
 from gateway.app import shutdown
 from gateway.asgi import create
+from gateway.caching.cache import CacheStatus, etag_of
+from gateway.caching.reads import ReadAnswer
 from gateway.http.middleware import (
     DOT_SEGMENT,
     HIDDEN_SEPARATOR,
@@ -238,3 +241,20 @@ def test_a_kept_alive_connection_lives_on_and_its_slow_request_is_cut(tmp_path: 
 def test_the_raw_path_guard_refuses_as_its_patterns_do(raw: bytes, refused: bool) -> None:
     assert _hides_or_climbs(raw) is refused
     assert bool(HIDDEN_SEPARATOR.search(raw) or DOT_SEGMENT.search(raw)) is refused
+
+
+@pytest.mark.parametrize("result", list(CacheStatus))
+@pytest.mark.parametrize("status", [200, 304])
+def test_a_read_answer_has_the_headers_starlette_would_write(
+    result: CacheStatus, status: int
+) -> None:
+    etag = etag_of(b'{"id":"bb:501"}')
+    headers = {"ETag": etag, "X-Cache": result.value}
+    if status == 304:
+        theirs = Response(status_code=304, headers=headers)
+    else:
+        theirs = Response(b'{"id":"bb:501"}', media_type="application/json", headers=headers)
+    ours = ReadAnswer(b'{"id":"bb:501"}' if status == 200 else b"", etag, result, status)
+    assert ours.raw_headers == theirs.raw_headers
+    assert (ours.status_code, ours.body) == (theirs.status_code, theirs.body)
+    assert ours.headers["etag"] == etag
