@@ -16,6 +16,7 @@ from gateway.app import create_app
 from gateway.config.model import DEFAULT_PATH
 from gateway.config.text import load_config
 from gateway.observability.logging import configure_logging
+from gateway.serving.collector import tune_for_serving
 from gateway.serving.server import use_limits
 
 
@@ -24,4 +25,5 @@ def create() -> Starlette:
     config = load_config(path)
     configure_logging(config.server.log_level)
     use_limits(config.server.limits)
+    tune_for_serving()  # gateway/serving/collector.py
     return create_app(config, config_path=path)

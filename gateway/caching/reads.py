@@ -47,10 +47,28 @@ async def cached_read(
     if connection is not None:
         metrics = call.runtime.metrics
         metrics.child(metrics.cache, connection.name, status.value).inc()
-    headers = {"ETag": entry.etag, "X-Cache": status.value}
     if _matches(read.if_none_match, entry.etag):
-        return Response(status_code=304, headers=headers)
-    return Response(entry.body, media_type="application/json", headers=headers)
+        return ReadAnswer(b"", entry.etag, status, 304)
+    return ReadAnswer(entry.body, entry.etag, status)
+
+
+class ReadAnswer(Response):
+    """A read's answer: ``ETag`` and ``X-Cache``, then (not on a 304) the body's length
+    and type, the headers starlette's ``Response`` would write for them, as bytes made
+    here: it encodes a dict of them anew for every answer."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, etag: str, result: CacheStatus, status: int = 200) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = body
+        self.raw_headers = [(b"etag", etag.encode("latin-1")), (b"x-cache", result.encode())]
+        if status != 304:
+            self.raw_headers += [
+                (b"content-length", str(len(body)).encode("latin-1")),
+                (b"content-type", b"application/json"),
+            ]
 
 
 @asynccontextmanager

@@ -140,6 +140,7 @@ def state_problem(config: Config) -> str | None:
 def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -> int:
     from gateway.app import create_app
     from gateway.observability.logging import configure_logging
+    from gateway.serving.collector import tune_for_serving
     from gateway.serving.server import serve as serve_app
 
     configure_logging(config.server.log_level)
@@ -157,6 +158,7 @@ def _serve(config: Config, path: Path, host: str, port: int, workers: int = 1) -
         app = create_app(config, config_path=path)
     except StateFileInUse as exc:
         return fail(str(exc))
+    tune_for_serving()  # gateway/serving/collector.py
     return serve_app(app, host, port, limits, announce, grace=grace)
 
 

@@ -18,7 +18,6 @@ when its answer is not the action's (the console's redirect after a config chang
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -30,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from gateway.config.model import RateLimit
 from gateway.guarantees.audit import changed_fields
@@ -38,6 +38,7 @@ from gateway.guarantees.idempotency import fingerprint
 from gateway.http.edge import Call, ReadKey, error_response, refuse_unusable_connection
 from gateway.http.nesting import MAX_DEPTH, flow_depth
 from gateway.http.queries import OnConnection, Query
+from gateway.http.reading import RequestHeaders, query_of, query_string
 from gateway.runtime import Host, Runtime
 from kernel.context import request_id_var
 from kernel.errors import (
@@ -49,7 +50,7 @@ from kernel.errors import (
     ValidationFailed,
 )
 from kernel.numbers import ascii_int
-from kernel.wording import field_problems, sentence, unknown_name
+from kernel.wording import field_problems, sentence
 
 Handler = Callable[[Call], Awaitable[Response]]
 log = structlog.get_logger("gateway.endpoint")
@@ -118,9 +119,12 @@ class Endpoint:
                     log.exception("audit_record_not_queued", action=self.action)
 
         chosen = endpoint if self.action is None else audited
-        chosen.__name__ = self.handler.__name__
         return Route(
-            self.path, chosen, methods=[self.method], include_in_schema=self.include_in_schema
+            self.path,
+            Served(chosen),
+            methods=[self.method],
+            name=self.handler.__name__,
+            include_in_schema=self.include_in_schema,
         )
 
     async def _dispatch(self, call: Call) -> Response:
@@ -134,8 +138,11 @@ class Endpoint:
         host: Host = request.app.state.host
         runtime: Runtime = request.scope.get("state", {}).get("runtime") or host.runtime
         await runtime.store.ready_for_request()  # once loaded, no store call per request
-        trace: dict[str, Any] = request.scope.setdefault("state", {})
-        headers = request.headers
+        scope = request.scope
+        trace: dict[str, Any] = scope.setdefault("state", {})
+        headers = RequestHeaders(scope=scope)
+        string = query_string(scope["query_string"])
+        params = string.params
         identity = None
         if self.scope is not None:
             identity = runtime.keys.authenticate(headers.get("authorization"))
@@ -143,14 +150,12 @@ class Endpoint:
             if self.scope != ANY_KEY:
                 identity.require_scope(self.scope)
             chooses = self.query is not None and issubclass(self.query, OnConnection)
-            named = request.query_params.get("connection") or headers.get("x-connection")
-            path_params = request.scope.get("path_params", {})
+            named = params.get("connection") or headers.get("x-connection")
+            path_params = scope.get("path_params", {})
             refuse_unusable_connection(runtime, identity, chooses, path_params, named)
             if identity.rate_limit is not None:
                 await _count_request(runtime, identity.name, identity.rate_limit, trace)
-        scope = request.scope
-        params = request.query_params
-        query = parse_query(self.query, params) if self.query is not None else None
+        query = query_of(self.query, string) if self.query is not None else None
         call = Call(
             host=host,
             runtime=runtime,
@@ -161,7 +166,7 @@ class Endpoint:
             headers=headers,
             read=ReadKey(
                 path=scope["path"],
-                query="&".join(sorted(f"{k}={v}" for k, v in params.multi_items())),
+                query=string.normalised,
                 bypass="no-cache" in headers.get("cache-control", "").lower(),
                 if_none_match=headers.get("if-none-match"),
             ),
@@ -230,9 +235,19 @@ class Endpoint:
         return await store.run((call.key.digest, key), request_print, produce)
 
 
-@functools.cache
-def _names(model: type[Query]) -> frozenset[str]:
-    return frozenset(model.model_fields)
+class Served:
+    """A route's ASGI app: the request, the answer, sent. Starlette would wrap a plain
+    function in ``request_response``, which also catches the handler's exceptions to
+    render them with the app's handlers: the app's ``ExceptionMiddleware`` renders them
+    the same way one layer up, so that per-request wrapper (two closures, a sender
+    around each message) is spared."""
+
+    def __init__(self, answer: Callable[[Request], Awaitable[Response]]) -> None:
+        self.answer = answer
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.answer(Request(scope, receive, send))
+        await response(scope, receive, send)
 
 
 async def _count_request(
@@ -248,26 +263,6 @@ async def _count_request(
             f"{limit.per} s); retry after {max(1, decision.reset)} s",
             headers={"Retry-After": str(max(1, decision.reset))},  # RateLimit-* via trace
         )
-
-
-def parse_query(model: type[Query], params: Any) -> Query:
-    known = _names(model)
-    unknown = sorted(set(params) - known) if params else ()
-    if unknown:
-        details = [
-            FieldError(name[:64], unknown_name(name, known, "a parameter here")) for name in unknown
-        ]
-        first = details[0]
-        raise BadRequest(
-            f"unknown query parameter {first.field!r}: {first.message}"
-            + (f" (and {len(details) - 1} more)" if len(details) > 1 else ""),
-            details=details,
-        )
-    try:
-        return model.model_validate(dict(params))
-    except ValidationError as exc:  # a type without its own check; say which parameter
-        name, phrase = field_problems(model, exc)[0]
-        raise BadRequest(sentence(name, phrase), details=[FieldError(name, phrase)]) from exc
 
 
 async def read_bytes(request: Request, limit: int) -> bytes:

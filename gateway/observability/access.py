@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gateway.config.observability import AccessLogConfig
+from kernel.log_level import enabled_for
 
 
 @dataclass(slots=True)
@@ -45,11 +46,11 @@ def note_upstream_attempt(seconds: float) -> None:
         usage.seconds += seconds
 
 
-def kept(settings: AccessLogConfig, status: int, elapsed_ms: float, log: Any) -> bool:
+def kept(settings: AccessLogConfig, status: int, elapsed_ms: float) -> bool:
     """Whether this request's line is written: errors and slow ones always; never when
-    ``log`` would drop it anyway (``server.log_level`` above info), so its fields are
+    the log would drop it anyway (``server.log_level`` above info), so its fields are
     not even gathered."""
-    if not settings.enabled or not log.is_enabled_for(logging.INFO):
+    if not settings.enabled or not enabled_for(logging.INFO):
         return False
     if status >= 400 or elapsed_ms >= settings.slow_ms or settings.sample_ratio >= 1:
         return True

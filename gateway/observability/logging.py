@@ -16,6 +16,7 @@ from typing import Any
 
 import structlog
 
+from kernel.log_level import set_level
 from kernel.secrets import KNOWN, REDACTED, Secrets
 
 __all__ = ["REDACTED", "Redactor", "configure_logging", "redactor"]
@@ -63,6 +64,8 @@ redactor = Redactor(KNOWN)
 
 
 def configure_logging(level: str = "info", stream: Any = None) -> None:
+    number = logging.getLevelNamesMapping()[level.upper()]
+    set_level(number)  # kernel/log_level.py: what request paths ask before logging
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
@@ -72,9 +75,7 @@ def configure_logging(level: str = "info", stream: Any = None) -> None:
             redactor,
             structlog.processors.JSONRenderer(),
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping()[level.upper()]
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(number),
         logger_factory=structlog.PrintLoggerFactory(stream or sys.stdout),
         cache_logger_on_first_use=False,
     )

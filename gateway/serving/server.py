@@ -27,6 +27,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from gateway.config.model import Limits
 
 _limits = Limits()
+TIMER_SLACK = 0.002  # s: a timer may fire this much before its time
 
 
 def use_limits(limits: Limits) -> None:
@@ -85,37 +86,50 @@ class _Announcing(uvicorn.Server):
 
 
 class HeaderTimeoutProtocol(HttpToolsProtocol):
+    """The header timeout (module docstring) with no timer made per request: a request
+    notes when its headers are due (a clock read), and the connection's one timer,
+    when it fires, closes it if headers are still awaited and due, re-arms itself for
+    a later due time, or lapses until the next request. On a kept-alive connection that
+    answers request after request, the timer fires at most once per ``header_timeout``
+    instead of a timer being made and cancelled for every request (~1.4 µs each on
+    uvloop, measured alone)."""
+
     _header_timer: asyncio.TimerHandle | None = None
+    _headers_due: float | None = None  # None: no request is waiting for its headers
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._arm()
+        self._await_headers()
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        if self._header_timer is None:
-            self._arm()
+        if self._headers_due is None:  # the first request keeps the connection's due time
+            self._await_headers()
 
     def on_headers_complete(self) -> None:
-        self._disarm()
+        self._headers_due = None
         super().on_headers_complete()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
-        super().connection_lost(exc)
-
-    def _arm(self) -> None:
-        self._disarm()
-        self._header_timer = self.loop.call_later(_limits.header_timeout, self._expired)
-
-    def _disarm(self) -> None:
+        self._headers_due = None
         if self._header_timer is not None:
             self._header_timer.cancel()
             self._header_timer = None
+        super().connection_lost(exc)
 
-    def _expired(self) -> None:
+    def _await_headers(self) -> None:
+        self._headers_due = self.loop.time() + _limits.header_timeout
+        if self._header_timer is None:
+            self._header_timer = self.loop.call_at(self._headers_due, self._due)
+
+    def _due(self) -> None:
         self._header_timer = None
-        if not self.transport.is_closing():
+        due = self._headers_due
+        if due is None:
+            return  # headers complete: the next request arms the timer again
+        if self.loop.time() + TIMER_SLACK < due:  # a later request's: wait for it
+            self._header_timer = self.loop.call_at(due, self._due)
+        elif not self.transport.is_closing():
             self.transport.close()
 
 
