@@ -110,13 +110,14 @@ class Querying:
             **CANONICAL_PREDICATES,
             **{name: extra.predicate for name, extra in self.extra_filters.items()},
         }
+        if not emulated and not self.sort_is_emulated(query.sort):
+            return await self.list_customers(query)
+        scanned = replace(query, plain=False)  # predicates and sorts read models
         if self.sort_is_emulated(query.sort):
             return await sorted_scan(
-                self.list_customers, query, emulated, max_pages, predicates, self.connection
+                self.list_customers, scanned, emulated, max_pages, predicates, self.connection
             )
-        if not emulated:
-            return await self.list_customers(query)
-        return await scan(self.list_customers, query, emulated, max_pages, predicates)
+        return await scan(self.list_customers, scanned, emulated, max_pages, predicates)
 
     # Items ----------------------------------------------------------------------------
 

@@ -51,7 +51,8 @@ class Listing:
         sort: str | None = None,
         include_remote_data: bool = False,
     ) -> ListQuery:
-        """The adapter's page request for this listing."""
+        """The adapter's page request for this listing; its rows are only rendered
+        (``plain``: they may come as validated dicts, not models)."""
         return ListQuery(
             offset=self.offset,
             limit=self.limit,
@@ -59,6 +60,7 @@ class Listing:
             sort=sort,
             include_remote_data=include_remote_data,
             resume=self.resume,
+            plain=True,
         )
 
     def page(self, window: Window[Any], emulated: Sequence[str] = ()) -> dict[str, Any]:
