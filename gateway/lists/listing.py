@@ -102,8 +102,9 @@ def envelope(
     emulated: Sequence[str] = (),
     errors: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The list answer: ``{"data": [...], "meta": {...}}``. Rows stay models: the page is
-    serialised whole by pydantic-core (gateway/caching/reads.py ``render``), in one pass."""
+    """The list answer: ``{"data": [...], "meta": {...}}``. Rows stay as they came (models,
+    or a plain page's validated dicts): the page is serialised whole by pydantic-core
+    (gateway/caching/reads.py ``render``), in one pass."""
     return {
         "data": list(rows),
         "meta": {
