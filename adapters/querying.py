@@ -133,6 +133,7 @@ class Querying:
         if since is None:
             return await self.list_items(query)
         wanted = {"updated_since": since}
+        query = replace(query, plain=False)  # the predicate reads models
         if self.item_since_mode(query.sort) is FilterSupport.NATIVE:
             newest_first = replace(query, sort=NEWEST_FIRST)
             return await scan(

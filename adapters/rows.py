@@ -18,6 +18,7 @@ the same 502s.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, TypeVar
@@ -124,8 +125,9 @@ def unreadable(
     field = ".".join(str(part) for part in location) or "the object"
     said = observed(first)
     where = f" (row {row + 1} of the page)" if row is not None else ""
+    what = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()  # PendingChange: pending change
+    article = "an" if what[0] in "aeiou" else "a"
     return UpstreamError(
-        f"upstream answered a {model.__name__.lower()}{where} this gateway cannot read: "
-        f"{field} {said}",
+        f"upstream answered {article} {what}{where} this gateway cannot read: {field} {said}",
         connection=connection,
     )

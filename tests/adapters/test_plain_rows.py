@@ -16,6 +16,7 @@ import pytest
 
 from adapters import ADAPTERS, base
 from adapters.base import Adapter, Window
+from adapters.borderbolt import item_mapping, item_operations
 from adapters.borderbolt.simulator import BorderBoltSimulator
 from adapters.rows import canonical_page, plain_page
 from adapters.upstream import Upstream
@@ -23,7 +24,7 @@ from gateway.caching.reads import render
 from gateway.lists.cursor import CursorCodec
 from gateway.lists.listing import Listing
 from kernel.errors import GatewayError, UpstreamError
-from schemas import Customer
+from schemas import Customer, Item
 from tests.conftest import fixture
 
 EXAMPLES = {
@@ -143,6 +144,69 @@ async def test_a_list_read_validates_plain_rows_and_a_scan_models(
     scanned = (await client.get("/v1/customers", params={"q": "chem", "limit": 3})).json()
     assert scanned["meta"]["emulated"] == ["q"] and len(scanned["data"]) == 3
     assert pages == [5]
+
+
+def item_page(rows: list[dict[str, Any]], plain: bool, remote: bool = False) -> bytes:
+    """A BorderBolt item page as a list read renders it, or the error it answers."""
+    validate = plain_page if plain else canonical_page
+    try:
+        fields = [item_mapping.item_fields(row, "bb", remote) for row in copy.deepcopy(rows)]
+        return render({"data": validate(Item, fields, "bb")})
+    except GatewayError as exc:
+        return f"{type(exc).__name__} {exc.status}: {exc.message}".encode()
+
+
+def item_rows() -> list[dict[str, Any]]:
+    [row] = fixture("borderbolt", "item_list")["data"]
+    single = fixture("borderbolt", "item_get")["data"]  # with documents and changes
+    return [copy.deepcopy({**(single if i % 2 else row), "id": 801 + i}) for i in range(25)]
+
+
+@pytest.mark.parametrize("remote", [False, True])
+def test_an_item_page_renders_alike(remote: bool) -> None:
+    simulator = BorderBoltSimulator(token="t")
+    for rows in (item_rows(), list(simulator.item_master.items.values())):
+        models = item_page(rows, plain=False, remote=remote)
+        assert models.count(b'"id":"bb:') >= len(rows)
+        assert item_page(rows, plain=True, remote=remote) == models
+
+
+def test_a_spoilt_item_reads_alike() -> None:
+    rows, refused = item_rows(), 0
+    for path in _paths(rows[13]):
+        for value in SPOILT:
+            spoilt = copy.deepcopy(rows)
+            _set(spoilt[13], path, value)
+            models = item_page(spoilt, plain=False)
+            assert item_page(spoilt, plain=True) == models, (path, value)
+            refused += models.startswith(b"UpstreamError 502: upstream answered an item (row 14 ")
+    assert refused
+
+
+def test_a_malformed_item_read_is_a_502_naming_the_field() -> None:
+    [row] = fixture("borderbolt", "item_list")["data"]
+    with pytest.raises(UpstreamError) as caught:
+        item_mapping.item_to_canonical({**row, "description": ["a", "list"]}, "bb")
+    assert caught.value.status == 502
+    assert caught.value.message.endswith("cannot read: description is not text")
+
+
+@pytest.mark.anyio
+async def test_an_item_list_read_validates_plain_rows(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages: list[int] = []
+
+    def counted(model: type[Item], rows: list[dict[str, Any]], connection: str) -> Any:
+        pages.append(len(rows))
+        return plain_page(model, rows, connection)
+
+    monkeypatch.setattr(item_operations, "plain_page", counted)
+    listed = (await client.get("/v1/items", params={"limit": 4})).json()
+    assert pages == [4] and len(listed["data"]) == 4
+    since = {"limit": 2, "updated_since": "2020-01-01T00:00:00Z"}
+    assert len((await client.get("/v1/items", params=since)).json()["data"]) == 2
+    assert pages == [4]  # a scan for updated_since reads models
 
 
 def _paths(value: Any, at: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
