@@ -127,18 +127,24 @@ def test_a_plain_page_refuses_a_field_the_model_does_not_have() -> None:
     assert "row 1 of the page" in message and "shipping_addresses.0.planet" in message
 
 
+def plain_pages(monkeypatch: pytest.MonkeyPatch, module: Any) -> list[int]:
+    """The sizes of the pages ``module`` validates plain from now on."""
+    pages: list[int] = []
+
+    def counted(model: Any, rows: list[dict[str, Any]], connection: str) -> Any:
+        pages.append(len(rows))
+        return plain_page(model, rows, connection)
+
+    monkeypatch.setattr(module, "plain_page", counted)
+    return pages
+
+
 @pytest.mark.anyio
 async def test_a_list_read_validates_plain_rows_and_a_scan_models(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A page only rendered skips the models; emulated filters read them (predicates)."""
-    pages: list[int] = []
-
-    def counted(model: type[Customer], rows: list[dict[str, Any]], connection: str) -> Any:
-        pages.append(len(rows))
-        return plain_page(model, rows, connection)
-
-    monkeypatch.setattr(base, "plain_page", counted)
+    pages = plain_pages(monkeypatch, base)
     listed = (await client.get("/v1/customers", params={"limit": 5})).json()
     assert pages == [5] and [row["connection"] for row in listed["data"]] == ["borderbolt"] * 5
     scanned = (await client.get("/v1/customers", params={"q": "chem", "limit": 3})).json()
@@ -195,13 +201,7 @@ def test_a_malformed_item_read_is_a_502_naming_the_field() -> None:
 async def test_an_item_list_read_validates_plain_rows(
     client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pages: list[int] = []
-
-    def counted(model: type[Item], rows: list[dict[str, Any]], connection: str) -> Any:
-        pages.append(len(rows))
-        return plain_page(model, rows, connection)
-
-    monkeypatch.setattr(item_operations, "plain_page", counted)
+    pages = plain_pages(monkeypatch, item_operations)
     listed = (await client.get("/v1/items", params={"limit": 4})).json()
     assert pages == [4] and len(listed["data"]) == 4
     since = {"limit": 2, "updated_since": "2020-01-01T00:00:00Z"}
