@@ -71,7 +71,7 @@ from adapters.kinds import KINDS
 from adapters.operations import FilterSupport, Operation
 from adapters.paging import Answer, ListQuery, PageNumbers, Paging, Rows, Window
 from adapters.querying import Querying
-from adapters.rows import canonical_page
+from adapters.rows import canonical_page, plain_page
 from adapters.sandbox import Credentials, Sandbox
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import (
@@ -265,15 +265,18 @@ class Adapter(Querying):
         raise NotImplementedError
 
     def customers_from(
-        self, rows: list[dict[str, Any]], include_remote_data: bool = False
+        self, rows: list[dict[str, Any]], include_remote_data: bool = False, *, plain: bool = False
     ) -> list[Customer]:
         """Canonical customers of upstream objects, validated as one page by pydantic-core
-        (adapters/rows.py), with the connection's field mapping applied."""
+        (adapters/rows.py), with the connection's field mapping applied. ``plain``: a page
+        only rendered, whose rows may be validated dicts (when no field mapping applies)."""
         if not all(isinstance(row, dict) and "id" in row for row in rows):
             raise UpstreamError(
                 "upstream answered a customer without an id", connection=self.connection
             )
         fields = [self.customer_fields(row, include_remote_data) for row in rows]
+        if plain and not self.field_mapping.entries:
+            return plain_page(Customer, fields, self.connection)  # type: ignore[return-value]
         customers = canonical_page(Customer, fields, self.connection)
         views = [self.mapping_view(row) for row in rows]
         return self.field_mapping.read_all("customer", customers, views)

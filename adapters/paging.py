@@ -55,6 +55,9 @@ class ListQuery:
     sort: str | None = None
     include_remote_data: bool = False
     resume: str | None = None  # the upstream position of the row at ``offset``, if it has one
+    # rows only rendered (a page as it is answered): customers may come as validated
+    # dicts instead of models (adapters/rows.py ``plain_page``)
+    plain: bool = False
 
     @property
     def sort_key(self) -> str | None:

@@ -110,13 +110,14 @@ class Querying:
             **CANONICAL_PREDICATES,
             **{name: extra.predicate for name, extra in self.extra_filters.items()},
         }
+        if not emulated and not self.sort_is_emulated(query.sort):
+            return await self.list_customers(query)
+        scanned = replace(query, plain=False)  # predicates and sorts read models
         if self.sort_is_emulated(query.sort):
             return await sorted_scan(
-                self.list_customers, query, emulated, max_pages, predicates, self.connection
+                self.list_customers, scanned, emulated, max_pages, predicates, self.connection
             )
-        if not emulated:
-            return await self.list_customers(query)
-        return await scan(self.list_customers, query, emulated, max_pages, predicates)
+        return await scan(self.list_customers, scanned, emulated, max_pages, predicates)
 
     # Items ----------------------------------------------------------------------------
 
@@ -132,6 +133,7 @@ class Querying:
         if since is None:
             return await self.list_items(query)
         wanted = {"updated_since": since}
+        query = replace(query, plain=False)  # the predicate reads models
         if self.item_since_mode(query.sort) is FilterSupport.NATIVE:
             newest_first = replace(query, sort=NEWEST_FIRST)
             return await scan(

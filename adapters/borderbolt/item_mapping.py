@@ -2,7 +2,9 @@
 
 Most fields share their names. ``item_code`` is ``code``; ``customer_id`` is a
 canonical customer ID on the same connection (``borderbolt:501``) or ``null``;
-documents and pending changes get canonical IDs and UTC timestamps.
+documents and pending changes get canonical IDs and UTC timestamps. ``item_fields`` gives
+the fields (nested ones as dicts) for adapters/rows.py to validate: one item, or a list
+page at once (as models, or as plain dicts for a page only rendered).
 """
 
 from __future__ import annotations
@@ -10,13 +12,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from adapters.borderbolt import item_fields, mapping
+from adapters.borderbolt import item_fields as documented
+from adapters.borderbolt import mapping
+from adapters.rows import canonical
 from adapters.timestamps import iso_utc
 from kernel.errors import FieldError, ValidationFailed
 from kernel.ids import format_id, remote_part
 from schemas import Document, Item, PendingChange
 
-SAME_NAME = (*item_fields.DETAIL, "status")
+SAME_NAME = (*documented.DETAIL, "status")
 NUMBERS = (
     "net_weight",
     "gross_weight",
@@ -33,6 +37,14 @@ CANONICAL_FIELD = {"item_code": "code", "customer_id": "customer_id"}
 def item_to_canonical(
     raw: Mapping[str, Any], connection: str, *, include_remote_data: bool = False
 ) -> Item:
+    return canonical(Item, item_fields(raw, connection, include_remote_data), connection)
+
+
+def item_fields(
+    raw: Mapping[str, Any], connection: str, include_remote_data: bool = False
+) -> dict[str, Any]:
+    """The canonical item's fields, nested documents and changes as dicts (validated by
+    adapters/rows.py: one item, or a list page at once)."""
     remote_id = str(raw["id"])
     documents, changes = raw.get("documents"), raw.get("pending_changes")
     values = {key: raw.get(key) for key in SAME_NAME}
@@ -41,45 +53,55 @@ def item_to_canonical(
     if values["status"] not in ("active", "inactive", "pending"):
         values["status"] = None
     customer = raw.get("customer_id")
-    return Item(
-        id=format_id(connection, remote_id),
-        code=raw.get("item_code"),
-        customer_id=format_id(connection, str(customer)) if customer not in (None, "") else None,
+    return {
+        "id": format_id(connection, remote_id),
+        "code": raw.get("item_code"),
+        "customer_id": (
+            format_id(connection, str(customer)) if customer not in (None, "") else None
+        ),
         **values,
-        documents=(
-            [document_to_canonical(d, connection) for d in documents if isinstance(d, Mapping)]
+        "documents": (
+            [document_fields(d, connection) for d in documents if isinstance(d, Mapping)]
             if isinstance(documents, list)
             else None
         ),
-        pending_changes=(
+        "pending_changes": (
             [
-                pending_change_to_canonical(c, connection, remote_id)
+                pending_change_fields(c, connection, remote_id)
                 for c in changes
                 if isinstance(c, Mapping)
             ]
             if isinstance(changes, list)
             else None
         ),
-        extra={k: v for k, v in raw.items() if k not in KNOWN},
-        remote_data=dict(raw) if include_remote_data else None,
+        "extra": {k: v for k, v in raw.items() if k not in KNOWN},
+        "remote_data": dict(raw) if include_remote_data else None,
         **{key: iso_utc(raw.get(key)) for key in TIMES},
-    )
+    }
 
 
 def document_to_canonical(raw: Mapping[str, Any], connection: str) -> Document:
+    return canonical(Document, document_fields(raw, connection), connection)
+
+
+def document_fields(raw: Mapping[str, Any], connection: str) -> dict[str, Any]:
     known = {"id", "type", "filename", "created_at"}
-    return Document(
-        id=format_id(connection, str(raw.get("id"))),
-        type=raw.get("type"),
-        filename=raw.get("filename"),
-        created_at=iso_utc(raw.get("created_at")),
-        extra={k: v for k, v in raw.items() if k not in known},
-    )
+    return {
+        "id": format_id(connection, str(raw.get("id"))),
+        "type": raw.get("type"),
+        "filename": raw.get("filename"),
+        "created_at": iso_utc(raw.get("created_at")),
+        "extra": {k: v for k, v in raw.items() if k not in known},
+    }
 
 
 def pending_change_to_canonical(
     raw: Mapping[str, Any], connection: str, item_id: str
 ) -> PendingChange:
+    return canonical(PendingChange, pending_change_fields(raw, connection, item_id), connection)
+
+
+def pending_change_fields(raw: Mapping[str, Any], connection: str, item_id: str) -> dict[str, Any]:
     known = {
         "id",
         "item_id",
@@ -91,18 +113,18 @@ def pending_change_to_canonical(
         "created_at",
         "reviewed_at",
     }
-    return PendingChange(
-        id=format_id(connection, str(raw.get("id"))),
-        item_id=format_id(connection, str(raw.get("item_id") or item_id)),
-        field=raw.get("field"),
-        current_value=raw.get("current_value"),
-        proposed_value=raw.get("proposed_value"),
-        status=raw.get("status"),
-        requested_by=raw.get("requested_by"),
-        created_at=iso_utc(raw.get("created_at")),
-        reviewed_at=iso_utc(raw.get("reviewed_at")),
-        extra={k: v for k, v in raw.items() if k not in known},
-    )
+    return {
+        "id": format_id(connection, str(raw.get("id"))),
+        "item_id": format_id(connection, str(raw.get("item_id") or item_id)),
+        "field": raw.get("field"),
+        "current_value": raw.get("current_value"),
+        "proposed_value": raw.get("proposed_value"),
+        "status": raw.get("status"),
+        "requested_by": raw.get("requested_by"),
+        "created_at": iso_utc(raw.get("created_at")),
+        "reviewed_at": iso_utc(raw.get("reviewed_at")),
+        "extra": {k: v for k, v in raw.items() if k not in known},
+    }
 
 
 def item_to_upstream(

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from adapters.borderbolt import item_mapping
 from adapters.field_mapping import FieldMapping
 from adapters.paging import ListQuery, Rows, Window
+from adapters.rows import canonical_page, plain_page
 from adapters.upstream import Upstream, UpstreamResponse
 from kernel.errors import UpstreamError
 from schemas import Document, Item, ItemCreate, ItemPatch, PendingChange
@@ -72,7 +73,18 @@ class ItemOperations:
         customer = filters.get("customer_id")
         if customer is not None:  # list rows omit customer_id; these are all that customer's
             rows = [{"customer_id": int(customer), **row} for row in rows]
-        return read.window([_item(self, row, query.include_remote_data) for row in rows])
+        if not all(isinstance(row, dict) and "id" in row for row in rows):
+            raise UpstreamError(
+                "upstream answered an item without an id", connection=self.connection
+            )
+        fields = [
+            item_mapping.item_fields(row, self.connection, query.include_remote_data)
+            for row in rows
+        ]
+        if query.plain and not self.field_mapping.entries:  # only rendered: no models
+            return read.window(plain_page(Item, fields, self.connection))  # type: ignore[arg-type]
+        items = canonical_page(Item, fields, self.connection)
+        return read.window(self.field_mapping.read_all("item", items, rows))
 
     async def search_items(self: _Host, q: str, customer_id: str | None) -> list[Item]:
         params = {"q": q, **({"customer_id": customer_id} if customer_id else {})}

@@ -95,7 +95,9 @@ class CrmAdapter(ContactWrites, Adapter):
             for name, value in query.filters.items()
         }
         read = await self.read_pages(CUSTOMERS, params, query, "customer")
-        return read.window(self.customers_from(read.rows, query.include_remote_data))
+        return read.window(
+            self.customers_from(read.rows, query.include_remote_data, plain=query.plain)
+        )
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
         return self.customer_from(await self._raw_customer(remote_id), include_remote_data)

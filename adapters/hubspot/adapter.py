@@ -145,7 +145,9 @@ class HubSpotAdapter(Adapter):
         else:
             params = {"properties": ",".join(wanted)}
             read = await self.read_pages(COMPANIES, params, query, "customer")
-        return read.window(self.customers_from(read.rows, query.include_remote_data))
+        return read.window(
+            self.customers_from(read.rows, query.include_remote_data, plain=query.plain)
+        )
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
         raw = await self._read(COMPANIES, remote_id, "customer")

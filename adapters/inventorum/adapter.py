@@ -88,7 +88,9 @@ class InventorumAdapter(Adapter):
         path = FAVOURITES if query.filters.get("is_favourite") is True else CUSTOMERS
 
         read = await self.read_pages(path, {}, query, "customer")
-        return read.window(self.customers_from(read.rows, query.include_remote_data))
+        return read.window(
+            self.customers_from(read.rows, query.include_remote_data, plain=query.plain)
+        )
 
     async def get_customer(self, remote_id: str, *, include_remote_data: bool = False) -> Customer:
         return self.customer_from(await self._raw_customer(remote_id), include_remote_data)

@@ -93,6 +93,7 @@ async def fan_out_customers(
             filters=native,
             include_remote_data=include_remote_data,
             resume=resume,
+            plain=True,
         )
         try:
             max_pages = connection.config.max_scan_pages

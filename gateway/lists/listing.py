@@ -4,6 +4,7 @@ envelope (API.md section 4)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cached_property
 from typing import Any
 
 from adapters.base import ListQuery, Window
@@ -28,7 +29,7 @@ class Listing:
         self.codec = codec
         self.connection = connection
         self.limit = limit
-        self.bound_to = binding(route=route, connection=connection, **bound)
+        self._binding = {"route": route, "connection": connection, **bound}
         self.offset = 0
         self.resume: str | None = None  # the upstream's position (cursor paging)
         if cursor:
@@ -37,6 +38,12 @@ class Listing:
             if not isinstance(offset, int) or offset < 0 or not isinstance(resume, str | None):
                 raise InvalidCursor("the cursor is not one this gateway issued")
             self.offset, self.resume = offset, resume
+
+    @cached_property
+    def bound_to(self) -> str:
+        """The digest a cursor is bound to: made only when a cursor is read or issued
+        (a cache hit, or a last page, never needs it)."""
+        return binding(**self._binding)
 
     @classmethod
     def of(cls, call: Call, route: str, connection: str, **bound: Any) -> Listing:
@@ -51,7 +58,8 @@ class Listing:
         sort: str | None = None,
         include_remote_data: bool = False,
     ) -> ListQuery:
-        """The adapter's page request for this listing."""
+        """The adapter's page request for this listing; its rows are only rendered
+        (``plain``: they may come as validated dicts, not models)."""
         return ListQuery(
             offset=self.offset,
             limit=self.limit,
@@ -59,6 +67,7 @@ class Listing:
             sort=sort,
             include_remote_data=include_remote_data,
             resume=self.resume,
+            plain=True,
         )
 
     def page(self, window: Window[Any], emulated: Sequence[str] = ()) -> dict[str, Any]:
@@ -93,8 +102,9 @@ def envelope(
     emulated: Sequence[str] = (),
     errors: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The list answer: ``{"data": [...], "meta": {...}}``. Rows stay models: the page is
-    serialised whole by pydantic-core (gateway/caching/reads.py ``render``), in one pass."""
+    """The list answer: ``{"data": [...], "meta": {...}}``. Rows stay as they came (models,
+    or a plain page's validated dicts): the page is serialised whole by pydantic-core
+    (gateway/caching/reads.py ``render``), in one pass."""
     return {
         "data": list(rows),
         "meta": {
